@@ -1,0 +1,42 @@
+"""The Sun and Earth from the bundled DE421 excerpt, and Skyfield's built-in timescale."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from functools import cache
+from typing import Any
+
+from isstrack.errors import TimeInputError
+
+EPHEMERIS_FILE = "sun-earth-2000-2050.bsp"
+FIRST = datetime(2000, 1, 2, tzinfo=timezone.utc)
+LAST = datetime(2049, 12, 30, tzinfo=timezone.utc)
+
+
+@cache
+def timescale() -> Any:
+    """Return Skyfield's timescale from its built-in tables (never downloads)."""
+    from skyfield.api import load
+
+    return load.timescale(builtin=True)
+
+
+@cache
+def bodies() -> tuple[Any, Any]:
+    """Return (earth, sun) from the bundled excerpt of JPL DE421."""
+    from skyfield.api import load_file
+
+    from isstrack.paths import data_file
+
+    kernel = load_file(str(data_file(EPHEMERIS_FILE)))
+    return kernel["earth"], kernel["sun"]
+
+
+def check_in_range(*moments: datetime) -> None:
+    """Raise TimeInputError unless every moment lies inside the bundled ephemeris (2000-2049)."""
+    for moment in moments:
+        if not FIRST <= moment <= LAST:
+            raise TimeInputError(
+                f"{moment:%Y-%m-%d} is outside the years isstrack covers "
+                "(2000-01-02 to 2049-12-30); pick a time inside them"
+            )

@@ -1,0 +1,63 @@
+"""How much to trust an element set of a given age, from measured ISS drift.
+
+Figures come from propagating each of the 20 reference ISS sets (July to
+September 2026) to the epochs of the later ones (tools/drift.py): under a day
+old they were at most 1.0 km off, at 1-3 days 0.3-2.7 km (one 15 km), at 3-5
+days 1-25 km but 587 km across the reboost of late August, and at 8-13 days
+up to 4,400 km.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+NOTE_DAYS = 1.0
+WARN_DAYS = 3.0
+UNUSABLE_DAYS = 10.0
+
+
+@dataclass(frozen=True)
+class Staleness:
+    """The trust level of elements at one moment, and the sentence to tell the user."""
+
+    age_days: float
+    level: str  # "fresh", "note", "warning" or "unusable"
+    message: str | None
+
+
+def assess(age_days: float) -> Staleness:
+    """Return the trust level for elements `age_days` from their epoch (either direction)."""
+    age = abs(age_days)
+    when = "old" if age_days >= 0 else "before their epoch"
+    span = _span(age)
+    if age < NOTE_DAYS:
+        return Staleness(age_days, "fresh", None)
+    if age < WARN_DAYS:
+        return Staleness(
+            age_days,
+            "note",
+            f"elements are {span} {when}: expect positions within a few km "
+            "and pass times within a second or so",
+        )
+    if age < UNUSABLE_DAYS:
+        return Staleness(
+            age_days,
+            "warning",
+            f"elements are {span} {when}: positions may be off by 5-100 km, and by "
+            "hundreds of km if the station was reboosted since (587 km at 3.9 days "
+            "in Aug 2026); pass times by seconds to minutes. Run 'isstrack tle --update' "
+            "when online",
+        )
+    return Staleness(
+        age_days,
+        "unusable",
+        f"elements are {span} {when}: too old to trust (12-day-old ISS sets were up to "
+        "4,400 km off); positions and pass times may be badly wrong. Run "
+        "'isstrack tle --update' when online",
+    )
+
+
+def _span(age: float) -> str:
+    if age < 2:
+        return f"{age * 24:.0f} hours"
+    return f"{age:.1f} days"

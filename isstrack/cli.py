@@ -1,2 +1,110 @@
-def main() -> None:
-    pass
+"""The isstrack command line: parse options, call the core, render; map errors to exit codes here only."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+# Newer Typer vendors Click privately, older Typer uses the click package; either way
+# BadParameter derives from Click's UsageError, which derives from ClickException.
+UsageError: type[Exception] = typer.BadParameter.__mro__[1]
+ClickException: type[Exception] = typer.BadParameter.__mro__[2]
+Abort = typer.Abort
+
+from isstrack import __version__
+from isstrack.commands.tle import tle
+from isstrack.errors import BadInputError, IsstrackError, NoElementsError, UpdateError
+
+EXIT_OK = 0
+EXIT_NOTHING_FOUND = 1
+EXIT_USAGE = 2
+EXIT_NO_ELEMENTS = 3
+EXIT_UPDATE_FAILED = 4
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 success; 1 nothing found (next --within); 2 usage or bad input; "
+    "3 no usable elements; 4 'tle --update' failed or not allowed yet; 70 internal error."
+)
+
+app = typer.Typer(
+    name="isstrack",
+    help="Track the International Space Station: where it is now, when you can see it pass.\n\n"
+    + EXIT_CODES_HELP,
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"isstrack {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+) -> None:
+    """Track the International Space Station."""
+
+
+app.command("tle")(tle)
+
+
+def exit_code(error: BaseException) -> int:
+    """Return the exit status for an exception raised by a command."""
+    if isinstance(error, UpdateError):
+        return EXIT_UPDATE_FAILED
+    if isinstance(error, NoElementsError):
+        return EXIT_NO_ELEMENTS
+    if isinstance(error, (BadInputError, UsageError)):
+        return EXIT_USAGE
+    if isinstance(error, IsstrackError):
+        return EXIT_USAGE
+    return EXIT_INTERNAL
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI and exit with the status for what happened; no traceback unless --debug."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    try:
+        status = app(args=args, prog_name="isstrack", standalone_mode=False)
+    except UsageError as error:
+        ctx = getattr(error, "ctx", None)
+        command = ctx.command_path if ctx is not None else "isstrack"
+        message = error.format_message()  # type: ignore[attr-defined]
+        _fail(f"{command}: {message} (see '{command} --help')", EXIT_USAGE)
+    except ClickException as error:
+        _fail(error.format_message(), error.exit_code)  # type: ignore[attr-defined]
+    except IsstrackError as error:
+        if debug:
+            raise
+        _fail(str(error), exit_code(error))
+    except (KeyboardInterrupt, Abort):
+        _fail("interrupted", EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(EXIT_OK)
+    except Exception as error:
+        if debug:
+            raise
+        _fail(
+            f"internal error: {type(error).__name__}: {error} (rerun with --debug for a traceback, "
+            "and please report it)",
+            EXIT_INTERNAL,
+        )
+    sys.exit(status if isinstance(status, int) else EXIT_OK)
+
+
+def _fail(message: str, status: int) -> None:
+    print(f"isstrack: error: {message}", file=sys.stderr)
+    sys.exit(status)

@@ -177,6 +177,8 @@ class ElementStore:
         notes = _Notes()
         now = self._clock()
         cache = self._read_cache(notes)
+        if cache is None:
+            notes.log.append(f"no cached elements in {self.cache_dir}")
         if offline:
             notes.log.append("offline: not touching the network")
             return self._fallback(cache, self._read_state(notes), notes)
@@ -239,20 +241,22 @@ class ElementStore:
             return self._use_cache(cache, state, notes, "cache refreshed by another process")
         allowed_at = self._next_allowed(cache, state)
         if allowed_at is not None and allowed_at > now:
-            last = state.outcome or "a download"
+            last = _clock_time(state.last_attempt or (cache.fetched_at if cache else now))
+            failed = bool(state.outcome) and not state.outcome.startswith("ok")
+            why = (
+                f"the last attempt at {last} failed ({state.outcome})"
+                if failed
+                else f"CelesTrak allows one download per 2 hours and the last was at {last}"
+            )
             message = (
-                f"CelesTrak allows one download per 2 hours: last attempt "
-                f"{_clock_time(state.last_attempt or (cache.fetched_at if cache else now))} "
-                f"({last}); next allowed {_clock_time(allowed_at)} "
+                f"{why}; next download allowed {_clock_time(allowed_at)} "
                 f"(in {_duration(allowed_at - now)})"
             )
             if forced:
                 raise UpdateError(f"not updating: {message}")
             notes.log.append(f"not downloading: {message}")
-            if state.outcome and not state.outcome.startswith("ok"):
-                notes.warnings.append(
-                    f"last download failed ({state.outcome}); next try {_clock_time(allowed_at)}"
-                )
+            if failed:
+                notes.warnings.append(f"not downloading: {message}")
             return self._fallback(cache, state, notes)
         notes.log.append(f"downloading {self.url}")
         try:
@@ -424,7 +428,6 @@ class ElementStore:
         try:
             raw = self.cache_path.read_bytes()
         except FileNotFoundError:
-            notes.log.append("no cached elements")
             return None
         except OSError as exc:
             notes.warnings.append(f"cannot read cache file {self.cache_path} ({exc.strerror})")

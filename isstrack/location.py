@@ -1,0 +1,186 @@
+"""Where the observer stands: coordinates, a city, or the saved home location, with its time zone."""
+
+from __future__ import annotations
+
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from isstrack.errors import ConfigError, LocationError
+from isstrack.geo import format_latitude, format_longitude
+from isstrack.orbit import Observer
+
+CONFIG_FILE = "config.toml"
+MIN_ELEVATION_M = -500.0
+MAX_ELEVATION_M = 9000.0
+
+LocationSource = Literal["coordinates", "city", "saved"]
+
+
+@dataclass(frozen=True)
+class Location:
+    """An observer's place with a name for people and an IANA time zone (None: unknown)."""
+
+    name: str
+    latitude_deg: float
+    longitude_deg: float
+    elevation_m: float
+    time_zone: str | None
+    source: LocationSource
+
+    @property
+    def observer(self) -> Observer:
+        """Return the place as an Observer for orbit calculations."""
+        return Observer(self.latitude_deg, self.longitude_deg, self.elevation_m)
+
+
+def check_coordinates(latitude_deg: float, longitude_deg: float, elevation_m: float) -> None:
+    """Raise LocationError unless the coordinates are finite and in range."""
+    if not math.isfinite(latitude_deg) or not -90 <= latitude_deg <= 90:
+        raise LocationError(
+            f"--lat {latitude_deg} is outside [-90, 90]; give degrees north (south negative)"
+        )
+    if not math.isfinite(longitude_deg) or not -180 <= longitude_deg <= 180:
+        raise LocationError(
+            f"--lon {longitude_deg} is outside [-180, 180]; give degrees east (west negative)"
+        )
+    if not math.isfinite(elevation_m) or not MIN_ELEVATION_M <= elevation_m <= MAX_ELEVATION_M:
+        raise LocationError(
+            f"--elevation {elevation_m} m is outside [{MIN_ELEVATION_M:.0f}, {MAX_ELEVATION_M:.0f}]; "
+            "give metres above sea level"
+        )
+
+
+def from_coordinates(
+    latitude_deg: float, longitude_deg: float, elevation_m: float = 0.0, time_zone: str | None = None
+) -> Location:
+    """Return a Location for coordinates, finding the time zone offline unless given."""
+    check_coordinates(latitude_deg, longitude_deg, elevation_m)
+    if time_zone is None:
+        from isstrack.timezones import zone_name_at
+
+        time_zone = zone_name_at(latitude_deg, longitude_deg)
+    name = f"{format_latitude(latitude_deg)}, {format_longitude(longitude_deg)}"
+    return Location(name, latitude_deg, longitude_deg, elevation_m, time_zone, "coordinates")
+
+
+def from_city(query: str, elevation_m: float | None = None) -> Location:
+    """Return a Location for a city name resolved in the offline gazetteer."""
+    from isstrack.places import find_city
+
+    city = find_city(query)
+    elevation = 0.0 if elevation_m is None else elevation_m
+    check_coordinates(city.latitude_deg, city.longitude_deg, elevation)
+    return Location(
+        city.label, city.latitude_deg, city.longitude_deg, elevation, city.time_zone or None, "city"
+    )
+
+
+def resolve(
+    latitude_deg: float | None,
+    longitude_deg: float | None,
+    elevation_m: float | None,
+    city: str | None,
+    config_dir: Path,
+) -> Location | None:
+    """Return the place the options name, else the saved home location, else None."""
+    if city is not None and (latitude_deg is not None or longitude_deg is not None):
+        raise LocationError("give either --city or --lat/--lon, not both")
+    if city is not None:
+        return from_city(city, elevation_m)
+    if (latitude_deg is None) != (longitude_deg is None):
+        missing = "--lon" if longitude_deg is None else "--lat"
+        raise LocationError(f"{missing} is missing: give both --lat and --lon (or --city)")
+    if latitude_deg is not None and longitude_deg is not None:
+        return from_coordinates(latitude_deg, longitude_deg, elevation_m or 0.0)
+    if elevation_m is not None:
+        raise LocationError("--elevation needs --lat and --lon (or --city)")
+    return load_saved(config_dir)
+
+
+def load_saved(config_dir: Path) -> Location | None:
+    """Return the saved home location, or None when none is saved."""
+    path = config_dir / CONFIG_FILE
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ConfigError(f"cannot read {path} ({exc.strerror}); fix it or run 'isstrack location clear'") from None
+    try:
+        data = _toml_loads(raw.decode("utf-8"))
+        home = data["home"]
+        location = Location(
+            name=str(home["name"]),
+            latitude_deg=float(home["latitude_deg"]),
+            longitude_deg=float(home["longitude_deg"]),
+            elevation_m=float(home.get("elevation_m", 0.0)),
+            time_zone=str(home["time_zone"]) if home.get("time_zone") else None,
+            source="saved",
+        )
+        check_coordinates(location.latitude_deg, location.longitude_deg, location.elevation_m)
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, LocationError) as exc:
+        raise ConfigError(
+            f"{path} is damaged ({exc}); run 'isstrack location set ...' or 'isstrack location clear'"
+        ) from None
+    return location
+
+
+def save(location: Location, config_dir: Path) -> Path:
+    """Write the home location as TOML, atomically; return the file's path."""
+    import tomli_w
+
+    home: dict[str, Any] = {
+        "name": location.name,
+        "latitude_deg": location.latitude_deg,
+        "longitude_deg": location.longitude_deg,
+        "elevation_m": location.elevation_m,
+    }
+    if location.time_zone:
+        home["time_zone"] = location.time_zone
+    text = "# isstrack home location, written by 'isstrack location set'\n" + tomli_w.dumps({"home": home})
+    path = config_dir / CONFIG_FILE
+    tmp_name = ""
+    try:
+        config_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(
+            "w", dir=config_dir, prefix=".config.", suffix=".tmp", delete=False, encoding="utf-8"
+        ) as tmp:
+            tmp_name = tmp.name
+            tmp.write(text)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        os.replace(tmp_name, path)
+    except OSError as exc:
+        if tmp_name and os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+        raise ConfigError(
+            f"cannot write {path} ({exc.strerror}); set ISSTRACK_CONFIG_DIR to a writable directory"
+        ) from None
+    return path
+
+
+def clear(config_dir: Path) -> bool:
+    """Remove the saved home location; return whether there was one."""
+    path = config_dir / CONFIG_FILE
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise ConfigError(f"cannot remove {path} ({exc.strerror})") from None
+    return True
+
+
+def _toml_loads(text: str) -> dict[str, Any]:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(str(exc)) from None

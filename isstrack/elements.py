@@ -8,6 +8,7 @@ timeout on every request, and a cap on the size of an answer.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -103,9 +104,7 @@ def timeout_from_env() -> float:
     except ValueError:
         value = -1.0
     if not 0 < value <= 120:
-        raise BadInputError(
-            f"ISSTRACK_HTTP_TIMEOUT={text!r} is not a number of seconds in (0, 120]"
-        )
+        raise BadInputError(f"ISSTRACK_HTTP_TIMEOUT={text!r} is not a number of seconds in (0, 120]")
     return value
 
 
@@ -202,9 +201,7 @@ class ElementStore:
                 "not downloading this time"
             )
         except OSError as exc:
-            notes.warnings.append(
-                f"cannot lock {self.lock_path} ({exc.strerror}); not downloading this time"
-            )
+            notes.warnings.append(f"cannot lock {self.lock_path} ({exc.strerror}); not downloading this time")
         return self._fallback(self._read_cache(notes), self._read_state(notes), notes)
 
     def update(self) -> ElementsInUse:
@@ -249,8 +246,7 @@ class ElementStore:
                 else f"CelesTrak allows one download per 2 hours and the last was at {last}"
             )
             message = (
-                f"{why}; next download allowed {_clock_time(allowed_at)} "
-                f"(in {_duration(allowed_at - now)})"
+                f"{why}; next download allowed {_clock_time(allowed_at)} (in {_duration(allowed_at - now)})"
             )
             if forced:
                 raise UpdateError(f"not updating: {message}")
@@ -266,8 +262,7 @@ class ElementStore:
             self._write_state(_State(now, failure.message, retry), notes)
             if forced:
                 raise UpdateError(
-                    f"update failed: {failure.message}; next attempt allowed "
-                    f"{_clock_time(retry)}"
+                    f"update failed: {failure.message}; next attempt allowed {_clock_time(retry)}"
                 ) from None
             notes.warnings.append(
                 f"could not download elements: {failure.message}; next try {_clock_time(retry)}"
@@ -284,9 +279,7 @@ class ElementStore:
         self._write_cache(_CacheRecord(fresh, now, self.url), notes)
         self._write_state(_State(now, "ok", retry), notes)
         notes.log.append(f"downloaded elements with epoch {_iso(fresh.epoch)}")
-        return ElementsInUse(
-            fresh, "network", self.url, now, retry, tuple(notes.warnings), tuple(notes.log)
-        )
+        return ElementsInUse(fresh, "network", self.url, now, retry, tuple(notes.warnings), tuple(notes.log))
 
     # -- choosing ---------------------------------------------------------------
 
@@ -300,9 +293,7 @@ class ElementStore:
             candidates.append(cache.fetched_at + FRESH_FOR)
         return max(candidates) if candidates else None
 
-    def _use_cache(
-        self, cache: _CacheRecord, state: _State, notes: _Notes, why: str
-    ) -> ElementsInUse:
+    def _use_cache(self, cache: _CacheRecord, state: _State, notes: _Notes, why: str) -> ElementsInUse:
         minutes = (self._clock() - cache.fetched_at).total_seconds() / 60
         notes.log.append(f"{why}: {self.cache_path}, fetched {minutes:.0f} min ago")
         return ElementsInUse(
@@ -359,9 +350,7 @@ class ElementStore:
                 for chunk in response.iter_content(chunk_size=16384):
                     body += chunk
                     if len(body) > MAX_RESPONSE_BYTES:
-                        raise _FetchFailure(
-                            f"{host} sent more than the 1 MB limit", PAUSE_AFTER_ERROR
-                        )
+                        raise _FetchFailure(f"{host} sent more than the 1 MB limit", PAUSE_AFTER_ERROR)
                     if time.monotonic() > deadline:
                         raise _FetchFailure(
                             f"{host} was too slow (over {2 * self.timeout_s:.0f} s)",
@@ -376,12 +365,12 @@ class ElementStore:
             ) from None
         except requests.RequestException as exc:
             reason = type(exc).__name__
-            raise _FetchFailure(
-                f"could not reach {host} ({reason})", PAUSE_AFTER_NO_ANSWER
-            ) from None
+            raise _FetchFailure(f"could not reach {host} ({reason})", PAUSE_AFTER_NO_ANSWER) from None
         text = bytes(body).decode("utf-8", errors="replace")
         if status != 200:
-            raise _FetchFailure(self._describe_status(status, text, location), self._pause(status, retry_after))
+            raise _FetchFailure(
+                self._describe_status(status, text, location), self._pause(status, retry_after)
+            )
         try:
             return parse_elements(text, self.catalog_number)
         except NoGpDataError:
@@ -417,8 +406,8 @@ class ElementStore:
     def _ensure_dir(self, notes: _Notes) -> bool:
         try:
             self.cache_dir.mkdir(parents=True, exist_ok=True)
-            probe = tempfile.NamedTemporaryFile(dir=self.cache_dir, prefix=".probe-", delete=True)
-            probe.close()
+            with tempfile.NamedTemporaryFile(dir=self.cache_dir, prefix=".probe-"):
+                pass
         except OSError as exc:
             notes.log.append(f"cache directory unusable: {exc}")
             return False
@@ -485,8 +474,12 @@ class ElementStore:
         tmp_name = ""
         try:
             with tempfile.NamedTemporaryFile(
-                "w", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
-                delete=False, encoding="utf-8",
+                "w",
+                dir=path.parent,
+                prefix=f".{path.name}.",
+                suffix=".tmp",
+                delete=False,
+                encoding="utf-8",
             ) as tmp:
                 tmp_name = tmp.name
                 json.dump(payload, tmp, indent=1)
@@ -496,10 +489,8 @@ class ElementStore:
         except OSError as exc:
             notes.warnings.append(f"could not write {path} ({exc.strerror}); not cached")
             if tmp_name:
-                try:
+                with contextlib.suppress(OSError):
                     os.unlink(tmp_name)
-                except OSError:
-                    pass
 
 
 def _iso(moment: datetime) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,9 +41,7 @@ class Location:
 def check_coordinates(latitude_deg: float, longitude_deg: float, elevation_m: float) -> None:
     """Raise LocationError unless the coordinates are finite and in range."""
     if not math.isfinite(latitude_deg) or not -90 <= latitude_deg <= 90:
-        raise LocationError(
-            f"--lat {latitude_deg} is outside [-90, 90]; give degrees north (south negative)"
-        )
+        raise LocationError(f"--lat {latitude_deg} is outside [-90, 90]; give degrees north (south negative)")
     if not math.isfinite(longitude_deg) or not -180 <= longitude_deg <= 180:
         raise LocationError(
             f"--lon {longitude_deg} is outside [-180, 180]; give degrees east (west negative)"
@@ -109,7 +108,9 @@ def load_saved(config_dir: Path) -> Location | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise ConfigError(f"cannot read {path} ({exc.strerror}); fix it or run 'isstrack location clear'") from None
+        raise ConfigError(
+            f"cannot read {path} ({exc.strerror}); fix it or run 'isstrack location clear'"
+        ) from None
     try:
         data = _toml_loads(raw.decode("utf-8"))
         home = data["home"]
@@ -176,11 +177,12 @@ def clear(config_dir: Path) -> bool:
 
 
 def _toml_loads(text: str) -> dict[str, Any]:
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ModuleNotFoundError:  # Python 3.10
+    else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
     try:
-        return tomllib.loads(text)
+        data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(str(exc)) from None
+    return data

@@ -59,11 +59,7 @@ def footprint_km(altitude_km: float) -> float:
 
 def is_visible(sunlit: bool, sun_altitude_deg: float, elevation_deg: float, min_elevation_deg: float) -> bool:
     """Return whether the eye can see the station: sunlit, sky dark, high enough."""
-    return (
-        sunlit
-        and sun_altitude_deg <= DARK_SKY_SUN_ALTITUDE_DEG
-        and elevation_deg >= min_elevation_deg
-    )
+    return sunlit and sun_altitude_deg <= DARK_SKY_SUN_ALTITUDE_DEG and elevation_deg >= min_elevation_deg
 
 
 class Orbit:
@@ -129,9 +125,7 @@ class Orbit:
         line2 = self.elements.line2
         argument_of_latitude_deg = float(line2[34:42]) + float(line2[43:51])
         revs = self.elements.mean_motion_rev_per_day * self.elements.age_days(moment)
-        return self.elements.revolution_number_at_epoch + math.floor(
-            argument_of_latitude_deg / 360.0 + revs
-        )
+        return self.elements.revolution_number_at_epoch + math.floor(argument_of_latitude_deg / 360.0 + revs)
 
 
 def _ephemeris_mapping(earth: Any, sun: Any) -> dict[str, Any]:

@@ -33,8 +33,7 @@ def parse_duration(text: str, option: str = "--within") -> timedelta:
     match = _DURATION.match(text or "")
     if not match or float(match.group(1)) <= 0:
         raise TimeInputError(
-            f"{option} {text!r} is not a duration; write a positive number with s, m, h or d, "
-            "like 15m or 2h"
+            f"{option} {text!r} is not a duration; write a positive number with s, m, h or d, like 15m or 2h"
         )
     seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
     if seconds > 30 * 86400:

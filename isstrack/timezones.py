@@ -24,8 +24,7 @@ def zone(name: str) -> Any:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise TimeInputError(
-            f"unknown time zone {name!r}; use an IANA name like Europe/Amsterdam or "
-            "America/New_York, or UTC"
+            f"unknown time zone {name!r}; use an IANA name like Europe/Amsterdam or America/New_York, or UTC"
         ) from None
 
 

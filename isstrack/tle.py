@@ -13,9 +13,17 @@ from isstrack.errors import NoGpDataError, TleFormatError
 _J2000_JD = 2451545.0
 _J2000 = datetime(2000, 1, 1, 12, tzinfo=timezone.utc)
 _OMM_REQUIRED = (
-    "NORAD_CAT_ID", "EPOCH", "MEAN_MOTION", "ECCENTRICITY", "INCLINATION",
-    "RA_OF_ASC_NODE", "ARG_OF_PERICENTER", "MEAN_ANOMALY", "BSTAR",
-    "MEAN_MOTION_DOT", "MEAN_MOTION_DDOT",
+    "NORAD_CAT_ID",
+    "EPOCH",
+    "MEAN_MOTION",
+    "ECCENTRICITY",
+    "INCLINATION",
+    "RA_OF_ASC_NODE",
+    "ARG_OF_PERICENTER",
+    "MEAN_ANOMALY",
+    "BSTAR",
+    "MEAN_MOTION_DOT",
+    "MEAN_MOTION_DDOT",
 )
 
 
@@ -68,17 +76,13 @@ def parse_elements(text: str, catalog_number: int | None = None) -> ElementSet:
     sets = parse_all(text)
     if catalog_number is None:
         if len(sets) > 1:
-            raise TleFormatError(
-                f"the text holds {len(sets)} element sets; name the catalog number to use"
-            )
+            raise TleFormatError(f"the text holds {len(sets)} element sets; name the catalog number to use")
         return sets[0]
     for element_set in sets:
         if element_set.catalog_number == catalog_number:
             return element_set
     found = ", ".join(sorted({str(s.catalog_number) for s in sets}))
-    raise TleFormatError(
-        f"no elements for catalog number {catalog_number} (found {found} instead)"
-    )
+    raise TleFormatError(f"no elements for catalog number {catalog_number} (found {found} instead)")
 
 
 def parse_all(text: str) -> list[ElementSet]:
@@ -108,9 +112,7 @@ def _parse_tle_lines(text: str) -> list[ElementSet]:
         line = lines[i]
         if line.startswith("1 "):
             if i + 1 >= len(lines) or not lines[i + 1].startswith("2 "):
-                raise TleFormatError(
-                    f"line 1 at line {i + 1} has no line 2 after it (truncated?)"
-                )
+                raise TleFormatError(f"line 1 at line {i + 1} has no line 2 after it (truncated?)")
             sets.append(_from_lines(name or "UNNAMED", line, lines[i + 1]))
             name = ""
             i += 2
@@ -141,8 +143,7 @@ def _from_lines(name: str, line1: str, line2: str) -> ElementSet:
             raise TleFormatError(f"TLE line {number} does not end in a checksum digit")
         if checksum(line) != int(line[68]):
             raise TleFormatError(
-                f"TLE line {number} fails its checksum "
-                f"(computed {checksum(line)}, line says {line[68]})"
+                f"TLE line {number} fails its checksum (computed {checksum(line)}, line says {line[68]})"
             )
     try:
         # The pure-Python reader checks the column layout and that both lines agree.
@@ -187,9 +188,7 @@ def _parse_omm_json(text: str) -> list[ElementSet]:
             omm.initialize(satrec, fields)
             line1, line2 = exporter.export_tle(satrec)
         except Exception as exc:
-            raise TleFormatError(
-                f"OMM record {index + 1} is invalid: {_first_line(exc)}"
-            ) from None
+            raise TleFormatError(f"OMM record {index + 1} is invalid: {_first_line(exc)}") from None
         sets.append(_from_lines(str(record.get("OBJECT_NAME", "UNNAMED")), line1, line2))
     return sets
 

@@ -24,8 +24,18 @@ def main() -> None:
     """Write the excerpt with jplephem's own command."""
     full = Path(get_skyfield_data_path()) / "de421.bsp"
     subprocess.run(
-        [sys.executable, "-m", "jplephem", "excerpt", "--targets", "3,10,399",
-         "2000/01/01", "2050/01/01", str(full), str(OUT)],
+        [
+            sys.executable,
+            "-m",
+            "jplephem",
+            "excerpt",
+            "--targets",
+            "3,10,399",
+            "2000/01/01",
+            "2050/01/01",
+            str(full),
+            str(OUT),
+        ],
         check=True,
     )
 

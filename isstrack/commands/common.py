@@ -24,7 +24,9 @@ Offline = Annotated[
 ]
 TleFile = Annotated[
     Path | None,
-    typer.Option("--tle-file", metavar="PATH", help="Use elements from a TLE, 3LE or OMM JSON file (no network)."),
+    typer.Option(
+        "--tle-file", metavar="PATH", help="Use elements from a TLE, 3LE or OMM JSON file (no network)."
+    ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Silence warnings on stderr.")]
 Verbose = Annotated[
@@ -33,21 +35,27 @@ Verbose = Annotated[
 Debug = Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.", hidden=True)]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON (schema in README).")]
 Lat = Annotated[
-    float | None, typer.Option("--lat", metavar="DEG", help="Observer latitude, degrees north (south negative).")
+    float | None,
+    typer.Option("--lat", metavar="DEG", help="Observer latitude, degrees north (south negative)."),
 ]
 Lon = Annotated[
-    float | None, typer.Option("--lon", metavar="DEG", help="Observer longitude, degrees east (west negative).")
+    float | None,
+    typer.Option("--lon", metavar="DEG", help="Observer longitude, degrees east (west negative)."),
 ]
 Elevation = Annotated[
     float | None, typer.Option("--elevation", metavar="M", help="Observer height above sea level in metres.")
 ]
 City = Annotated[
     str | None,
-    typer.Option("--city", metavar="NAME", help="Observer city, e.g. 'Paris', 'Paris, FR', 'Springfield, US-IL'."),
+    typer.Option(
+        "--city", metavar="NAME", help="Observer city, e.g. 'Paris', 'Paris, FR', 'Springfield, US-IL'."
+    ),
 ]
 At = Annotated[
     str | None,
-    typer.Option("--at", metavar="TIME", help="Answer for this ISO 8601 time instead of now (no offset = UTC)."),
+    typer.Option(
+        "--at", metavar="TIME", help="Answer for this ISO 8601 time instead of now (no offset = UTC)."
+    ),
 ]
 MinElevation = Annotated[
     float,
@@ -55,7 +63,9 @@ MinElevation = Annotated[
 ]
 Tz = Annotated[
     str | None,
-    typer.Option("--tz", metavar="ZONE", help="Show local times in this IANA zone (default: the place's own)."),
+    typer.Option(
+        "--tz", metavar="ZONE", help="Show local times in this IANA zone (default: the place's own)."
+    ),
 ]
 StdMag = Annotated[
     float,

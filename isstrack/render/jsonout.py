@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import IO, Any
 
 from isstrack.elements import ElementsInUse
+from isstrack.location import Location
 from isstrack.times import iso_z
 
 SCHEMA_VERSION = 1
@@ -38,3 +39,15 @@ def write_json(payload: dict[str, Any] | None, stream: IO[str] | None = None) ->
     out = stream or sys.stdout
     document = payload if payload is None else {"schema_version": SCHEMA_VERSION, **payload}
     out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
+
+def location_json(place: Location) -> dict[str, Any]:
+    """Return the observer's place: name, coordinates, elevation, time zone and where it came from."""
+    return {
+        "name": place.name,
+        "latitude_deg": round(place.latitude_deg, 5),
+        "longitude_deg": round(place.longitude_deg, 5),
+        "elevation_m": round(place.elevation_m, 1),
+        "time_zone": place.time_zone,
+        "source": place.source,
+    }

@@ -61,3 +61,86 @@ def tle_panel(used: ElementsInUse, now: datetime, next_fetch: datetime | None) -
     grid.add_row("line 1", elements.line1)
     grid.add_row("line 2", elements.line2)
     make_console().print(Panel(grid, title="orbital elements", title_align="left", expand=False))
+
+
+def local_text(moment: datetime, zone: Any) -> str:
+    """Return a local time like 2026-09-24 23:30:05 CEST."""
+    local = moment.astimezone(zone)
+    return local.strftime("%Y-%m-%d %H:%M:%S ") + (local.tzname() or "")
+
+
+def now_panel(snapshot: Any, zone: Any, zone_label: str) -> Any:
+    """Return the Rich renderable for one `isstrack now` snapshot."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from isstrack.geo import compass, format_latitude, format_longitude
+
+    s = snapshot.state
+    grid = _grid()
+    when = utc_text(s.time)
+    if zone is not None:
+        when += f"  ({local_text(s.time, zone)})"
+    grid.add_row("time", when)
+    grid.add_row("below", snapshot.below.describe())
+    grid.add_row(
+        "position",
+        f"{format_latitude(s.latitude_deg)}, {format_longitude(s.longitude_deg)}"
+        f"  ({s.latitude_deg:+.4f}, {s.longitude_deg:+.4f})",
+    )
+    grid.add_row("altitude", f"{s.altitude_km:,.1f} km above the WGS84 ellipsoid")
+    grid.add_row(
+        "speed",
+        f"{s.speed_km_s * 3600:,.0f} km/h ({s.speed_km_s:.2f} km/s) inertial; "
+        f"{s.ground_speed_km_s * 3600:,.0f} km/h ({s.ground_speed_km_s:.2f} km/s) over the ground",
+    )
+    grid.add_row("footprint", f"{s.footprint_km:,.0f} km across (where it is above the horizon)")
+    grid.add_row(
+        "sunlight",
+        Text("sunlit", style="bold yellow") if s.sunlit else Text("in Earth's shadow", style="blue"),
+    )
+    grid.add_row("orbit", f"revolution {s.revolution:,}")
+    used = snapshot.elements
+    grid.add_row(
+        "elements",
+        f"epoch {utc_text(used.elements.epoch)}, {age_text(used.elements.age_days(s.time))} old, "
+        f"{_SOURCE_TEXT[used.source]}",
+    )
+    look = snapshot.look
+    if look is not None:
+        place = snapshot.place
+        grid.add_row("", "")
+        grid.add_row("from", f"{place.name} ({zone_label})")
+        above = look.above_horizon
+        grid.add_row(
+            "look",
+            Text(
+                f"azimuth {look.azimuth_deg:.0f}° {compass(look.azimuth_deg)}, "
+                f"elevation {look.elevation_deg:+.1f}°" + ("" if above else " (below the horizon)"),
+                style="green" if above else "dim",
+            ),
+        )
+        grid.add_row("range", f"{look.range_km:,.0f} km")
+        grid.add_row("visible", _visibility_text(snapshot))
+        next_pass = getattr(snapshot, "next_visible", None)
+        if next_pass is not None:
+            grid.add_row("next pass", next_pass)
+    return Panel(grid, title="ISS now", title_align="left", expand=False)
+
+
+def _visibility_text(snapshot: Any) -> Any:
+    from rich.text import Text
+
+    look = snapshot.look
+    if look.visible:
+        return Text("yes: sunlit against a dark sky, look up", style="bold green")
+    reasons = []
+    if look.elevation_deg < snapshot.min_elevation_deg:
+        reasons.append(
+            "below the horizon" if not look.above_horizon else f"lower than {snapshot.min_elevation_deg:g}°"
+        )
+    if look.sun_altitude_deg > -6:
+        reasons.append(f"sky too bright (Sun at {look.sun_altitude_deg:+.0f}°)")
+    if not snapshot.state.sunlit:
+        reasons.append("station in Earth's shadow")
+    return Text("no: " + ", ".join(reasons), style="dim")

@@ -1,0 +1,127 @@
+"""isstrack now: where the station is, from the whole Earth and from where you stand, once or live."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timedelta
+from typing import Annotated, Any
+
+import typer
+
+from isstrack.commands.common import (
+    At,
+    City,
+    Debug,
+    Elevation,
+    Json,
+    Lat,
+    Lon,
+    MinElevation,
+    Offline,
+    Quiet,
+    Reporter,
+    TleFile,
+    Tz,
+    Verbose,
+    check_min_elevation,
+    load_elements,
+    local_zone,
+    location,
+    moment,
+)
+from isstrack.errors import BadInputError
+from isstrack.orbit import DEFAULT_MIN_ELEVATION_DEG
+
+Watch = Annotated[bool, typer.Option("--watch", "-w", help="Redraw in place until Ctrl-C.")]
+Interval = Annotated[
+    float, typer.Option("--interval", metavar="S", help="Seconds between redraws with --watch (0.2-3600).")
+]
+
+
+def now(
+    lat: Lat = None,
+    lon: Lon = None,
+    elevation: Elevation = None,
+    city: City = None,
+    at: At = None,
+    json: Json = False,
+    watch: Watch = False,
+    interval: Interval = 1.0,
+    min_elevation: MinElevation = DEFAULT_MIN_ELEVATION_DEG,
+    tz: Tz = None,
+    tle_file: TleFile = None,
+    offline: Offline = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+    debug: Debug = False,
+) -> None:
+    """Show where the station is now (or --at a time), and how it looks from your place."""
+    from isstrack.orbit import Orbit
+    from isstrack.snapshot import take_snapshot
+
+    check_min_elevation(min_elevation)
+    if not 0.2 <= interval <= 3600:
+        raise BadInputError(f"--interval {interval:g} is outside [0.2, 3600] seconds")
+    start = moment(at)
+    place = location(lat, lon, elevation, city)
+    zone, zone_label = local_zone(place, tz) if (place or tz) else (None, "")
+    reporter = Reporter(quiet, verbose)
+    used = load_elements(reporter, offline, tle_file, start)
+    orbit = Orbit(used.elements)
+
+    def frame(when: datetime) -> Any:
+        return take_snapshot(orbit, used, when, place, min_elevation)
+
+    if not watch:
+        _emit(frame(start), json, zone, zone_label)
+        return
+    _watch(frame, start, interval, json, zone, zone_label)
+
+
+def _emit(snapshot: Any, json: bool, zone: Any, zone_label: str) -> None:
+    if json:
+        from isstrack.render.jsonout import write_json
+        from isstrack.snapshot import snapshot_json
+
+        write_json(snapshot_json(snapshot))
+    else:
+        from isstrack.render.console import make_console
+        from isstrack.render.text import now_panel
+
+        make_console().print(now_panel(snapshot, zone, zone_label))
+
+
+def _watch(frame: Any, start: datetime, interval: float, json: bool, zone: Any, zone_label: str) -> None:
+    clock_start = time.monotonic()
+
+    def when() -> datetime:
+        return start + timedelta(seconds=time.monotonic() - clock_start)
+
+    try:
+        if json:
+            import json as jsonlib
+
+            from isstrack.render.jsonout import SCHEMA_VERSION
+            from isstrack.snapshot import snapshot_json
+
+            while True:
+                line = {"schema_version": SCHEMA_VERSION, **snapshot_json(frame(when()))}
+                print(jsonlib.dumps(line, ensure_ascii=False), flush=True)
+                time.sleep(interval)
+        from rich.live import Live
+
+        from isstrack.render.console import make_console
+        from isstrack.render.text import now_panel
+
+        console = make_console()
+        if not console.is_terminal:
+            while True:
+                console.print(now_panel(frame(when()), zone, zone_label))
+                console.file.flush()
+                time.sleep(interval)
+        with Live(now_panel(frame(when()), zone, zone_label), console=console, auto_refresh=False) as live:
+            while True:
+                time.sleep(interval)
+                live.update(now_panel(frame(when()), zone, zone_label), refresh=True)
+    except KeyboardInterrupt:
+        return

@@ -7,9 +7,12 @@ import sys
 import typer
 
 from isstrack import __version__
+from isstrack.commands.location import app as location_app
+from isstrack.commands.next import next_
 from isstrack.commands.now import now
+from isstrack.commands.passes import passes
 from isstrack.commands.tle import tle
-from isstrack.errors import BadInputError, IsstrackError, NoElementsError, UpdateError
+from isstrack.errors import BadInputError, IsstrackError, NoElementsError, NothingFoundError, UpdateError
 
 # Newer Typer vendors Click privately, older Typer uses the click package; either way
 # BadParameter derives from Click's UsageError, which derives from ClickException.
@@ -58,11 +61,16 @@ def _root(
 
 
 app.command("now")(now)
+app.command("passes")(passes)
+app.command("next")(next_)
 app.command("tle")(tle)
+app.add_typer(location_app, name="location")
 
 
 def exit_code(error: BaseException) -> int:
     """Return the exit status for an exception raised by a command."""
+    if isinstance(error, NothingFoundError):
+        return EXIT_NOTHING_FOUND
     if isinstance(error, UpdateError):
         return EXIT_UPDATE_FAILED
     if isinstance(error, NoElementsError):
@@ -108,5 +116,6 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _fail(message: str, status: int) -> None:
-    print(f"isstrack: error: {message}", file=sys.stderr)
+    if message:
+        print(f"isstrack: error: {message}", file=sys.stderr)
     sys.exit(status)

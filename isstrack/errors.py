@@ -49,3 +49,7 @@ class NoElementsError(IsstrackError):
 
 class UpdateError(IsstrackError):
     """Report that an explicit element update could not be done now."""
+
+
+class NothingFoundError(IsstrackError):
+    """Report, by exit status alone, that `next --within` found no pass in the span."""

@@ -163,3 +163,13 @@ def exclusive(**flags: bool) -> None:
     given = [name for name, on in flags.items() if on]
     if len(given) > 1:
         raise BadInputError(f"{' and '.join(given)} cannot be used together; pick one output")
+
+
+def require_place(place: Location | None, command: str) -> Location:
+    """Return the place, or reject a command that needs one when none was given or saved."""
+    if place is None:
+        raise BadInputError(
+            f"{command} needs a place: give --city NAME or --lat/--lon, "
+            "or save one with 'isstrack location set --city NAME'"
+        )
+    return place

@@ -6,7 +6,7 @@ import os
 import sys
 from typing import IO, Any
 
-PIPED_WIDTH = 100
+PIPED_WIDTH = 120
 
 
 def make_console(stream: IO[str] | None = None) -> Any:

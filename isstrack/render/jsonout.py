@@ -10,6 +10,7 @@ from typing import IO, Any
 
 from isstrack.elements import ElementsInUse
 from isstrack.location import Location
+from isstrack.passes import Pass, PassPoint, PassSearch
 from isstrack.times import iso_z
 
 SCHEMA_VERSION = 1
@@ -50,4 +51,76 @@ def location_json(place: Location) -> dict[str, Any]:
         "elevation_m": round(place.elevation_m, 1),
         "time_zone": place.time_zone,
         "source": place.source,
+    }
+
+
+def point_json(point: PassPoint | None) -> dict[str, Any] | None:
+    """Return a pass point as {time, azimuth_deg, elevation_deg, direction}, or None."""
+    if point is None:
+        return None
+    from isstrack.geo import compass
+
+    return {
+        "time": iso_z(point.time),
+        "azimuth_deg": round(point.azimuth_deg, 1),
+        "elevation_deg": round(point.elevation_deg, 1),
+        "direction": compass(point.azimuth_deg),
+    }
+
+
+def pass_json(item: Pass) -> dict[str, Any]:
+    """Return one pass in the shared pass schema (used by `passes` and `next`)."""
+    return {
+        "rise": point_json(item.rise),
+        "culmination": point_json(item.culmination),
+        "set": point_json(item.set),
+        "duration_s": round(item.duration_s),
+        "kind": item.kind,
+        "visible": item.visible,
+        "visible_start": point_json(item.visible_start),
+        "visible_highest": point_json(item.visible_highest),
+        "visible_end": point_json(item.visible_end),
+        "visible_duration_s": round(item.visible_duration_s),
+        "emerges_from_shadow": item.emerges_from_shadow,
+        "fades_into_shadow": item.fades_into_shadow,
+        "magnitude": item.magnitude,
+        "in_progress": item.in_progress,
+        "revolution": item.revolution,
+    }
+
+
+def passes_json(
+    search: PassSearch,
+    shown: list[Pass],
+    place: Location,
+    zone_label: str,
+    used: ElementsInUse,
+    std_magnitude: float,
+    all_passes: bool,
+) -> dict[str, Any]:
+    """Return the `passes` JSON document (without schema_version)."""
+    return {
+        "location": location_json(place),
+        "time_zone": zone_label,
+        "window": {"from": iso_z(search.start), "to": iso_z(search.end)},
+        "min_elevation_deg": search.min_elevation_deg,
+        "std_magnitude": std_magnitude,
+        "filter": "all" if all_passes else "visible",
+        "sky_gets_dark": search.sky_gets_dark,
+        "elements": elements_json(used, search.start),
+        "passes": [pass_json(p) for p in shown],
+    }
+
+
+def next_json(
+    found: Any, place: Location, zone_label: str, used: ElementsInUse, asked_at: datetime
+) -> dict[str, Any]:
+    """Return the `next` JSON document: the pass in the shared schema, or null."""
+    return {
+        "location": location_json(place),
+        "time_zone": zone_label,
+        "at": iso_z(asked_at),
+        "elements": elements_json(used, asked_at),
+        "pass": None if found is None else pass_json(found.item),
+        "seconds_until": None if found is None else max(0, round((found.start - asked_at).total_seconds())),
     }

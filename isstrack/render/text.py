@@ -144,3 +144,107 @@ def _visibility_text(snapshot: Any) -> Any:
     if not snapshot.state.sunlit:
         reasons.append("station in Earth's shadow")
     return Text("no: " + ", ".join(reasons), style="dim")
+
+
+def _point_cell(point: Any, zone: Any) -> str:
+    from isstrack.geo import compass
+
+    if point is None:
+        return "-"
+    local = point.time.astimezone(zone)
+    return f"{local:%H:%M:%S}  {point.elevation_deg:>2.0f}° {compass(point.azimuth_deg):<3}"
+
+
+def passes_table(
+    search: Any,
+    shown: list[Any],
+    place: Any,
+    zone: Any,
+    zone_label: str,
+    used: ElementsInUse,
+    all_passes: bool,
+) -> None:
+    """Print the passes as a Rich table titled with the place, zone, window and element age."""
+    from rich.table import Table
+    from rich.text import Text
+
+    console = make_console()
+    start = search.start.astimezone(zone)
+    end = search.end.astimezone(zone)
+    age = age_text(used.elements.age_days(search.start))
+    title = (
+        f"{'All' if all_passes else 'Visible'} ISS passes over {place.name} · times in {zone_label} · "
+        f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} · above {search.min_elevation_deg:g}° · "
+        f"elements {age} old"
+    )
+    if not search.sky_gets_dark and not all_passes:
+        console.print(title)
+        console.print(
+            "The sky never gets darker than civil twilight here in this window (the Sun stays above -6°), "
+            "so no pass can be seen. Try a later --from or --all to list daylight passes."
+        )
+        return
+    if not shown:
+        console.print(title)
+        console.print(
+            "No passes in this window."
+            if all_passes
+            else "No visible passes in this window. Try --days 30 or --all to list every pass."
+        )
+        return
+    table = Table(title=title, title_justify="left", header_style="bold")
+    table.add_column("date", no_wrap=True)
+    table.add_column("appears", no_wrap=True)
+    table.add_column("highest", no_wrap=True)
+    table.add_column("disappears", no_wrap=True)
+    table.add_column("visible", justify="right", no_wrap=True)
+    table.add_column("mag", justify="right", no_wrap=True)
+    if all_passes:
+        table.add_column("type", no_wrap=True)
+    for item in shown:
+        if item.visible:
+            first, top, last = item.visible_start, item.visible_highest, item.visible_end
+            duration = f"{item.visible_duration_s // 60:.0f}m{item.visible_duration_s % 60:02.0f}s"
+        else:
+            first, top, last = item.rise, item.culmination, item.set
+            duration = "-"
+        appears = _point_cell(first, zone) + (" (shadow)" if item.emerges_from_shadow else "")
+        disappears = _point_cell(last, zone) + (" (shadow)" if item.fades_into_shadow else "")
+        date = f"{first.time.astimezone(zone):%a %d %b}" + (" *" if item.in_progress else "")
+        mag = "-" if item.magnitude is None else f"{item.magnitude:+.1f}"
+        style = ""
+        if item.magnitude is not None and item.magnitude <= -3.0:
+            style = "bold"
+        if not item.visible:
+            style = "dim"
+        cells = [date, appears, _point_cell(top, zone), disappears, duration, mag]
+        if all_passes:
+            cells.append(item.kind)
+        table.add_row(*[Text(c) for c in cells], style=style)
+    console.print(table)
+    if any(item.in_progress for item in shown):
+        console.print("* in progress at the start of the window (rise time shown is the true one)")
+
+
+def next_line(found: Any, fields: dict[str, Any]) -> str:
+    """Return the one-line summary of the next pass."""
+    start = fields["start_local"]
+    if found.in_progress:
+        when = f"now (since {start:%H:%M}, until {fields['end_local']:%H:%M} {fields['end_local'].tzname()})"
+    else:
+        minutes = fields["minutes_until"]
+        hours, mins = divmod(minutes, 60)
+        span = f"{hours} h {mins:02d} min" if hours else f"{mins} min"
+        when = f"{start:%a %d %b %H:%M} {start.tzname()} (in {span})"
+    item = found.item
+    parts = [
+        when,
+        f"appears {fields['appears_dir']} at {fields['appears_elevation_deg']:.0f}°",
+        f"max {fields['max_elevation_deg']:.0f}° {fields['max_dir']}",
+    ]
+    if item.visible:
+        parts.append(f"mag {item.magnitude:+.1f}")
+        parts.append(f"visible {fields['duration_s'] // 60}m{fields['duration_s'] % 60:02d}s")
+    else:
+        parts.append(f"{item.kind} pass, not visible")
+    return ", ".join(parts)

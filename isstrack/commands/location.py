@@ -1,0 +1,65 @@
+"""isstrack location set|show|clear: the saved home location used when no place is given."""
+
+from __future__ import annotations
+
+import typer
+
+from isstrack.commands.common import City, Elevation, Json, Lat, Lon
+
+app = typer.Typer(
+    help="Save, show or clear the home location used when no --city or --lat/--lon is given.",
+    no_args_is_help=True,
+)
+
+
+@app.command("set")
+def set_(
+    lat: Lat = None,
+    lon: Lon = None,
+    elevation: Elevation = None,
+    city: City = None,
+) -> None:
+    """Save a home location (--city NAME, or --lat/--lon [--elevation])."""
+    from isstrack.errors import LocationError
+    from isstrack.location import resolve, save
+    from isstrack.paths import config_dir
+
+    if city is None and lat is None and lon is None:
+        raise LocationError("location set needs --city NAME or --lat and --lon")
+    place = resolve(lat, lon, elevation, city, config_dir())
+    assert place is not None
+    path = save(place, config_dir())
+    print(
+        f"saved {place.name} ({place.latitude_deg:.4f}, {place.longitude_deg:.4f}, "
+        f"{place.elevation_m:.0f} m, {place.time_zone or 'time zone unknown'}) to {path}"
+    )
+
+
+@app.command("show")
+def show(json: Json = False) -> None:
+    """Show the saved home location."""
+    from isstrack.location import load_saved
+    from isstrack.paths import config_dir
+
+    place = load_saved(config_dir())
+    if json:
+        from isstrack.render.jsonout import location_json, write_json
+
+        write_json({"location": location_json(place) if place else None})
+        return
+    if place is None:
+        print("no home location saved; set one with 'isstrack location set --city NAME'")
+        return
+    print(
+        f"{place.name}: {place.latitude_deg:.5f}, {place.longitude_deg:.5f}, {place.elevation_m:.0f} m, "
+        f"{place.time_zone or 'time zone unknown'} ({config_dir() / 'config.toml'})"
+    )
+
+
+@app.command("clear")
+def clear() -> None:
+    """Forget the saved home location."""
+    from isstrack.location import clear as clear_saved
+    from isstrack.paths import config_dir
+
+    print("home location cleared" if clear_saved(config_dir()) else "no home location was saved")

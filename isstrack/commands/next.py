@@ -1,0 +1,109 @@
+"""isstrack next: the next pass in one line, with grep-like exit codes for scripts and cron."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from isstrack.commands.common import (
+    At,
+    City,
+    Debug,
+    Elevation,
+    Json,
+    Lat,
+    Lon,
+    MinElevation,
+    Offline,
+    Quiet,
+    Reporter,
+    StdMag,
+    TleFile,
+    Tz,
+    Verbose,
+    check_min_elevation,
+    exclusive,
+    load_elements,
+    local_zone,
+    location,
+    moment,
+    require_place,
+)
+from isstrack.orbit import DEFAULT_MIN_ELEVATION_DEG
+from isstrack.passes import DEFAULT_STD_MAGNITUDE
+
+Within = Annotated[
+    str | None,
+    typer.Option(
+        "--within",
+        metavar="DURATION",
+        help="Exit 0 if a pass starts (or is in progress) within this span, like 15m, 2h, 1d; else exit 1.",
+    ),
+]
+All = Annotated[
+    bool, typer.Option("--all", help="Any pass above the minimum elevation, not only visible ones.")
+]
+Format = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        metavar="TEMPLATE",
+        help="Print a template over the pass fields, e.g. '{start_local:%H:%M} {appears_dir}' (README lists them).",
+    ),
+]
+
+
+def next_(
+    lat: Lat = None,
+    lon: Lon = None,
+    elevation: Elevation = None,
+    city: City = None,
+    within: Within = None,
+    at: At = None,
+    min_elevation: MinElevation = DEFAULT_MIN_ELEVATION_DEG,
+    all_: All = False,
+    json: Json = False,
+    format_: Format = None,
+    tz: Tz = None,
+    std_mag: StdMag = DEFAULT_STD_MAGNITUDE,
+    tle_file: TleFile = None,
+    offline: Offline = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+    debug: Debug = False,
+) -> None:
+    """Print the next visible pass (any pass with --all) in one line."""
+    from isstrack.errors import NothingFoundError
+    from isstrack.nextpass import check_template, find_next, render_template, template_fields
+    from isstrack.orbit import Orbit
+    from isstrack.times import parse_duration
+
+    exclusive(**{"--json": json, "--format": format_ is not None})
+    check_min_elevation(min_elevation)
+    span = parse_duration(within, "--within") if within is not None else None
+    if format_ is not None:
+        check_template(format_)
+    start = moment(at)
+    place = require_place(location(lat, lon, elevation, city), "next")
+    zone, zone_label = local_zone(place, tz)
+    reporter = Reporter(quiet, verbose)
+    used = load_elements(reporter, offline, tle_file, start)
+    found = find_next(Orbit(used.elements), place.observer, start, min_elevation, not all_, span, std_mag)
+    if json:
+        from isstrack.render.jsonout import next_json, write_json
+
+        write_json(next_json(found, place, zone_label, used, start))
+    elif found is not None:
+        fields = template_fields(found, zone, place.name, zone_label)
+        if format_ is not None:
+            print(render_template(format_, fields))
+        else:
+            from isstrack.render.text import next_line
+
+            print(next_line(found, fields))
+    elif span is None:
+        what = "pass" if all_ else "visible pass"
+        print(f"no {what} over {place.name} in the next 30 days")
+    if found is None and span is not None:
+        raise NothingFoundError("")

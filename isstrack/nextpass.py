@@ -1,0 +1,142 @@
+"""The next pass after a moment, and the fields a --format template can use."""
+
+from __future__ import annotations
+
+import math
+import string
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from isstrack.errors import BadInputError
+from isstrack.geo import compass
+from isstrack.orbit import Observer, Orbit
+from isstrack.passes import DEFAULT_STD_MAGNITUDE, Pass, find_passes
+
+SEARCH_STEPS_DAYS = (2, 10, 30)
+
+FIELD_HELP = {
+    "start_local": "start of the visible part (the pass with --all), local datetime: {start_local:%H:%M}",
+    "start_utc": "the same in UTC",
+    "end_local": "end of the visible part, local datetime",
+    "end_utc": "the same in UTC",
+    "minutes_until": "whole minutes until it starts (0 if in progress)",
+    "seconds_until": "seconds until it starts (0 if in progress)",
+    "appears_dir": "16-point compass direction where it appears",
+    "appears_elevation_deg": "elevation where it appears",
+    "max_elevation_deg": "highest elevation of the (visible) pass",
+    "max_dir": "direction of the highest point",
+    "disappears_dir": "direction where it disappears",
+    "disappears_elevation_deg": "elevation where it disappears",
+    "duration_s": "seconds visible (seconds up, with --all for a non-visible pass)",
+    "magnitude": "brightest magnitude (nan if not visible)",
+    "kind": "visible, daylight or shadow",
+    "in_progress": "True if it has already started",
+    "place": "the observer's place name",
+    "time_zone": "the time zone of local times",
+}
+
+
+@dataclass(frozen=True)
+class NextPass:
+    """The next pass and how it relates to the moment asked about."""
+
+    item: Pass
+    asked_at: datetime
+
+    @property
+    def start(self) -> datetime:
+        """Return when the interesting part starts: the visible start, else the rise."""
+        return (self.item.visible_start or self.item.rise).time
+
+    @property
+    def end(self) -> datetime:
+        """Return when the interesting part ends: the visible end, else the set."""
+        return (self.item.visible_end or self.item.set).time
+
+    @property
+    def in_progress(self) -> bool:
+        """Return whether it had already started at the moment asked about."""
+        return self.start <= self.asked_at
+
+
+def find_next(
+    orbit: Orbit,
+    observer: Observer,
+    at: datetime,
+    min_elevation_deg: float,
+    visible_only: bool,
+    within: timedelta | None,
+    std_magnitude: float = DEFAULT_STD_MAGNITUDE,
+) -> NextPass | None:
+    """Return the first pass (visible unless `visible_only` is False) still to come or in progress at `at`."""
+    spans = [within] if within is not None else [timedelta(days=d) for d in SEARCH_STEPS_DAYS]
+    searched_to = at
+    for span in spans:
+        end = at + span
+        search = find_passes(orbit, observer, searched_to, end, min_elevation_deg, std_magnitude)
+        for item in search.passes:
+            if visible_only and not item.visible:
+                continue
+            candidate = NextPass(item, at)
+            if candidate.end > at and candidate.start < end:
+                return candidate
+        searched_to = end - timedelta(minutes=30)
+    return None
+
+
+def template_fields(found: NextPass, zone: Any, place_name: str, zone_label: str) -> dict[str, Any]:
+    """Return the values a --format template may name."""
+    item = found.item
+    first = item.visible_start or item.rise
+    top = item.visible_highest or item.culmination
+    last = item.visible_end or item.set
+    until = max(0.0, (found.start - found.asked_at).total_seconds())
+    return {
+        "start_local": found.start.astimezone(zone),
+        "start_utc": found.start,
+        "end_local": found.end.astimezone(zone),
+        "end_utc": found.end,
+        "minutes_until": int(until // 60),
+        "seconds_until": int(until),
+        "appears_dir": compass(first.azimuth_deg),
+        "appears_elevation_deg": first.elevation_deg,
+        "max_elevation_deg": top.elevation_deg,
+        "max_dir": compass(top.azimuth_deg),
+        "disappears_dir": compass(last.azimuth_deg),
+        "disappears_elevation_deg": last.elevation_deg,
+        "duration_s": round(item.visible_duration_s if item.visible else item.duration_s),
+        "magnitude": item.magnitude if item.magnitude is not None else math.nan,
+        "kind": item.kind,
+        "in_progress": found.in_progress,
+        "place": place_name,
+        "time_zone": zone_label,
+    }
+
+
+def check_template(template: str) -> None:
+    """Raise BadInputError for a template with a syntax error or an unknown field."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError as exc:
+        raise BadInputError(
+            f"--format {template!r} is not a valid template ({exc}); write fields like {{minutes_until}}"
+        ) from None
+    for _, field, _, _ in parsed:
+        if field is None:
+            continue
+        base = field.split(".")[0].split("[")[0]
+        if base not in FIELD_HELP:
+            raise BadInputError(
+                f"--format: unknown field {{{base}}}; valid fields: {', '.join(FIELD_HELP)}"
+                if base
+                else "--format: empty or positional {} fields are not allowed; name a field like {minutes_until}"
+            )
+
+
+def render_template(template: str, fields: dict[str, Any]) -> str:
+    """Fill a checked template, turning format-spec mistakes into BadInputError."""
+    try:
+        return template.format_map(fields)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
+        raise BadInputError(f"--format {template!r} cannot be filled: {exc}") from None

@@ -130,7 +130,8 @@ def check_template(template: str) -> None:
             raise BadInputError(
                 f"--format: unknown field {{{base}}}; valid fields: {', '.join(FIELD_HELP)}"
                 if base
-                else "--format: empty or positional {} fields are not allowed; name a field like {minutes_until}"
+                else "--format: empty or positional {} fields are not allowed; "
+                "name a field like {minutes_until}"
             )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from isstrack.elements import ElementsInUse
 from isstrack.location import Location
+from isstrack.nextpass import NextPass, find_next
 from isstrack.orbit import LookAngles, Orbit, StationState
 from isstrack.places import Whereabouts, whereabouts
 
@@ -22,22 +23,34 @@ class Snapshot:
     place: Location | None
     look: LookAngles | None
     min_elevation_deg: float
+    next_visible: NextPass | None = None
 
 
 def take_snapshot(
-    orbit: Orbit, used: ElementsInUse, when: datetime, place: Location | None, min_elevation_deg: float
+    orbit: Orbit,
+    used: ElementsInUse,
+    when: datetime,
+    place: Location | None,
+    min_elevation_deg: float,
+    upcoming: NextPass | None = None,
 ) -> Snapshot:
-    """Compute the snapshot for `when`."""
+    """Compute the snapshot for `when`; with a place, also the next visible pass (reusing `upcoming`)."""
     state = orbit.state(when)
-    look = orbit.look(when, place.observer, min_elevation_deg) if place else None
+    look = None
+    if place is not None:
+        look = orbit.look(when, place.observer, min_elevation_deg)
+        if upcoming is None or upcoming.end <= when:
+            upcoming = find_next(orbit, place.observer, when, min_elevation_deg, True, None)
+        else:
+            upcoming = NextPass(upcoming.item, when)
     below = whereabouts(state.latitude_deg, state.longitude_deg)
-    return Snapshot(state, below, used, place, look, min_elevation_deg)
+    return Snapshot(state, below, used, place, look, min_elevation_deg, upcoming)
 
 
 def snapshot_json(snapshot: Snapshot) -> dict[str, Any]:
     """Return the `now` JSON object (without schema_version)."""
     from isstrack.geo import compass
-    from isstrack.render.jsonout import elements_json, location_json
+    from isstrack.render.jsonout import elements_json, location_json, pass_json
     from isstrack.times import iso_z
 
     s = snapshot.state
@@ -45,6 +58,7 @@ def snapshot_json(snapshot: Snapshot) -> dict[str, Any]:
     observer: dict[str, Any] | None = None
     if snapshot.place is not None and snapshot.look is not None:
         look = snapshot.look
+        upcoming = snapshot.next_visible
         observer = {
             **location_json(snapshot.place),
             "azimuth_deg": round(look.azimuth_deg, 2),
@@ -55,6 +69,10 @@ def snapshot_json(snapshot: Snapshot) -> dict[str, Any]:
             "visible": look.visible,
             "sun_altitude_deg": round(look.sun_altitude_deg, 2),
             "min_elevation_deg": snapshot.min_elevation_deg,
+            "next_visible_pass": None if upcoming is None else pass_json(upcoming.item),
+            "seconds_until_next_visible": None
+            if upcoming is None
+            else max(0, round((upcoming.start - s.time).total_seconds())),
         }
     return {
         "time": iso_z(s.time),

@@ -49,7 +49,8 @@ Format = Annotated[
     typer.Option(
         "--format",
         metavar="TEMPLATE",
-        help="Print a template over the pass fields, e.g. '{start_local:%H:%M} {appears_dir}' (README lists them).",
+        help="Print a template over the pass fields, e.g. '{start_local:%H:%M} {appears_dir}' "
+        "(README lists them).",
     ),
 ]
 

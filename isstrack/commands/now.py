@@ -69,8 +69,12 @@ def now(
     used = load_elements(reporter, offline, tle_file, start)
     orbit = Orbit(used.elements)
 
+    upcoming: list[Any] = [None]
+
     def frame(when: datetime) -> Any:
-        return take_snapshot(orbit, used, when, place, min_elevation)
+        snapshot = take_snapshot(orbit, used, when, place, min_elevation, upcoming[0])
+        upcoming[0] = snapshot.next_visible
+        return snapshot
 
     if not watch:
         _emit(frame(start), json, zone, zone_label)

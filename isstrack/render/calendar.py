@@ -77,7 +77,8 @@ def write_calendar(path: Path, search: PassSearch, place: Location, catalog_numb
             f"Appears {item.visible_start.time:%H:%M:%S} UTC at {item.visible_start.elevation_deg:.0f}° "
             f"{compass(item.visible_start.azimuth_deg)}"
             f"{' (out of Earth shadow)' if item.emerges_from_shadow else ''}; "
-            f"highest {highest.elevation_deg:.0f}° {compass(highest.azimuth_deg)} at {highest.time:%H:%M:%S} UTC; "
+            f"highest {highest.elevation_deg:.0f}° {compass(highest.azimuth_deg)} "
+            f"at {highest.time:%H:%M:%S} UTC; "
             f"disappears {item.visible_end.time:%H:%M:%S} UTC at {item.visible_end.elevation_deg:.0f}° "
             f"{compass(item.visible_end.azimuth_deg)}"
             f"{' (into Earth shadow)' if item.fades_into_shadow else ''}. Magnitude {item.magnitude:.1f}.",

@@ -122,9 +122,14 @@ def now_panel(snapshot: Any, zone: Any, zone_label: str) -> Any:
         )
         grid.add_row("range", f"{look.range_km:,.0f} km")
         grid.add_row("visible", _visibility_text(snapshot))
-        next_pass = getattr(snapshot, "next_visible", None)
-        if next_pass is not None:
-            grid.add_row("next pass", next_pass)
+        upcoming = snapshot.next_visible
+        if upcoming is None:
+            grid.add_row("next pass", "no visible pass in the next 30 days")
+        else:
+            from isstrack.nextpass import template_fields
+
+            fields = template_fields(upcoming, zone, place.name, zone_label)
+            grid.add_row("next pass", next_line(upcoming, fields))
     return Panel(grid, title="ISS now", title_align="left", expand=False)
 
 

@@ -6,6 +6,7 @@ import math
 import os
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -83,9 +84,9 @@ def resolve(
     longitude_deg: float | None,
     elevation_m: float | None,
     city: str | None,
-    config_dir: Path,
+    config_dir: Callable[[], Path],
 ) -> Location | None:
-    """Return the place the options name, else the saved home location, else None."""
+    """Return the place the options name, else the saved home location (from `config_dir()`), else None."""
     if city is not None and (latitude_deg is not None or longitude_deg is not None):
         raise LocationError("give either --city or --lat/--lon, not both")
     if city is not None:
@@ -97,7 +98,7 @@ def resolve(
         return from_coordinates(latitude_deg, longitude_deg, elevation_m or 0.0)
     if elevation_m is not None:
         raise LocationError("--elevation needs --lat and --lon (or --city)")
-    return load_saved(config_dir)
+    return load_saved(config_dir())
 
 
 def load_saved(config_dir: Path) -> Location | None:

@@ -94,7 +94,13 @@ class _Sampler:
         self.ephemeris = {"earth": self.earth, "sun": self.sun}
 
     def times(self, moments: list[datetime]) -> Any:
-        return self.orbit.ts.from_datetimes(moments)
+        from skyfield.nutationlib import iau2000b_radians
+
+        t = self.orbit.ts.from_datetimes(moments)
+        # IAU 2000B nutation, as Skyfield's almanac does: 1 mas from 2000A (metres at the
+        # station's range) and about 17 times faster for thousands of samples.
+        t._nutation_angles_radians = iau2000b_radians(t)
+        return t
 
     def evaluate(self, t: Any) -> dict[str, Any]:
         import numpy as np
@@ -181,8 +187,7 @@ def _rise_culminate_set(
 
 
 def _elevations(sampler: _Sampler, times: list[Any]) -> list[float]:
-    t = sampler.orbit.ts.tt_jd([x.tt for x in times])
-    return [float(v) for v in sampler.evaluate(t)["elevation"]]
+    return [float(v) for v in sampler.evaluate(sampler.times([x.utc_datetime() for x in times]))["elevation"]]
 
 
 def _visibility(

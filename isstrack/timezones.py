@@ -7,13 +7,37 @@ from typing import Any
 
 from isstrack.errors import TimeInputError
 
+TZ_GRID_FILE = "tz-grid.npz"
+_MIXED = 65535
+
 
 def zone_name_at(latitude_deg: float, longitude_deg: float) -> str | None:
-    """Return the IANA time zone at a point (Etc/GMT±N over open ocean), or None."""
+    """Return the IANA time zone at a point (Etc/GMT±N over open ocean), or None.
+
+    A bundled 0.25° grid answers where a whole cell lies in one zone (95% of cells); near a
+    boundary tzfpy is asked (its first lookup costs about 80 ms).
+    """
+    grid, names, step = _tz_grid()
+    rows, cols = grid.shape
+    row = min(rows - 1, max(0, int((90.0 - latitude_deg) / step)))
+    col = min(cols - 1, max(0, int((longitude_deg + 180.0) / step)))
+    value = int(grid[row, col])
+    if value != _MIXED:
+        return names[value]
     import tzfpy
 
     name = tzfpy.get_tz(longitude_deg, latitude_deg)
     return str(name) if name else None
+
+
+@cache
+def _tz_grid() -> tuple[Any, list[str], float]:
+    import numpy as np
+
+    from isstrack.paths import data_file
+
+    with np.load(data_file(TZ_GRID_FILE), allow_pickle=False) as data:
+        return data["grid"], [str(n) for n in data["names"]], float(data["step_deg"])
 
 
 def zone(name: str) -> Any:

@@ -63,7 +63,9 @@ def observer_ecef_km(lat_deg: float, lon_deg: float, height_km: float) -> np.nda
     )
 
 
-def look_angles(line1: str, line2: str, moment: datetime, lat: float, lon: float) -> tuple[float, float, float]:
+def look_angles(
+    line1: str, line2: str, moment: datetime, lat: float, lon: float
+) -> tuple[float, float, float]:
     """Return azimuth, elevation (degrees) and range (km) in the observer's east-north-up frame."""
     d = ecef_km(line1, line2, moment) - observer_ecef_km(lat, lon, 0.0)
     la, lo = math.radians(lat), math.radians(lon)

@@ -133,7 +133,7 @@ def location(
     lat: float | None, lon: float | None, elevation: float | None, city: str | None
 ) -> Location | None:
     """Return the observer from the options, else the saved home, else None."""
-    return resolve(lat, lon, elevation, city, config_dir())
+    return resolve(lat, lon, elevation, city, config_dir)
 
 
 def local_zone(place: Location | None, tz: str | None) -> tuple[object, str]:

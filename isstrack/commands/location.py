@@ -26,7 +26,7 @@ def set_(
 
     if city is None and lat is None and lon is None:
         raise LocationError("location set needs --city NAME or --lat and --lon")
-    place = resolve(lat, lon, elevation, city, config_dir())
+    place = resolve(lat, lon, elevation, city, config_dir)
     assert place is not None
     path = save(place, config_dir())
     print(

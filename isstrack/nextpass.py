@@ -68,6 +68,7 @@ def find_next(
     visible_only: bool,
     within: timedelta | None,
     std_magnitude: float = DEFAULT_STD_MAGNITUDE,
+    max_magnitude: float | None = None,
 ) -> NextPass | None:
     """Return the first pass (visible unless `visible_only` is False) still to come or in progress at `at`."""
     spans = [within] if within is not None else [timedelta(days=d) for d in SEARCH_STEPS_DAYS]
@@ -77,6 +78,8 @@ def find_next(
         search = find_passes(orbit, observer, searched_to, end, min_elevation_deg, std_magnitude)
         for item in search.passes:
             if visible_only and not item.visible:
+                continue
+            if max_magnitude is not None and (item.magnitude is None or item.magnitude > max_magnitude):
                 continue
             candidate = NextPass(item, at)
             if candidate.end > at and candidate.start < end:

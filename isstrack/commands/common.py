@@ -54,7 +54,10 @@ City = Annotated[
 At = Annotated[
     str | None,
     typer.Option(
-        "--at", metavar="TIME", help="Answer for this ISO 8601 time instead of now (no offset = UTC)."
+        "--at",
+        metavar="TIME",
+        envvar="ISSTRACK_AT",
+        help="Answer for this ISO 8601 time instead of now (no offset = UTC).",
     ),
 ]
 MinElevation = Annotated[
@@ -65,6 +68,14 @@ Tz = Annotated[
     str | None,
     typer.Option(
         "--tz", metavar="ZONE", help="Show local times in this IANA zone (default: the place's own)."
+    ),
+]
+MaxMagnitude = Annotated[
+    float | None,
+    typer.Option(
+        "--max-magnitude",
+        metavar="MAG",
+        help="Only visible passes at least this bright (smaller is brighter, e.g. -2).",
     ),
 ]
 StdMag = Annotated[

@@ -14,6 +14,7 @@ from isstrack.commands.common import (
     Json,
     Lat,
     Lon,
+    MaxMagnitude,
     MinElevation,
     Offline,
     Quiet,
@@ -64,6 +65,7 @@ def next_(
     at: At = None,
     min_elevation: MinElevation = DEFAULT_MIN_ELEVATION_DEG,
     all_: All = False,
+    max_magnitude: MaxMagnitude = None,
     json: Json = False,
     format_: Format = None,
     tz: Tz = None,
@@ -90,7 +92,9 @@ def next_(
     zone, zone_label = local_zone(place, tz)
     reporter = Reporter(quiet, verbose)
     used = load_elements(reporter, offline, tle_file, start)
-    found = find_next(Orbit(used.elements), place.observer, start, min_elevation, not all_, span, std_mag)
+    found = find_next(
+        Orbit(used.elements), place.observer, start, min_elevation, not all_, span, std_mag, max_magnitude
+    )
     if json:
         from isstrack.render.jsonout import next_json, write_json
 
@@ -105,6 +109,8 @@ def next_(
             print(next_line(found, fields))
     elif span is None:
         what = "pass" if all_ else "visible pass"
+        if max_magnitude is not None:
+            what = f"visible pass of magnitude {max_magnitude:g} or brighter"
         print(f"no {what} over {place.name} in the next 30 days")
     if found is None and span is not None:
         raise NothingFoundError("")

@@ -15,6 +15,7 @@ from isstrack.commands.common import (
     Json,
     Lat,
     Lon,
+    MaxMagnitude,
     MinElevation,
     Offline,
     Quiet,
@@ -56,6 +57,7 @@ def passes(
     days: Days = 10,
     min_elevation: MinElevation = DEFAULT_MIN_ELEVATION_DEG,
     all_: All = False,
+    max_magnitude: MaxMagnitude = None,
     json: Json = False,
     csv: Csv = False,
     ics: Ics = None,
@@ -88,7 +90,12 @@ def passes(
     reporter = Reporter(quiet, verbose)
     used = load_elements(reporter, offline, tle_file, start)
     search = find_passes(Orbit(used.elements), place.observer, start, end, min_elevation, std_mag)
-    shown = [p for p in search.passes if all_ or p.visible]
+    shown = [
+        p
+        for p in search.passes
+        if (all_ or p.visible)
+        and (max_magnitude is None or (p.magnitude is not None and p.magnitude <= max_magnitude))
+    ]
     if json:
         from isstrack.render.jsonout import passes_json, write_json
 

@@ -237,9 +237,11 @@ def next_line(found: Any, fields: dict[str, Any]) -> str:
     if found.in_progress:
         when = f"now (since {start:%H:%M}, until {fields['end_local']:%H:%M} {fields['end_local'].tzname()})"
     else:
-        minutes = fields["minutes_until"]
+        days, minutes = divmod(fields["minutes_until"], 24 * 60)
         hours, mins = divmod(minutes, 60)
         span = f"{hours} h {mins:02d} min" if hours else f"{mins} min"
+        if days:
+            span = f"{days} d {span}"
         when = f"{start:%a %d %b %H:%M} {start.tzname()} (in {span})"
     item = found.item
     parts = [

@@ -14,6 +14,7 @@ DEFAULT_STD_MAGNITUDE = -1.8
 SEARCH_MARGIN = timedelta(minutes=30)  # longer than any ISS pass, to find true rises and sets
 SAMPLE_STEP_S = 10.0
 REFINE_TO_S = 0.5
+SUN_MARGIN_DEG = 1.5
 
 PassKind = Literal["visible", "daylight", "shadow"]
 
@@ -202,43 +203,51 @@ def _visibility(
 
     if not windows:
         return []
+    # Rise, culmination and set of every pass in one call.
+    corners = sampler.evaluate(sampler.times([m for window in windows for m in window]))
+
+    def corner(n: int, k: int) -> PassPoint:
+        i = 3 * n + k
+        return PassPoint(windows[n][k], float(corners["azimuth"][i]), float(corners["elevation"][i]))
+
+    # The Sun moves at most 0.25°/min and the three corners are at most ~6 min apart, so a pass
+    # whose corners all have the Sun above -4.5° never has a dark sky: no need to sample it.
+    lowest_sun = corners["sun_altitude"].reshape(-1, 3).min(axis=1)
+    maybe_dark = [
+        n for n in range(len(windows)) if lowest_sun[n] <= DARK_SKY_SUN_ALTITUDE_DEG + SUN_MARGIN_DEG
+    ]
     moments: list[datetime] = []
-    spans: list[tuple[int, int]] = []
-    for rise, culmination, set_ in windows:
+    spans: dict[int, tuple[int, int]] = {}
+    for n in maybe_dark:
+        rise, _, set_ = windows[n]
         count = max(2, math.ceil((set_ - rise).total_seconds() / SAMPLE_STEP_S) + 1)
         step = (set_ - rise) / (count - 1)
-        first = len(moments)
+        spans[n] = (len(moments), len(moments) + count)
         moments.extend(rise + step * k for k in range(count))
-        moments.append(culmination)
-        spans.append((first, len(moments)))
-    values = sampler.evaluate(sampler.times(moments))
-    dark = values["sun_altitude"] <= DARK_SKY_SUN_ALTITUDE_DEG
-    visible = values["sunlit"] & dark
+    values = sampler.evaluate(sampler.times(moments)) if moments else {}
+    dark = values["sun_altitude"] <= DARK_SKY_SUN_ALTITUDE_DEG if moments else np.zeros(0, bool)
+    visible = values["sunlit"] & dark if moments else np.zeros(0, bool)
     # Transitions between samples, refined together: (pass index, "start"/"end", t_in, t_out).
     pending: list[tuple[int, str, datetime, datetime]] = []
-    segments: list[tuple[int, int] | None] = []
-    for n, (first, stop) in enumerate(spans):
-        sampled = visible[first : stop - 1]  # the last entry of each span is the culmination
-        if not sampled.any():
-            segments.append(None)
+    segments: dict[int, tuple[int, int]] = {}
+    for n, (first, stop) in spans.items():
+        indexes = np.flatnonzero(visible[first:stop])
+        if not len(indexes):
             continue
-        indexes = np.flatnonzero(sampled)
-        i, j = int(indexes[0]), int(indexes[-1])
-        segments.append((first + i, first + j))
-        if i > 0:
-            pending.append((n, "start", moments[first + i], moments[first + i - 1]))
-        if first + j < stop - 2:
-            pending.append((n, "end", moments[first + j], moments[first + j + 1]))
+        i, j = first + int(indexes[0]), first + int(indexes[-1])
+        segments[n] = (i, j)
+        if i > first:
+            pending.append((n, "start", moments[i], moments[i - 1]))
+        if j < stop - 1:
+            pending.append((n, "end", moments[j], moments[j + 1]))
     edges = _refine(sampler, pending, min_elevation_deg)
     passes: list[Pass] = []
-    for n, ((rise, culmination, set_), (first, stop)) in enumerate(zip(windows, spans, strict=True)):
-        rise_point = PassPoint(rise, float(values["azimuth"][first]), float(values["elevation"][first]))
-        set_point = PassPoint(set_, float(values["azimuth"][stop - 2]), float(values["elevation"][stop - 2]))
-        top = PassPoint(culmination, float(values["azimuth"][stop - 1]), float(values["elevation"][stop - 1]))
-        segment = segments[n]
+    for n, (rise, culmination, _) in enumerate(windows):
+        rise_point, top, set_point = corner(n, 0), corner(n, 1), corner(n, 2)
         revolution = orbit.revolution(culmination)
-        if segment is None:
-            kind: PassKind = "shadow" if bool(dark[first : stop - 1].any()) else "daylight"
+        if n not in segments:
+            first, stop = spans.get(n, (0, 0))
+            kind: PassKind = "shadow" if bool(dark[first:stop].any()) else "daylight"
             passes.append(
                 Pass(
                     rise_point,
@@ -256,18 +265,19 @@ def _visibility(
                 )
             )
             continue
-        i, j = segment
+        i, j = segments[n]
         begin = edges.get((n, "start"))
         finish = edges.get((n, "end"))
         begin_point = sampler.point(begin) if begin else rise_point
         end_point = sampler.point(finish) if finish else set_point
-        inside = [k for k in range(i, j + 1) if visible[k]]
         candidates = [begin_point, end_point]
         if begin_point.time <= culmination <= end_point.time:
             candidates.append(top)
         highest = max(candidates, key=lambda p: p.elevation_deg)
         brightest = min(
-            magnitude(float(values["range_km"][k]), float(values["phase"][k]), std_magnitude) for k in inside
+            magnitude(float(values["range_km"][k]), float(values["phase"][k]), std_magnitude)
+            for k in range(i, j + 1)
+            if visible[k]
         )
         passes.append(
             Pass(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -58,13 +59,11 @@ class Whereabouts:
 
 def whereabouts(latitude_deg: float, longitude_deg: float) -> Whereabouts:
     """Return the country or open water below a point (0.25° grid from tz boundaries) and the nearest city."""
-    from isstrack.timezones import country_name
-
     code = country_at(latitude_deg, longitude_deg)
     name, cc, lat, lon = _nearest_notable(latitude_deg, longitude_deg)
     return Whereabouts(
         country_code=code,
-        country=country_name(code) if code else None,
+        country=_country_grid()[3].get(code) if code else None,
         over_water=code is None,
         nearest_place=name,
         nearest_country_code=cc,
@@ -74,18 +73,20 @@ def whereabouts(latitude_deg: float, longitude_deg: float) -> Whereabouts:
 
 
 @cache
-def _country_grid() -> tuple[Any, list[str], float]:
+def _country_grid() -> tuple[Any, list[str], float, dict[str, str]]:
     import numpy as np
 
     from isstrack.paths import data_file
 
     with np.load(data_file(COUNTRY_GRID_FILE), allow_pickle=False) as data:
-        return data["grid"], [str(c) for c in data["codes"]], float(data["step_deg"])
+        codes = [str(c) for c in data["codes"]]
+        names = dict(zip(codes, (str(n) for n in data["names"]), strict=True))
+        return data["grid"], codes, float(data["step_deg"]), names
 
 
 def country_at(latitude_deg: float, longitude_deg: float) -> str | None:
     """Return the ISO country code whose land or territorial waters hold a point, or None for open water."""
-    grid, codes, step = _country_grid()
+    grid, codes, step, _ = _country_grid()
     rows, cols = grid.shape
     row = min(rows - 1, max(0, int((90.0 - latitude_deg) / step)))
     col = int(((longitude_deg + 180.0) % 360.0) / step) % cols
@@ -94,25 +95,26 @@ def country_at(latitude_deg: float, longitude_deg: float) -> str | None:
 
 
 @cache
-def _notable() -> tuple[Any, Any, Any, Any]:
+def _notable() -> tuple[Any, Any, Any, Any, Any]:
     import numpy as np
 
     from isstrack.paths import data_file
 
     with np.load(data_file(PLACES_FILE), allow_pickle=False) as data:
-        return data["name"], data["country_code"], data["latitude_deg"], data["longitude_deg"]
+        return (
+            data["name"],
+            data["country_code"],
+            data["latitude_deg"],
+            data["longitude_deg"],
+            data["unit_vector"],
+        )
 
 
 def _nearest_notable(latitude_deg: float, longitude_deg: float) -> tuple[str, str, float, float]:
-    import numpy as np
-
-    names, codes, lats, lons = _notable()
-    p1 = np.radians(latitude_deg)
-    p2 = np.radians(lats)
-    dl = np.radians(lons - longitude_deg)
-    # The cosine of the central angle is largest for the nearest place.
-    cos_angle = np.sin(p1) * np.sin(p2) + np.cos(p1) * np.cos(p2) * np.cos(dl)
-    index = int(np.argmax(cos_angle))
+    names, codes, lats, lons, units = _notable()
+    lat, lon = math.radians(latitude_deg), math.radians(longitude_deg)
+    point = (math.cos(lat) * math.cos(lon), math.cos(lat) * math.sin(lon), math.sin(lat))
+    index = int((units @ point).argmax())  # the largest cosine of the central angle is the nearest
     return str(names[index]), str(codes[index]), float(lats[index]), float(lons[index])
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from isstrack.elements import ElementsInUse
 from isstrack.location import Location
-from isstrack.nextpass import NextPass, find_next
 from isstrack.orbit import LookAngles, Orbit, StationState
 from isstrack.places import Whereabouts, whereabouts
+
+if TYPE_CHECKING:
+    from isstrack.nextpass import NextPass
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ def take_snapshot(
     state = orbit.state(when)
     look = None
     if place is not None:
+        from isstrack.nextpass import NextPass, find_next
+
         look = orbit.look(when, place.observer, min_elevation_deg)
         if upcoming is None or upcoming.end <= when:
             upcoming = find_next(orbit, place.observer, when, min_elevation_deg, True, None)

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import tzfpy
 
-from isstrack.timezones import country_of_zone
+from isstrack.timezones import country_name, country_of_zone
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "country-grid.npz"
 STEP_DEG = 0.25
@@ -45,7 +45,10 @@ def main() -> None:
                 codes.append(code)
             grid[r, c] = index[code]
     assert len(codes) < UNKNOWN
-    np.savez_compressed(OUT, grid=grid, codes=np.array(codes), step_deg=np.array(STEP_DEG))
+    names = [country_name(code) if code != "~~" else "" for code in codes]
+    np.savez_compressed(
+        OUT, grid=grid, codes=np.array(codes), names=np.array(names), step_deg=np.array(STEP_DEG)
+    )
 
 
 if __name__ == "__main__":

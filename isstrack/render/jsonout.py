@@ -6,12 +6,14 @@ import json
 import math
 import sys
 from datetime import datetime
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from isstrack.elements import ElementsInUse
 from isstrack.location import Location
-from isstrack.passes import Pass, PassPoint, PassSearch
 from isstrack.times import iso_z
+
+if TYPE_CHECKING:
+    from isstrack.passes import Pass, PassPoint, PassSearch
 
 SCHEMA_VERSION = 1
 

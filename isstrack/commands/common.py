@@ -136,8 +136,12 @@ def load_elements(reporter: Reporter, offline: bool, tle_file: Path | None, at: 
 
 
 def moment(at: str | None) -> datetime:
-    """Return the time a command answers for: --at, or now."""
-    return utc_now() if at is None else parse_time(at, "--at")
+    """Return the time a command answers for (--at, or now), rejecting times outside the ephemeris."""
+    from isstrack.ephemeris import check_in_range
+
+    when = utc_now() if at is None else parse_time(at, "--at")
+    check_in_range(when)
+    return when
 
 
 def location(

@@ -31,6 +31,7 @@ from isstrack.commands.common import (
     location,
     require_place,
 )
+from isstrack.ephemeris import check_in_range
 from isstrack.errors import BadInputError
 from isstrack.orbit import DEFAULT_MIN_ELEVATION_DEG
 from isstrack.passes import DEFAULT_STD_MAGNITUDE
@@ -81,6 +82,7 @@ def passes(
         raise BadInputError(f"--std-mag {std_mag:g} is outside [-10, 10]; the ISS's is about -1.8")
     start = utc_now() if from_ is None else parse_time(from_, "--from")
     end = start + timedelta(days=days)
+    check_in_range(start - timedelta(hours=1), end + timedelta(hours=1))
     place = require_place(location(lat, lon, elevation, city), "passes")
     zone, zone_label = local_zone(place, tz)
     if ics is not None:

@@ -10,7 +10,7 @@ PIPED_WIDTH = 120
 
 
 def make_console(stream: IO[str] | None = None) -> Any:
-    """Return a Rich console on `stream`: a terminal one (colour unless NO_COLOR), else fixed-width plain text."""
+    """Return a Rich console on `stream`: a terminal one (colour unless NO_COLOR), else plain text."""
     from rich.console import Console
 
     stream = stream or sys.stdout

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import string
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from isstrack.errors import BadInputError
@@ -136,6 +136,30 @@ def check_template(template: str) -> None:
                 else "--format: empty or positional {} fields are not allowed; "
                 "name a field like {minutes_until}"
             )
+    render_template(template, _sample_fields())  # a bad format spec fails now, before any work
+
+
+def _sample_fields() -> dict[str, Any]:
+    moment = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    sample: dict[str, Any] = {name: 0 for name in FIELD_HELP}
+    sample.update(
+        start_local=moment,
+        start_utc=moment,
+        end_local=moment,
+        end_utc=moment,
+        appears_dir="N",
+        max_dir="N",
+        disappears_dir="N",
+        kind="visible",
+        place="",
+        time_zone="UTC",
+        appears_elevation_deg=0.0,
+        max_elevation_deg=0.0,
+        disappears_elevation_deg=0.0,
+        magnitude=0.0,
+        in_progress=False,
+    )
+    return sample
 
 
 def render_template(template: str, fields: dict[str, Any]) -> str:

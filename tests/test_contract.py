@@ -1,4 +1,4 @@
-"""Output contracts: JSON shapes locked by golden files, stdout/stderr discipline, help, completion, README."""
+"""Output contracts: golden JSON shapes, stdout/stderr discipline, help, completion, README."""
 
 from __future__ import annotations
 
@@ -42,7 +42,7 @@ def test_json_shape_matches_the_golden_file(cli: Any, tle_file: str, name: str) 
     assert result.err == ""
     document = result.json()
     assert document["schema_version"] == 1
-    assert list(document)[0] == "schema_version"
+    assert next(iter(document)) == "schema_version"
     golden = GOLDEN / f"{name}.shape.json"
     if os.environ.get("ISSTRACK_WRITE_GOLDEN"):
         golden.write_text(json.dumps(shape(document), indent=2) + "\n")

@@ -59,7 +59,7 @@ def run_like_cron(
 
 
 def compass16(azimuth: float) -> str:
-    names = ["N", "NNE", "NE", "ENE", "E", "ESE", "SE", "SSE", "S", "SSW", "SW", "WSW", "W", "WNW", "NW", "NNW"]
+    names = "N NNE NE ENE E ESE SE SSE S SSW SW WSW W WNW NW NNW".split()  # noqa: SIM905
     return names[int((azimuth % 360) / 22.5 + 0.5) % 16]
 
 

@@ -37,13 +37,13 @@ class Pass:
     set: PassPoint
     in_progress: bool
     kind: PassKind
-    visible_start: PassPoint | None
-    visible_end: PassPoint | None
-    visible_highest: PassPoint | None
-    magnitude: float | None
-    emerges_from_shadow: bool
-    fades_into_shadow: bool
     revolution: int
+    visible_start: PassPoint | None = None
+    visible_end: PassPoint | None = None
+    visible_highest: PassPoint | None = None
+    magnitude: float | None = None
+    emerges_from_shadow: bool = False
+    fades_into_shadow: bool = False
 
     @property
     def visible(self) -> bool:
@@ -248,22 +248,7 @@ def _visibility(
         if n not in segments:
             first, stop = spans.get(n, (0, 0))
             kind: PassKind = "shadow" if bool(dark[first:stop].any()) else "daylight"
-            passes.append(
-                Pass(
-                    rise_point,
-                    top,
-                    set_point,
-                    rise < start,
-                    kind,
-                    None,
-                    None,
-                    None,
-                    None,
-                    False,
-                    False,
-                    revolution,
-                )
-            )
+            passes.append(Pass(rise_point, top, set_point, rise < start, kind, revolution))
             continue
         i, j = segments[n]
         begin = edges.get((n, "start"))
@@ -286,13 +271,13 @@ def _visibility(
                 set_point,
                 rise < start,
                 "visible",
-                begin_point,
-                end_point,
-                highest,
-                round(brightest, 1),
+                revolution,
+                visible_start=begin_point,
+                visible_end=end_point,
+                visible_highest=highest,
+                magnitude=round(brightest, 1),
                 emerges_from_shadow=begin is not None and not bool(values["sunlit"][i - 1]),
                 fades_into_shadow=finish is not None and not bool(values["sunlit"][j + 1]),
-                revolution=revolution,
             )
         )
     return passes

@@ -52,30 +52,22 @@ def zone(name: str) -> Any:
         ) from None
 
 
-@cache
-def _zone_countries() -> dict[str, str]:
+def _tzdb_table(name: str) -> list[list[str]]:
+    """Return the rows of a tab-separated table shipped with tzdata (zone.tab, iso3166.tab)."""
     from importlib.resources import files
 
-    table = files("tzdata.zoneinfo").joinpath("zone.tab").read_text(encoding="utf-8")
-    mapping: dict[str, str] = {}
-    for line in table.splitlines():
-        if line and not line.startswith("#"):
-            code, _, zone_id = line.split("\t")[:3]
-            mapping[zone_id] = code
-    return mapping
+    text = files("tzdata.zoneinfo").joinpath(name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line and not line.startswith("#")]
+
+
+@cache
+def _zone_countries() -> dict[str, str]:
+    return {row[2]: row[0] for row in _tzdb_table("zone.tab")}
 
 
 @cache
 def _country_names() -> dict[str, str]:
-    from importlib.resources import files
-
-    table = files("tzdata.zoneinfo").joinpath("iso3166.tab").read_text(encoding="utf-8")
-    names: dict[str, str] = {}
-    for line in table.splitlines():
-        if line and not line.startswith("#"):
-            code, name = line.split("\t")[:2]
-            names[code] = name
-    return names
+    return {row[0]: row[1] for row in _tzdb_table("iso3166.tab")}
 
 
 def country_of_zone(zone_id: str) -> str | None:

@@ -46,9 +46,7 @@ def main() -> None:
             grid[r, c] = index[code]
     assert len(codes) < UNKNOWN
     names = [country_name(code) if code != "~~" else "" for code in codes]
-    np.savez_compressed(
-        OUT, grid=grid, codes=np.array(codes), names=np.array(names), step_deg=np.array(STEP_DEG)
-    )
+    np.savez(OUT, grid=grid, codes=np.array(codes), names=np.array(names), step_deg=np.array(STEP_DEG))
 
 
 if __name__ == "__main__":

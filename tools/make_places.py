@@ -30,7 +30,7 @@ def main() -> None:
         (c for c in cities if c["population"] >= MIN_POPULATION),
         key=lambda c: (-c["population"], c["name"]),
     )
-    np.savez_compressed(
+    np.savez(
         OUT,
         name=np.array([c["name"] for c in rows]),
         country_code=np.array([c["countrycode"] for c in rows]),

@@ -47,7 +47,7 @@ def main() -> None:
             if (block == first).all() and names[first]:
                 grid[r, c] = first
     assert len(names) < MIXED
-    np.savez_compressed(OUT, grid=grid, names=np.array(names), step_deg=np.array(STEP_DEG))
+    np.savez(OUT, grid=grid, names=np.array(names), step_deg=np.array(STEP_DEG))
     print(f"{len(names)} zones, {(grid == MIXED).mean():.1%} of cells mixed")
 
 

@@ -1,7 +1,5 @@
 """Options spelled once for every command, the stderr reporter, and loading elements and places."""
 
-from __future__ import annotations
-
 import sys
 from dataclasses import dataclass
 from datetime import datetime

@@ -1,7 +1,5 @@
 """isstrack location set|show|clear: the saved home location used when no place is given."""
 
-from __future__ import annotations
-
 import typer
 
 from isstrack.commands.common import City, Elevation, Json, Lat, Lon

@@ -1,7 +1,5 @@
 """isstrack next: the next pass in one line, with grep-like exit codes for scripts and cron."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """isstrack now: where the station is, from the whole Earth and from where you stand, once or live."""
 
-from __future__ import annotations
-
 import time
 from datetime import datetime, timedelta
 from typing import Annotated, Any

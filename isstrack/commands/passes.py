@@ -1,7 +1,5 @@
 """isstrack passes: the visible passes over a place, with local times, directions and brightness."""
 
-from __future__ import annotations
-
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated

@@ -1,7 +1,5 @@
 """isstrack tle: the elements in use, where they came from, and an explicit update."""
 
-from __future__ import annotations
-
 from isstrack import ISS_CATALOG_NUMBER
 from isstrack.commands.common import Debug, Json, Offline, Quiet, Reporter, TleFile, Verbose, load_elements
 from isstrack.times import iso_z, utc_now

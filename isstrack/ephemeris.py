@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 from datetime import datetime, timezone
 from functools import cache
 from typing import Any
@@ -29,6 +30,7 @@ def bodies() -> tuple[Any, Any]:
     from isstrack.paths import data_file
 
     kernel = load_file(str(data_file(EPHEMERIS_FILE)))
+    atexit.register(kernel.close)
     return kernel["earth"], kernel["sun"]
 
 

@@ -296,3 +296,28 @@ def test_url_template_without_placeholder_is_bad_input(cli: Any) -> None:
     result = cli("tle", env={"ISSTRACK_TLE_URL": "http://127.0.0.1:9/static.tle"})
     assert result.code == 2
     assert "{catnr}" in result.err
+
+
+def test_explicit_update_downloads_and_says_when_the_next_is_allowed(
+    httpserver: HTTPServer, cli: Any
+) -> None:
+    httpserver.expect_request("/gp.php").respond_with_data(text(NEWER))
+    env = {"ISSTRACK_TLE_URL": url(httpserver)}
+    result = cli("tle", "--update", "--json", env=env)
+    assert result.code == 0, result.err
+    data = result.json()
+    assert data["elements"]["source"] == "network"
+    fetched = datetime.fromisoformat(data["elements"]["fetched_at"].replace("Z", "+00:00"))
+    allowed = datetime.fromisoformat(data["next_fetch_at"].replace("Z", "+00:00"))
+    assert allowed - fetched == timedelta(hours=2)
+    panel = cli("tle", env=env)
+    assert "next download  not before" in panel.out
+    assert len(httpserver.log) == 1
+
+
+def test_debug_shows_a_traceback_for_expected_errors(cli: Any) -> None:
+    plain = cli("now", "--lat", "95", "--lon", "0")
+    assert "Traceback" not in plain.err
+    debug = cli("now", "--lat", "95", "--lon", "0", "--debug")
+    assert debug.code != 0
+    assert "Traceback" in debug.err and "LocationError" in debug.err

@@ -37,7 +37,7 @@ app = typer.Typer(
     name="isstrack",
     help="Track the International Space Station: where it is now, when you can see it pass.\n\n"
     + EXIT_CODES_HELP,
-    no_args_is_help=True,
+    invoke_without_command=True,
     add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
@@ -53,11 +53,14 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
+    ctx: typer.Context,
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
     ),
 ) -> None:
     """Track the International Space Station."""
+    if ctx.invoked_subcommand is None:
+        print(ctx.get_help())
 
 
 app.command("now")(now)

@@ -133,3 +133,11 @@ def test_readme_main_command_works_offline(cli: Any) -> None:
     result = cli(*main_job[1:])
     assert result.code == 0
     assert "ISS now" in result.out
+
+
+def test_bare_commands_print_their_help(cli: Any) -> None:
+    top = cli()
+    assert top.code == 0 and top.err == ""
+    assert top.out.startswith("Usage: isstrack [OPTIONS] COMMAND [ARGS]...")
+    group = cli("location")
+    assert group.code == 0 and "set" in group.out and "clear" in group.out

@@ -6,8 +6,15 @@ from isstrack.commands.common import City, Elevation, Json, Lat, Lon
 
 app = typer.Typer(
     help="Save, show or clear the home location used when no --city or --lat/--lon is given.",
-    no_args_is_help=True,
+    invoke_without_command=True,
 )
+
+
+@app.callback()
+def _group(ctx: typer.Context) -> None:
+    """Save, show or clear the home location used when no --city or --lat/--lon is given."""
+    if ctx.invoked_subcommand is None:
+        print(ctx.get_help())
 
 
 @app.command("set")

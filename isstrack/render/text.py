@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from isstrack.elements import ElementsInUse
@@ -17,12 +17,18 @@ _SOURCE_TEXT = {
 
 
 def age_text(days: float) -> str:
-    """Return an age like '5 h' or '2.3 days' (negative ages say 'before epoch')."""
-    suffix = "" if days >= 0 else " before epoch"
+    """Return an age like '5.0 h old' or '2.3 days old' ('... before their epoch' when negative)."""
+    suffix = " old" if days >= 0 else " before their epoch"
     days = abs(days)
     if days < 2:
         return f"{days * 24:.1f} h{suffix}"
     return f"{days:.1f} days{suffix}"
+
+
+def _minutes_ago(span: timedelta) -> str:
+    minutes = round(span.total_seconds() / 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min ago" if hours else f"{minutes} min ago"
 
 
 def utc_text(moment: datetime) -> str:
@@ -50,9 +56,9 @@ def tle_panel(used: ElementsInUse, now: datetime, next_fetch: datetime | None) -
     if used.fetched_at is not None:
         grid.add_row(
             "fetched",
-            f"{utc_text(used.fetched_at)} ({age_text((now - used.fetched_at).total_seconds() / 86400)} ago)",
+            f"{utc_text(used.fetched_at)} ({_minutes_ago(now - used.fetched_at)})",
         )
-    grid.add_row("epoch", f"{utc_text(elements.epoch)} ({age_text(elements.age_days(now))} old)")
+    grid.add_row("epoch", f"{utc_text(elements.epoch)} ({age_text(elements.age_days(now))})")
     if used.source != "file":
         if next_fetch is None or next_fetch <= now:
             grid.add_row("next download", "allowed now")
@@ -103,7 +109,7 @@ def now_panel(snapshot: Any, zone: Any, zone_label: str) -> Any:
     used = snapshot.elements
     grid.add_row(
         "elements",
-        f"epoch {utc_text(used.elements.epoch)}, {age_text(used.elements.age_days(s.time))} old, "
+        f"epoch {utc_text(used.elements.epoch)}, {age_text(used.elements.age_days(s.time))}, "
         f"{_SOURCE_TEXT[used.source]}",
     )
     look = snapshot.look
@@ -180,7 +186,7 @@ def passes_table(
     title = (
         f"{'All' if all_passes else 'Visible'} ISS passes over {place.name} · times in {zone_label} · "
         f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} · above {search.min_elevation_deg:g}° · "
-        f"elements {age} old"
+        f"elements {age}"
     )
     if not search.sky_gets_dark and not all_passes:
         console.print(title)

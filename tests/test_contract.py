@@ -96,7 +96,8 @@ def test_unknown_command_and_option_are_usage_errors(cli: Any) -> None:
     assert cli("fly").code == 2
     result = cli("now", "--bogus")
     assert result.code == 2
-    assert result.err.startswith("isstrack: error: isstrack now: No such option: --bogus")
+    assert result.err.startswith("isstrack: error: isstrack now: No such option")
+    assert "--bogus" in result.err and result.err.count("\n") == 1
 
 
 def test_version(cli: Any) -> None:
@@ -138,6 +139,6 @@ def test_readme_main_command_works_offline(cli: Any) -> None:
 def test_bare_commands_print_their_help(cli: Any) -> None:
     top = cli()
     assert top.code == 0 and top.err == ""
-    assert top.out.startswith("Usage: isstrack [OPTIONS] COMMAND [ARGS]...")
+    assert top.out.startswith("Usage: isstrack [OPTIONS]") and "Commands:" in top.out
     group = cli("location")
     assert group.code == 0 and "set" in group.out and "clear" in group.out

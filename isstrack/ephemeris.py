@@ -34,6 +34,12 @@ def bodies() -> tuple[Any, Any]:
     return kernel["earth"], kernel["sun"]
 
 
+def sunlight_ephemeris() -> dict[str, Any]:
+    """Return the mapping Skyfield's is_sunlit() reads ('earth' and 'sun')."""
+    earth, sun = bodies()
+    return {"earth": earth, "sun": sun}
+
+
 def check_in_range(*moments: datetime) -> None:
     """Raise TimeInputError unless every moment lies inside the bundled ephemeris (2000-2049)."""
     for moment in moments:

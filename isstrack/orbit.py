@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from isstrack.ephemeris import bodies, check_in_range, timescale
+from isstrack.ephemeris import bodies, check_in_range, sunlight_ephemeris, timescale
 from isstrack.tle import ElementSet
 
 EARTH_MEAN_RADIUS_KM = 6371.0088
@@ -82,7 +82,6 @@ class Orbit:
         from skyfield.api import wgs84
         from skyfield.framelib import itrs
 
-        earth, sun = bodies()
         t = self.time(moment)
         geocentric = self.satellite.at(t)
         point = wgs84.geographic_position_of(geocentric)
@@ -96,7 +95,7 @@ class Orbit:
             speed_km_s=float(geocentric.speed().km_per_s),
             ground_speed_km_s=float(ground_velocity.km_per_s.dot(ground_velocity.km_per_s) ** 0.5),
             footprint_km=footprint_km(altitude_km),
-            sunlit=bool(geocentric.is_sunlit(_ephemeris_mapping(earth, sun))),
+            sunlit=bool(geocentric.is_sunlit(sunlight_ephemeris())),
             revolution=self.revolution(moment),
         )
 
@@ -109,7 +108,7 @@ class Orbit:
         place = wgs84.latlon(observer.latitude_deg, observer.longitude_deg, observer.elevation_m)
         elevation, azimuth, distance = (self.satellite - place).at(t).altaz()
         sun_altitude = (sun - (earth + place)).at(t).altaz()[0].degrees
-        sunlit = bool(self.satellite.at(t).is_sunlit(_ephemeris_mapping(earth, sun)))
+        sunlit = bool(self.satellite.at(t).is_sunlit(sunlight_ephemeris()))
         elevation_deg = float(elevation.degrees)
         return LookAngles(
             azimuth_deg=float(azimuth.degrees),
@@ -126,8 +125,3 @@ class Orbit:
         argument_of_latitude_deg = float(line2[34:42]) + float(line2[43:51])
         revs = self.elements.mean_motion_rev_per_day * self.elements.age_days(moment)
         return self.elements.revolution_number_at_epoch + math.floor(argument_of_latitude_deg / 360.0 + revs)
-
-
-def _ephemeris_mapping(earth: Any, sun: Any) -> dict[str, Any]:
-    # is_sunlit() only looks up 'earth' and 'sun'.
-    return {"earth": earth, "sun": sun}

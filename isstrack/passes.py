@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from isstrack.ephemeris import bodies, check_in_range
+from isstrack.ephemeris import bodies, check_in_range, sunlight_ephemeris
 from isstrack.orbit import DARK_SKY_SUN_ALTITUDE_DEG, Observer, Orbit
 
 DEFAULT_STD_MAGNITUDE = -1.8
@@ -92,7 +92,7 @@ class _Sampler:
         self.orbit = orbit
         self.earth, self.sun = bodies()
         self.place = wgs84.latlon(observer.latitude_deg, observer.longitude_deg, observer.elevation_m)
-        self.ephemeris = {"earth": self.earth, "sun": self.sun}
+        self.ephemeris = sunlight_ephemeris()
 
     def times(self, moments: list[datetime]) -> Any:
         from skyfield.nutationlib import iau2000b_radians
@@ -128,10 +128,6 @@ class _Sampler:
             "sunlit": np.atleast_1d(sunlit),
             "phase": np.atleast_1d(np.arccos(np.clip(cos_phase, -1.0, 1.0))),
         }
-
-    def point(self, moment: datetime) -> PassPoint:
-        values = self.evaluate(self.times([moment]))
-        return PassPoint(moment, float(values["azimuth"][0]), float(values["elevation"][0]))
 
 
 def find_passes(
@@ -253,8 +249,8 @@ def _visibility(
         i, j = segments[n]
         begin = edges.get((n, "start"))
         finish = edges.get((n, "end"))
-        begin_point = sampler.point(begin) if begin else rise_point
-        end_point = sampler.point(finish) if finish else set_point
+        begin_point = begin or rise_point
+        end_point = finish or set_point
         candidates = [begin_point, end_point]
         if begin_point.time <= culmination <= end_point.time:
             candidates.append(top)
@@ -285,8 +281,8 @@ def _visibility(
 
 def _refine(
     sampler: _Sampler, pending: list[tuple[int, str, datetime, datetime]], min_elevation_deg: float
-) -> dict[tuple[int, str], datetime]:
-    """Bisect every visibility transition at once until each is known to within REFINE_TO_S."""
+) -> dict[tuple[int, str], PassPoint]:
+    """Bisect every visibility transition at once to within REFINE_TO_S; return the edge points."""
     if not pending:
         return {}
     inside = [p[2] for p in pending]
@@ -304,7 +300,12 @@ def _refine(
                 inside[k] = moment
             else:
                 outside[k] = moment
-    return {(p[0], p[1]): a + (b - a) / 2 for p, a, b in zip(pending, inside, outside, strict=True)}
+    edges = [a + (b - a) / 2 for a, b in zip(inside, outside, strict=True)]
+    values = sampler.evaluate(sampler.times(edges))  # every edge's direction in one call
+    return {
+        (p[0], p[1]): PassPoint(moment, float(values["azimuth"][k]), float(values["elevation"][k]))
+        for k, (p, moment) in enumerate(zip(pending, edges, strict=True))
+    }
 
 
 def _sky_gets_dark(sampler: _Sampler, start: datetime, end: datetime) -> bool:

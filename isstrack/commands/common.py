@@ -91,7 +91,9 @@ class Reporter:
     stream: TextIO | None = None
 
     def _write(self, text: str) -> None:
-        print(f"isstrack: {text}", file=self.stream or sys.stderr)
+        from isstrack.render.safe import literal
+
+        print(f"isstrack: {literal(text)}", file=self.stream or sys.stderr)
 
     def warn(self, text: str) -> None:
         """Write a warning unless quiet."""

@@ -87,8 +87,11 @@ def exit_code(error: BaseException) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and exit with the status for what happened; no traceback unless --debug."""
+    from isstrack.render.safe import fit_streams
+
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    fit_streams()
     try:
         status = app(args=args, prog_name="isstrack", standalone_mode=False)
         sys.stdout.flush()  # buffered output meets a closed pipe here, not at interpreter exit

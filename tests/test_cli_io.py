@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from pathlib import Path
@@ -165,3 +166,34 @@ def test_hostile_place_names_from_arguments_and_config_are_literal(cli: Any, tmp
     data = cli("now", "--at", AT, "--offline", "--json", "-q")
     assert "\\u009b" in data.out and "\x9b" not in data.out  # JSON escapes C1 controls too
     assert data.json()["observer"]["name"] == "[/red]Home\x1b[2J\x9b31m"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["now", "--at", AT, "--city", "León, ES"],
+        ["now", "--at", AT, "--city", "León, ES", "--json"],
+        ["passes", "--city", "León, ES", "--from", "2026-09-24T12:00:00Z", "--days", "3", "--all"],
+        ["next", "--city", "León, ES", "--at", AT, "--format", "{place} {appears_dir} {max_elevation_deg}°"],
+        ["next", "--city", "León, ES", "--at", AT],
+        ["tle"],
+    ],
+)
+def test_an_ascii_only_stdout_gets_ascii_not_an_internal_error(
+    isolated_env: dict[str, str], tle_file: str, args: list[str]
+) -> None:
+    proc = subprocess.run(
+        [*isstrack_command(), *args, "--tle-file", tle_file, "-v"],
+        capture_output=True,
+        env={**os.environ, **isolated_env, "PYTHONIOENCODING": "ascii"},
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out, err = proc.stdout.decode("ascii"), proc.stderr.decode("ascii")  # raises if not ASCII
+    assert out.strip() and "internal error" not in err
+    if "--json" in args:
+        assert json.loads(out)["observer"]["name"] == "León, ES"  # exact value, \u-escaped
+    elif args[0] != "tle":
+        assert "Leon, ES" in out or "deg" in out
+    if args[0] in ("now", "passes") and "--json" not in args:
+        assert "deg" in out and "+-" in out  # degree sign spelled, ASCII box drawing

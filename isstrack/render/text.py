@@ -86,9 +86,9 @@ def local_text(moment: datetime, zone: Any) -> str:
 def now_panel(snapshot: Any, zone: Any, zone_label: str) -> Any:
     """Return the Rich renderable for one `isstrack now` snapshot."""
     from rich.panel import Panel
-    from rich.text import Text
 
     from isstrack.geo import compass, format_latitude, format_longitude
+    from isstrack.render.safe import text as safe_text
 
     s = snapshot.state
     grid = _grid()
@@ -114,7 +114,9 @@ def now_panel(snapshot: Any, zone: Any, zone_label: str) -> Any:
     _row(
         grid,
         "sunlight",
-        Text("sunlit", style="bold yellow") if s.sunlit else Text("in Earth's shadow", style="blue"),
+        safe_text("sunlit", style="bold yellow")
+        if s.sunlit
+        else safe_text("in Earth's shadow", style="blue"),
     )
     _row(grid, "orbit", f"revolution {s.revolution:,}")
     used = snapshot.elements
@@ -133,7 +135,7 @@ def now_panel(snapshot: Any, zone: Any, zone_label: str) -> Any:
         _row(
             grid,
             "look",
-            Text(
+            safe_text(
                 f"azimuth {look.azimuth_deg:.0f}° {compass(look.azimuth_deg)}, "
                 f"elevation {look.elevation_deg:+.1f}°" + ("" if above else " (below the horizon)"),
                 style="green" if above else "dim",
@@ -153,11 +155,11 @@ def now_panel(snapshot: Any, zone: Any, zone_label: str) -> Any:
 
 
 def _visibility_text(snapshot: Any) -> Any:
-    from rich.text import Text
+    from isstrack.render.safe import text as safe_text
 
     look = snapshot.look
     if look.visible:
-        return Text("yes: sunlit against a dark sky, look up", style="bold green")
+        return safe_text("yes: sunlit against a dark sky, look up", style="bold green")
     reasons = []
     if look.elevation_deg < snapshot.min_elevation_deg:
         reasons.append(
@@ -167,7 +169,7 @@ def _visibility_text(snapshot: Any) -> Any:
         reasons.append(f"sky too bright (Sun at {look.sun_altitude_deg:+.0f}°)")
     if not snapshot.state.sunlit:
         reasons.append("station in Earth's shadow")
-    return Text("no: " + ", ".join(reasons), style="dim")
+    return safe_text("no: " + ", ".join(reasons), style="dim")
 
 
 def _point_cell(point: Any, zone: Any) -> str:

@@ -35,7 +35,7 @@ def make_console(stream: IO[str] | None = None) -> Any:
         return Console(file=stream, highlight=False, emoji=False, no_color=bool(os.environ.get("NO_COLOR")))
     return Console(
         file=stream,
-        width=PIPED_WIDTH if not is_tty else None,
+        width=_piped_width(),
         no_color=True,
         color_system=None,
         force_terminal=False,
@@ -43,3 +43,9 @@ def make_console(stream: IO[str] | None = None) -> Any:
         emoji=False,
         soft_wrap=False,
     )
+
+
+def _piped_width() -> int:
+    """Return the width for piped output: $COLUMNS when set to a sane number, else 120."""
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and 40 <= int(columns) <= 1000 else PIPED_WIDTH

@@ -14,7 +14,7 @@ from isstrack.commands.now import now
 from isstrack.commands.passes import passes
 from isstrack.commands.tle import tle
 from isstrack.errors import IsstrackError, NoElementsError, NothingFoundError, UpdateError
-from isstrack.render.console import StdoutClosed
+from isstrack.render.console import StdoutClosed, wrap_for
 
 # Newer Typer vendors Click privately, older Typer uses the click package; either way
 # BadParameter derives from Click's UsageError, which derives from ClickException.
@@ -156,5 +156,5 @@ def _fail(message: str, status: int) -> None:
 
     if message:
         with contextlib.suppress(BrokenPipeError):  # nobody is reading stderr either
-            print(f"isstrack: error: {literal(message)}", file=sys.stderr)
+            print(wrap_for(sys.stderr, f"isstrack: error: {literal(message)}"), file=sys.stderr)
     sys.exit(status)

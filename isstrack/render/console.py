@@ -49,3 +49,20 @@ def _piped_width() -> int:
     """Return the width for piped output: $COLUMNS when set to a sane number, else 120."""
     columns = os.environ.get("COLUMNS", "")
     return int(columns) if columns.isdigit() and 40 <= int(columns) <= 1000 else PIPED_WIDTH
+
+
+def wrap_for(stream: IO[str], line: str) -> str:
+    """Return `line` wrapped at word boundaries to the terminal's width when `stream` is one, else as is."""
+    try:
+        if not stream.isatty():
+            return line
+        width = os.get_terminal_size(stream.fileno()).columns
+    except (OSError, ValueError, AttributeError):
+        return line
+    if len(line) <= width or width < 20:
+        return line
+    import textwrap
+
+    return textwrap.fill(
+        line, width=width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+    )

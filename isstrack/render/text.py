@@ -83,20 +83,55 @@ def local_text(moment: datetime, zone: Any) -> str:
     return local.strftime("%Y-%m-%d %H:%M:%S ") + (local.tzname() or "")
 
 
-def now_panel(snapshot: Any, zone: Any, zone_label: str) -> Any:
-    """Return the Rich renderable for one `isstrack now` snapshot."""
+def now_panel(snapshot: Any, zone: Any, zone_label: str, compact: bool = False, border: bool = True) -> Any:
+    """Return the Rich renderable for one `isstrack now` snapshot (`compact`: fewer, denser rows)."""
     from rich.panel import Panel
-
-    from isstrack.geo import compass, format_latitude, format_longitude
-    from isstrack.render.safe import text as safe_text
 
     s = snapshot.state
     grid = _grid()
     when = utc_text(s.time)
-    if zone is not None:
+    if zone is not None and compact:
+        when += f"  ({s.time.astimezone(zone):%H:%M:%S %Z})"
+    elif zone is not None:
         when += f"  ({local_text(s.time, zone)})"
     _row(grid, "time", when)
     _row(grid, "below", snapshot.below.describe())
+    if compact:
+        _compact_station_rows(grid, snapshot)
+    else:
+        _station_rows(grid, snapshot)
+    if snapshot.look is not None:
+        if not compact:
+            _row(grid, "", "")
+        _observer_rows(grid, snapshot, zone, zone_label, compact)
+    if not border:
+        return grid
+    return Panel(grid, title="ISS now", title_align="left", expand=False)
+
+
+def fitted_now_panel(snapshot: Any, zone: Any, zone_label: str, console: Any) -> Any:
+    """Return the full panel if it fits the console's height, else the compact one, else it unframed."""
+    for compact, border in ((False, True), (True, True)):
+        panel = now_panel(snapshot, zone, zone_label, compact, border)
+        if len(console.render_lines(panel, console.options, pad=False)) <= console.height:
+            return panel
+    return now_panel(snapshot, zone, zone_label, compact=True, border=False)
+
+
+def _sunlight(snapshot: Any, extra: str = "") -> Any:
+    from isstrack.render.safe import text as safe_text
+
+    if snapshot.state.sunlit:
+        shown = safe_text("sunlit", style="bold yellow")
+    else:
+        shown = safe_text("in Earth's shadow", style="blue")
+    return shown.append_text(safe_text(extra)) if extra else shown
+
+
+def _station_rows(grid: Any, snapshot: Any) -> None:
+    from isstrack.geo import format_latitude, format_longitude
+
+    s = snapshot.state
     _row(
         grid,
         "position",
@@ -111,13 +146,7 @@ def now_panel(snapshot: Any, zone: Any, zone_label: str) -> Any:
         f"{s.ground_speed_km_s * 3600:,.0f} km/h ({s.ground_speed_km_s:.2f} km/s) over the ground",
     )
     _row(grid, "footprint", f"{s.footprint_km:,.0f} km across (where it is above the horizon)")
-    _row(
-        grid,
-        "sunlight",
-        safe_text("sunlit", style="bold yellow")
-        if s.sunlit
-        else safe_text("in Earth's shadow", style="blue"),
-    )
+    _row(grid, "sunlight", _sunlight(snapshot))
     _row(grid, "orbit", f"revolution {s.revolution:,}")
     used = snapshot.elements
     _row(
@@ -126,32 +155,55 @@ def now_panel(snapshot: Any, zone: Any, zone_label: str) -> Any:
         f"epoch {utc_text(used.elements.epoch)}, {age_text(used.elements.age_days(s.time))}, "
         f"{_SOURCE_TEXT[used.source]}",
     )
-    look = snapshot.look
-    if look is not None:
-        place = snapshot.place
-        _row(grid, "", "")
-        _row(grid, "from", f"{place.name} ({zone_label})")
-        above = look.above_horizon
-        _row(
-            grid,
-            "look",
-            safe_text(
-                f"azimuth {look.azimuth_deg:.0f}° {compass(look.azimuth_deg)}, "
-                f"elevation {look.elevation_deg:+.1f}°" + ("" if above else " (below the horizon)"),
-                style="green" if above else "dim",
-            ),
-        )
-        _row(grid, "range", f"{look.range_km:,.0f} km")
-        _row(grid, "visible", _visibility_text(snapshot))
-        upcoming = snapshot.next_visible
-        if upcoming is None:
-            _row(grid, "next pass", "no visible pass in the next 30 days")
-        else:
-            from isstrack.nextpass import template_fields
 
-            fields = template_fields(upcoming, zone, place.name, zone_label)
-            _row(grid, "next pass", next_line(upcoming, fields))
-    return Panel(grid, title="ISS now", title_align="left", expand=False)
+
+def _compact_station_rows(grid: Any, snapshot: Any) -> None:
+    from isstrack.geo import format_latitude, format_longitude
+
+    s = snapshot.state
+    _row(
+        grid,
+        "position",
+        f"{format_latitude(s.latitude_deg)}, {format_longitude(s.longitude_deg)}, "
+        f"{s.altitude_km:,.0f} km up, {s.speed_km_s * 3600:,.0f} km/h",
+    )
+    age = age_text(snapshot.elements.elements.age_days(s.time))
+    _row(grid, "sunlight", _sunlight(snapshot, f", revolution {s.revolution:,}, elements {age}"))
+
+
+def _observer_rows(grid: Any, snapshot: Any, zone: Any, zone_label: str, compact: bool) -> None:
+    from isstrack.geo import compass
+    from isstrack.render.safe import text as safe_text
+
+    look, place = snapshot.look, snapshot.place
+    _row(grid, "from", f"{place.name} ({zone_label})")
+    above = look.above_horizon
+    if compact:
+        angles = (
+            f"az {look.azimuth_deg:.0f}° {compass(look.azimuth_deg)}, el {look.elevation_deg:+.1f}°, "
+            f"{look.range_km:,.0f} km away"
+        )
+    else:
+        angles = (
+            f"azimuth {look.azimuth_deg:.0f}° {compass(look.azimuth_deg)}, "
+            f"elevation {look.elevation_deg:+.1f}°"
+        )
+    _row(
+        grid,
+        "look",
+        safe_text(angles + ("" if above else " (below the horizon)"), style="green" if above else "dim"),
+    )
+    if not compact:
+        _row(grid, "range", f"{look.range_km:,.0f} km")
+    _row(grid, "visible", _visibility_text(snapshot))
+    upcoming = snapshot.next_visible
+    if upcoming is None:
+        _row(grid, "next pass", "no visible pass in the next 30 days")
+    else:
+        from isstrack.nextpass import template_fields
+
+        fields = template_fields(upcoming, zone, place.name, zone_label)
+        _row(grid, "next pass", next_line(upcoming, fields))
 
 
 def _visibility_text(snapshot: Any) -> Any:

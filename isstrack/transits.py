@@ -22,9 +22,9 @@ from isstrack.orbit import Observer, Orbit
 Body = Literal["sun", "moon"]
 BODIES: tuple[Body, ...] = ("sun", "moon")
 ISS_SPAN_KM = 0.109  # length of the truss, the station's longest dimension
-COARSE_STEP_S = 1.0
-FINE_STEP_S = 0.01
-FINE_HALF_SPAN_S = 1.5
+COARSE_STEP_S = 3.0
+FINE_STEP_S = 0.02
+FINE_HALF_SPAN_S = 3.0
 MAX_RADIUS_KM = 300.0
 
 # How far to trust a transit prediction, from tools/drift.py over the reference history: sets up to

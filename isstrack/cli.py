@@ -12,6 +12,7 @@ from isstrack.commands.next import next_
 from isstrack.commands.now import now
 from isstrack.commands.passes import passes
 from isstrack.commands.tle import tle
+from isstrack.commands.transits import transits
 from isstrack.errors import IsstrackError, NoElementsError, NothingFoundError, UpdateError
 
 # Newer Typer vendors Click privately, older Typer uses the click package; either way
@@ -67,6 +68,7 @@ app.command("now")(now)
 app.command("passes")(passes)
 app.command("next")(next_)
 app.command("tle")(tle)
+app.command("transits")(transits)
 app.add_typer(location_app, name="location")
 
 

@@ -8,6 +8,7 @@ import typer
 
 from isstrack import __version__
 from isstrack.commands.location import app as location_app
+from isstrack.commands.map import map_
 from isstrack.commands.next import next_
 from isstrack.commands.now import now
 from isstrack.commands.passes import passes
@@ -69,6 +70,7 @@ app.command("passes")(passes)
 app.command("next")(next_)
 app.command("tle")(tle)
 app.command("transits")(transits)
+app.command("map")(map_)
 app.add_typer(location_app, name="location")
 
 

@@ -29,6 +29,7 @@ from isstrack.commands.common import (
     location,
     require_place,
 )
+from isstrack.commands.places import Places, Scheduler, Workers
 from isstrack.ephemeris import check_in_range
 from isstrack.errors import BadInputError
 from isstrack.orbit import DEFAULT_MIN_ELEVATION_DEG
@@ -69,8 +70,43 @@ def passes(
     quiet: Quiet = False,
     verbose: Verbose = False,
     debug: Debug = False,
+    places: Places = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
 ) -> None:
     """List the passes over a place: visible ones by default, every pass with --all."""
+    if places is not None or workers is not None or scheduler is not None:
+        from isstrack.commands.places import passes_for_places, reject_place_options
+
+        if places is None:
+            raise BadInputError("--workers and --scheduler go with --places FILE; give the places file")
+        exclusive(**{"--json": json, "--csv": csv})
+        given = {
+            "--lat": lat,
+            "--lon": lon,
+            "--elevation": elevation,
+            "--city": city,
+            "--ics": ics,
+            "--tz": tz,
+        }
+        reject_place_options(**{name: value is not None for name, value in given.items()})
+        passes_for_places(
+            places,
+            from_=from_,
+            days=days,
+            min_elevation_deg=min_elevation,
+            all_passes=all_,
+            max_magnitude=max_magnitude,
+            json=json,
+            std_magnitude=std_mag,
+            tle_file=tle_file,
+            offline=offline,
+            quiet=quiet,
+            verbose=verbose,
+            workers=workers,
+            scheduler=scheduler,
+        )
+        return
     from isstrack.orbit import Orbit
     from isstrack.passes import find_passes
 

@@ -91,7 +91,9 @@ class Reporter:
     stream: TextIO | None = None
 
     def _write(self, text: str) -> None:
-        print(f"isstrack: {text}", file=self.stream or sys.stderr)
+        from isstrack.render.safe import literal
+
+        print(f"isstrack: {literal(text)}", file=self.stream or sys.stderr)
 
     def warn(self, text: str) -> None:
         """Write a warning unless quiet."""
@@ -171,7 +173,7 @@ def check_min_elevation(value: float) -> None:
         raise BadInputError(f"--min-elevation {value:g} is outside [0, 90); give degrees above the horizon")
 
 
-def exclusive(why: str = "pick one output", **flags: bool) -> None:
+def exclusive(why: str = "pick one output", /, **flags: bool) -> None:
     """Reject options given together, naming the ones given and why they conflict."""
     given = [name for name, on in flags.items() if on]
     if len(given) > 1:

@@ -78,6 +78,7 @@ def next_(
     from isstrack.errors import NothingFoundError
     from isstrack.nextpass import check_template, find_next, render_template, template_fields
     from isstrack.orbit import Orbit
+    from isstrack.render.safe import literal
     from isstrack.times import parse_duration
 
     exclusive(**{"--json": json, "--format": format_ is not None})
@@ -98,7 +99,8 @@ def next_(
 
         write_json(next_json(found, place, zone_label, used, start))
     elif found is not None:
-        fields = template_fields(found, zone, place.name, zone_label)
+        # The template is the user's own (a tab in it stays a tab); the place name comes from outside.
+        fields = template_fields(found, zone, literal(place.name), zone_label)
         if format_ is not None:
             print(render_template(format_, fields))
         else:
@@ -109,6 +111,6 @@ def next_(
         what = "pass" if all_ else "visible pass"
         if max_magnitude is not None:
             what = f"visible pass of magnitude {max_magnitude:g} or brighter"
-        print(f"no {what} over {place.name} in the next 30 days")
+        print(f"no {what} over {literal(place.name)} in the next 30 days")
     if found is None and span is not None:
         raise NothingFoundError("")

@@ -84,6 +84,7 @@ class ElementStore:
         """Return the elements to use: fresh cache, a download, or the newest fallback."""
         notes = Notes()
         now = self._clock()
+        self.files.sweep_stale_temps(notes)
         cache = self.files.read_cache(notes, now)
         if cache is None:
             notes.log.append(f"no cached elements in {self.cache_dir}")
@@ -99,7 +100,6 @@ class ElementStore:
                 "fix its permissions or set ISSTRACK_CACHE_DIR"
             )
             return self._fallback(cache, State(), notes)
-        self.files.sweep_stale_temps(notes)
         from filelock import FileLock, Timeout
 
         try:

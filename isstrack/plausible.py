@@ -11,10 +11,9 @@ from typing import Any
 from isstrack.errors import NoElementsError, TleFormatError
 from isstrack.tle import ElementSet
 
-# Element sets are fitted to past tracking, so their epochs lie in the past; sets issued ahead of a
-# planned reboost are dated at most about a day ahead. Two days allows that plus clock error, and a
-# set further ahead would be used long before it is valid (it would also pin the cache, which never
-# lets an older epoch replace a newer one).
+# Element sets are fitted to past tracking, so their epochs lie in the past. Two days leaves room for
+# a set dated ahead (a predicted one) and a clock that is off; a set further ahead would be used long
+# before it is valid, and would pin the cache (an older epoch never replaces a newer cached one).
 MAX_EPOCH_AHEAD = timedelta(days=2)
 # Propagation is checked at the epoch and at whole days up to this far either side: the span in
 # which isstrack still trusts a set (staleness.UNUSABLE_DAYS). A decayed set fails inside it.

@@ -9,7 +9,14 @@ from typing import Annotated, TextIO
 import typer
 
 from isstrack import ISS_CATALOG_NUMBER
-from isstrack.elements import ElementsInUse, ElementStore, load_file, timeout_from_env, url_template_from_env
+from isstrack.elements import (
+    ElementsInUse,
+    ElementStore,
+    load_file,
+    require_propagates,
+    timeout_from_env,
+    url_template_from_env,
+)
 from isstrack.errors import BadInputError, TimeInputError
 from isstrack.location import Location, resolve
 from isstrack.paths import cache_dir, config_dir
@@ -117,7 +124,7 @@ _SOURCE_WORDS = {"network": "downloaded", "cache": "cached", "bundled": "bundled
 def load_elements(reporter: Reporter, offline: bool, tle_file: Path | None, at: datetime) -> ElementsInUse:
     """Return the elements to use, and report how they were chosen and how far to trust them at `at`."""
     if tle_file is not None:
-        used = load_file(tle_file, ISS_CATALOG_NUMBER)
+        used = load_file(tle_file, ISS_CATALOG_NUMBER, at)
     else:
         store = ElementStore(ISS_CATALOG_NUMBER, cache_dir(), url_template_from_env(), timeout_from_env())
         used = store.get(offline=offline)
@@ -125,6 +132,7 @@ def load_elements(reporter: Reporter, offline: bool, tle_file: Path | None, at: 
         reporter.log(line)
     for line in used.warnings:
         reporter.warn(line)
+    require_propagates(used.elements, at)
     staleness = assess(used.elements.age_days(at))
     if staleness.message:
         text = f"{_SOURCE_WORDS[used.source]} {staleness.message}"

@@ -2,7 +2,7 @@
 
 import sys
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, TextIO
 
@@ -10,11 +10,11 @@ import typer
 
 from isstrack import ISS_CATALOG_NUMBER
 from isstrack.elements import ElementsInUse, ElementStore, load_file, timeout_from_env, url_template_from_env
-from isstrack.errors import BadInputError, TimeInputError
+from isstrack.errors import BadInputError, ConfigError, TimeInputError
 from isstrack.location import Location, resolve
 from isstrack.paths import cache_dir, config_dir
 from isstrack.staleness import assess, require_trusted
-from isstrack.times import parse_time, utc_now
+from isstrack.times import check_supported, parse_time, utc_now
 
 # -- option types, shared so flags are spelled the same everywhere ---------------------------
 
@@ -183,20 +183,43 @@ def load_elements(
     return used
 
 
-def moment(at: str | None) -> datetime:
-    """Return the time a command answers for (--at, or now), rejecting times outside the ephemeris."""
-    from isstrack.ephemeris import check_in_range
+def moment(at: str | None, option: str = "--at", search_ahead: timedelta | None = None) -> datetime:
+    """Return the time a command answers for (`option`, or now), rejecting times outside the ephemeris.
 
-    when = utc_now() if at is None else parse_time(at, "--at")
-    check_in_range(when)
+    With `search_ahead`, the command searches passes over that span from the time, so the pass
+    engine's margins on both sides must lie inside the ephemeris too.
+    """
+    before = after = timedelta(0)
+    if search_ahead is not None:
+        from isstrack.passes import SEARCH_MARGIN
+
+        before, after = SEARCH_MARGIN, search_ahead + SEARCH_MARGIN
+    if at is not None:
+        return parse_time(at, option, before, after)
+    when = utc_now()
+    check_supported(when, f"the current time ({when:%Y-%m-%dT%H:%MZ})", option, before, after)
     return when
 
 
 def location(
-    lat: float | None, lon: float | None, elevation: float | None, city: str | None
+    lat: float | None,
+    lon: float | None,
+    elevation: float | None,
+    city: str | None,
+    optional: Reporter | None = None,
 ) -> Location | None:
-    """Return the observer from the options, else the saved home, else None."""
-    return resolve(lat, lon, elevation, city, config_dir)
+    """Return the observer from the options, else the saved home, else None.
+
+    For a command that works without a place, pass its reporter as `optional`: a saved
+    configuration that cannot be used is then a warning (and no place), not an error.
+    """
+    try:
+        return resolve(lat, lon, elevation, city, config_dir)
+    except ConfigError as exc:
+        if optional is None:
+            raise
+        optional.warn(f"{exc}; going on without a place")
+        return None
 
 
 def local_zone(place: Location | None, tz: str | None) -> tuple[object, str]:

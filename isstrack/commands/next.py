@@ -1,5 +1,6 @@
 """isstrack next: the next pass in one line, with grep-like exit codes for scripts and cron."""
 
+from datetime import timedelta
 from typing import Annotated
 
 import typer
@@ -78,7 +79,13 @@ def next_(
 ) -> None:
     """Print the next visible pass (any pass with --all) in one line."""
     from isstrack.errors import NothingFoundError
-    from isstrack.nextpass import check_template, find_next, render_template, template_fields
+    from isstrack.nextpass import (
+        SEARCH_STEPS_DAYS,
+        check_template,
+        find_next,
+        render_template,
+        template_fields,
+    )
     from isstrack.orbit import Orbit
     from isstrack.staleness import check_max_age
     from isstrack.times import parse_duration
@@ -89,7 +96,7 @@ def next_(
     span = parse_duration(within, "--within") if within is not None else None
     if format_ is not None:
         check_template(format_)
-    start = moment(at)
+    start = moment(at, search_ahead=span or timedelta(days=SEARCH_STEPS_DAYS[-1]))
     place = require_place(location(lat, lon, elevation, city), "next")
     zone, zone_label = local_zone(place, tz)
     reporter = Reporter(quiet, verbose)

@@ -17,7 +17,6 @@ from isstrack.commands.passes import passes
 from isstrack.commands.tle import tle
 from isstrack.commands.transits import transits
 from isstrack.errors import DeliveryError, IsstrackError, NoElementsError, NothingFoundError, UpdateError
-from isstrack.errors import IsstrackError, NoElementsError, NothingFoundError, UpdateError
 from isstrack.render.console import StdoutClosed
 
 # Newer Typer vendors Click privately, older Typer uses the click package; either way

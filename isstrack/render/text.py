@@ -126,6 +126,11 @@ def now_panel(snapshot: Any, zone: Any, zone_label: str) -> Any:
         f"epoch {utc_text(used.elements.epoch)}, {age_text(used.elements.age_days(s.time))}, "
         f"{_SOURCE_TEXT[used.source]}",
     )
+    from isstrack.staleness import untrusted_line
+
+    distrust = untrusted_line(used.elements.age_days(s.time))
+    if distrust:
+        grid.add_row("", safe_text(distrust, style="bold red"))
     look = snapshot.look
     if look is not None:
         place = snapshot.place
@@ -204,6 +209,12 @@ def passes_table(
         f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} · above {search.min_elevation_deg:g}° · "
         f"elements {age}"
     )
+    from isstrack.staleness import untrusted_line
+
+    ages = (used.elements.age_days(search.start), used.elements.age_days(search.end))
+    distrust = untrusted_line(max(ages, key=abs))  # the worst end of the window
+    if distrust:
+        console.print(safe_text(distrust, style="bold red"))
     if not search.sky_gets_dark and not all_passes:
         console.print(safe_text(title))
         console.print(

@@ -11,6 +11,7 @@ from isstrack.errors import OutputError
 from isstrack.geo import compass
 from isstrack.location import Location
 from isstrack.passes import Pass, PassSearch
+from isstrack.times import nearest_second
 
 REMINDER = timedelta(minutes=10)
 
@@ -68,18 +69,20 @@ def write_calendar(path: Path, search: PassSearch, place: Location, catalog_numb
         event = Event()
         event.add("uid", event_uid(item, place, catalog_number))
         event.add("dtstamp", stamp)
-        event.add("dtstart", item.visible_start.time.replace(microsecond=0))
-        event.add("dtend", item.visible_end.time.replace(microsecond=0) + timedelta(seconds=1))
+        event.add("dtstart", nearest_second(item.visible_start.time))
+        event.add("dtend", nearest_second(item.visible_end.time) + timedelta(seconds=1))
         event.add("summary", summary(item))
         event.add("location", place.name)
+        appears, top_time = nearest_second(item.visible_start.time), nearest_second(highest.time)
+        disappears = nearest_second(item.visible_end.time)
         event.add(
             "description",
-            f"Appears {item.visible_start.time:%H:%M:%S} UTC at {item.visible_start.elevation_deg:.0f}° "
+            f"Appears {appears:%H:%M:%S} UTC at {item.visible_start.elevation_deg:.0f}° "
             f"{compass(item.visible_start.azimuth_deg)}"
             f"{' (out of Earth shadow)' if item.emerges_from_shadow else ''}; "
             f"highest {highest.elevation_deg:.0f}° {compass(highest.azimuth_deg)} "
-            f"at {highest.time:%H:%M:%S} UTC; "
-            f"disappears {item.visible_end.time:%H:%M:%S} UTC at {item.visible_end.elevation_deg:.0f}° "
+            f"at {top_time:%H:%M:%S} UTC; "
+            f"disappears {disappears:%H:%M:%S} UTC at {item.visible_end.elevation_deg:.0f}° "
             f"{compass(item.visible_end.azimuth_deg)}"
             f"{' (into Earth shadow)' if item.fades_into_shadow else ''}. Magnitude {item.magnitude:.1f}.",
         )

@@ -25,8 +25,8 @@ from isstrack.orbit import Orbit
 
 Array = NDArray[Any]
 
-GRID_STEP_S = 30.0
-SUN_STEP_S = 600.0
+GRID_STEP_S = 60.0
+SUN_STEP_S = 3600.0
 DAY_S = 86400.0
 # Skyfield's is_sunlit(): a geometric umbra cast by a sphere of the Earth's equatorial radius.
 EARTH_SHADOW_RADIUS_KM = 6378.1366

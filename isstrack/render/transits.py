@@ -7,6 +7,7 @@ from typing import Any
 
 from isstrack.elements import ElementsInUse
 from isstrack.location import Location
+from isstrack.render.safe import literal as _literal
 from isstrack.transits import GOOD_AGE_DAYS, TRIP_AGE_DAYS, Transit, TransitSearch
 
 SOLAR_FILTER_WARNING = (
@@ -30,14 +31,6 @@ def iso_tenths(moment: datetime) -> str:
 def _tenths(moment: datetime, zone: Any) -> str:
     rounded = moment.astimezone(zone) + timedelta(microseconds=50_000)
     return rounded.strftime("%H:%M:%S.") + str(rounded.microsecond // 100_000)
-
-
-def _literal(text: str) -> str:
-    try:
-        from isstrack.render.safe import literal  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # until the shared escaper lands: escape what a terminal would act on
-        return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
-    return str(literal(text))
 
 
 def event_json(event: Transit) -> dict[str, Any]:

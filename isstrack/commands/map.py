@@ -119,7 +119,12 @@ def map_(
 
         columns = width or 120
         recorder = Console(
-            record=True, width=columns, force_terminal=True, color_system="truecolor", file=io.StringIO()
+            no_color=False,
+            record=True,
+            width=columns,
+            force_terminal=True,
+            color_system="truecolor",
+            file=io.StringIO(),
         )
         recorder.print(WorldMap(columns, True).frame(scene, zone, name).text())
         outfile.write_output(svg, recorder.export_svg(title="isstrack map"))

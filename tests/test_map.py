@@ -282,3 +282,20 @@ def test_overlay_grid_is_shaded_and_in_the_legend(tle_file: str, monkeypatch: py
         str(style) for line in coloured.frame(_scene(), timezone.utc, "").lines[:10] for _, style in line
     }
     assert any("#7b2fbe" in style for style in styles)
+
+
+def test_svg_is_written_atomically_and_bad_paths_refused(cli: Any, tle_file: str, tmp_path: Path) -> None:
+    target = tmp_path / "map.svg"
+    target.write_text("old")
+    target.chmod(0o640)
+    result = cli("map", "--at", AT, "--tle-file", tle_file, "--svg", str(target), "--width", "80")
+    assert result.code == 0, result.err
+    assert result.out == ""
+    svg = target.read_text()
+    assert svg.startswith("<svg") and svg.rstrip().endswith("</svg>")
+    assert "isstrack&#160;map" in svg and "✦" in svg  # the title, and the station
+    assert "#2a5b8c" in svg.lower()  # day-side sea colour: the picture keeps its colours
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".isstrack-")] == []
+    refused = cli("map", "--at", AT, "--tle-file", tle_file, "--svg", str(tmp_path))
+    assert refused.code == 2 and "is a directory" in refused.err and refused.out == ""

@@ -82,7 +82,7 @@ def next_(
     from isstrack.orbit import Orbit
     from isstrack.times import parse_duration
 
-    exclusive(**{"--json": json, "--format": format_ is not None, "--chart": chart})
+    exclusive("pick one output", **{"--json": json, "--format": format_ is not None, "--chart": chart})
     check_min_elevation(min_elevation)
     span = parse_duration(within, "--within") if within is not None else None
     if format_ is not None:

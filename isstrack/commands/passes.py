@@ -84,7 +84,7 @@ def passes(
 
         if places is None:
             raise BadInputError("--workers and --scheduler go with --places FILE; give the places file")
-        exclusive(**{"--json": json, "--csv": csv})
+        exclusive("pick one output", **{"--json": json, "--csv": csv})
         given = {
             "--lat": lat,
             "--lon": lon,
@@ -114,7 +114,7 @@ def passes(
     from isstrack.orbit import Orbit
     from isstrack.passes import find_passes
 
-    exclusive(**{"--json": json, "--csv": csv, "--ics": ics is not None, "--chart": chart})
+    exclusive("pick one output", **{"--json": json, "--csv": csv, "--ics": ics is not None, "--chart": chart})
     if not 1 <= days <= 30:
         raise BadInputError(f"--days {days} is outside 1-30; give a whole number of days from 1 to 30")
     check_min_elevation(min_elevation)

@@ -106,14 +106,10 @@ class MapFrame:
 
 
 def shown(text: str) -> str:
-    """Return an outside string safe to display: control characters escaped (render/safe.literal)."""
-    import importlib
+    """Return an outside string safe to display: control characters escaped."""
+    from isstrack.render.safe import literal
 
-    try:
-        literal = importlib.import_module("isstrack.render.safe").literal
-    except ModuleNotFoundError:  # until the shared helper lands: escape C0, DEL and C1 controls
-        return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
-    return str(literal(text))
+    return literal(text)
 
 
 def map_rows(columns: int) -> int:

@@ -9,10 +9,12 @@ import typer
 from isstrack import __version__
 from isstrack.commands.alert import alert
 from isstrack.commands.location import app as location_app
+from isstrack.commands.map import map_
 from isstrack.commands.next import next_
 from isstrack.commands.now import now
 from isstrack.commands.passes import passes
 from isstrack.commands.tle import tle
+from isstrack.commands.transits import transits
 from isstrack.errors import DeliveryError, IsstrackError, NoElementsError, NothingFoundError, UpdateError
 
 # Newer Typer vendors Click privately, older Typer uses the click package; either way
@@ -70,6 +72,8 @@ app.command("now")(now)
 app.command("passes")(passes)
 app.command("next")(next_)
 app.command("tle")(tle)
+app.command("transits")(transits)
+app.command("map")(map_)
 app.command("alert")(alert)
 app.add_typer(location_app, name="location")
 

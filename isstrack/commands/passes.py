@@ -29,6 +29,7 @@ from isstrack.commands.common import (
     location,
     require_place,
 )
+from isstrack.commands.places import Places, Scheduler, Workers
 from isstrack.ephemeris import check_in_range
 from isstrack.errors import BadInputError
 from isstrack.orbit import DEFAULT_MIN_ELEVATION_DEG
@@ -43,7 +44,9 @@ All = Annotated[bool, typer.Option("--all", help="List every pass with its type,
 Csv = Annotated[bool, typer.Option("--csv", help="Print CSV, one row per pass, header first.")]
 Ics = Annotated[
     Path | None,
-    typer.Option("--ics", metavar="FILE", help="Write visible passes to an iCalendar file with reminders."),
+    typer.Option(
+        "--ics", metavar="FILE", help="Write the passes to an iCalendar file with reminders (- for stdout)."
+    ),
 ]
 
 
@@ -67,8 +70,43 @@ def passes(
     quiet: Quiet = False,
     verbose: Verbose = False,
     debug: Debug = False,
+    places: Places = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
 ) -> None:
     """List the passes over a place: visible ones by default, every pass with --all."""
+    if places is not None or workers is not None or scheduler is not None:
+        from isstrack.commands.places import passes_for_places, reject_place_options
+
+        if places is None:
+            raise BadInputError("--workers and --scheduler go with --places FILE; give the places file")
+        exclusive(**{"--json": json, "--csv": csv})
+        given = {
+            "--lat": lat,
+            "--lon": lon,
+            "--elevation": elevation,
+            "--city": city,
+            "--ics": ics,
+            "--tz": tz,
+        }
+        reject_place_options(**{name: value is not None for name, value in given.items()})
+        passes_for_places(
+            places,
+            from_=from_,
+            days=days,
+            min_elevation_deg=min_elevation,
+            all_passes=all_,
+            max_magnitude=max_magnitude,
+            json=json,
+            std_magnitude=std_mag,
+            tle_file=tle_file,
+            offline=offline,
+            quiet=quiet,
+            verbose=verbose,
+            workers=workers,
+            scheduler=scheduler,
+        )
+        return
     from isstrack.orbit import Orbit
     from isstrack.passes import find_passes
 
@@ -84,9 +122,9 @@ def passes(
     place = require_place(location(lat, lon, elevation, city), "passes")
     zone, zone_label = local_zone(place, tz)
     if ics is not None:
-        from isstrack.render.calendar import check_writable
+        from isstrack.outfile import check_output
 
-        check_writable(ics)
+        check_output(ics, "--ics")
     reporter = Reporter(quiet, verbose)
     used = load_elements(reporter, offline, tle_file, start)
     search = find_passes(Orbit(used.elements), place.observer, start, end, min_elevation, std_mag)
@@ -107,8 +145,9 @@ def passes(
     elif ics is not None:
         from isstrack.render.calendar import write_calendar
 
-        count = write_calendar(ics, search, place, used.elements.catalog_number)
-        reporter.note(f"wrote {count} visible passes to {ics}")
+        count = write_calendar(ics, shown, place, used.elements.catalog_number)
+        where = "standard output" if str(ics) == "-" else str(ics)
+        reporter.note(f"wrote {count} {'' if all_ else 'visible '}passes to {where}")
     else:
         from isstrack.render.text import passes_table
 

@@ -166,6 +166,7 @@ def _announce(
     from isstrack.notify import Notice, deliver
     from isstrack.paths import state_dir
     from isstrack.render.jsonout import SCHEMA_VERSION, next_json
+    from isstrack.render.safe import literal
 
     key = place_key(place.latitude_deg, place.longitude_deg)
     notices: list[tuple[Pass, Notice]] = []
@@ -192,7 +193,7 @@ def _announce(
         for line in record.warnings:
             reporter.warn(line)
         for _, notice, target in todo:
-            print(f"would send to {target.label}: {notice.title}: {notice.message}")
+            print(literal(f"would send to {target.label}: {notice.title}: {notice.message}"))
         if not todo:
             reporter.log(f"already announced: every due pass, to every target (record: {record.path})")
         return bool(todo)

@@ -107,7 +107,10 @@ def alert(
     verbose: Verbose = False,
     debug: Debug = False,
 ) -> None:
-    """Send one alert per visible pass, per target, when it is about to start (exit 0 sent, 1 nothing due)."""
+    """Announce each visible pass once per target, shortly before it starts (README: Alerts).
+
+    Exit 0 sent, 1 nothing to send, 3 elements not trustworthy, 5 a delivery failed.
+    """
     from isstrack.alerts import Filters, due_passes, parse_hours
     from isstrack.elements import timeout_from_env
     from isstrack.errors import BadInputError, NothingFoundError

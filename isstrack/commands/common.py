@@ -171,11 +171,11 @@ def check_min_elevation(value: float) -> None:
         raise BadInputError(f"--min-elevation {value:g} is outside [0, 90); give degrees above the horizon")
 
 
-def exclusive(**flags: bool) -> None:
-    """Reject output options given together."""
+def exclusive(why: str = "pick one output", **flags: bool) -> None:
+    """Reject options given together, naming the ones given and why they conflict."""
     given = [name for name, on in flags.items() if on]
     if len(given) > 1:
-        raise BadInputError(f"{' and '.join(given)} cannot be used together; pick one output")
+        raise BadInputError(f"{' and '.join(given)} cannot be used together; {why}")
 
 
 def require_place(place: Location | None, command: str) -> Location:

@@ -44,7 +44,9 @@ All = Annotated[bool, typer.Option("--all", help="List every pass with its type,
 Csv = Annotated[bool, typer.Option("--csv", help="Print CSV, one row per pass, header first.")]
 Ics = Annotated[
     Path | None,
-    typer.Option("--ics", metavar="FILE", help="Write visible passes to an iCalendar file with reminders."),
+    typer.Option(
+        "--ics", metavar="FILE", help="Write the passes to an iCalendar file with reminders (- for stdout)."
+    ),
 ]
 
 
@@ -120,9 +122,9 @@ def passes(
     place = require_place(location(lat, lon, elevation, city), "passes")
     zone, zone_label = local_zone(place, tz)
     if ics is not None:
-        from isstrack.render.calendar import check_writable
+        from isstrack.outfile import check_output
 
-        check_writable(ics)
+        check_output(ics, "--ics")
     reporter = Reporter(quiet, verbose)
     used = load_elements(reporter, offline, tle_file, start)
     search = find_passes(Orbit(used.elements), place.observer, start, end, min_elevation, std_mag)
@@ -143,8 +145,9 @@ def passes(
     elif ics is not None:
         from isstrack.render.calendar import write_calendar
 
-        count = write_calendar(ics, search, place, used.elements.catalog_number)
-        reporter.note(f"wrote {count} visible passes to {ics}")
+        count = write_calendar(ics, shown, place, used.elements.catalog_number)
+        where = "standard output" if str(ics) == "-" else str(ics)
+        reporter.note(f"wrote {count} {'' if all_ else 'visible '}passes to {where}")
     else:
         from isstrack.render.text import passes_table
 

@@ -1,0 +1,136 @@
+"""isstrack map: a world map with the ground track, day and night, the footprint and your next pass."""
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from isstrack.commands.common import (
+    At,
+    City,
+    Debug,
+    Elevation,
+    Json,
+    Lat,
+    Lon,
+    MinElevation,
+    Offline,
+    Quiet,
+    Reporter,
+    TleFile,
+    Tz,
+    Verbose,
+    check_min_elevation,
+    exclusive,
+    load_elements,
+    local_zone,
+    location,
+    moment,
+)
+from isstrack.errors import BadInputError
+from isstrack.orbit import DEFAULT_MIN_ELEVATION_DEG
+
+Orbits = Annotated[
+    float, typer.Option("--orbits", metavar="N", help="Orbits of track to draw ahead, more than 0 up to 5.")
+]
+Width = Annotated[
+    int | None,
+    typer.Option("--width", metavar="COLS", help="Map width in columns, 60-400 (default: the terminal's)."),
+]
+Svg = Annotated[
+    Path | None,
+    typer.Option("--svg", metavar="FILE", help="Write the picture as an SVG file instead ('-' for stdout)."),
+]
+Watch = Annotated[
+    bool, typer.Option("--watch", "-w", help="Full-screen live map until Ctrl-C (JSON lines when piped).")
+]
+Interval = Annotated[
+    float, typer.Option("--interval", metavar="S", help="Seconds between redraws with --watch (0.2-3600).")
+]
+
+
+def map_(
+    lat: Lat = None,
+    lon: Lon = None,
+    elevation: Elevation = None,
+    city: City = None,
+    at: At = None,
+    orbits: Orbits = 1.5,
+    width: Width = None,
+    json: Json = False,
+    svg: Svg = None,
+    watch: Watch = False,
+    interval: Interval = 1.0,
+    min_elevation: MinElevation = DEFAULT_MIN_ELEVATION_DEG,
+    tz: Tz = None,
+    tle_file: TleFile = None,
+    offline: Offline = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+    debug: Debug = False,
+) -> None:
+    """Draw a world map: the station, its track, day and night, its footprint and your next pass."""
+    from isstrack.mapscene import MAX_ORBITS
+    from isstrack.render.worldmap import MAX_COLUMNS, MIN_COLUMNS
+
+    exclusive(**{"--json": json, "--svg": svg is not None})
+    exclusive(**{"--watch": watch, "--svg": svg is not None})
+    if not 0 < orbits <= MAX_ORBITS:
+        raise BadInputError(f"--orbits {orbits:g} is outside (0, {MAX_ORBITS:g}]; give up to 5 orbits ahead")
+    if width is not None and not MIN_COLUMNS <= width <= MAX_COLUMNS:
+        raise BadInputError(f"--width {width} is outside {MIN_COLUMNS}-{MAX_COLUMNS} columns")
+    if not 0.2 <= interval <= 3600:
+        raise BadInputError(f"--interval {interval:g} is outside [0.2, 3600] seconds")
+    check_min_elevation(min_elevation)
+    outfile: Any = None
+    if svg is not None:
+        outfile = _outfile()
+        outfile.check_output(svg)
+    start = moment(at)
+    place = location(lat, lon, elevation, city)
+    zone, zone_label = local_zone(place, tz) if (place or tz) else (None, "")
+    reporter = Reporter(quiet, verbose)
+    used = load_elements(reporter, offline, tle_file, start)
+    from isstrack.orbit import Orbit
+
+    orbit = Orbit(used.elements)
+    if watch:
+        from isstrack.render.mapwatch import watch_map
+
+        watch_map(orbit, used, start, orbits, place, min_elevation, zone, zone_label, width, interval, json)
+        return
+    from isstrack.mapscene import build_scene
+
+    scene = build_scene(orbit, start, orbits, place, min_elevation)
+    if json:
+        from isstrack.mapscene import scene_json
+        from isstrack.render.jsonout import write_json
+
+        write_json(scene_json(scene, used, zone_label))
+        return
+    from isstrack.render.console import make_console
+    from isstrack.render.worldmap import WorldMap
+
+    name = place.name if place is not None else ""
+    if svg is not None:
+        import io
+
+        from rich.console import Console
+
+        columns = width or 120
+        recorder = Console(
+            record=True, width=columns, force_terminal=True, color_system="truecolor", file=io.StringIO()
+        )
+        recorder.print(WorldMap(columns, True).frame(scene, zone, name).text())
+        outfile.write_output(svg, recorder.export_svg(title="isstrack map"))
+        return
+    console = make_console()
+    columns = width or max(MIN_COLUMNS, min(MAX_COLUMNS, console.width))
+    colour = console.color_system is not None and not console.no_color
+    console.print(WorldMap(columns, colour).frame(scene, zone, name).text(), width=columns, crop=True)
+
+
+def _outfile() -> Any:
+    import importlib
+
+    return importlib.import_module("isstrack.outfile")

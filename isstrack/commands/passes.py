@@ -80,7 +80,7 @@ def passes(
 
         if places is None:
             raise BadInputError("--workers and --scheduler go with --places FILE; give the places file")
-        exclusive(**{"--json": json, "--csv": csv})
+        exclusive("pick one output", **{"--json": json, "--csv": csv})
         given = {
             "--lat": lat,
             "--lon": lon,

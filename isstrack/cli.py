@@ -8,12 +8,15 @@ import sys
 import typer
 
 from isstrack import __version__
+from isstrack.commands.alert import alert
 from isstrack.commands.location import app as location_app
+from isstrack.commands.map import map_
 from isstrack.commands.next import next_
 from isstrack.commands.now import now
 from isstrack.commands.passes import passes
 from isstrack.commands.tle import tle
-from isstrack.errors import IsstrackError, NoElementsError, NothingFoundError, UpdateError
+from isstrack.commands.transits import transits
+from isstrack.errors import DeliveryError, IsstrackError, NoElementsError, NothingFoundError, UpdateError
 from isstrack.render.console import StdoutClosed, wrap_for
 
 # Newer Typer vendors Click privately, older Typer uses the click package; either way
@@ -27,12 +30,14 @@ EXIT_NOTHING_FOUND = 1
 EXIT_USAGE = 2
 EXIT_NO_ELEMENTS = 3
 EXIT_UPDATE_FAILED = 4
+EXIT_DELIVERY_FAILED = 5
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 success; 1 nothing found (next --within); 2 usage or bad input; "
-    "3 no usable elements; 4 'tle --update' failed or not allowed yet; 70 internal error."
+    "Exit codes: 0 success; 1 nothing found (next --within) or nothing to alert; 2 usage or bad input; "
+    "3 no usable elements; 4 'tle --update' failed or not allowed yet; 5 an alert could not be delivered; "
+    "70 internal error."
 )
 
 app = typer.Typer(
@@ -69,6 +74,9 @@ app.command("now")(now)
 app.command("passes")(passes)
 app.command("next")(next_)
 app.command("tle")(tle)
+app.command("transits")(transits)
+app.command("map")(map_)
+app.command("alert")(alert)
 app.add_typer(location_app, name="location")
 
 
@@ -78,6 +86,8 @@ def exit_code(error: BaseException) -> int:
         return EXIT_NOTHING_FOUND
     if isinstance(error, UpdateError):
         return EXIT_UPDATE_FAILED
+    if isinstance(error, DeliveryError):
+        return EXIT_DELIVERY_FAILED
     if isinstance(error, NoElementsError):
         return EXIT_NO_ELEMENTS
     if isinstance(error, (IsstrackError, UsageError)):  # BadInputError and its kin

@@ -20,12 +20,16 @@ SCHEMA_VERSION = 1
 
 
 def elements_json(used: ElementsInUse, at: datetime) -> dict[str, Any]:
-    """Return the `elements` object: name, catalog number, epoch, age, source and lines."""
+    """Return the `elements` object: name, catalog number, epoch, age, trust, source and lines."""
+    from isstrack.staleness import is_trusted
+
+    age_days = used.elements.age_days(at)
     return {
         "name": used.elements.name,
         "catalog_number": used.elements.catalog_number,
         "epoch": iso_z(used.elements.epoch),
-        "age_days": round(used.elements.age_days(at), 3),
+        "age_days": round(age_days, 3),
+        "trusted": is_trusted(age_days),
         "source": used.source,
         "fetched_at": iso_z(used.fetched_at) if used.fetched_at else None,
         "line1": used.elements.line1,

@@ -33,14 +33,17 @@ COMPACT_LEGEND = "(sh) the station fades into or emerges from Earth's shadow the
 
 def _point(point: Any, zone: Any, with_time: bool = True) -> str:
     from isstrack.geo import compass
+    from isstrack.times import nearest_second
 
     if point is None:
         return "-"
     where = f"{point.elevation_deg:.0f}°{compass(point.azimuth_deg)}"
-    return f"{point.time.astimezone(zone):%H:%M:%S} {where}" if with_time else where
+    return f"{nearest_second(point.time).astimezone(zone):%H:%M:%S} {where}" if with_time else where
 
 
 def _rows(shown: list[Any], zone: Any, layout: Layout, all_passes: bool) -> list[tuple[list[str], str]]:
+    from isstrack.times import nearest_second
+
     rows = []
     for item in shown:
         if item.visible:
@@ -50,7 +53,8 @@ def _rows(shown: list[Any], zone: Any, layout: Layout, all_passes: bool) -> list
         else:
             first, top, last = item.rise, item.culmination, item.set
             duration = "-"
-        date = f"{first.time.astimezone(zone):{'%a %d %b' if layout.weekday else '%d %b'}}"
+        day = nearest_second(first.time).astimezone(zone)
+        date = f"{day:%a %d %b}" if layout.weekday else f"{day:%d %b}"
         cells = [
             date + (" *" if item.in_progress else ""),
             _point(first, zone) + (layout.shadow_mark if item.emerges_from_shadow else ""),
@@ -129,6 +133,12 @@ def passes_table(
         f"above {search.min_elevation_deg:g}°",
         f"elements {age_text(used.elements.age_days(search.start))}",
     ]
+    from isstrack.staleness import untrusted_line
+
+    ages = (used.elements.age_days(search.start), used.elements.age_days(search.end))
+    distrust = untrusted_line(max(ages, key=abs))  # the worst end of the window
+    if distrust:
+        console.print(text(distrust, style="bold red"))
     for line in title_lines([str(text(part)) for part in parts], console.width):
         console.print(text(line))
     if not search.sky_gets_dark and not all_passes:

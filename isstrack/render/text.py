@@ -33,7 +33,9 @@ def _minutes_ago(span: timedelta) -> str:
 
 def utc_text(moment: datetime) -> str:
     """Return a UTC time like 2026-09-24 21:30:05 UTC."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    from isstrack.times import nearest_second
+
+    return nearest_second(moment).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _row(grid: Any, label: str, value: Any) -> None:
@@ -79,7 +81,9 @@ def tle_panel(used: ElementsInUse, now: datetime, next_fetch: datetime | None) -
 
 def local_text(moment: datetime, zone: Any) -> str:
     """Return a local time like 2026-09-24 23:30:05 CEST."""
-    local = moment.astimezone(zone)
+    from isstrack.times import nearest_second
+
+    local = nearest_second(moment).astimezone(zone)
     return local.strftime("%Y-%m-%d %H:%M:%S ") + (local.tzname() or "")
 
 
@@ -87,11 +91,14 @@ def now_panel(snapshot: Any, zone: Any, zone_label: str, compact: bool = False, 
     """Return the Rich renderable for one `isstrack now` snapshot (`compact`: fewer, denser rows)."""
     from rich.panel import Panel
 
+    from isstrack.render.safe import text as safe_text
+    from isstrack.times import nearest_second
+
     s = snapshot.state
     grid = _grid()
     when = utc_text(s.time)
     if zone is not None and compact:
-        when += f"  ({s.time.astimezone(zone):%H:%M:%S %Z})"
+        when += f"  ({nearest_second(s.time).astimezone(zone):%H:%M:%S %Z})"
     elif zone is not None:
         when += f"  ({local_text(s.time, zone)})"
     _row(grid, "time", when)
@@ -100,6 +107,11 @@ def now_panel(snapshot: Any, zone: Any, zone_label: str, compact: bool = False, 
         _compact_station_rows(grid, snapshot)
     else:
         _station_rows(grid, snapshot)
+    from isstrack.staleness import untrusted_line
+
+    distrust = untrusted_line(snapshot.elements.elements.age_days(s.time))
+    if distrust:
+        _row(grid, "", safe_text(distrust, style="bold red"))
     if snapshot.look is not None:
         if not compact:
             _row(grid, "", "")

@@ -21,6 +21,7 @@ from tests.conftest import isstrack_command
 from tests.tle_tools import newest
 
 PLACE = ["--lat", "52.37", "--lon", "4.89"]
+AT = "2026-09-24T21:00:00Z"  # half a day after the elements' epoch: fresh elements, a fixed start
 FULL_ONLY_ROWS = ("altitude", "footprint", "orbit ")  # rows only the full layout has
 
 
@@ -110,7 +111,7 @@ def _env(isolated_env: dict[str, str]) -> dict[str, str]:
 
 
 def test_watch_in_12_rows_shows_the_observer_part(isolated_env: dict[str, str], tle_file: str) -> None:
-    args = ["now", "--watch", "--interval", "0.5", *PLACE, "--tle-file", tle_file, "-q"]
+    args = ["now", "--watch", "--interval", "0.5", "--at", AT, *PLACE, "--tle-file", tle_file, "-q"]
     term = Terminal(args, _env(isolated_env), rows=12, columns=80)
     term.wait_for(b"ISS now")
     term.wait_for(b"ISS now", start=term.size())  # a second frame, drawn completely
@@ -129,7 +130,7 @@ def test_watch_redraws_cleanly_on_resize_and_ctrl_c_restores(
     isolated_env: dict[str, str], tle_file: str
 ) -> None:
     # A long interval: the redraw after the resize can only come from SIGWINCH.
-    args = ["now", "--watch", "--interval", "60", *PLACE, "--tle-file", tle_file, "-q"]
+    args = ["now", "--watch", "--interval", "60", "--at", AT, *PLACE, "--tle-file", tle_file, "-q"]
     term = Terminal(args, _env(isolated_env), rows=30, columns=120)
     term.wait_for(b"ISS now")
     term.settle(0.5)

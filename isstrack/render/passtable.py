@@ -37,7 +37,7 @@ def _point(point: Any, zone: Any, with_time: bool = True) -> str:
 
     if point is None:
         return "-"
-    where = f"{point.elevation_deg:.0f}°{compass(point.azimuth_deg)}"
+    where = f"{round(point.elevation_deg)}°{compass(point.azimuth_deg)}"  # an int: never "-0°"
     return f"{nearest_second(point.time).astimezone(zone):%H:%M:%S} {where}" if with_time else where
 
 

@@ -110,7 +110,9 @@ def now_panel(snapshot: Any, zone: Any, zone_label: str, compact: bool = False, 
     from isstrack.staleness import untrusted_line
 
     distrust = untrusted_line(snapshot.elements.elements.age_days(s.time))
-    if distrust:
+    if distrust and compact:  # the age is on the sunlight row already
+        _row(grid, "", safe_text("WARNING: elements too old to trust", style="bold red"))
+    elif distrust:
         _row(grid, "", safe_text(distrust, style="bold red"))
     if snapshot.look is not None:
         if not compact:

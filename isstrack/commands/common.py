@@ -201,7 +201,7 @@ def moment(at: str | None, option: str = "--at", search_ahead: timedelta | None 
     """
     before = after = timedelta(0)
     if search_ahead is not None:
-        from isstrack.passes import SEARCH_MARGIN
+        from isstrack.engine import SEARCH_MARGIN
 
         before, after = SEARCH_MARGIN, search_ahead + SEARCH_MARGIN
     if at is not None:

@@ -33,7 +33,9 @@ def _minutes_ago(span: timedelta) -> str:
 
 def utc_text(moment: datetime) -> str:
     """Return a UTC time like 2026-09-24 21:30:05 UTC."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    from isstrack.times import nearest_second
+
+    return nearest_second(moment).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _row(grid: Any, label: str, value: Any) -> None:
@@ -79,7 +81,9 @@ def tle_panel(used: ElementsInUse, now: datetime, next_fetch: datetime | None) -
 
 def local_text(moment: datetime, zone: Any) -> str:
     """Return a local time like 2026-09-24 23:30:05 CEST."""
-    local = moment.astimezone(zone)
+    from isstrack.times import nearest_second
+
+    local = nearest_second(moment).astimezone(zone)
     return local.strftime("%Y-%m-%d %H:%M:%S ") + (local.tzname() or "")
 
 
@@ -179,10 +183,11 @@ def _visibility_text(snapshot: Any) -> Any:
 
 def _point_cell(point: Any, zone: Any) -> str:
     from isstrack.geo import compass
+    from isstrack.times import nearest_second
 
     if point is None:
         return "-"
-    local = point.time.astimezone(zone)
+    local = nearest_second(point.time).astimezone(zone)
     return f"{local:%H:%M:%S}  {point.elevation_deg:>2.0f}° {compass(point.azimuth_deg):<3}"
 
 

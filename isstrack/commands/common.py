@@ -244,6 +244,12 @@ def check_min_elevation(value: float) -> None:
         raise BadInputError(f"--min-elevation {value:g} is outside [0, 90); give degrees above the horizon")
 
 
+def check_std_mag(value: float) -> None:
+    """Reject a standard magnitude outside [-10, 10]."""
+    if not -10 <= value <= 10:
+        raise BadInputError(f"--std-mag {value:g} is outside [-10, 10]; the ISS's is about -1.8")
+
+
 def exclusive(**flags: bool) -> None:
     """Reject output options given together."""
     given = [name for name, on in flags.items() if on]

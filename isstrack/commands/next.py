@@ -24,6 +24,7 @@ from isstrack.commands.common import (
     Tz,
     Verbose,
     check_min_elevation,
+    check_std_mag,
     exclusive,
     load_elements,
     local_zone,
@@ -92,6 +93,7 @@ def next_(
 
     exclusive(**{"--json": json, "--format": format_ is not None})
     check_min_elevation(min_elevation)
+    check_std_mag(std_mag)
     check_max_age(max_age)
     span = parse_duration(within, "--within") if within is not None else None
     if format_ is not None:

@@ -207,19 +207,25 @@ def location(
     elevation: float | None,
     city: str | None,
     optional: Reporter | None = None,
+    reporter: Reporter | None = None,
 ) -> Location | None:
     """Return the observer from the options, else the saved home, else None.
 
     For a command that works without a place, pass its reporter as `optional`: a saved
-    configuration that cannot be used is then a warning (and no place), not an error.
+    configuration that cannot be used is then a warning (and no place), not an error. With a
+    reporter, a --city name that had to choose among several places says which it took.
     """
     try:
-        return resolve(lat, lon, elevation, city, config_dir)
+        place = resolve(lat, lon, elevation, city, config_dir)
     except ConfigError as exc:
         if optional is None:
             raise
         optional.warn(f"{exc}; going on without a place")
         return None
+    said = reporter or optional
+    if place is not None and place.note and said is not None:
+        said.note(place.note)
+    return place
 
 
 def local_zone(place: Location | None, tz: str | None) -> tuple[object, str]:

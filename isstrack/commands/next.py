@@ -99,9 +99,9 @@ def next_(
     if format_ is not None:
         check_template(format_)
     start = moment(at, search_ahead=span or timedelta(days=SEARCH_STEPS_DAYS[-1]))
-    place = require_place(location(lat, lon, elevation, city), "next")
-    zone, zone_label = local_zone(place, tz)
     reporter = Reporter(quiet, verbose)
+    place = require_place(location(lat, lon, elevation, city, reporter=reporter), "next")
+    zone, zone_label = local_zone(place, tz)
     used = load_elements(reporter, offline, tle_file, start, scripted=True, max_age_days=max_age)
     found = find_next(
         Orbit(used.elements), place.observer, start, min_elevation, not all_, span, std_mag, max_magnitude
@@ -117,7 +117,7 @@ def next_(
         else:
             from isstrack.render.text import next_line
 
-            print(next_line(found, fields))
+            print(f"{place.name}: {next_line(found, fields)}")  # the place, so a wrong one shows
     elif span is None:
         what = "pass" if all_ else "visible pass"
         if max_magnitude is not None:

@@ -79,13 +79,13 @@ def passes(
     check_std_mag(std_mag)
     start = moment(from_, "--from", search_ahead=timedelta(days=days))
     end = start + timedelta(days=days)
-    place = require_place(location(lat, lon, elevation, city), "passes")
+    reporter = Reporter(quiet, verbose)
+    place = require_place(location(lat, lon, elevation, city, reporter=reporter), "passes")
     zone, zone_label = local_zone(place, tz)
     if ics is not None:
         from isstrack.render.calendar import check_writable
 
         check_writable(ics)
-    reporter = Reporter(quiet, verbose)
     used = load_elements(reporter, offline, tle_file, start)
     search = find_passes(Orbit(used.elements), place.observer, start, end, min_elevation, std_mag)
     shown = [

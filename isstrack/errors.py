@@ -57,3 +57,7 @@ class UpdateError(IsstrackError):
 
 class NothingFoundError(IsstrackError):
     """Report, by exit status alone, that `next --within` found no pass in the span."""
+
+
+class DeliveryError(IsstrackError):
+    """Report that at least one alert could not be delivered (the next run retries it)."""

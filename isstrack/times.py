@@ -109,6 +109,11 @@ def utc_now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def nearest_second(moment: datetime) -> datetime:
+    """Return `moment` rounded to the nearest whole second (half a second rounds up), for display."""
+    return (moment + timedelta(microseconds=500_000)).replace(microsecond=0)
+
+
 def iso_z(moment: datetime) -> str:
-    """Return `moment` as ISO 8601 UTC with a Z and whole seconds."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    """Return `moment` as ISO 8601 UTC with a Z, rounded to the nearest second."""
+    return nearest_second(moment).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -46,7 +46,9 @@ def test_json_lists_visible_passes_with_the_documented_fields(cli: Any, tle_file
         assert _utc(p["visible_end"]["time"]) <= _utc(p["set"]["time"])
         assert p["culmination"]["elevation_deg"] >= 10
         assert -5 < p["magnitude"] < 3
-        assert p["duration_s"] == round((_utc(p["set"]["time"]) - _utc(p["rise"]["time"])).total_seconds())
+        # Each time and the duration are rounded to the second on their own: at most 1 s apart.
+        shown = (_utc(p["set"]["time"]) - _utc(p["rise"]["time"])).total_seconds()
+        assert abs(p["duration_s"] - shown) <= 1
     every = cli("passes", *PLACE, "--from", FROM, "--tle-file", tle_file, "--json", "--all").json()["passes"]
     assert len(every) > len(data["passes"])
     assert {p["kind"] for p in every} >= {"visible", "daylight"}

@@ -9,7 +9,14 @@ from typing import Annotated, TextIO
 import typer
 
 from isstrack import ISS_CATALOG_NUMBER
-from isstrack.elements import ElementsInUse, ElementStore, load_file, timeout_from_env, url_template_from_env
+from isstrack.elements import (
+    ElementsInUse,
+    ElementStore,
+    load_file,
+    require_propagates,
+    timeout_from_env,
+    url_template_from_env,
+)
 from isstrack.errors import BadInputError, ConfigError, TimeInputError
 from isstrack.location import Location, resolve
 from isstrack.paths import cache_dir, config_dir
@@ -128,7 +135,9 @@ class Reporter:
     stream: TextIO | None = None
 
     def _write(self, text: str) -> None:
-        print(f"isstrack: {text}", file=self.stream or sys.stderr)
+        from isstrack.render.safe import literal
+
+        print(f"isstrack: {literal(text)}", file=self.stream or sys.stderr)
 
     def warn(self, text: str) -> None:
         """Write a warning unless quiet."""
@@ -163,7 +172,7 @@ def load_elements(
     With `scripted`, refuse elements at or past `max_age_days` (default the "too old to trust" limit).
     """
     if tle_file is not None:
-        used = load_file(tle_file, ISS_CATALOG_NUMBER)
+        used = load_file(tle_file, ISS_CATALOG_NUMBER, at)
     else:
         store = ElementStore(ISS_CATALOG_NUMBER, cache_dir(), url_template_from_env(), timeout_from_env())
         used = store.get(offline=offline)
@@ -171,6 +180,7 @@ def load_elements(
         reporter.log(line)
     for line in used.warnings:
         reporter.warn(line)
+    require_propagates(used.elements, at)
     if scripted:
         require_trusted(used.elements.age_days(at), max_age_days)
     staleness = assess(used.elements.age_days(at))
@@ -191,7 +201,7 @@ def moment(at: str | None, option: str = "--at", search_ahead: timedelta | None 
     """
     before = after = timedelta(0)
     if search_ahead is not None:
-        from isstrack.passes import SEARCH_MARGIN
+        from isstrack.engine import SEARCH_MARGIN
 
         before, after = SEARCH_MARGIN, search_ahead + SEARCH_MARGIN
     if at is not None:
@@ -256,11 +266,11 @@ def check_std_mag(value: float) -> None:
         raise BadInputError(f"--std-mag {value:g} is outside [-10, 10]; the ISS's is about -1.8")
 
 
-def exclusive(**flags: bool) -> None:
-    """Reject output options given together."""
+def exclusive(why: str = "pick one output", /, **flags: bool) -> None:
+    """Reject options given together, naming the ones given and why they conflict."""
     given = [name for name, on in flags.items() if on]
     if len(given) > 1:
-        raise BadInputError(f"{' and '.join(given)} cannot be used together; pick one output")
+        raise BadInputError(f"{' and '.join(given)} cannot be used together; {why}")
 
 
 def require_place(place: Location | None, command: str) -> Location:

@@ -46,6 +46,7 @@ Within = Annotated[
 All = Annotated[
     bool, typer.Option("--all", help="Any pass above the minimum elevation, not only visible ones.")
 ]
+Chart = Annotated[bool, typer.Option("--chart", help="Also draw the pass on a sky chart (looking up).")]
 Format = Annotated[
     str | None,
     typer.Option(
@@ -69,6 +70,7 @@ def next_(
     max_magnitude: MaxMagnitude = None,
     json: Json = False,
     format_: Format = None,
+    chart: Chart = False,
     tz: Tz = None,
     std_mag: StdMag = DEFAULT_STD_MAGNITUDE,
     tle_file: TleFile = None,
@@ -88,10 +90,11 @@ def next_(
         template_fields,
     )
     from isstrack.orbit import Orbit
+    from isstrack.render.safe import literal
     from isstrack.staleness import check_max_age
     from isstrack.times import parse_duration
 
-    exclusive(**{"--json": json, "--format": format_ is not None})
+    exclusive("pick one output", **{"--json": json, "--format": format_ is not None, "--chart": chart})
     check_min_elevation(min_elevation)
     check_std_mag(std_mag)
     check_max_age(max_age)
@@ -103,25 +106,29 @@ def next_(
     place = require_place(location(lat, lon, elevation, city, reporter=reporter), "next")
     zone, zone_label = local_zone(place, tz)
     used = load_elements(reporter, offline, tle_file, start, scripted=True, max_age_days=max_age)
-    found = find_next(
-        Orbit(used.elements), place.observer, start, min_elevation, not all_, span, std_mag, max_magnitude
-    )
+    orbit = Orbit(used.elements)
+    found = find_next(orbit, place.observer, start, min_elevation, not all_, span, std_mag, max_magnitude)
     if json:
         from isstrack.render.jsonout import next_json, write_json
 
         write_json(next_json(found, place, zone_label, used, start))
     elif found is not None:
-        fields = template_fields(found, zone, place.name, zone_label)
+        # The template is the user's own (a tab in it stays a tab); the place name comes from outside.
+        fields = template_fields(found, zone, literal(place.name), zone_label)
         if format_ is not None:
             print(render_template(format_, fields))
         else:
             from isstrack.render.text import next_line
 
             print(f"{place.name}: {next_line(found, fields)}")  # the place, so a wrong one shows
+            if chart:
+                from isstrack.render.skychart import print_charts
+
+                print_charts(orbit, place.observer, [found.item], zone)
     elif span is None:
         what = "pass" if all_ else "visible pass"
         if max_magnitude is not None:
             what = f"visible pass of magnitude {max_magnitude:g} or brighter"
-        print(f"no {what} over {place.name} in the next 30 days")
+        print(f"no {what} over {literal(place.name)} in the next 30 days")
     if found is None and span is not None:
         raise NothingFoundError("")

@@ -106,14 +106,12 @@ def _watch(frame: Any, start: datetime, interval: float, json: bool, zone: Any, 
 
     try:
         if json:
-            import json as jsonlib
-
-            from isstrack.render.jsonout import SCHEMA_VERSION
+            from isstrack.render.jsonout import SCHEMA_VERSION, dumps
             from isstrack.snapshot import snapshot_json
 
             while True:
                 line = {"schema_version": SCHEMA_VERSION, **snapshot_json(frame(when()))}
-                print(jsonlib.dumps(line, ensure_ascii=False), flush=True)
+                print(dumps(line), flush=True)
                 time.sleep(interval)
         from rich.live import Live
 

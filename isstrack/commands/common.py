@@ -193,17 +193,24 @@ def load_elements(
     return used
 
 
-def moment(at: str | None, option: str = "--at", search_ahead: timedelta | None = None) -> datetime:
+def moment(
+    at: str | None,
+    option: str = "--at",
+    search_ahead: timedelta | None = None,
+    margin: timedelta | None = None,
+) -> datetime:
     """Return the time a command answers for (`option`, or now), rejecting times outside the ephemeris.
 
-    With `search_ahead`, the command searches passes over that span from the time, so the pass
-    engine's margins on both sides must lie inside the ephemeris too.
+    With `search_ahead`, the command searches over that span from the time, so its margins on both
+    sides (`margin`, default the pass engine's) must lie inside the ephemeris too.
     """
     before = after = timedelta(0)
     if search_ahead is not None:
-        from isstrack.engine import SEARCH_MARGIN
+        if margin is None:
+            from isstrack.engine import SEARCH_MARGIN
 
-        before, after = SEARCH_MARGIN, search_ahead + SEARCH_MARGIN
+            margin = SEARCH_MARGIN
+        before, after = margin, search_ahead + margin
     if at is not None:
         return parse_time(at, option, before, after)
     when = utc_now()

@@ -96,9 +96,9 @@ def map_(
 
         check_output(svg, "--svg")
     start = moment(at)
-    place = location(lat, lon, elevation, city)
-    zone, zone_label = local_zone(place, tz) if (place or tz) else (None, "")
     reporter = Reporter(quiet, verbose)
+    place = location(lat, lon, elevation, city, optional=reporter)  # a broken config only warns
+    zone, zone_label = local_zone(place, tz) if (place is not None or tz is not None) else (None, "")
     used = load_elements(reporter, offline, tle_file, start)
     from isstrack.orbit import Orbit
 

@@ -22,6 +22,7 @@ from isstrack.commands.common import (
     Tz,
     Verbose,
     check_min_elevation,
+    finite,
     load_elements,
     local_zone,
     location,
@@ -32,7 +33,10 @@ from isstrack.orbit import DEFAULT_MIN_ELEVATION_DEG
 
 Watch = Annotated[bool, typer.Option("--watch", "-w", help="Redraw in place until Ctrl-C.")]
 Interval = Annotated[
-    float, typer.Option("--interval", metavar="S", help="Seconds between redraws with --watch (0.2-3600).")
+    float,
+    typer.Option(
+        "--interval", metavar="S", callback=finite, help="Seconds between redraws with --watch (0.2-3600)."
+    ),
 ]
 
 

@@ -21,12 +21,11 @@ from isstrack.commands.common import (
     load_elements,
     local_zone,
     location,
+    moment,
     require_place,
 )
 from isstrack.commands.passes import Days, From
-from isstrack.ephemeris import check_in_range
 from isstrack.errors import BadInputError
-from isstrack.times import parse_time, utc_now
 
 if TYPE_CHECKING:
     from isstrack.transits import Body
@@ -77,9 +76,8 @@ def transits(
         raise BadInputError(
             f"--min-altitude {min_altitude:g} is outside [0, 90); give degrees above the horizon"
         )
-    start = utc_now() if from_ is None else parse_time(from_, "--from")
+    start = moment(from_, "--from", timedelta(days=days), margin=timedelta(hours=1))
     end = start + timedelta(days=days)
-    check_in_range(start - timedelta(hours=1), end + timedelta(hours=1))
     place = require_place(location(lat, lon, elevation, city), "transits")
     zone, zone_label = local_zone(place, tz)
     reporter = Reporter(quiet, verbose)

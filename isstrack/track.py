@@ -76,6 +76,8 @@ class Track:
                 f"be propagated to {origin:%Y-%m-%d}-{origin + span:%Y-%m-%d} (decayed or damaged "
                 "orbit); use newer elements (isstrack tle --update)"
             )
+        theta, self._omega = self._theta(np.zeros(1))
+        self._theta_origin = float(theta[0])
         self.position_km, self.velocity_km_s = self._to_itrs(self.times_s, r_teme, v_teme)
         self._sun_times_s, self._sun_teme_km = self._sun_in_teme(span)
         self.cache: dict[str, Any] = {}
@@ -121,8 +123,11 @@ class Track:
 
     def sun_itrs(self, t_s: Array) -> Array:
         """Return the Sun's geocentric Earth-fixed position (km) at `t_s` seconds after the origin."""
-        teme = np.column_stack([np.interp(t_s, self._sun_times_s, self._sun_teme_km[:, k]) for k in range(3)])
-        theta, _ = self._theta(t_s)
+        k = np.clip((t_s // SUN_STEP_S).astype(np.int64), 0, len(self._sun_times_s) - 2)
+        fraction = ((t_s - self._sun_times_s[k]) / SUN_STEP_S)[:, None]
+        teme = self._sun_teme_km[k] + fraction * (self._sun_teme_km[k + 1] - self._sun_teme_km[k])
+        # GMST 1982 is linear in UT1 to 1e-13 rad over a month: no need to evaluate its series again.
+        theta = self._theta_origin + self._omega * t_s
         c, s = np.cos(theta), np.sin(theta)
         x = c * teme[:, 0] + s * teme[:, 1]
         y = -s * teme[:, 0] + c * teme[:, 1]

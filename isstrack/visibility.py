@@ -28,8 +28,8 @@ TIME_TOLERANCE_S = 0.001
 # than the ~9 s the station takes to cross the penumbra, where it is fading anyway, and than the
 # timing error of elements a few days old.
 MIN_VISIBLE_S = 10.0
-MAGNITUDE_SAMPLE_S = 5.0
-MAGNITUDE_TOLERANCE_S = 0.05
+MAGNITUDE_SAMPLE_S = 10.0
+MAGNITUDE_TOLERANCE_S = 0.2
 _DARK_SIN = math.sin(math.radians(DARK_SKY_SUN_ALTITUDE_DEG))
 
 

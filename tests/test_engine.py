@@ -162,8 +162,8 @@ def test_interpolated_track_matches_fresh_propagation() -> None:
     from isstrack.track import Track
 
     orbit = Orbit(ELEMENTS)
-    track = Track(orbit, START, timedelta(days=1))
-    seconds = np.random.default_rng(2).uniform(0, 86000, 300)
+    track = Track(orbit, START, timedelta(days=10))
+    seconds = np.random.default_rng(2).uniform(0, 864000, 300)
     t = orbit.ts.from_datetimes([START + timedelta(seconds=float(x)) for x in seconds])
     position, _ = track.state(seconds)
     fresh = orbit.satellite.at(t).frame_xyz(itrs).km.T

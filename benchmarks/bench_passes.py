@@ -38,7 +38,7 @@ def main() -> None:
         "--offline",
         "--quiet",
     ]
-    ephemeris = ROOT / "data" / "sun-earth-2000-2050.bsp"
+    ephemeris = ROOT / "data" / "sun-moon-earth-2000-2050.bsp"
     floor = [
         sys.executable,
         str(HERE / "floor_passes.py"),

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 import typer
 
 from isstrack import __version__
+from isstrack.commands.alert import alert
 from isstrack.commands.location import app as location_app
+from isstrack.commands.map import map_
 from isstrack.commands.next import next_
 from isstrack.commands.now import now
 from isstrack.commands.passes import passes
 from isstrack.commands.tle import tle
-from isstrack.errors import IsstrackError, NoElementsError, NothingFoundError, UpdateError
+from isstrack.commands.transits import transits
+from isstrack.errors import DeliveryError, IsstrackError, NoElementsError, NothingFoundError, UpdateError
+from isstrack.render.console import StdoutClosed
 
 # Newer Typer vendors Click privately, older Typer uses the click package; either way
 # BadParameter derives from Click's UsageError, which derives from ClickException.
@@ -25,12 +30,14 @@ EXIT_NOTHING_FOUND = 1
 EXIT_USAGE = 2
 EXIT_NO_ELEMENTS = 3
 EXIT_UPDATE_FAILED = 4
+EXIT_DELIVERY_FAILED = 5
 EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 
 EXIT_CODES_HELP = (
-    "Exit codes: 0 success; 1 nothing found (next --within); 2 usage or bad input; "
-    "3 no usable elements; 4 'tle --update' failed or not allowed yet; 70 internal error."
+    "Exit codes: 0 success; 1 nothing found (next --within) or nothing to alert; 2 usage or bad input; "
+    "3 no usable elements; 4 'tle --update' failed or not allowed yet; 5 an alert could not be delivered; "
+    "70 internal error."
 )
 
 app = typer.Typer(
@@ -67,6 +74,9 @@ app.command("now")(now)
 app.command("passes")(passes)
 app.command("next")(next_)
 app.command("tle")(tle)
+app.command("transits")(transits)
+app.command("map")(map_)
+app.command("alert")(alert)
 app.add_typer(location_app, name="location")
 
 
@@ -76,6 +86,8 @@ def exit_code(error: BaseException) -> int:
         return EXIT_NOTHING_FOUND
     if isinstance(error, UpdateError):
         return EXIT_UPDATE_FAILED
+    if isinstance(error, DeliveryError):
+        return EXIT_DELIVERY_FAILED
     if isinstance(error, NoElementsError):
         return EXIT_NO_ELEMENTS
     if isinstance(error, (IsstrackError, UsageError)):  # BadInputError and its kin
@@ -85,10 +97,21 @@ def exit_code(error: BaseException) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and exit with the status for what happened; no traceback unless --debug."""
+    from isstrack.render.safe import fit_streams
+
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    fit_streams()
     try:
         status = app(args=args, prog_name="isstrack", standalone_mode=False)
+        sys.stdout.flush()  # buffered output meets a closed pipe here, not at interpreter exit
+    except SystemExit as exit_:
+        # Click turns EPIPE into exit 1 (the "nothing found" status) after wrapping the streams.
+        if exit_.code == 1 and _stdout_closed():
+            _quiet_exit()
+        raise
+    except (BrokenPipeError, StdoutClosed):
+        _quiet_exit()
     except UsageError as error:
         ctx = getattr(error, "ctx", None)
         command = ctx.command_path if ctx is not None else "isstrack"
@@ -102,9 +125,6 @@ def main(argv: list[str] | None = None) -> None:
         _fail(str(error), exit_code(error))
     except (KeyboardInterrupt, Abort):
         _fail("interrupted", EXIT_INTERRUPTED)
-    except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(EXIT_OK)
     except Exception as error:
         if debug:
             raise
@@ -116,7 +136,35 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(status if isinstance(status, int) else EXIT_OK)
 
 
+def _stdout_closed() -> bool:
+    """Return whether stdout is a pipe or socket whose reader has gone (poll reports an error)."""
+    import select
+
+    if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # Click's sign that it met EPIPE
+        return True
+    try:
+        poller = select.poll()
+        poller.register(sys.__stdout__.fileno() if sys.__stdout__ else 1, select.POLLOUT)
+        return any(event & (select.POLLERR | select.POLLHUP) for _, event in poller.poll(0))
+    except (OSError, ValueError):
+        return False
+
+
+def _quiet_exit() -> None:
+    """Exit 0 after the reader of stdout went away (`| head -1`), without noise at shutdown."""
+    import os
+
+    # Python's advice: point stdout at devnull so the final flush at exit cannot raise again.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    sys.exit(EXIT_OK)
+
+
 def _fail(message: str, status: int) -> None:
+    from isstrack.render.safe import literal
+
     if message:
-        print(f"isstrack: error: {message}", file=sys.stderr)
+        with contextlib.suppress(BrokenPipeError):  # nobody is reading stderr either
+            print(f"isstrack: error: {literal(message)}", file=sys.stderr)
     sys.exit(status)

@@ -1,4 +1,4 @@
-"""The Sun and Earth from the bundled DE421 excerpt, and Skyfield's built-in timescale."""
+"""The Sun, the Moon and Earth from the bundled DE421 excerpt, and Skyfield's built-in timescale."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from isstrack.errors import TimeInputError
 
-EPHEMERIS_FILE = "sun-earth-2000-2050.bsp"
+EPHEMERIS_FILE = "sun-moon-earth-2000-2050.bsp"
 FIRST = datetime(2000, 1, 2, tzinfo=timezone.utc)
 LAST = datetime(2049, 12, 30, tzinfo=timezone.utc)
 
@@ -23,15 +23,27 @@ def timescale() -> Any:
 
 
 @cache
-def bodies() -> tuple[Any, Any]:
-    """Return (earth, sun) from the bundled excerpt of JPL DE421."""
+def _kernel() -> Any:
     from skyfield.api import load_file
 
     from isstrack.paths import data_file
 
     kernel = load_file(str(data_file(EPHEMERIS_FILE)))
     atexit.register(kernel.close)
+    return kernel
+
+
+@cache
+def bodies() -> tuple[Any, Any]:
+    """Return (earth, sun) from the bundled excerpt of JPL DE421."""
+    kernel = _kernel()
     return kernel["earth"], kernel["sun"]
+
+
+@cache
+def moon() -> Any:
+    """Return the Moon from the bundled excerpt of JPL DE421."""
+    return _kernel()["moon"]
 
 
 def sunlight_ephemeris() -> dict[str, Any]:

@@ -47,9 +47,17 @@ class NoElementsError(IsstrackError):
     """Report that no usable element set could be found from any source."""
 
 
+class UntrustedElementsError(NoElementsError):
+    """Refuse, for scripted use, elements too old to trust (raise the limit with --max-age)."""
+
+
 class UpdateError(IsstrackError):
     """Report that an explicit element update could not be done now."""
 
 
 class NothingFoundError(IsstrackError):
     """Report, by exit status alone, that `next --within` found no pass in the span."""
+
+
+class DeliveryError(IsstrackError):
+    """Report that at least one alert could not be delivered (the next run retries it)."""

@@ -28,6 +28,16 @@ def config_dir() -> Path:
     return user_config_path(APP_NAME, appauthor=False)
 
 
+def state_dir() -> Path:
+    """Return the state directory (the record of sent alerts): $ISSTRACK_STATE_DIR, else the platform's."""
+    override = os.environ.get("ISSTRACK_STATE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_state_path
+
+    return user_state_path(APP_NAME, appauthor=False)
+
+
 def data_file(name: str) -> Path:
     """Return the path of a file bundled in the package's data directory."""
     from importlib.resources import files

@@ -1,14 +1,14 @@
-"""Regenerate data/sun-earth-2000-2050.bsp, the bundled excerpt of JPL DE421.
+"""Regenerate data/sun-moon-earth-2000-2050.bsp, the bundled excerpt of JPL DE421.
 
 Run once by a maintainer, never at install or run time:
 
     pip install skyfield-data jplephem
     python tools/make_ephemeris.py
 
-The excerpt keeps only the segments Skyfield needs for the Sun as seen from
-Earth (targets 3 Earth barycenter, 10 Sun, 399 Earth) for 2000 to 2050, about
-2.2 MB instead of 16.8 MB.  tests/test_ephemeris.py checks it against the full
-file when skyfield-data is installed.
+The excerpt keeps only the segments Skyfield needs for the Sun and the Moon as
+seen from Earth (targets 3 Earth-Moon barycenter, 10 Sun, 301 Moon, 399 Earth)
+for 2000 to 2050, about 3.7 MB instead of 16.8 MB.  tests/test_transits.py
+checks the Sun and the Moon against the full file when skyfield-data is installed.
 """
 
 import subprocess
@@ -17,7 +17,7 @@ from pathlib import Path
 
 from skyfield_data import get_skyfield_data_path  # type: ignore[import-not-found]
 
-OUT = Path(__file__).resolve().parents[1] / "data" / "sun-earth-2000-2050.bsp"
+OUT = Path(__file__).resolve().parents[1] / "data" / "sun-moon-earth-2000-2050.bsp"
 
 
 def main() -> None:
@@ -30,7 +30,7 @@ def main() -> None:
             "jplephem",
             "excerpt",
             "--targets",
-            "3,10,399",
+            "3,10,301,399",
             "2000/01/01",
             "2050/01/01",
             str(full),

@@ -27,13 +27,13 @@ from isstrack.commands.common import (
     load_elements,
     local_zone,
     location,
+    moment,
     require_place,
 )
-from isstrack.ephemeris import check_in_range
+from isstrack.commands.places import Places, Scheduler, Workers
 from isstrack.errors import BadInputError
 from isstrack.orbit import DEFAULT_MIN_ELEVATION_DEG
 from isstrack.passes import DEFAULT_STD_MAGNITUDE
-from isstrack.times import parse_time, utc_now
 
 From = Annotated[
     str | None, typer.Option("--from", metavar="TIME", help="Start of the window, ISO 8601 (default: now).")
@@ -41,9 +41,14 @@ From = Annotated[
 Days = Annotated[int, typer.Option("--days", metavar="N", help="Length of the window in days, 1-30.")]
 All = Annotated[bool, typer.Option("--all", help="List every pass with its type, not only visible ones.")]
 Csv = Annotated[bool, typer.Option("--csv", help="Print CSV, one row per pass, header first.")]
+Chart = Annotated[
+    bool, typer.Option("--chart", help="After the table, draw each visible pass on a sky chart (looking up).")
+]
 Ics = Annotated[
     Path | None,
-    typer.Option("--ics", metavar="FILE", help="Write visible passes to an iCalendar file with reminders."),
+    typer.Option(
+        "--ics", metavar="FILE", help="Write the passes to an iCalendar file with reminders (- for stdout)."
+    ),
 ]
 
 
@@ -60,6 +65,7 @@ def passes(
     json: Json = False,
     csv: Csv = False,
     ics: Ics = None,
+    chart: Chart = False,
     tz: Tz = None,
     std_mag: StdMag = DEFAULT_STD_MAGNITUDE,
     tle_file: TleFile = None,
@@ -67,29 +73,64 @@ def passes(
     quiet: Quiet = False,
     verbose: Verbose = False,
     debug: Debug = False,
+    places: Places = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
 ) -> None:
     """List the passes over a place: visible ones by default, every pass with --all."""
+    if places is not None or workers is not None or scheduler is not None:
+        from isstrack.commands.places import passes_for_places, reject_place_options
+
+        if places is None:
+            raise BadInputError("--workers and --scheduler go with --places FILE; give the places file")
+        exclusive("pick one output", **{"--json": json, "--csv": csv})
+        given = {
+            "--lat": lat,
+            "--lon": lon,
+            "--elevation": elevation,
+            "--city": city,
+            "--ics": ics,
+            "--tz": tz,
+        }
+        reject_place_options(**{name: value is not None for name, value in given.items()})
+        passes_for_places(
+            places,
+            from_=from_,
+            days=days,
+            min_elevation_deg=min_elevation,
+            all_passes=all_,
+            max_magnitude=max_magnitude,
+            json=json,
+            std_magnitude=std_mag,
+            tle_file=tle_file,
+            offline=offline,
+            quiet=quiet,
+            verbose=verbose,
+            workers=workers,
+            scheduler=scheduler,
+        )
+        return
     from isstrack.orbit import Orbit
     from isstrack.passes import find_passes
 
-    exclusive(**{"--json": json, "--csv": csv, "--ics": ics is not None})
+    exclusive("pick one output", **{"--json": json, "--csv": csv, "--ics": ics is not None, "--chart": chart})
     if not 1 <= days <= 30:
         raise BadInputError(f"--days {days} is outside 1-30; give a whole number of days from 1 to 30")
     check_min_elevation(min_elevation)
     if not -10 <= std_mag <= 10:
         raise BadInputError(f"--std-mag {std_mag:g} is outside [-10, 10]; the ISS's is about -1.8")
-    start = utc_now() if from_ is None else parse_time(from_, "--from")
+    start = moment(from_, "--from", search_ahead=timedelta(days=days))
     end = start + timedelta(days=days)
-    check_in_range(start - timedelta(hours=1), end + timedelta(hours=1))
     place = require_place(location(lat, lon, elevation, city), "passes")
     zone, zone_label = local_zone(place, tz)
     if ics is not None:
-        from isstrack.render.calendar import check_writable
+        from isstrack.outfile import check_output
 
-        check_writable(ics)
+        check_output(ics, "--ics")
     reporter = Reporter(quiet, verbose)
     used = load_elements(reporter, offline, tle_file, start)
-    search = find_passes(Orbit(used.elements), place.observer, start, end, min_elevation, std_mag)
+    orbit = Orbit(used.elements)
+    search = find_passes(orbit, place.observer, start, end, min_elevation, std_mag)
     shown = [
         p
         for p in search.passes
@@ -107,9 +148,14 @@ def passes(
     elif ics is not None:
         from isstrack.render.calendar import write_calendar
 
-        count = write_calendar(ics, search, place, used.elements.catalog_number)
-        reporter.note(f"wrote {count} visible passes to {ics}")
+        count = write_calendar(ics, shown, place, used.elements.catalog_number)
+        where = "standard output" if str(ics) == "-" else str(ics)
+        reporter.note(f"wrote {count} {'' if all_ else 'visible '}passes to {where}")
     else:
         from isstrack.render.text import passes_table
 
         passes_table(search, shown, place, zone, zone_label, used, all_)
+        if chart:
+            from isstrack.render.skychart import print_charts
+
+            print_charts(orbit, place.observer, [p for p in shown if p.visible], zone, heading=True)

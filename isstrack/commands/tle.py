@@ -19,7 +19,15 @@ def tle(
     from isstrack.elements import ElementStore, timeout_from_env, url_template_from_env
     from isstrack.paths import cache_dir
 
-    exclusive(**{"--update": update, "--offline": offline, "--tle-file": tle_file is not None})
+    # --tle-file with --offline is fine (a file never touches the network), as in every command.
+    exclusive(
+        "--update downloads now, --offline never touches the network",
+        **{"--update": update, "--offline": offline},
+    )
+    exclusive(
+        "--update refreshes the cache, which --tle-file does not use",
+        **{"--update": update, "--tle-file": tle_file is not None},
+    )
     reporter = Reporter(quiet, verbose)
     now = utc_now()
     store = ElementStore(ISS_CATALOG_NUMBER, cache_dir(), url_template_from_env(), timeout_from_env())

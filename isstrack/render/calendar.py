@@ -1,37 +1,16 @@
-"""iCalendar (RFC 5545) export of visible passes, written atomically, with stable UIDs and reminders."""
+"""iCalendar (RFC 5545) export of the passes shown, with stable UIDs and reminders, written via outfile."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from isstrack.errors import OutputError
 from isstrack.geo import compass
 from isstrack.location import Location
-from isstrack.passes import Pass, PassSearch
+from isstrack.passes import Pass
 from isstrack.times import nearest_second
 
 REMINDER = timedelta(minutes=10)
-
-
-def check_writable(path: Path) -> None:
-    """Raise OutputError now, before any work, if `path` cannot be written."""
-    directory = path.parent if str(path.parent) else Path(".")
-    if path.is_dir():
-        raise OutputError(f"--ics {path} is a directory; give a file name like passes.ics")
-    if not directory.is_dir():
-        raise OutputError(
-            f"--ics {path}: directory {directory} does not exist; create it or pick another path"
-        )
-    try:
-        with tempfile.NamedTemporaryFile(dir=directory, prefix=".isstrack-", suffix=".tmp"):
-            pass
-    except OSError as exc:
-        raise OutputError(
-            f"--ics {path}: cannot write in {directory} ({exc.strerror}); pick another path"
-        ) from None
 
 
 def event_uid(item: Pass, place: Location, catalog_number: int) -> str:
@@ -42,16 +21,29 @@ def event_uid(item: Pass, place: Location, catalog_number: int) -> str:
 
 
 def summary(item: Pass) -> str:
-    """Return a one-line event title: where it appears, how high, how bright."""
-    assert item.visible_start is not None and item.visible_highest is not None
+    """Return a one-line event title: where it appears, how high, how bright (or why it is not visible)."""
+    if not item.visible or item.visible_start is None:
+        return (
+            f"ISS pass ({item.kind}, not visible): rises {compass(item.rise.azimuth_deg)}, "
+            f"max {item.culmination.elevation_deg:.0f}°"
+        )
+    highest = item.visible_highest or item.culmination
     return (
         f"ISS visible: appears {compass(item.visible_start.azimuth_deg)}, "
-        f"max {item.visible_highest.elevation_deg:.0f}°, mag {item.magnitude:.1f}"
+        f"max {highest.elevation_deg:.0f}°, mag {item.magnitude:.1f}"
     )
 
 
-def write_calendar(path: Path, search: PassSearch, place: Location, catalog_number: int) -> int:
-    """Write one event per visible pass to `path` atomically; return how many."""
+def write_calendar(path: Path, passes: list[Pass], place: Location, catalog_number: int) -> int:
+    """Write one event per pass given (the visible part of visible ones) to `path`; return how many."""
+    from isstrack.outfile import write_output
+
+    write_output(path, calendar_bytes(passes, place, catalog_number), "--ics")
+    return len(passes)
+
+
+def calendar_bytes(passes: list[Pass], place: Location, catalog_number: int) -> bytes:
+    """Return the calendar: one event per pass, over its visible part when it has one, else rise to set."""
     from icalendar import Alarm, Calendar, Event
 
     from isstrack import __version__
@@ -61,56 +53,50 @@ def write_calendar(path: Path, search: PassSearch, place: Location, catalog_numb
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", f"ISS passes over {place.name}")
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
-    count = 0
-    for item in search.passes:
-        if not item.visible or item.visible_start is None or item.visible_end is None:
-            continue
-        highest = item.visible_highest or item.culmination
+    for item in passes:
         event = Event()
         event.add("uid", event_uid(item, place, catalog_number))
         event.add("dtstamp", stamp)
-        event.add("dtstart", nearest_second(item.visible_start.time))
-        event.add("dtend", nearest_second(item.visible_end.time) + timedelta(seconds=1))
+        if item.visible and item.visible_start is not None and item.visible_end is not None:
+            first, last = item.visible_start, item.visible_end
+            event.add("description", _visible_description(item))
+        else:
+            first, last = item.rise, item.set
+            event.add(
+                "description",
+                f"Not visible ({item.kind} pass). "
+                f"Rises {nearest_second(first.time):%H:%M:%S} UTC "
+                f"{compass(first.azimuth_deg)}, highest {item.culmination.elevation_deg:.0f}° "
+                f"{compass(item.culmination.azimuth_deg)} "
+                f"at {nearest_second(item.culmination.time):%H:%M:%S} UTC, "
+                f"sets {nearest_second(last.time):%H:%M:%S} UTC {compass(last.azimuth_deg)}.",
+            )
+        event.add("dtstart", nearest_second(first.time))
+        event.add("dtend", nearest_second(last.time) + timedelta(seconds=1))
         event.add("summary", summary(item))
         event.add("location", place.name)
-        appears, top_time = nearest_second(item.visible_start.time), nearest_second(highest.time)
-        disappears = nearest_second(item.visible_end.time)
-        event.add(
-            "description",
-            f"Appears {appears:%H:%M:%S} UTC at {item.visible_start.elevation_deg:.0f}° "
-            f"{compass(item.visible_start.azimuth_deg)}"
-            f"{' (out of Earth shadow)' if item.emerges_from_shadow else ''}; "
-            f"highest {highest.elevation_deg:.0f}° {compass(highest.azimuth_deg)} "
-            f"at {top_time:%H:%M:%S} UTC; "
-            f"disappears {disappears:%H:%M:%S} UTC at {item.visible_end.elevation_deg:.0f}° "
-            f"{compass(item.visible_end.azimuth_deg)}"
-            f"{' (into Earth shadow)' if item.fades_into_shadow else ''}. Magnitude {item.magnitude:.1f}.",
-        )
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", summary(item))
         alarm.add("trigger", -REMINDER)
         event.add_component(alarm)
         calendar.add_component(event)
-        count += 1
-    data = calendar.to_ical()
-    tmp_name = ""
-    try:
-        with tempfile.NamedTemporaryFile(
-            "wb",
-            dir=path.parent if str(path.parent) else ".",
-            prefix=".isstrack-",
-            suffix=".tmp",
-            delete=False,
-        ) as tmp:
-            tmp_name = tmp.name
-            tmp.write(data)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, path)
-    except OSError as exc:
-        if tmp_name and os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-        raise OutputError(f"--ics {path}: cannot write ({exc.strerror}); pick another path") from None
-    return count
+    data: bytes = calendar.to_ical()
+    return data
+
+
+def _visible_description(item: Pass) -> str:
+    assert item.visible_start is not None and item.visible_end is not None
+    highest = item.visible_highest or item.culmination
+    return (
+        f"Appears {nearest_second(item.visible_start.time):%H:%M:%S} UTC "
+        f"at {item.visible_start.elevation_deg:.0f}° "
+        f"{compass(item.visible_start.azimuth_deg)}"
+        f"{' (out of Earth shadow)' if item.emerges_from_shadow else ''}; "
+        f"highest {highest.elevation_deg:.0f}° {compass(highest.azimuth_deg)} "
+        f"at {nearest_second(highest.time):%H:%M:%S} UTC; "
+        f"disappears {nearest_second(item.visible_end.time):%H:%M:%S} UTC "
+        f"at {item.visible_end.elevation_deg:.0f}° "
+        f"{compass(item.visible_end.azimuth_deg)}"
+        f"{' (into Earth shadow)' if item.fades_into_shadow else ''}. Magnitude {item.magnitude:.1f}."
+    )

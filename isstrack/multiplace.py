@@ -1,0 +1,146 @@
+"""Find passes for many places: chunks of places through the engine, in worker processes, in order."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from isstrack.orbit import Observer, Orbit
+from isstrack.passes import DEFAULT_STD_MAGNITUDE, Pass, PassSearch
+from isstrack.placefile import PlaceChunk, PlaceTable
+from isstrack.tle import ElementSet
+
+OutputFormat = Literal["csv", "jsonl"]
+MAX_CHUNK_PLACES = 500
+CHUNKS_PER_WORKER = 4  # small enough chunks to balance the load, and to show progress
+WINDOW_PER_WORKER = 2  # chunks in flight per worker: bounds memory when stdout is slow
+
+
+@dataclass(frozen=True)
+class PassJob:
+    """What to search for every place: the elements, the window and which passes to keep."""
+
+    elements: ElementSet
+    start: datetime
+    end: datetime
+    min_elevation_deg: float
+    std_magnitude: float = DEFAULT_STD_MAGNITUDE
+    all_passes: bool = False
+    max_magnitude: float | None = None
+
+    def keep(self, item: Pass) -> bool:
+        """Return whether a pass is reported: visible (or any with all_passes) and bright enough."""
+        if not (self.all_passes or item.visible):
+            return False
+        return self.max_magnitude is None or (
+            item.magnitude is not None and item.magnitude <= self.max_magnitude
+        )
+
+
+_ORBITS: dict[tuple[str, str], Orbit] = {}
+
+
+def _orbit(elements: ElementSet) -> Orbit:
+    key = (elements.line1, elements.line2)
+    if key not in _ORBITS:
+        _ORBITS.clear()
+        _ORBITS[key] = Orbit(elements)
+    return _ORBITS[key]
+
+
+def engine() -> Callable[..., list[PassSearch]]:
+    """Return the many-observer pass engine."""
+    import importlib
+
+    try:
+        module = importlib.import_module("isstrack.engine")
+        engine: Callable[..., list[PassSearch]] = module.find_passes_many
+        return engine
+    except (ImportError, AttributeError):  # pragma: no cover - until the engine lands
+        from isstrack.passes import find_passes
+
+        def loop(
+            orbit: Orbit,
+            observers: Sequence[Observer],
+            start: datetime,
+            end: datetime,
+            min_elevation_deg: float,
+            std_magnitude: float = DEFAULT_STD_MAGNITUDE,
+        ) -> list[PassSearch]:
+            return [find_passes(orbit, o, start, end, min_elevation_deg, std_magnitude) for o in observers]
+
+        return loop
+
+
+def search_chunk(job: PassJob, chunk: PlaceChunk) -> list[PassSearch]:
+    """Return one PassSearch per place of the chunk, in order."""
+    observers = [
+        Observer(lat, lon, height)
+        for lat, lon, height in zip(chunk.latitude_deg, chunk.longitude_deg, chunk.elevation_m, strict=True)
+    ]
+    return engine()(
+        _orbit(job.elements), observers, job.start, job.end, job.min_elevation_deg, job.std_magnitude
+    )
+
+
+def render_chunk(job: PassJob, chunk: PlaceChunk, fmt: OutputFormat) -> str:
+    """Search a chunk and return its passes as CSV rows or JSON Lines (no header)."""
+    from isstrack.render.multi import chunk_csv, chunk_jsonl
+
+    searches = search_chunk(job, chunk)
+    kept = [[p for p in search.passes if job.keep(p)] for search in searches]
+    return chunk_csv(chunk, kept) if fmt == "csv" else chunk_jsonl(chunk, kept)
+
+
+def chunk_size(places: int, workers: int) -> int:
+    """Return how many places go in one chunk for this many places and workers."""
+    return max(1, min(MAX_CHUNK_PLACES, math.ceil(places / (max(1, workers) * CHUNKS_PER_WORKER))))
+
+
+def chunks(table: PlaceTable, size: int) -> Iterator[PlaceChunk]:
+    """Yield the table's places in consecutive chunks of at most `size`."""
+    for start in range(0, len(table), size):
+        yield table.chunk(start, min(start + size, len(table)))
+
+
+def in_order(
+    submit: Callable[[PlaceChunk], Future[str]], work: Iterator[PlaceChunk], window: int
+) -> Iterator[tuple[int, str]]:
+    """Yield (places done, text) per chunk in input order, with at most `window` chunks in flight."""
+    pending: deque[tuple[int, Future[str]]] = deque()
+    for chunk in work:
+        pending.append((len(chunk), submit(chunk)))
+        if len(pending) >= window:
+            count, future = pending.popleft()
+            yield count, future.result()
+    while pending:
+        count, future = pending.popleft()
+        yield count, future.result()
+
+
+def run_local(job: PassJob, table: PlaceTable, fmt: OutputFormat, workers: int) -> Iterator[tuple[int, str]]:
+    """Yield (places done, text) per chunk, in input order, computed by `workers` processes."""
+    size = chunk_size(len(table), workers)
+    if workers <= 1 or len(table) <= size:
+        for chunk in chunks(table, size):
+            yield len(chunk), render_chunk(job, chunk, fmt)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    try:
+        yield from in_order(
+            lambda chunk: pool.submit(render_chunk, job, chunk, fmt),
+            chunks(table, size),
+            workers * WINDOW_PER_WORKER,
+        )
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,233 @@
+"""Deliver alerts: ntfy, a JSON webhook, a desktop notification or stdout, each bounded in time.
+
+Deliveries run side by side with one wall-time deadline for all of them, so a target that
+hangs or refuses never delays or blocks the others. No retries here: a failed delivery is
+reported and left for the next run. URLs may hold secrets (a token in the path or query,
+user:password): they are shown only as scheme://host/….
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any, Literal
+from urllib.parse import urlsplit
+
+from isstrack import __version__
+from isstrack.errors import BadInputError
+from isstrack.render.safe import literal
+
+TargetKind = Literal["ntfy", "webhook", "desktop", "print"]
+MAX_ANSWER_BYTES = 65_536
+NTFY_PRIORITY = "high"
+NTFY_TAGS = "satellite"
+
+
+def redact(url: str) -> str:
+    """Return `url` as scheme://host[:port]/… with any userinfo, path, query and fragment hidden."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or "?"
+        port = parts.port
+    except ValueError:
+        return "(an unparsable URL)"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"{parts.scheme or '?'}://{host}{f':{port}' if port else ''}/…"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where an alert goes: an ntfy topic URL, a webhook URL, the desktop, or stdout."""
+
+    kind: TargetKind
+    url: str | None = None
+
+    @property
+    def key(self) -> str:
+        """Return the name of this target in the record of sent alerts (a URL only as a hash)."""
+        if self.url is None:
+            return self.kind
+        return f"{self.kind}:{hashlib.sha256(self.url.encode('utf-8')).hexdigest()[:16]}"
+
+    @property
+    def label(self) -> str:
+        """Return how this target is shown to the user, secrets hidden."""
+        return self.kind if self.url is None else f"{self.kind} {redact(self.url)}"
+
+
+def parse_target(kind: TargetKind, url: str) -> Target:
+    """Return a target for an http(s) URL, or raise BadInputError without echoing the URL in full."""
+    option = f"--{kind}"
+    try:
+        parts = urlsplit(url.strip())
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        raise BadInputError(f"{option} {redact(url)} is not a valid URL") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        example = "https://ntfy.sh/YOUR-TOPIC" if kind == "ntfy" else "https://example.org/hook"
+        raise BadInputError(f"{option} needs a full http(s) URL, like {example}")
+    if any(ord(c) < 33 or ord(c) == 127 for c in url.strip()):
+        raise BadInputError(f"{option} {redact(url)} contains spaces or control characters")
+    return Target(kind, url.strip())
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What to deliver: the title and message, and the JSON document for webhooks."""
+
+    title: str
+    message: str
+    document: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one delivery went."""
+
+    target: Target
+    ok: bool
+    detail: str
+
+
+def deliver(
+    jobs: list[tuple[Target, Notice]], timeout_s: float, stdout: IO[str] | None = None
+) -> list[Outcome]:
+    """Deliver every job side by side within `timeout_s` of wall time; return their outcomes in order."""
+    results: list[Outcome | None] = [None] * len(jobs)
+    threads: list[tuple[int, threading.Thread]] = []
+    deadline = time.monotonic() + timeout_s
+    for index, (target, notice) in enumerate(jobs):
+        if target.kind == "print":
+            out = stdout or sys.stdout
+            out.write(literal(f"{notice.title}: {notice.message}") + "\n")
+            out.flush()
+            results[index] = Outcome(target, True, "printed")
+            continue
+
+        def work(i: int = index, t: Target = target, n: Notice = notice) -> None:
+            try:
+                results[i] = _send(t, n, timeout_s, deadline)
+            except Exception as exc:  # a bug in one delivery must not stop the others
+                results[i] = Outcome(t, False, f"failed ({type(exc).__name__})")
+
+        thread = threading.Thread(target=work, name=f"isstrack-{target.kind}", daemon=True)
+        thread.start()
+        threads.append((index, thread))
+    for index, thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+        if results[index] is None:
+            results[index] = Outcome(jobs[index][0], False, f"no answer within {timeout_s:g} s")
+    return [r for r in results if r is not None]
+
+
+def _send(target: Target, notice: Notice, timeout_s: float, deadline: float) -> Outcome:
+    if target.kind == "desktop":
+        return _desktop(target, notice, timeout_s)
+    assert target.url is not None
+    headers = {"User-Agent": f"isstrack/{__version__}"}
+    if target.kind == "ntfy":
+        headers.update(
+            {
+                "Title": _header_text(notice.title),
+                "Priority": NTFY_PRIORITY,
+                "Tags": NTFY_TAGS,
+                "Content-Type": "text/plain; charset=utf-8",
+            }
+        )
+        body = notice.message.encode("utf-8")
+    else:
+        headers["Content-Type"] = "application/json"
+        body = json.dumps(notice.document, ensure_ascii=False).encode("utf-8")
+    return _post(target, body, headers, timeout_s, deadline)
+
+
+def _post(target: Target, body: bytes, headers: dict[str, str], timeout_s: float, deadline: float) -> Outcome:
+    import requests
+
+    assert target.url is not None
+    try:
+        with requests.post(
+            target.url,
+            data=body,
+            headers=headers,
+            timeout=(timeout_s, timeout_s),
+            stream=True,
+            allow_redirects=False,
+        ) as response:
+            status = response.status_code
+            received = 0
+            for chunk in response.iter_content(chunk_size=8192):
+                received += len(chunk)
+                if received > MAX_ANSWER_BYTES or time.monotonic() > deadline:
+                    break  # the status is known; the rest of the answer does not matter
+    except requests.Timeout:
+        return Outcome(target, False, f"no answer within {timeout_s:g} s")
+    except requests.ConnectionError:
+        return Outcome(target, False, "could not connect (refused or unreachable)")
+    except requests.RequestException as exc:
+        return Outcome(target, False, f"request failed ({type(exc).__name__})")
+    if 200 <= status < 300:
+        return Outcome(target, True, f"HTTP {status}")
+    if 300 <= status < 400:
+        return Outcome(target, False, f"HTTP {status} redirect (not followed; check the URL)")
+    return Outcome(target, False, f"HTTP {status}")
+
+
+def _header_text(text: str) -> str:
+    """Return `text` for an HTTP header: as is when ASCII, else RFC 2047 (which ntfy decodes)."""
+    cleaned = "".join(c if c.isprintable() else " " for c in text)
+    if cleaned.isascii():
+        return cleaned
+    return "=?utf-8?b?" + base64.b64encode(cleaned.encode("utf-8")).decode("ascii") + "?="
+
+
+def _desktop(target: Target, notice: Notice, timeout_s: float) -> Outcome:
+    program = shutil.which("notify-send")
+    if program is None:
+        return Outcome(
+            target, False, "no desktop notification service (notify-send not found; install libnotify-bin)"
+        )
+    env = dict(os.environ)
+    if not env.get("DBUS_SESSION_BUS_ADDRESS"):
+        bus = _session_bus_socket()
+        if bus is None:
+            return Outcome(
+                target,
+                False,
+                "no desktop notification service (no D-Bus session: DBUS_SESSION_BUS_ADDRESS is unset "
+                "and there is no $XDG_RUNTIME_DIR/bus)",
+            )
+        env["DBUS_SESSION_BUS_ADDRESS"] = f"unix:path={bus}"  # cron jobs do not inherit it
+    command = [program, "--app-name=isstrack", "--urgency=normal", "--", notice.title, notice.message]
+    try:
+        done = subprocess.run(
+            command, env=env, capture_output=True, timeout=timeout_s, stdin=subprocess.DEVNULL, check=False
+        )
+    except subprocess.TimeoutExpired:
+        return Outcome(target, False, f"notify-send did not finish within {timeout_s:g} s")
+    except OSError as exc:
+        return Outcome(target, False, f"could not run notify-send ({exc.strerror})")
+    if done.returncode != 0:
+        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        first = said[0][:200] if said else ""
+        reason = "".join(c if c.isprintable() else "?" for c in first)
+        return Outcome(
+            target, False, f"notify-send failed (exit {done.returncode}{': ' + reason if reason else ''})"
+        )
+    return Outcome(target, True, "shown")
+
+
+def _session_bus_socket() -> Path | None:
+    runtime = os.environ.get("XDG_RUNTIME_DIR") or f"/run/user/{os.getuid()}"
+    bus = Path(runtime) / "bus"
+    return bus if bus.exists() else None

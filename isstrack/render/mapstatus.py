@@ -1,0 +1,138 @@
+"""One live frame of `map --watch` as terminal text: a compact status block, the map and its legend."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import timezone
+from functools import cache
+from typing import Any
+
+from isstrack.mapscene import MapScene
+from isstrack.render.worldmap import Run, WorldMap, _style, shown
+
+MIN_LIVE_COLUMNS = 20
+_maps: dict[tuple[int, bool], WorldMap] = {}
+
+
+@cache
+def terminal_colours() -> Any:
+    """Return Rich's colour system for stdout, or None for plain text (NO_COLOR, dumb terminal)."""
+    from rich.color import ColorSystem
+    from rich.console import Console
+
+    if os.environ.get("NO_COLOR"):
+        return None
+    name = Console(file=sys.stdout).color_system
+    systems = {
+        "standard": ColorSystem.STANDARD,
+        "256": ColorSystem.EIGHT_BIT,
+        "truecolor": ColorSystem.TRUECOLOR,
+        "windows": ColorSystem.WINDOWS,
+    }
+    return systems.get(name or "")
+
+
+def duration_words(seconds: float) -> str:
+    """Return a countdown like '2h 05m 09s', '4m 03s' or '12s'."""
+    total = max(0, round(seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h {minutes:02d}m {secs:02d}s"
+    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
+
+
+def status_lines(live: Any, scene: MapScene, zone: Any, colour: bool) -> list[list[Run]]:
+    """Return the status block: time, position, height, speed, light, what is below, elements, the view."""
+    from isstrack.geo import compass, format_latitude, format_longitude
+    from isstrack.render.text import age_text
+
+    snap = live.snapshot
+    s = scene.state
+    local = scene.at.astimezone(zone or timezone.utc)
+    light = ("sunlit", _style("bold #ffe066") if colour else None)
+    if not s.sunlit:
+        light = ("in shadow", _style("#6fd3ff") if colour else None)
+    first: list[Run] = [
+        ("ISS ", _style("bold") if colour else None),
+        (f"{local:%Y-%m-%d %H:%M:%S %Z} · ", None),
+        (f"{format_latitude(s.latitude_deg)} {format_longitude(s.longitude_deg)}", None),
+        (f" · {s.altitude_km:,.0f} km up · {s.speed_km_s:.2f} km/s · ", None),
+        light,
+        (f" · heading {compass(scene.heading_deg)} · {shown(snap.below.describe())}", None),
+    ]
+    lines = [first]
+    age = age_text(snap.elements.elements.age_days(scene.at))
+    if scene.place is not None and snap.look is not None:
+        look = snap.look
+        where = "visible now" if look.visible else ("up" if look.above_horizon else "below the horizon")
+        view: list[Run] = [
+            (f"from {shown(scene.place.name)}: ", None),
+            (f"az {look.azimuth_deg:.0f}° {compass(look.azimuth_deg)}", None),
+            (f" · el {look.elevation_deg:.1f}° ({where})", None),
+            (f" · {look.range_km:,.0f} km", None),
+        ]
+        upcoming = scene.next_visible
+        if upcoming is None:
+            view.append((" · no visible pass in the next 30 days", None))
+        else:
+            start = upcoming.start.astimezone(zone or timezone.utc)
+            wait = (upcoming.start - scene.at).total_seconds()
+            words = "in progress" if wait <= 0 else f"in {duration_words(wait)}"
+            view.append((" · next visible pass ", None))
+            view.append((f"{start:%a %H:%M} {words}", _style("bold #ff5fd7") if colour else None))
+        lines.append(view)
+    lines.append([(f"elements {age} · Ctrl-C to quit", _style("dim") if colour else None)])
+    return lines
+
+
+def crop(runs: list[Run], width: int) -> list[Run]:
+    """Return runs cut to at most `width` terminal cells."""
+    from rich.cells import cell_len, set_cell_size
+
+    out: list[Run] = []
+    used = 0
+    for text, style in runs:
+        size = cell_len(text)
+        if used + size > width:
+            out.append((set_cell_size(text, width - used), style))
+            break
+        out.append((text, style))
+        used += size
+    return out
+
+
+def _ansi(runs: list[Run], system: Any) -> str:
+    if system is None:
+        return "".join(text for text, _ in runs)
+    return "".join(style.render(text, color_system=system) if style else text for text, style in runs)
+
+
+def compose(live: Any, scene: MapScene, zone: Any, columns: int, lines: int, width: int | None) -> str:
+    """Return the whole screen for a terminal of `columns` x `lines`, no line wider than the screen."""
+    from rich.cells import cell_len
+
+    system = terminal_colours()
+    colour = system is not None
+    status = status_lines(live, scene, zone, colour)
+    place_name = scene.place.name if scene.place is not None else ""
+    map_columns = max(MIN_LIVE_COLUMNS, min(columns, width or columns, 4 * (lines - len(status) - 2)))
+    world = _maps.get((map_columns, colour))
+    if world is None:
+        _maps.clear()
+        world = _maps[(map_columns, colour)] = WorldMap(map_columns, colour)
+    frame = world.frame(scene, zone, place_name)
+    rendered: list[str] = []
+    for runs in status:
+        rendered.append(_ansi(crop(runs, columns), system))
+    for runs in frame.lines:
+        rendered.append(world.ansi(runs, system))
+    for runs in frame.legend:
+        rendered.append(_ansi(crop(runs, columns), system))
+    rendered = rendered[:lines]
+    widths = [cell_len("".join(t for t, _ in r)) for r in [*status, *frame.lines, *frame.legend]][:lines]
+    # Erase to the end of short lines only: on a full line the cursor waits at the last cell and
+    # an erase there would wipe that cell.
+    tail = [("\x1b[0m\x1b[K" if w < columns else "\x1b[0m") for w in widths]
+    return "\n".join(line + end for line, end in zip(rendered, tail, strict=True))

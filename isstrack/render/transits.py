@@ -1,0 +1,191 @@
+"""Transits for people and for programs: a Rich table with how to use it, and the JSON document."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+from isstrack.elements import ElementsInUse
+from isstrack.location import Location
+from isstrack.render.safe import literal as _literal
+from isstrack.transits import GOOD_AGE_DAYS, TRIP_AGE_DAYS, Transit, TransitSearch
+
+SOLAR_FILTER_WARNING = (
+    "WARNING: never look at the Sun, or point binoculars, a telescope or a camera at it, without a "
+    "certified solar filter (ISO 12312-2 for eyes, a certified front-mounted filter over the optics). "
+    "Sunglasses and smoked glass are not filters; the damage to the eye is instant and painless."
+)
+USAGE_LINE = (
+    "How to use: go to the centre-line point (latitude, longitude) and watch at the time there; "
+    "anywhere within half the strip width of the centre line sees the station cross the disc, "
+    "for about the duration given. Recheck with fresh elements the day before."
+)
+
+
+def iso_tenths(moment: datetime) -> str:
+    """Return `moment` as ISO 8601 UTC with tenths of a second and a Z."""
+    rounded = moment.astimezone(timezone.utc) + timedelta(microseconds=50_000)
+    return rounded.strftime("%Y-%m-%dT%H:%M:%S.") + f"{rounded.microsecond // 100_000}Z"
+
+
+def _tenths(moment: datetime, zone: Any) -> str:
+    rounded = moment.astimezone(zone) + timedelta(microseconds=50_000)
+    return rounded.strftime("%H:%M:%S.") + str(rounded.microsecond // 100_000)
+
+
+def event_json(event: Transit) -> dict[str, Any]:
+    """Return one transit in the documented schema."""
+    from isstrack.geo import compass
+
+    line = event.centre_line
+    return {
+        "body": event.body,
+        "time": iso_tenths(event.time),
+        "separation_deg": round(event.separation_deg, 4),
+        "body_radius_deg": round(event.body_radius_deg, 4),
+        "inside": event.inside,
+        "duration_s": None if event.duration_s is None else round(event.duration_s, 2),
+        "body_azimuth_deg": round(event.body_azimuth_deg, 2),
+        "body_altitude_deg": round(event.body_altitude_deg, 2),
+        "range_km": round(event.range_km, 1),
+        "station_size_arcsec": round(event.station_size_arcsec, 1),
+        "station_sunlit": event.station_sunlit,
+        "centerline": {
+            "latitude_deg": round(line.latitude_deg, 5),
+            "longitude_deg": round(line.longitude_deg, 5),
+            "distance_km": round(line.distance_km, 2),
+            "direction": compass(line.bearing_deg),
+            "bearing_deg": round(line.bearing_deg, 1),
+            "time": iso_tenths(line.time),
+            "duration_s": round(line.duration_s, 2),
+            "body_altitude_deg": round(line.body_altitude_deg, 2),
+        },
+        "width_km": round(line.width_km, 2),
+        "elements_age_days": round(event.elements_age_days, 2),
+        "accuracy": event.accuracy,
+    }
+
+
+def transits_json(
+    search: TransitSearch, place: Location, zone_label: str, used: ElementsInUse
+) -> dict[str, Any]:
+    """Return the `transits` JSON document (without schema_version)."""
+    from isstrack.render.jsonout import elements_json, location_json
+    from isstrack.times import iso_z
+
+    return {
+        "location": location_json(place),
+        "time_zone": zone_label,
+        "window": {"from": iso_z(search.start), "to": iso_z(search.end)},
+        "radius_km": search.radius_km,
+        "bodies": list(search.bodies),
+        "min_altitude_deg": search.min_altitude_deg,
+        "elements": elements_json(used, search.start),
+        "events": [event_json(e) for e in search.events],
+    }
+
+
+def _age_cell(event: Transit) -> str:
+    age = event.elements_age_days
+    mark = "!" if event.accuracy == "too_old" else ""
+    return f"{age:.1f}{mark}"
+
+
+def transits_table(search: TransitSearch, place: Location, zone: Any, zone_label: str) -> None:
+    """Print one row per transit, how to use the table, and the warnings it needs."""
+    from rich.table import Table
+    from rich.text import Text
+
+    from isstrack.geo import compass
+    from isstrack.render.console import make_console
+
+    console = make_console()
+    names = " and ".join(b.capitalize() for b in search.bodies) if len(search.bodies) > 1 else None
+    what = f"{names or search.bodies[0].capitalize()} transits of the ISS"
+    where = "at" if search.radius_km == 0 else f"within {search.radius_km:g} km of"
+    start, end = search.start.astimezone(zone), search.end.astimezone(zone)
+    title = Text(
+        f"{what} {where} {_literal(place.name)} · times in {_literal(zone_label)} · "
+        f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} · body above {search.min_altitude_deg:g}°"
+    )
+    console.print(title)
+    if not search.events:
+        console.print(
+            "No transits in this window."
+            + (" Try a larger --radius (up to 300 km)." if search.radius_km < 300 else "")
+        )
+    else:
+        table = Table(header_style="bold", box=None, padding=(0, 1, 0, 0), pad_edge=False)
+        for header, justify in (
+            ("date", "left"),
+            ("body", "left"),
+            ("here", "left"),
+            ("miss°", "right"),
+            ("centre line", "left"),
+            ("there", "left"),
+            ("km", "right"),
+            ("alt", "right"),
+            ("age", "right"),
+        ):
+            table.add_column(header, justify=justify, no_wrap=True)  # type: ignore[arg-type]
+        for event in search.events:
+            line = event.centre_line
+            if event.inside and event.duration_s is not None:
+                here = f"IN {event.duration_s:.1f}s"
+            else:
+                here = (
+                    f"{event.separation_deg:.2f}"
+                    if event.separation_deg < 10
+                    else f"{event.separation_deg:.1f}"
+                )
+            cells = [
+                f"{event.time.astimezone(zone):%d %b}",
+                event.body.capitalize(),
+                _tenths(event.time, zone),
+                here,
+                f"{line.distance_km:.0f}km {compass(line.bearing_deg):<3} "
+                f"{line.latitude_deg:.3f} {line.longitude_deg:.3f}",
+                f"{_tenths(line.time, zone)}",
+                f"{line.width_km:.1f}",
+                f"{event.body_altitude_deg:.0f}°",
+                _age_cell(event),
+            ]
+            style = "bold" if event.inside else ""
+            if event.accuracy == "too_old":
+                style = "dim"
+            table.add_row(*[Text(c) for c in cells], style=style)
+        console.print(table)
+        console.print(
+            Text(
+                "here: the closest approach seen from the place, and how far the station misses the disc's "
+                "centre in degrees (IN: a transit, and how long it lasts); centre line: the nearest point "
+                "where the station crosses the middle of the disc (distance and direction from the place, "
+                "latitude, longitude), and the time there; km: the width of the strip that sees a "
+                "transit; alt: of the body; age: of the elements at the event, days (! too old for a "
+                "trip)."
+            )
+        )
+        console.print(Text(USAGE_LINE))
+        too_old = [e for e in search.events if e.accuracy == "too_old"]
+        fair = [e for e in search.events if e.accuracy == "fair"]
+        if too_old:
+            console.print(
+                Text(
+                    f"! Elements {too_old[0].elements_age_days:.1f}+ days old at {len(too_old)} of these "
+                    f"events: too old to be worth a trip. Sets older than {TRIP_AGE_DAYS:g} days were up to "
+                    "15 km (2 s) off in the reference history, hundreds of km after 3.5 days; the strip is "
+                    "a few km wide. Update the elements ('isstrack tle --update') and ask again a day "
+                    "before.",
+                    style="bold",
+                )
+            )
+        elif fair:
+            console.print(
+                Text(
+                    f"Elements {GOOD_AGE_DAYS:g}-{TRIP_AGE_DAYS:g} days old at some events: expect the "
+                    "centre line within about 2.5 km and the time within 0.3 s; check again closer to "
+                    "the day."
+                )
+            )
+    if "sun" in search.bodies:
+        console.print(Text(SOLAR_FILTER_WARNING, style="bold red"))

@@ -1,0 +1,416 @@
+"""Draw a MapScene as a world map of terminal cells: equirectangular, braille lines over shaded cells.
+
+Braille gives each cell 2x4 dots, fine enough for coastlines, the track and the footprint to read
+as lines; a cell has one foreground colour, so where lines meet the more important one wins
+(next visible pass > future track > footprint > last orbit > coast). Day, twilight and night (and
+land versus sea) are cell background colours. Without colour the lines keep their glyphs apart:
+coasts stay braille, the track and footprint use plain characters, night is dotted.
+
+Overlays (for example regions from which a pass is visible) come in as an `Overlay`: a boolean
+latitude x longitude grid with a legend label, see `Overlay`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from isstrack.groundtrack import (
+    NIGHT,
+    TWILIGHT,
+    circle,
+    light_classes,
+    split_at_antimeridian,
+    sun_altitudes_deg,
+)
+from isstrack.mapscene import MapScene
+
+MIN_COLUMNS = 60
+MAX_COLUMNS = 400
+DOT_WEIGHTS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))  # braille dot bits, row by column
+STATION, OBSERVER, SUBSOLAR = "✦", "⌂", "☼"
+ARROWS = "↑↗→↘↓↙←↖"
+
+
+@cache
+def _glyph_tables() -> tuple[Any, Any]:
+    """Return numpy lookup tables: braille character by code, plain glyph by layer."""
+    import numpy as np
+
+    return np.array([chr(0x2800 + n) for n in range(256)]), np.array(PLAIN_TABLE)
+
+
+# Layers from the bottom up; the highest layer with a dot in a cell draws that cell.
+COAST, PAST, FOOTPRINT, SHADOW, SUNLIT, PASS = range(6)
+LAYER_FG = {
+    COAST: "#b5c99a",
+    PAST: "#a8a8a8",
+    FOOTPRINT: "#ff9f43",
+    SHADOW: "#6fd3ff",
+    SUNLIT: "bold #ffe066",
+    PASS: "bold #ff5fd7",
+}
+PLAIN_GLYPH = {PAST: "~", FOOTPRINT: "o", SHADOW: "+", SUNLIT: "*", PASS: "#"}
+PLAIN_SHADE = {TWILIGHT: ":", NIGHT: "·"}
+PLAIN_TABLE = ["", *(PLAIN_GLYPH.get(layer, "") for layer in range(1, PASS + 1))]
+# Backgrounds by light class x 2 + land: day, twilight, night over sea and land; 6 is the overlay.
+BACKGROUND = ("#2a5b8c", "#4f6f34", "#1b3a5c", "#334722", "#0c1828", "#172012")
+OVERLAY_BACKGROUND = 6
+# Single-cell glyphs: their styles (without a background they take the cell's).
+ISS, HEADING, HOME, SUN_MARK, LABEL = range(5)
+MARKERS = ("bold #ffffff on #d7263d", "bold #ff8080", "bold #ffffff", "bold #ffd700", "bold #ff5fd7")
+MARKER_BASE = 100
+
+
+@dataclass(frozen=True)
+class Overlay:
+    """A region to shade on the map, with its legend entry.
+
+    `mask` is a 2-D boolean array over the whole globe at any resolution: row 0 is the band at
+    90° N and the last row the band at 90° S, column 0 starts at 180° W and the last ends at
+    180° E (cell-centred, equal steps). A map cell is in the region when the mask is true at the
+    cell's centre. In colour it gets the background `colour`; without colour, empty and
+    coast-only cells show `glyph` (one character). `label` is the legend text, shown after the swatch.
+    """
+
+    mask: Any
+    label: str
+    colour: str = "#7b2fbe"
+    glyph: str = "▒"
+
+
+Run = tuple[str, Any]  # text and its Rich Style (None without colour)
+
+
+@dataclass
+class MapFrame:
+    """One drawn map: lines of styled runs, then legend lines."""
+
+    lines: list[list[Run]]
+    legend: list[list[Run]] = field(default_factory=list)
+
+    def text(self) -> Any:
+        """Return the whole picture as one Rich Text."""
+        from rich.text import Text
+
+        out = Text(no_wrap=True, overflow="crop")
+        for n, line in enumerate([*self.lines, *self.legend]):
+            if n:
+                out.append("\n")
+            for chunk, style in line:
+                out.append(chunk, style)
+        return out
+
+
+def shown(text: str) -> str:
+    """Return an outside string safe to display: control characters escaped."""
+    from isstrack.render.safe import literal
+
+    return literal(text)
+
+
+def map_rows(columns: int) -> int:
+    """Return the rows of a map `columns` wide: square degrees when a cell is twice as tall as wide."""
+    return max(1, round(columns / 4))
+
+
+def cell_of(latitude_deg: float, longitude_deg: float, columns: int, rows: int) -> tuple[int, int]:
+    """Return the (row, column) of the cell that holds a point."""
+    col = int((longitude_deg + 180.0) / 360.0 * columns) % columns
+    row = min(rows - 1, max(0, int((90.0 - latitude_deg) / 180.0 * rows)))
+    return row, col
+
+
+def braille(ys: Any, xs: Any, rows: int, columns: int) -> Any:
+    """Return the braille offset (0-255) of every cell with the dots at (ys, xs) set (dot units)."""
+    import numpy as np
+
+    codes = np.zeros((rows, columns), dtype=np.uint8)
+    weights = np.array(DOT_WEIGHTS, dtype=np.uint8)
+    np.bitwise_or.at(codes, (ys // 4, xs // 2), weights[ys % 4, xs % 2])
+    return codes
+
+
+def rasterise(segments: list[tuple[float, float, float, float]], width: int, height: int) -> Any:
+    """Return (ys, xs, segment index) of the dots along each (lat0, lon0, lat1, lon1) segment."""
+    import numpy as np
+
+    if not segments:
+        empty = np.zeros(0, dtype=int)
+        return empty, empty, empty
+    s = np.asarray(segments, dtype=float)
+    x0, x1 = (s[:, 1] + 180.0) / 360.0 * width, (s[:, 3] + 180.0) / 360.0 * width
+    y0, y1 = (90.0 - s[:, 0]) / 180.0 * height, (90.0 - s[:, 2]) / 180.0 * height
+    steps = np.ceil(np.maximum(np.abs(x1 - x0), np.abs(y1 - y0))).astype(int) + 1
+    index = np.repeat(np.arange(len(s)), steps)
+    offsets = np.concatenate(([0], np.cumsum(steps)[:-1]))
+    t = (np.arange(len(index)) - offsets[index]) / np.maximum(steps[index] - 1, 1)
+    xs = np.clip(np.floor(x0[index] + t * (x1 - x0)[index]), 0, width - 1).astype(int)
+    ys = np.clip(np.floor(y0[index] + t * (y1 - y0)[index]), 0, height - 1).astype(int)
+    return ys, xs, index
+
+
+@cache
+def _land_dots(width: int, height: int) -> Any:
+    """Return the land mask sampled at every dot centre."""
+    import numpy as np
+
+    from isstrack.landmask import land_at
+
+    lat = 90.0 - (np.arange(height) + 0.5) * 180.0 / height
+    lon = -180.0 + (np.arange(width) + 0.5) * 360.0 / width
+    return land_at(lat, lon)
+
+
+@cache
+def _coast_and_land(columns: int, rows: int) -> tuple[Any, Any]:
+    """Return (coast braille codes, land cells): coast dots are land dots with a sea neighbour."""
+    import numpy as np
+
+    land = _land_dots(2 * columns, 4 * rows)
+    padded = np.pad(land, 1, mode="edge")
+    padded[:, 0], padded[:, -1] = padded[:, -2], padded[:, 1]  # wrap east-west
+    sea_near = ~padded[:-2, 1:-1] | ~padded[2:, 1:-1] | ~padded[1:-1, :-2] | ~padded[1:-1, 2:]
+    ys, xs = np.nonzero(land & sea_near)
+    land_cells = land.reshape(rows, 4, columns, 2).mean(axis=(1, 3)) >= 0.5
+    return braille(ys, xs, rows, columns), land_cells
+
+
+@cache
+def _style(spec: str) -> Any:
+    from rich.style import Style
+
+    return Style.parse(spec)
+
+
+class WorldMap:
+    """A world map of a fixed size that draws scenes, caching what does not change every frame."""
+
+    def __init__(self, columns: int, colour: bool, overlay: Overlay | None = None) -> None:
+        self.columns = columns
+        self.rows = map_rows(columns)
+        self.colour = colour
+        self.overlay = overlay
+        self._track_key: tuple[int, int] | None = None
+        self._track_dots: Any = None
+        self._light_key: tuple[float, float] | None = None
+        self._light: Any = None
+        self._overlay_cells = self._sample_overlay() if overlay is not None else None
+        self._rows: dict[Any, list[Run]] = {}
+        self._ansi: dict[int, str] = {}
+        self._styles: dict[int, Any] = {}
+
+    def _sample_overlay(self) -> Any:
+        import numpy as np
+
+        assert self.overlay is not None
+        mask = np.asarray(self.overlay.mask, dtype=bool)
+        lat = 90.0 - (np.arange(self.rows) + 0.5) * 180.0 / self.rows
+        lon = -180.0 + (np.arange(self.columns) + 0.5) * 360.0 / self.columns
+        r = np.clip(((90.0 - lat) / 180.0 * mask.shape[0]).astype(int), 0, mask.shape[0] - 1)
+        c = np.clip(((lon + 180.0) / 360.0 * mask.shape[1]).astype(int), 0, mask.shape[1] - 1)
+        return mask[r[:, None], c[None, :]]
+
+    def light(self, scene: MapScene) -> Any:
+        """Return the light class of every cell, recomputed when the Sun has moved 0.25° or more."""
+        key = (round(scene.subsolar.latitude_deg * 4) / 4, round(scene.subsolar.longitude_deg * 4) / 4)
+        if key != self._light_key:
+            import numpy as np
+
+            lat = 90.0 - (np.arange(self.rows) + 0.5) * 180.0 / self.rows
+            lon = -180.0 + (np.arange(self.columns) + 0.5) * 360.0 / self.columns
+            self._light = light_classes(sun_altitudes_deg(scene.subsolar, lat, lon))
+            self._light_key = key
+        return self._light
+
+    def _track(self, scene: MapScene) -> Any:
+        key = (id(scene.track), len(scene.track))
+        if key != self._track_key:
+            points = scene.track
+            self._track_dots = self._rasterise_path(points)
+            self._track_key = key
+        return self._track_dots
+
+    def _rasterise_path(self, points: Any) -> tuple[Any, Any, Any]:
+        """Return dots of a track, each with the index of the track point its segment starts from."""
+        import numpy as np
+
+        lats = [p.latitude_deg for p in points]
+        lons = [p.longitude_deg for p in points]
+        owners: list[int] = []
+        segments: list[tuple[float, float, float, float]] = []
+        for k in range(len(points) - 1):
+            pieces = split_at_antimeridian(lats[k : k + 2], lons[k : k + 2])
+            segments.extend(pieces)
+            owners.extend([k] * len(pieces))
+        ys, xs, index = rasterise(segments, 2 * self.columns, 4 * self.rows)
+        return ys, xs, np.asarray(owners, dtype=int)[index] if len(index) else index
+
+    def layers(self, scene: MapScene) -> dict[int, Any]:
+        """Return the braille codes of every line layer for a scene."""
+        import numpy as np
+
+        rows, cols = self.rows, self.columns
+        coast, _ = _coast_and_land(cols, rows)
+        ys, xs, owner = self._track(scene)
+        times = np.array([p.time.timestamp() for p in scene.track])
+        sunlit = np.array([p.sunlit for p in scene.track], dtype=bool)
+        past = times[np.minimum(owner + 1, len(times) - 1)] <= scene.at.timestamp()
+        layers = {COAST: coast}
+        for layer, chosen in (
+            (PAST, past),
+            (SHADOW, ~past & ~sunlit[owner]),
+            (SUNLIT, ~past & sunlit[owner]),
+        ):
+            layers[layer] = braille(ys[chosen], xs[chosen], rows, cols)
+        s = scene.state
+        ring_lat, ring_lon = circle(s.latitude_deg, s.longitude_deg, scene.footprint_radius_deg)
+        ry, rx, _ = rasterise(split_at_antimeridian(ring_lat, ring_lon), 2 * cols, 4 * rows)
+        layers[FOOTPRINT] = braille(ry, rx, rows, cols)
+        py, px, _ = (
+            self._rasterise_path(scene.pass_track) if len(scene.pass_track) > 1 else (ry[:0], rx[:0], 0)
+        )
+        layers[PASS] = braille(py, px, rows, cols)
+        return layers
+
+    def markers(self, scene: MapScene, zone: Any) -> dict[tuple[int, int], tuple[str, int]]:
+        """Return the glyphs placed on single cells, by (row, column), with their MARKERS index."""
+        placed: dict[tuple[int, int], tuple[str, int]] = {}
+        rows, cols = self.rows, self.columns
+        s = scene.state
+        station = cell_of(s.latitude_deg, s.longitude_deg, cols, rows)
+        home = None
+        if scene.place is not None:
+            home = cell_of(scene.place.latitude_deg, scene.place.longitude_deg, cols, rows)
+        if scene.pass_track and scene.next_visible is not None:
+            start = scene.pass_track[0]
+            label = scene.next_visible.start.astimezone(zone).strftime("%H:%M")
+            row, col = cell_of(start.latitude_deg, start.longitude_deg, cols, rows)
+            spans = [range(col + 1, col + 1 + len(label)), range(col - len(label), col)]
+            fits = [r for r in spans if r.start >= 0 and r.stop <= cols]
+            clear = [r for r in fits if all((row, c) not in (station, home) for c in r)]
+            for c, ch in zip((clear or fits or spans)[0], label, strict=True):
+                placed[(row, c % cols)] = (ch, LABEL)
+        sub = scene.subsolar
+        placed[cell_of(sub.latitude_deg, sub.longitude_deg, cols, rows)] = (SUBSOLAR, SUN_MARK)
+        if scene.place is not None:
+            placed[cell_of(scene.place.latitude_deg, scene.place.longitude_deg, cols, rows)] = (
+                OBSERVER,
+                HOME,
+            )
+        s = scene.state
+        row, col = cell_of(s.latitude_deg, s.longitude_deg, cols, rows)
+        arrow = heading_arrow(scene.heading_deg, s.latitude_deg)
+        d_col, d_row = ARROW_STEPS[arrow]
+        if 0 <= row + d_row < rows:
+            placed[(row + d_row, (col + d_col) % cols)] = (arrow, HEADING)
+        placed[(row, col)] = (STATION, ISS)
+        return placed
+
+    def frame(self, scene: MapScene, zone: Any = None, place_name: str = "") -> MapFrame:
+        """Draw a scene: the map's lines and its legend."""
+        import numpy as np
+
+        from isstrack.render.maplegend import legend_lines
+
+        layers = self.layers(scene)
+        top = np.full((self.rows, self.columns), -1)
+        codes = np.zeros((self.rows, self.columns), dtype=np.uint8)
+        for layer in sorted(layers):
+            drawn = layers[layer] > 0
+            top[drawn] = layer
+            codes[drawn] = layers[layer][drawn]
+        light = self.light(scene)
+        _, land = _coast_and_land(self.columns, self.rows)
+        background = light * 2 + land
+        overlay = self._overlay_cells
+        if overlay is not None:
+            background = np.where(overlay, OVERLAY_BACKGROUND, background)
+        braille_chars, plain = _glyph_tables()
+        if self.colour:
+            chars = np.where(top >= 0, braille_chars[codes], " ")
+            style_ids = (top + 1) * 8 + background
+        else:
+            chars = np.array([" ", PLAIN_SHADE[TWILIGHT], PLAIN_SHADE[NIGHT]])[light]
+            chars = np.where(top == COAST, braille_chars[codes], chars)
+            if overlay is not None and self.overlay is not None:
+                chars = np.where(overlay & (top <= COAST), self.overlay.glyph, chars)
+            chars = np.where(top > COAST, plain[np.maximum(top, 0)], chars)
+            style_ids = np.zeros((self.rows, self.columns), dtype=int)
+        for (r, c), (glyph, kind) in self.markers(scene, zone).items():
+            chars[r, c] = glyph
+            style_ids[r, c] = MARKER_BASE + kind * 8 + background[r, c]
+        if not self.colour:
+            style_ids[:] = 0
+        if len(self._rows) > 8 * self.rows:
+            self._rows.clear()
+            self._ansi.clear()
+        lines: list[list[Run]] = []
+        for r in range(self.rows):
+            text = "".join(chars[r].tolist())
+            ids = style_ids[r]
+            key = (text, ids.tobytes())
+            runs = self._rows.get(key)
+            if runs is None:
+                cuts = [0, *(np.flatnonzero(ids[1:] != ids[:-1]) + 1).tolist(), len(ids)]
+                runs = [(text[a:b], self._style_of(int(ids[a]))) for a, b in itertools.pairwise(cuts)]
+                self._rows[key] = runs
+            lines.append(runs)
+        return MapFrame(lines, legend_lines(self, scene, zone, place_name))
+
+    def _style_of(self, style_id: int) -> Any:
+        if not self.colour:
+            return None
+        if style_id not in self._styles:
+            self._styles[style_id] = self._make_style(style_id)
+        return self._styles[style_id]
+
+    def _make_style(self, style_id: int) -> Any:
+        kind, background = divmod(style_id, 8)
+        bg = (
+            self.overlay.colour
+            if background == OVERLAY_BACKGROUND and self.overlay
+            else BACKGROUND[background]
+        )
+        if style_id >= MARKER_BASE:
+            spec = MARKERS[(style_id - MARKER_BASE) // 8]
+            return _style(spec if " on " in spec else f"{spec} on {bg}")
+        if kind == 0:
+            return _style(f"on {bg}")
+        return _style(f"{LAYER_FG[kind - 1]} on {bg}")
+
+    def ansi(self, runs: list[Run], color_system: Any) -> str:
+        """Return one map line as terminal text (cached while the line is), for live redraws."""
+        cached = self._ansi.get(id(runs))
+        if cached is None:
+            if color_system is None:
+                cached = "".join(text for text, _ in runs)
+            else:
+                cached = "".join(
+                    style.render(text, color_system=color_system) if style else text for text, style in runs
+                )
+            self._ansi[id(runs)] = cached
+        return cached
+
+
+ARROW_STEPS = {
+    "↑": (0, -1),
+    "↗": (1, -1),
+    "→": (1, 0),
+    "↘": (1, 1),
+    "↓": (0, 1),
+    "↙": (-1, 1),
+    "←": (-1, 0),
+    "↖": (-1, -1),
+}
+
+
+def heading_arrow(heading_deg: float, latitude_deg: float) -> str:
+    """Return the arrow for a compass heading as it looks on an equirectangular map at a latitude."""
+    h = math.radians(heading_deg)
+    east = math.sin(h) / max(math.cos(math.radians(latitude_deg)), 1e-6)
+    angle = math.degrees(math.atan2(east, math.cos(h))) % 360.0
+    return ARROWS[round(angle / 45.0) % 8]

@@ -74,9 +74,21 @@ def iter_passes_many(
         yield from _search_chunk(track, part, start, end, min_elevation_deg, std_magnitude, visible_only)
 
 
+_LAST_TRACK: dict[tuple[str, str, datetime, datetime], Track] = {}
+
+
 def window_track(orbit: Orbit, start: datetime, end: datetime) -> Track:
-    """Return the propagated track a search over [start, end) needs (reusable for many observers)."""
-    return Track(orbit, start - SEARCH_MARGIN, end - start + 2 * SEARCH_MARGIN)
+    """Return the propagated track a search over [start, end) needs (reusable for many observers).
+
+    The last one is kept, so consecutive calls for chunks of places over one window propagate once.
+    """
+    key = (orbit.elements.line1, orbit.elements.line2, start, end)
+    track = _LAST_TRACK.get(key)
+    if track is None:
+        track = Track(orbit, start - SEARCH_MARGIN, end - start + 2 * SEARCH_MARGIN)
+        _LAST_TRACK.clear()
+        _LAST_TRACK[key] = track
+    return track
 
 
 class Sky:

@@ -171,7 +171,11 @@ def _body_transits(
             if loose <= radius_km and sub["body_altitude_deg"][i] >= min_altitude_deg - 1.0:
                 candidates.append(first + i)
     found = _refine_all(geo, orbit, [float(grid[i]) for i in candidates], radius_km, min_altitude_deg, body)
-    return [e for e in found if start <= e.time < end]
+    events: list[Transit] = []
+    for event in sorted(found, key=lambda e: e.time):  # two samples of one minimum refine to one time
+        if start <= event.time < end and not (events and (event.time - events[-1].time).total_seconds() < 1):
+            events.append(event)
+    return events
 
 
 def _coords(observer: Observer) -> tuple[float, float, float]:
@@ -236,8 +240,8 @@ def _refine_all(
         k = 3 * count + n
         distance = float(at["distance_km"][n])
         line_altitude = float(at["body_altitude_deg"][n])
-        if not math.isfinite(distance) or line_altitude < min_altitude_deg:
-            continue
+        if not (math.isfinite(distance) and math.isfinite(width[n])) or line_altitude < min_altitude_deg:
+            continue  # no centre line, or the body on the horizon there (the strip runs to infinity)
         separation = float(seen["separation_deg"][k])
         radius = float(seen["body_radius_deg"][k])
         direction = seen["body_direction"][:, k]

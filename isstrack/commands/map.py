@@ -47,6 +47,12 @@ Watch = Annotated[
 Interval = Annotated[
     float, typer.Option("--interval", metavar="S", help="Seconds between redraws with --watch (0.2-3600).")
 ]
+Tonight = Annotated[
+    bool, typer.Option("--tonight", help="Shade where a visible pass occurs in the next 24 h (or --hours).")
+]
+Hours = Annotated[
+    float | None, typer.Option("--hours", metavar="N", help="With --tonight: hours ahead to look, up to 72.")
+]
 
 
 def map_(
@@ -68,13 +74,15 @@ def map_(
     quiet: Quiet = False,
     verbose: Verbose = False,
     debug: Debug = False,
+    tonight: Tonight = False,
+    hours: Hours = None,
 ) -> None:
     """Draw a world map: the station, its track, day and night, its footprint and your next pass."""
     from isstrack.mapscene import MAX_ORBITS
     from isstrack.render.worldmap import MAX_COLUMNS, MIN_COLUMNS
 
-    exclusive(**{"--json": json, "--svg": svg is not None})
-    exclusive(**{"--watch": watch, "--svg": svg is not None})
+    exclusive("pick one output", **{"--json": json, "--svg": svg is not None})
+    exclusive("--svg writes one picture", **{"--watch": watch, "--svg": svg is not None})
     if not 0 < orbits <= MAX_ORBITS:
         raise BadInputError(f"--orbits {orbits:g} is outside (0, {MAX_ORBITS:g}]; give up to 5 orbits ahead")
     if width is not None and not MIN_COLUMNS <= width <= MAX_COLUMNS:
@@ -82,10 +90,11 @@ def map_(
     if not 0.2 <= interval <= 3600:
         raise BadInputError(f"--interval {interval:g} is outside [0.2, 3600] seconds")
     check_min_elevation(min_elevation)
-    outfile: Any = None
+    _check_tonight(tonight, hours, watch)
     if svg is not None:
-        outfile = _outfile()
-        outfile.check_output(svg)
+        from isstrack.outfile import check_output
+
+        check_output(svg, "--svg")
     start = moment(at)
     place = location(lat, lon, elevation, city)
     zone, zone_label = local_zone(place, tz) if (place or tz) else (None, "")
@@ -102,14 +111,18 @@ def map_(
     from isstrack.mapscene import build_scene
 
     scene = build_scene(orbit, start, orbits, place, min_elevation)
+    from isstrack.render.console import make_console
+    from isstrack.render.worldmap import WorldMap, map_rows
+
+    console = make_console()
+    columns = width or (120 if json or svg is not None else max(MIN_COLUMNS, min(MAX_COLUMNS, console.width)))
+    overlay, extra = _tonight_overlay(orbit, start, hours, map_rows(columns), columns, min_elevation, tonight)
     if json:
         from isstrack.mapscene import scene_json
         from isstrack.render.jsonout import write_json
 
-        write_json(scene_json(scene, used, zone_label))
+        write_json({**scene_json(scene, used, zone_label), **extra})
         return
-    from isstrack.render.console import make_console
-    from isstrack.render.worldmap import WorldMap
 
     name = place.name if place is not None else ""
     if svg is not None:
@@ -117,20 +130,44 @@ def map_(
 
         from rich.console import Console
 
-        columns = width or 120
         recorder = Console(
-            record=True, width=columns, force_terminal=True, color_system="truecolor", file=io.StringIO()
+            no_color=False,
+            record=True,
+            width=columns,
+            force_terminal=True,
+            color_system="truecolor",
+            file=io.StringIO(),
         )
-        recorder.print(WorldMap(columns, True).frame(scene, zone, name).text())
-        outfile.write_output(svg, recorder.export_svg(title="isstrack map"))
+        recorder.print(WorldMap(columns, True, overlay).frame(scene, zone, name).text())
+        from isstrack.outfile import write_output
+
+        write_output(svg, recorder.export_svg(title="isstrack map"), "--svg")
         return
-    console = make_console()
-    columns = width or max(MIN_COLUMNS, min(MAX_COLUMNS, console.width))
     colour = console.color_system is not None and not console.no_color
-    console.print(WorldMap(columns, colour).frame(scene, zone, name).text(), width=columns, crop=True)
+    console.print(
+        WorldMap(columns, colour, overlay).frame(scene, zone, name).text(), width=columns, crop=True
+    )
 
 
-def _outfile() -> Any:
-    import importlib
+def _check_tonight(tonight: bool, hours: float | None, watch: bool) -> None:
+    from isstrack.tonight import MAX_HOURS
 
-    return importlib.import_module("isstrack.outfile")
+    if hours is not None and not tonight:
+        raise BadInputError("--hours goes with --tonight; add --tonight")
+    if hours is not None and not 0 < hours <= MAX_HOURS:
+        raise BadInputError(f"--hours {hours:g} is outside (0, {MAX_HOURS:g}]; give hours ahead to look")
+    exclusive("the shading is computed once, not redrawn", **{"--tonight": tonight, "--watch": watch})
+
+
+def _tonight_overlay(
+    orbit: Any, start: Any, hours: float | None, rows: int, columns: int, min_elevation: float, tonight: bool
+) -> tuple[Any, dict[str, Any]]:
+    """Return the map overlay and the JSON entry for --tonight (None and {} without it)."""
+    if not tonight:
+        return None, {}
+    from isstrack.render.worldmap import Overlay
+    from isstrack.tonight import DEFAULT_HOURS, grid_json, legend, visibility_grid
+
+    span = DEFAULT_HOURS if hours is None else hours
+    grid = visibility_grid(orbit, start, span, rows, columns, min_elevation)
+    return Overlay(grid.visible, legend(grid, span)), {"tonight": grid_json(grid, span)}

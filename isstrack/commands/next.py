@@ -1,5 +1,6 @@
 """isstrack next: the next pass in one line, with grep-like exit codes for scripts and cron."""
 
+from datetime import timedelta
 from typing import Annotated
 
 import typer
@@ -12,6 +13,7 @@ from isstrack.commands.common import (
     Json,
     Lat,
     Lon,
+    MaxAge,
     MaxMagnitude,
     MinElevation,
     Offline,
@@ -43,6 +45,7 @@ Within = Annotated[
 All = Annotated[
     bool, typer.Option("--all", help="Any pass above the minimum elevation, not only visible ones.")
 ]
+Chart = Annotated[bool, typer.Option("--chart", help="Also draw the pass on a sky chart (looking up).")]
 Format = Annotated[
     str | None,
     typer.Option(
@@ -66,49 +69,64 @@ def next_(
     max_magnitude: MaxMagnitude = None,
     json: Json = False,
     format_: Format = None,
+    chart: Chart = False,
     tz: Tz = None,
     std_mag: StdMag = DEFAULT_STD_MAGNITUDE,
     tle_file: TleFile = None,
     offline: Offline = False,
+    max_age: MaxAge = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
     debug: Debug = False,
 ) -> None:
     """Print the next visible pass (any pass with --all) in one line."""
     from isstrack.errors import NothingFoundError
-    from isstrack.nextpass import check_template, find_next, render_template, template_fields
+    from isstrack.nextpass import (
+        SEARCH_STEPS_DAYS,
+        check_template,
+        find_next,
+        render_template,
+        template_fields,
+    )
     from isstrack.orbit import Orbit
+    from isstrack.render.safe import literal
+    from isstrack.staleness import check_max_age
     from isstrack.times import parse_duration
 
-    exclusive(**{"--json": json, "--format": format_ is not None})
+    exclusive("pick one output", **{"--json": json, "--format": format_ is not None, "--chart": chart})
     check_min_elevation(min_elevation)
+    check_max_age(max_age)
     span = parse_duration(within, "--within") if within is not None else None
     if format_ is not None:
         check_template(format_)
-    start = moment(at)
+    start = moment(at, search_ahead=span or timedelta(days=SEARCH_STEPS_DAYS[-1]))
     place = require_place(location(lat, lon, elevation, city), "next")
     zone, zone_label = local_zone(place, tz)
     reporter = Reporter(quiet, verbose)
-    used = load_elements(reporter, offline, tle_file, start)
-    found = find_next(
-        Orbit(used.elements), place.observer, start, min_elevation, not all_, span, std_mag, max_magnitude
-    )
+    used = load_elements(reporter, offline, tle_file, start, scripted=True, max_age_days=max_age)
+    orbit = Orbit(used.elements)
+    found = find_next(orbit, place.observer, start, min_elevation, not all_, span, std_mag, max_magnitude)
     if json:
         from isstrack.render.jsonout import next_json, write_json
 
         write_json(next_json(found, place, zone_label, used, start))
     elif found is not None:
-        fields = template_fields(found, zone, place.name, zone_label)
+        # The template is the user's own (a tab in it stays a tab); the place name comes from outside.
+        fields = template_fields(found, zone, literal(place.name), zone_label)
         if format_ is not None:
             print(render_template(format_, fields))
         else:
             from isstrack.render.text import next_line
 
             print(next_line(found, fields))
+            if chart:
+                from isstrack.render.skychart import print_charts
+
+                print_charts(orbit, place.observer, [found.item], zone)
     elif span is None:
         what = "pass" if all_ else "visible pass"
         if max_magnitude is not None:
             what = f"visible pass of magnitude {max_magnitude:g} or brighter"
-        print(f"no {what} over {place.name} in the next 30 days")
+        print(f"no {what} over {literal(place.name)} in the next 30 days")
     if found is None and span is not None:
         raise NothingFoundError("")

@@ -27,14 +27,13 @@ from isstrack.commands.common import (
     load_elements,
     local_zone,
     location,
+    moment,
     require_place,
 )
 from isstrack.commands.places import Places, Scheduler, Workers
-from isstrack.ephemeris import check_in_range
 from isstrack.errors import BadInputError
 from isstrack.orbit import DEFAULT_MIN_ELEVATION_DEG
 from isstrack.passes import DEFAULT_STD_MAGNITUDE
-from isstrack.times import parse_time, utc_now
 
 From = Annotated[
     str | None, typer.Option("--from", metavar="TIME", help="Start of the window, ISO 8601 (default: now).")
@@ -42,6 +41,9 @@ From = Annotated[
 Days = Annotated[int, typer.Option("--days", metavar="N", help="Length of the window in days, 1-30.")]
 All = Annotated[bool, typer.Option("--all", help="List every pass with its type, not only visible ones.")]
 Csv = Annotated[bool, typer.Option("--csv", help="Print CSV, one row per pass, header first.")]
+Chart = Annotated[
+    bool, typer.Option("--chart", help="After the table, draw each visible pass on a sky chart (looking up).")
+]
 Ics = Annotated[
     Path | None,
     typer.Option(
@@ -63,6 +65,7 @@ def passes(
     json: Json = False,
     csv: Csv = False,
     ics: Ics = None,
+    chart: Chart = False,
     tz: Tz = None,
     std_mag: StdMag = DEFAULT_STD_MAGNITUDE,
     tle_file: TleFile = None,
@@ -80,7 +83,7 @@ def passes(
 
         if places is None:
             raise BadInputError("--workers and --scheduler go with --places FILE; give the places file")
-        exclusive(**{"--json": json, "--csv": csv})
+        exclusive("pick one output", **{"--json": json, "--csv": csv})
         given = {
             "--lat": lat,
             "--lon": lon,
@@ -110,15 +113,14 @@ def passes(
     from isstrack.orbit import Orbit
     from isstrack.passes import find_passes
 
-    exclusive(**{"--json": json, "--csv": csv, "--ics": ics is not None})
+    exclusive("pick one output", **{"--json": json, "--csv": csv, "--ics": ics is not None, "--chart": chart})
     if not 1 <= days <= 30:
         raise BadInputError(f"--days {days} is outside 1-30; give a whole number of days from 1 to 30")
     check_min_elevation(min_elevation)
     if not -10 <= std_mag <= 10:
         raise BadInputError(f"--std-mag {std_mag:g} is outside [-10, 10]; the ISS's is about -1.8")
-    start = utc_now() if from_ is None else parse_time(from_, "--from")
+    start = moment(from_, "--from", search_ahead=timedelta(days=days))
     end = start + timedelta(days=days)
-    check_in_range(start - timedelta(hours=1), end + timedelta(hours=1))
     place = require_place(location(lat, lon, elevation, city), "passes")
     zone, zone_label = local_zone(place, tz)
     if ics is not None:
@@ -127,7 +129,8 @@ def passes(
         check_output(ics, "--ics")
     reporter = Reporter(quiet, verbose)
     used = load_elements(reporter, offline, tle_file, start)
-    search = find_passes(Orbit(used.elements), place.observer, start, end, min_elevation, std_mag)
+    orbit = Orbit(used.elements)
+    search = find_passes(orbit, place.observer, start, end, min_elevation, std_mag)
     shown = [
         p
         for p in search.passes
@@ -152,3 +155,7 @@ def passes(
         from isstrack.render.text import passes_table
 
         passes_table(search, shown, place, zone, zone_label, used, all_)
+        if chart:
+            from isstrack.render.skychart import print_charts
+
+            print_charts(orbit, place.observer, [p for p in shown if p.visible], zone, heading=True)

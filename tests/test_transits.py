@@ -288,6 +288,9 @@ def test_json_shape_matches_the_golden_file(cli: Any, tle_file: str) -> None:
     if os.environ.get("ISSTRACK_WRITE_GOLDEN"):
         GOLDEN.write_text(json.dumps(shape(document), indent=2) + "\n")
     assert shape(document) == json.loads(GOLDEN.read_text())
+    shared = json.loads((GOLDEN.parent / "passes.shape.json").read_text())
+    assert shape(document)["elements"] == shared["elements"]  # the objects every command shares
+    assert shape(document)["location"] == shared["location"]
 
 
 def test_table_fits_80_columns_with_usage_and_solar_warning(

@@ -108,7 +108,6 @@ def map_(
 
         write_json(scene_json(scene, used, zone_label))
         return
-    from isstrack.render.console import make_console
     from isstrack.render.worldmap import WorldMap
 
     name = place.name if place is not None else ""
@@ -131,7 +130,28 @@ def map_(
 
         write_output(svg, recorder.export_svg(title="isstrack map"), "--svg")
         return
+    import os
+    import sys
+
+    columns = width or _terminal_columns()
+    if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
+        sys.stdout.write(WorldMap(columns, False).frame(scene, zone, name).plain())
+        return
+    from isstrack.render.console import make_console
+
     console = make_console()
-    columns = width or max(MIN_COLUMNS, min(MAX_COLUMNS, console.width))
-    colour = console.color_system is not None and not console.no_color
-    console.print(WorldMap(columns, colour).frame(scene, zone, name).text(), width=columns, crop=True)
+    console.print(WorldMap(columns, True).frame(scene, zone, name).text(), width=columns, crop=True)
+
+
+def _terminal_columns() -> int:
+    """Return the terminal's width within the map's limits (120 when piped), without loading Rich."""
+    import os
+    import shutil
+    import sys
+
+    from isstrack.render.console import PIPED_WIDTH
+    from isstrack.render.worldmap import MAX_COLUMNS, MIN_COLUMNS
+
+    if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
+        return PIPED_WIDTH
+    return max(MIN_COLUMNS, min(MAX_COLUMNS, shutil.get_terminal_size((PIPED_WIDTH, 24)).columns))

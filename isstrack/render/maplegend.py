@@ -25,6 +25,7 @@ from isstrack.render.worldmap import (
     SUNLIT,
     Run,
     _style,
+    cells,
     heading_arrow,
     shown,
 )
@@ -73,12 +74,10 @@ def legend_lines(world: WorldMap, scene: MapScene, zone: Any, place_name: str) -
 
 def wrap_items(items: list[list[Run]], width: int, gap: int = 3) -> list[list[Run]]:
     """Return legend items laid out on lines no wider than `width`."""
-    from rich.cells import cell_len
-
     lines: list[list[Run]] = [[]]
     used = 0
     for item in items:
-        size = sum(cell_len(text) for text, _ in item)
+        size = sum(cells(text) for text, _ in item)
         if used and used + gap + size > width:
             lines.append([])
             used = 0

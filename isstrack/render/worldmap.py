@@ -92,6 +92,10 @@ class MapFrame:
     lines: list[list[Run]]
     legend: list[list[Run]] = field(default_factory=list)
 
+    def plain(self) -> str:
+        """Return the whole picture as plain text lines (no Rich needed: fast start-up when piped)."""
+        return "\n".join("".join(text for text, _ in line) for line in [*self.lines, *self.legend]) + "\n"
+
     def text(self) -> Any:
         """Return the whole picture as one Rich Text."""
         from rich.text import Text
@@ -110,6 +114,16 @@ def shown(text: str) -> str:
     from isstrack.render.safe import literal
 
     return literal(text)
+
+
+def cells(text: str) -> int:
+    """Return the terminal cells a string takes: 2 for wide East Asian characters, 0 for combining marks."""
+    import unicodedata
+
+    return sum(
+        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        for ch in text
+    )
 
 
 def map_rows(columns: int) -> int:

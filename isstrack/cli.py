@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 
 import typer
@@ -16,6 +17,7 @@ from isstrack.commands.passes import passes
 from isstrack.commands.tle import tle
 from isstrack.commands.transits import transits
 from isstrack.errors import DeliveryError, IsstrackError, NoElementsError, NothingFoundError, UpdateError
+from isstrack.render.console import StdoutClosed
 
 # Newer Typer vendors Click privately, older Typer uses the click package; either way
 # BadParameter derives from Click's UsageError, which derives from ClickException.
@@ -95,10 +97,21 @@ def exit_code(error: BaseException) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and exit with the status for what happened; no traceback unless --debug."""
+    from isstrack.render.safe import fit_streams
+
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    fit_streams()
     try:
         status = app(args=args, prog_name="isstrack", standalone_mode=False)
+        sys.stdout.flush()  # buffered output meets a closed pipe here, not at interpreter exit
+    except SystemExit as exit_:
+        # Click turns EPIPE into exit 1 (the "nothing found" status) after wrapping the streams.
+        if exit_.code == 1 and _stdout_closed():
+            _quiet_exit()
+        raise
+    except (BrokenPipeError, StdoutClosed):
+        _quiet_exit()
     except UsageError as error:
         ctx = getattr(error, "ctx", None)
         command = ctx.command_path if ctx is not None else "isstrack"
@@ -112,9 +125,6 @@ def main(argv: list[str] | None = None) -> None:
         _fail(str(error), exit_code(error))
     except (KeyboardInterrupt, Abort):
         _fail("interrupted", EXIT_INTERRUPTED)
-    except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(EXIT_OK)
     except Exception as error:
         if debug:
             raise
@@ -126,7 +136,35 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(status if isinstance(status, int) else EXIT_OK)
 
 
+def _stdout_closed() -> bool:
+    """Return whether stdout is a pipe or socket whose reader has gone (poll reports an error)."""
+    import select
+
+    if type(sys.stdout).__name__ == "PacifyFlushWrapper":  # Click's sign that it met EPIPE
+        return True
+    try:
+        poller = select.poll()
+        poller.register(sys.__stdout__.fileno() if sys.__stdout__ else 1, select.POLLOUT)
+        return any(event & (select.POLLERR | select.POLLHUP) for _, event in poller.poll(0))
+    except (OSError, ValueError):
+        return False
+
+
+def _quiet_exit() -> None:
+    """Exit 0 after the reader of stdout went away (`| head -1`), without noise at shutdown."""
+    import os
+
+    # Python's advice: point stdout at devnull so the final flush at exit cannot raise again.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    sys.exit(EXIT_OK)
+
+
 def _fail(message: str, status: int) -> None:
+    from isstrack.render.safe import literal
+
     if message:
-        print(f"isstrack: error: {message}", file=sys.stderr)
+        with contextlib.suppress(BrokenPipeError):  # nobody is reading stderr either
+            print(f"isstrack: error: {literal(message)}", file=sys.stderr)
     sys.exit(status)

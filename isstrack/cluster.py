@@ -36,8 +36,11 @@ def _client(address: str) -> Any:
 def run_on_cluster(
     address: str, job: PassJob, table: PlaceTable, fmt: OutputFormat
 ) -> Iterator[tuple[int, str]]:
-    """Yield (places done, text) per chunk, in input order, computed by the workers of a Dask cluster."""
-    client = _client(address)
+    """Connect now, then yield (places done, text) per chunk in input order, computed on a Dask cluster."""
+    return _stream(_client(address), job, table, fmt)
+
+
+def _stream(client: Any, job: PassJob, table: PlaceTable, fmt: OutputFormat) -> Iterator[tuple[int, str]]:
     try:
         threads = max(1, sum(client.nthreads().values()))
         size = chunk_size(len(table), threads)

@@ -47,6 +47,10 @@ class NoElementsError(IsstrackError):
     """Report that no usable element set could be found from any source."""
 
 
+class UntrustedElementsError(NoElementsError):
+    """Refuse, for scripted use, elements too old to trust (raise the limit with --max-age)."""
+
+
 class UpdateError(IsstrackError):
     """Report that an explicit element update could not be done now."""
 

@@ -101,34 +101,110 @@ def resolve(
     return load_saved(config_dir())
 
 
+MAX_CONFIG_BYTES = 64 * 1024
+MAX_NAME_CHARS = 200
+
+
 def load_saved(config_dir: Path) -> Location | None:
     """Return the saved home location, or None when none is saved."""
     path = config_dir / CONFIG_FILE
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
+    raw = _read_config(path)
+    if raw is None:
         return None
-    except OSError as exc:
-        raise ConfigError(
-            f"cannot read {path} ({exc.strerror}); fix it or run 'isstrack location clear'"
-        ) from None
+    fix = "run 'isstrack location set ...' to replace it, or 'isstrack location clear'"
     try:
         data = _toml_loads(raw.decode("utf-8"))
-        home = data["home"]
-        location = Location(
-            name=str(home["name"]),
-            latitude_deg=float(home["latitude_deg"]),
-            longitude_deg=float(home["longitude_deg"]),
-            elevation_m=float(home.get("elevation_m", 0.0)),
-            time_zone=str(home["time_zone"]) if home.get("time_zone") else None,
-            source="saved",
-        )
-        check_coordinates(location.latitude_deg, location.longitude_deg, location.elevation_m)
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError, LocationError) as exc:
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path} is damaged ({_short(str(exc))}); {fix}") from None
+    home = data.get("home")
+    if not isinstance(home, dict):
+        raise ConfigError(f"{path} has no [home] table; {fix}")
+    try:
+        name = home.get("name")
+        if name is None:
+            raise ValueError("name is missing")
+        if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME_CHARS:
+            raise ValueError(f"name must be text of 1-{MAX_NAME_CHARS} characters")
+        latitude_deg = _number(home, "latitude_deg", -90, 90)
+        longitude_deg = _number(home, "longitude_deg", -180, 180)
+        elevation_m = _number(home, "elevation_m", MIN_ELEVATION_M, MAX_ELEVATION_M, default=0.0)
+        time_zone = home.get("time_zone")
+        if time_zone is not None:
+            if not isinstance(time_zone, str):
+                raise ValueError("time_zone must be text, an IANA name like Europe/Amsterdam")
+            from isstrack.errors import TimeInputError
+            from isstrack.timezones import zone
+
+            try:
+                zone(time_zone, option="time_zone")
+            except TimeInputError as exc:
+                raise ValueError(str(exc)) from None
+    except ValueError as exc:
+        raise ConfigError(f"{path}: {exc}; {fix}") from None
+    return Location(name, latitude_deg, longitude_deg, elevation_m, time_zone or None, "saved")
+
+
+def _number(table: dict[str, Any], key: str, low: float, high: float, default: float | None = None) -> float:
+    """Return a finite number in [low, high] from the config table (booleans are not numbers)."""
+    value = table.get(key, default)
+    if value is None:
+        raise ValueError(f"{key} is missing")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{key} = {_short(repr(value))} is not a number")
+    number = float(value)
+    if not math.isfinite(number) or not low <= number <= high:
+        raise ValueError(f"{key} = {number:g} is outside [{low:g}, {high:g}]")
+    return number
+
+
+def _short(text: str, limit: int = 120) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _read_config(path: Path) -> bytes | None:
+    """Return the config file's bytes (bounded), None when missing; refuse what is not a regular file."""
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise ConfigError(_directory_message(path)) from None
+    except OSError as exc:
         raise ConfigError(
-            f"{path} is damaged ({exc}); run 'isstrack location set ...' or 'isstrack location clear'"
+            f"cannot read {path} ({exc.strerror}); fix it, or run 'isstrack location clear'"
         ) from None
-    return location
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ConfigError(_directory_message(path))
+        if not stat.S_ISREG(mode):
+            raise ConfigError(
+                f"{path} is not a regular file; remove it (isstrack location clear) and save the place again"
+            )
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            raw = stream.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot read {path} ({exc.strerror}); fix it, or run 'isstrack location clear'"
+        ) from None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"{path} is over {MAX_CONFIG_BYTES // 1024} KiB, too big for a saved place; "
+            "run 'isstrack location clear'"
+        )
+    return raw
+
+
+def _directory_message(path: Path) -> str:
+    return (
+        f"{path} is a directory, not a config file; run 'isstrack location clear' if it is empty, "
+        f"or move it away (mv '{path}' '{path}.old')"
+    )
 
 
 def save(location: Location, config_dir: Path) -> Path:
@@ -159,6 +235,8 @@ def save(location: Location, config_dir: Path) -> Path:
     except OSError as exc:
         if tmp_name and os.path.exists(tmp_name):
             os.unlink(tmp_name)
+        if path.is_dir():
+            raise ConfigError(_directory_message(path)) from None
         raise ConfigError(
             f"cannot write {path} ({exc.strerror}); set ISSTRACK_CONFIG_DIR to a writable directory"
         ) from None
@@ -166,14 +244,22 @@ def save(location: Location, config_dir: Path) -> Path:
 
 
 def clear(config_dir: Path) -> bool:
-    """Remove the saved home location; return whether there was one."""
+    """Remove the saved home location (a file, link or empty directory); return whether there was one."""
     path = config_dir / CONFIG_FILE
     try:
-        path.unlink()
+        if path.is_dir() and not path.is_symlink():
+            path.rmdir()
+        else:
+            path.unlink()
     except FileNotFoundError:
         return False
     except OSError as exc:
-        raise ConfigError(f"cannot remove {path} ({exc.strerror})") from None
+        if path.is_dir() and not path.is_symlink():
+            raise ConfigError(
+                f"{path} is a directory with files in it; isstrack will not delete them: "
+                f"move it away (mv '{path}' '{path}.old')"
+            ) from None
+        raise ConfigError(f"cannot remove {path} ({exc.strerror}); remove it yourself") from None
     return True
 
 

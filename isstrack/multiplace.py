@@ -53,7 +53,7 @@ def _orbit(elements: ElementSet) -> Orbit:
     return _ORBITS[key]
 
 
-def _engine() -> Callable[..., list[PassSearch]]:
+def engine() -> Callable[..., list[PassSearch]]:
     """Return the many-observer pass engine."""
     import importlib
 
@@ -83,7 +83,7 @@ def search_chunk(job: PassJob, chunk: PlaceChunk) -> list[PassSearch]:
         Observer(lat, lon, height)
         for lat, lon, height in zip(chunk.latitude_deg, chunk.longitude_deg, chunk.elevation_m, strict=True)
     ]
-    return _engine()(
+    return engine()(
         _orbit(job.elements), observers, job.start, job.end, job.min_elevation_deg, job.std_magnitude
     )
 

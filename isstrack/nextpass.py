@@ -12,6 +12,7 @@ from isstrack.errors import BadInputError
 from isstrack.geo import compass
 from isstrack.orbit import Observer, Orbit
 from isstrack.passes import DEFAULT_STD_MAGNITUDE, Pass, find_passes
+from isstrack.times import nearest_second
 
 SEARCH_STEPS_DAYS = (2, 10, 30)
 
@@ -95,11 +96,12 @@ def template_fields(found: NextPass, zone: Any, place_name: str, zone_label: str
     top = item.visible_highest or item.culmination
     last = item.visible_end or item.set
     until = max(0.0, (found.start - found.asked_at).total_seconds())
+    start, end = nearest_second(found.start), nearest_second(found.end)
     return {
-        "start_local": found.start.astimezone(zone),
-        "start_utc": found.start,
-        "end_local": found.end.astimezone(zone),
-        "end_utc": found.end,
+        "start_local": start.astimezone(zone),
+        "start_utc": start,
+        "end_local": end.astimezone(zone),
+        "end_utc": end,
         "minutes_until": int(until // 60),
         "seconds_until": int(until),
         "appears_dir": compass(first.azimuth_deg),

@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import csv
-import io
 import math
 import sys
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from isstrack.errors import BadInputError
 from isstrack.location import MAX_ELEVATION_M, MIN_ELEVATION_M
 
 MAX_PLACES = 10_000_000
 MAX_NAME_CHARS = 200
+MAX_LINE_BYTES = 1024 * 1024
 _COLUMNS = {
     "latitude_deg": ("latitude_deg", "lat", "latitude"),
     "longitude_deg": ("longitude_deg", "lon", "lng", "longitude"),
@@ -89,17 +89,33 @@ def read_places(path: Path) -> PlaceTable:
     """Read and validate a places CSV (`-` for standard input) before any work is done."""
     label = "standard input" if str(path) == "-" else str(path)
     if str(path) == "-":
-        stream = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="strict", newline="")
-        return parse_places(stream, label)
+        return parse_places(text_lines(sys.stdin.buffer, label), label)
     if path.is_dir():
         raise BadInputError(f"--places {label} is a directory; give a CSV file")
     try:
-        with path.open(encoding="utf-8-sig", errors="strict", newline="") as handle:
-            return parse_places(handle, label)
+        with path.open("rb") as handle:
+            return parse_places(text_lines(handle, label), label)
     except OSError as error:
         raise BadInputError(
             f"--places {label}: {error.strerror or error}; give a readable CSV file"
         ) from None
+
+
+def text_lines(handle: BinaryIO, label: str) -> Iterator[str]:
+    """Yield the lines of a UTF-8 file (BOM dropped), rejecting over-long or undecodable ones by number."""
+    number = 0
+    while True:
+        raw = handle.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            return
+        number += 1
+        if len(raw) > MAX_LINE_BYTES:
+            raise BadInputError(f"{label} line {number}: longer than {MAX_LINE_BYTES:,} bytes; is it a CSV?")
+        try:
+            text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError:
+            raise BadInputError(f"{label} line {number}: not UTF-8 text; save the file as UTF-8") from None
+        yield text
 
 
 def header_columns(fields: list[str], line: str) -> dict[str, int]:
@@ -180,10 +196,6 @@ def parse_places(lines: Iterable[str], label: str) -> PlaceTable:
                 name_ends.append(len(names))
     except csv.Error as error:
         raise BadInputError(f"{label} line {reader.line_num}: not valid CSV ({error})") from None
-    except UnicodeDecodeError:
-        raise BadInputError(
-            f"{label} near line {reader.line_num + 1}: not UTF-8 text; save the file as UTF-8"
-        ) from None
     if not where:
         raise BadInputError(f"{label} is empty; give a CSV whose header names latitude_deg and longitude_deg")
     if not latitude:

@@ -9,7 +9,10 @@ up to 4,400 km.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+
+from isstrack.errors import BadInputError, UntrustedElementsError
 
 NOTE_DAYS = 1.0
 WARN_DAYS = 3.0
@@ -55,6 +58,50 @@ def assess(age_days: float) -> Staleness:
         "4,400 km off); positions and pass times may be badly wrong. Run "
         "'isstrack tle --update' when online",
     )
+
+
+def is_trusted(age_days: float, max_age_days: float | None = None) -> bool:
+    """Return whether elements `age_days` from their epoch are within the limit (default UNUSABLE_DAYS)."""
+    limit = UNUSABLE_DAYS if max_age_days is None else max_age_days
+    return abs(age_days) < limit
+
+
+def untrusted_line(age_days: float) -> str | None:
+    """Return the line interactive output shows when elements are too old to trust, else None."""
+    if is_trusted(age_days):
+        return None
+    when = "old" if age_days >= 0 else "before their epoch"
+    return (
+        f"WARNING: elements are {_span(abs(age_days))} {when}, too old to trust: positions and pass "
+        "times may be badly wrong (run 'isstrack tle --update' when online)"
+    )
+
+
+def require_trusted(age_days: float, max_age_days: float | None = None) -> None:
+    """Raise UntrustedElementsError when `abs(age_days)` is at or past the limit (default UNUSABLE_DAYS)."""
+    if is_trusted(age_days, max_age_days):
+        return
+    limit = UNUSABLE_DAYS if max_age_days is None else max_age_days
+    when = "old" if age_days >= 0 else "before their epoch"
+    raise UntrustedElementsError(
+        f"elements are {_span(abs(age_days))} {when}, at or past the {limit:g}-day limit for "
+        "scripted use: refusing to predict from them. Run 'isstrack tle --update' when online, "
+        f"or accept older elements with --max-age DAYS (e.g. --max-age {_suggest(abs(age_days))})"
+    )
+
+
+def check_max_age(max_age_days: float | None) -> None:
+    """Reject a --max-age that is not a positive finite number of days."""
+    if max_age_days is None:
+        return
+    if not math.isfinite(max_age_days) or max_age_days <= 0:
+        raise BadInputError(
+            f"--max-age {max_age_days:g} must be a positive number of days, e.g. --max-age 14"
+        )
+
+
+def _suggest(age: float) -> int:
+    return math.floor(age) + 1
 
 
 def _span(age: float) -> str:

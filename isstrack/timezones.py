@@ -40,16 +40,35 @@ def _tz_grid() -> tuple[Any, list[str], float]:
         return data["grid"], [str(n) for n in data["names"]], float(data["step_deg"])
 
 
-def zone(name: str) -> Any:
-    """Return the ZoneInfo for an IANA name, or raise TimeInputError naming the fix."""
+MAX_ZONE_NAME = 64  # characters; the longest IANA name, America/Argentina/ComodRivadavia, has 32
+
+
+def zone(name: str, option: str = "--tz") -> Any:
+    """Return the ZoneInfo for an IANA name, or raise TimeInputError naming `option` and the fix."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+    fix = "use an IANA name like Europe/Amsterdam or America/New_York, or UTC"
+    if len(name) > MAX_ZONE_NAME:
+        raise TimeInputError(
+            f"{option}: a time zone name of {len(name)} characters is not an IANA name "
+            f"(they have at most {MAX_ZONE_NAME}); {fix}"
+        )
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except IsADirectoryError:  # "Europe": a region of the zone database, not a zone
         raise TimeInputError(
-            f"unknown time zone {name!r}; use an IANA name like Europe/Amsterdam or America/New_York, or UTC"
+            f"{option} {name!r} is a region, not a time zone; name a zone in it like {name}/... "
+            f"({_example_in(name)}), or UTC"
         ) from None
+    except (ZoneInfoNotFoundError, ValueError, OSError, UnicodeError):
+        raise TimeInputError(f"{option}: unknown time zone {name!r}; {fix}") from None
+
+
+def _example_in(region: str) -> str:
+    import zoneinfo
+
+    inside = sorted(z for z in zoneinfo.available_timezones() if z.startswith(region + "/"))
+    return ", ".join(inside[:3]) if inside else "see 'timedatectl list-timezones'"
 
 
 def _tzdb_table(name: str) -> list[list[str]]:

@@ -97,7 +97,8 @@ def parse_all(text: str) -> list[ElementSet]:
     head = stripped[:200].lower()
     if head.startswith("<") or "<html" in head or "<!doctype" in head:
         raise TleFormatError("got an HTML page, not orbital elements")
-    if stripped[0] in "[{":
+    # A 3LE whose name starts with a bracket is still a 3LE: JSON has no line starting "1 ".
+    if stripped[0] in "[{" and not any(line.startswith("1 ") for line in stripped.splitlines()):
         return _parse_omm_json(stripped)
     return _parse_tle_lines(stripped)
 

@@ -14,6 +14,7 @@ Diurnal aberration (0.3") shifts the station and the body alike, so it is left o
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -125,6 +126,49 @@ class Geometry:
     def evaluate(self, tt_jd: Array) -> tuple[dict[str, Array], dict[str, Array]]:
         """Return what the place sees and the centre line, at TT Julian dates (arrays of length N)."""
         station, body = self.vectors(tt_jd)
+        return self._at_place(station, body), self._centre_line(station, body)
+
+    def evaluate_coarse(self, tt_jd: Array, bounds: Array) -> tuple[dict[str, Array], dict[str, Array]]:
+        """Return `evaluate` for a screening grid of segments (`bounds`: start indexes, then the end).
+
+        Faster and within a few arcseconds: the station straight from SGP4 (TEME to Earth-fixed is the
+        rotation by GMST), the body exactly at each segment's ends and middle and interpolated
+        quadratically in between (the Moon's path curves by 0.7 km over ten minutes; 1 m off), the
+        precession-nutation of the middle kept over the segment while the Earth turns by GMST.
+        """
+        from sgp4.api import jday
+        from skyfield.framelib import itrs
+
+        tt = np.asarray(tt_jd, dtype=float)
+        t = self.ts.tt_jd(tt)
+        sample = t[0].utc_datetime()
+        seconds = sample.second + sample.microsecond / 1e6
+        tt_minus_utc = float(t[0].tt) - sum(jday(*sample.timetuple()[:5], seconds))
+        utc = tt - tt_minus_utc
+        whole = np.floor(utc - 0.5) + 0.5
+        error, teme, _ = self.satellite.model.sgp4_array(whole, utc - whole)
+        gmst = np.radians(np.asarray(t.gmst) * 15.0)
+        c, s = np.cos(gmst), np.sin(gmst)
+        station = np.array([c * teme[:, 0] + s * teme[:, 1], -s * teme[:, 0] + c * teme[:, 1], teme[:, 2]])
+        firsts, ends = bounds[:-1], bounds[1:] - 1
+        anchors = np.stack([tt[firsts], (tt[firsts] + tt[ends]) / 2, tt[ends]], axis=1)
+        anchor_t = self.times(anchors.ravel())
+        body_gcrs = self.earth.at(anchor_t).observe(self.target).apparent(deflectors=(10,)).position.km
+        middle = self.times(anchors[:, 1])
+        rotation = itrs.rotation_at(middle)
+        gmst_middle = np.radians(np.asarray(middle.gmst) * 15.0)
+        body = np.empty_like(station)
+        for n, (first, stop) in enumerate(itertools.pairwise(bounds)):
+            x = (tt[first:stop] - anchors[n, 1]) / max(anchors[n, 2] - anchors[n, 1], 1e-12)
+            b0, b1, b2 = (body_gcrs[:, 3 * n + k][:, None] for k in range(3))
+            curve = b1 + x * (b2 - b0) / 2 + x**2 * (b0 - 2 * b1 + b2) / 2
+            turned = rotation[:, :, n] @ curve
+            angle = gmst[first:stop] - gmst_middle[n]
+            c, s = np.cos(angle), np.sin(angle)
+            body[:, first:stop] = np.array(
+                [c * turned[0] + s * turned[1], -s * turned[0] + c * turned[1], turned[2]]
+            )
+        station = np.where(error == 0, station, np.nan)
         return self._at_place(station, body), self._centre_line(station, body)
 
     def _at_place(self, station: Array, body: Array) -> dict[str, Array]:

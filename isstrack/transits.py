@@ -150,7 +150,7 @@ def _body_transits(
     segments = [np.arange(corners[n, 0], corners[n, 2], COARSE_STEP_S / 86400.0) for n in keep]
     bounds = np.cumsum([0] + [len(s) for s in segments])
     grid = np.concatenate(segments)
-    _, line = geo.evaluate(grid)
+    _, line = geo.evaluate_coarse(grid, bounds)
     distance = np.where(np.isfinite(line["distance_km"]), line["distance_km"], np.inf)
     candidates: list[int] = []
     for first, stop in itertools.pairwise(bounds):
@@ -264,7 +264,7 @@ def _nearest_place_minimum(geo: Any, line_tt: float) -> float:
     import numpy as np
 
     offsets = np.arange(-120.0, 120.5, 0.5)
-    values = geo.evaluate(line_tt + offsets / 86400.0)[0]["sin2"]
+    values = geo.evaluate_coarse(line_tt + offsets / 86400.0, np.array([0, len(offsets)]))[0]["sin2"]
     minima = [
         i for i in range(1, len(values) - 1) if values[i] <= values[i - 1] and values[i] <= values[i + 1]
     ]

@@ -81,11 +81,11 @@ def ephem_body(name: str, line1: str, line2: str) -> ephem.EarthSatellite:
     return ephem.readtle(name, line1, line2)
 
 
-def ephem_observer(lat: float, lon: float, moment: datetime) -> ephem.Observer:
+def ephem_observer(lat: float, lon: float, moment: datetime, elevation_m: float = 0.0) -> ephem.Observer:
     """Return a PyEphem observer with refraction off (pressure 0)."""
     obs = ephem.Observer()
     obs.lat, obs.lon = str(lat), str(lon)
-    obs.elevation = 0
+    obs.elevation = elevation_m
     obs.pressure = 0
     obs.date = ephem.Date(moment.astimezone(timezone.utc).replace(tzinfo=None))
     return obs
@@ -104,13 +104,19 @@ def ephem_eclipsed(body: ephem.EarthSatellite, moment: datetime) -> bool:
 
 
 def ephem_passes(
-    body: ephem.EarthSatellite, lat: float, lon: float, start: datetime, end: datetime, threshold_deg: float
+    body: ephem.EarthSatellite,
+    lat: float,
+    lon: float,
+    start: datetime,
+    end: datetime,
+    threshold_deg: float,
+    elevation_m: float = 0.0,
 ) -> list[tuple[datetime, datetime, datetime, float]]:
     """Scan PyEphem altitudes every 20 s; return (rise, culmination, set, max elevation) per pass.
 
     Crossings are bisected to 0.01 s and maxima found by golden-section search.
     """
-    obs = ephem_observer(lat, lon, start)
+    obs = ephem_observer(lat, lon, start, elevation_m)
 
     def alt(t: datetime) -> float:
         obs.date = ephem.Date(t.replace(tzinfo=None))
@@ -156,3 +162,72 @@ def ephem_passes(
             rise = None
         t, prev = nxt, value
     return found
+
+
+def ephem_visible_seconds(
+    body: ephem.EarthSatellite,
+    lat: float,
+    lon: float,
+    elevation_m: float,
+    start: datetime,
+    end: datetime,
+    threshold_deg: float,
+    step_s: float = 0.5,
+) -> float:
+    """Return how long, sampled every `step_s`, PyEphem has the satellite sunlit, high enough, Sun <= -6°."""
+    obs = ephem_observer(lat, lon, start, elevation_m)
+    sun = ephem.Sun()
+    seen = 0
+    t = start
+    while t <= end:
+        obs.date = ephem.Date(t.astimezone(timezone.utc).replace(tzinfo=None))
+        body.compute(obs)
+        sun.compute(obs)
+        if not body.eclipsed and math.degrees(sun.alt) <= -6.0 and math.degrees(body.alt) >= threshold_deg:
+            seen += 1
+        t += timedelta(seconds=step_s)
+    return seen * step_s
+
+
+def matson_magnitude(range_km: float, phase_rad: float, std_magnitude: float) -> float:
+    """Return Matson's Lambertian-sphere magnitude (FACTS.md), written out independently of isstrack."""
+    term = math.sin(phase_rad) + (math.pi - phase_rad) * math.cos(phase_rad)
+    return std_magnitude + 5 * math.log10(range_km / 1000.0) - 2.5 * math.log10(term)
+
+
+def ephem_brightest(
+    body: ephem.EarthSatellite,
+    lat: float,
+    lon: float,
+    start: datetime,
+    end: datetime,
+    std_magnitude: float,
+    step_s: float = 0.5,
+) -> float:
+    """Return the smallest Matson magnitude over [start, end], from PyEphem positions every `step_s`."""
+    obs = ephem_observer(lat, lon, start)
+    sun = ephem.Sun()
+    best = math.inf
+    span = (end - start).total_seconds()
+    count = max(1, math.ceil(span / step_s))
+    for k in range(count + 1):
+        t = start + timedelta(seconds=min(span, k * step_s))
+        obs.date = ephem.Date(t.astimezone(timezone.utc).replace(tzinfo=None))
+        body.compute(obs)
+        sun.compute(obs)
+        sat = _horizontal(float(body.alt), float(body.az), float(body.range) / 1000.0)
+        sun_km = _horizontal(float(sun.alt), float(sun.az), float(sun.earth_distance) * 149597870.7)
+        to_sun, to_observer = sun_km - sat, -sat
+        cos_phase = float(
+            np.dot(to_sun, to_observer) / (np.linalg.norm(to_sun) * np.linalg.norm(to_observer))
+        )
+        phase = math.acos(max(-1.0, min(1.0, cos_phase)))
+        best = min(best, matson_magnitude(float(np.linalg.norm(sat)), phase, std_magnitude))
+    return best
+
+
+def _horizontal(alt_rad: float, az_rad: float, distance: float) -> np.ndarray:
+    """Return an east-north-up vector from altitude, azimuth and distance."""
+    return distance * np.array(
+        [math.cos(alt_rad) * math.sin(az_rad), math.cos(alt_rad) * math.cos(az_rad), math.sin(alt_rad)]
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+_ISO_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 
 
 def shape(value: Any) -> Any:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.conftest import isstrack_command
 from tests.tle_tools import newest
 
 PLACE = ["--lat", "52.37", "--lon", "4.89"]
@@ -45,3 +49,151 @@ def test_output_options_conflict_names_both(cli: Any) -> None:
     result = cli("passes", *PLACE, "--csv", "--ics", "-")
     assert result.code == 2
     assert "--csv and --ics cannot be used together; pick one output" in result.err
+
+
+def _run_into_closed_pipe(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[bytes]:
+    """Run isstrack with stdout a pipe whose reader is already gone, as in `isstrack ... | true`."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        return subprocess.run(
+            [*isstrack_command(), *args],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            env={**os.environ, **env},
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["passes", *PLACE, "--all", "--days", "10"],
+        ["passes", *PLACE, "--all", "--days", "10", "--csv"],
+        ["next", *PLACE],
+        ["now", "--at", AT],
+        ["tle"],
+        ["--help"],
+    ],
+)
+def test_a_closed_pipe_exits_0_quietly(isolated_env: dict[str, str], tle_file: str, args: list[str]) -> None:
+    extra = [] if args == ["--help"] else ["--tle-file", tle_file, "-q"]
+    proc = _run_into_closed_pipe([*args, *extra], isolated_env)
+    assert proc.returncode == 0
+    assert proc.stderr == b""  # no "Exception ignored ... BrokenPipeError" at shutdown either
+
+
+def test_head_1_pipeline_exits_0(isolated_env: dict[str, str], tle_file: str) -> None:
+    command = " ".join([*isstrack_command(), "passes", *PLACE, "--all", "--days", "10", "-q"])
+    script = f"{command} --tle-file {tle_file} | head -1; echo status=${{PIPESTATUS[0]}} >&2"
+    proc = subprocess.run(
+        ["bash", "-c", script],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **isolated_env},
+        timeout=120,
+    )
+    assert proc.stderr == "status=0\n"
+    assert proc.stdout.startswith("All ISS passes over") and proc.stdout.count("\n") == 1
+
+
+def test_watch_json_into_a_closed_pipe_exits_0(isolated_env: dict[str, str], tle_file: str) -> None:
+    args = ["now", "--watch", "--json", "--interval", "0.2", "--tle-file", tle_file, "-q"]
+    proc = _run_into_closed_pipe(args, isolated_env)
+    assert proc.returncode == 0 and proc.stderr == b""
+
+
+HOSTILE_NAME = "[/red][link=http://x]\x1b]0;pwned\x07\x1b[2J"
+HOSTILE_SHOWN = "[/red][link=http://x]\\x1b]0;pwned\\x07\\x1b[2J"
+
+
+@pytest.fixture
+def hostile_tle(tmp_path: Path) -> str:
+    """A 3LE whose name sets the terminal title, clears the screen and is Rich markup, in a markup path."""
+    directory = tmp_path / "[bold red]x[blink]"
+    directory.mkdir()
+    path = directory / "e.tle"
+    _, line1, line2 = newest()
+    path.write_text(f"{HOSTILE_NAME}\n{line1}\n{line2}\n")
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["tle"],
+        ["tle", "--json"],
+        ["now", "--at", AT, *PLACE],
+        ["now", "--at", AT, "--json"],
+        ["passes", *PLACE, "--from", "2026-09-24T12:00:00Z", "--days", "3"],
+        ["passes", *PLACE, "--from", "2026-09-24T12:00:00Z", "--days", "3", "--all", "-v"],
+        ["next", *PLACE, "--at", "2026-09-24T12:00:00Z", "-v"],
+        ["next", *PLACE, "--at", "2026-09-24T12:00:00Z", "--format", "{place}: {appears_dir}"],
+    ],
+)
+def test_hostile_names_and_paths_are_shown_literally(cli: Any, hostile_tle: str, args: list[str]) -> None:
+    result = cli(*args, "--tle-file", hostile_tle)
+    assert result.code == 0, result.err
+    assert "\x1b" not in result.out + result.err and "\x07" not in result.out + result.err
+    assert "internal error" not in result.err
+    if args == ["tle"]:
+        assert HOSTILE_SHOWN in result.out  # the name, escaped, markup shown as typed
+        assert "[bold red]x[blink]" in result.out  # the path, not read as markup
+    if args == ["tle", "--json"]:
+        assert result.json()["elements"]["name"] == HOSTILE_NAME  # JSON escapes, the value is exact
+    if "-v" in args:
+        assert "[bold red]x[blink]" in result.err  # the decision line names the path literally
+
+
+def test_hostile_place_names_from_arguments_and_config_are_literal(cli: Any, tmp_path: Path) -> None:
+    result = cli("now", "--city", "[/red]\x1b]0;x\x07")
+    assert result.code == 2
+    assert "'[/red]\\x1b]0;x\\x07'" in result.err and "\x1b" not in result.err
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "config.toml").write_text(
+        '[home]\nname = "[/red]Home\\u001b[2J\\u009b31m"\nlatitude_deg = 52.37\nlongitude_deg = 4.89\n'
+    )
+    next_place = ["next", "--offline", "--at", AT, "--format", "{place}"]
+    for args in (["now", "--at", AT, "--offline"], ["location", "show"], next_place):
+        result = cli(*args, "-q") if args[0] != "location" else cli(*args)
+        assert result.code == 0, (args, result.err)
+        assert "[/red]Home\\x1b[2J\\x9b31m" in result.out
+        assert "\x1b" not in result.out and "\x9b" not in result.out
+    data = cli("now", "--at", AT, "--offline", "--json", "-q")
+    assert "\\u009b" in data.out and "\x9b" not in data.out  # JSON escapes C1 controls too
+    assert data.json()["observer"]["name"] == "[/red]Home\x1b[2J\x9b31m"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["now", "--at", AT, "--city", "León, ES"],
+        ["now", "--at", AT, "--city", "León, ES", "--json"],
+        ["passes", "--city", "León, ES", "--from", "2026-09-24T12:00:00Z", "--days", "3", "--all"],
+        ["next", "--city", "León, ES", "--at", AT, "--format", "{place} {appears_dir} {max_elevation_deg}°"],
+        ["next", "--city", "León, ES", "--at", AT],
+        ["tle"],
+    ],
+)
+def test_an_ascii_only_stdout_gets_ascii_not_an_internal_error(
+    isolated_env: dict[str, str], tle_file: str, args: list[str]
+) -> None:
+    proc = subprocess.run(
+        [*isstrack_command(), *args, "--tle-file", tle_file, "-v"],
+        capture_output=True,
+        env={**os.environ, **isolated_env, "PYTHONIOENCODING": "ascii"},
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    out, err = proc.stdout.decode("ascii"), proc.stderr.decode("ascii")  # raises if not ASCII
+    assert out.strip() and "internal error" not in err
+    if "--json" in args:
+        assert json.loads(out)["observer"]["name"] == "León, ES"  # exact value, \u-escaped
+    elif args[0] != "tle":
+        assert "Leon, ES" in out or "deg" in out
+    if args[0] in ("now", "passes") and "--json" not in args:
+        assert "deg" in out and "+-" in out  # degree sign spelled, ASCII box drawing

@@ -46,7 +46,9 @@ def test_json_lists_visible_passes_with_the_documented_fields(cli: Any, tle_file
         assert _utc(p["visible_end"]["time"]) <= _utc(p["set"]["time"])
         assert p["culmination"]["elevation_deg"] >= 10
         assert -5 < p["magnitude"] < 3
-        assert p["duration_s"] == round((_utc(p["set"]["time"]) - _utc(p["rise"]["time"])).total_seconds())
+        # Each time and the duration are rounded to the second on their own: at most 1 s apart.
+        shown = (_utc(p["set"]["time"]) - _utc(p["rise"]["time"])).total_seconds()
+        assert abs(p["duration_s"] - shown) <= 1
     every = cli("passes", *PLACE, "--from", FROM, "--tle-file", tle_file, "--json", "--all").json()["passes"]
     assert len(every) > len(data["passes"])
     assert {p["kind"] for p in every} >= {"visible", "daylight"}
@@ -161,7 +163,7 @@ def test_ics_to_an_unwritable_place_is_bad_input_and_writes_nothing(
         (["--tz", "Mars/Olympus"], "unknown time zone"),
         (["--json", "--csv"], "--json and --csv cannot be used together"),
         (["--from", "soon"], "--from 'soon' is not an ISO 8601 time"),
-        (["--from", "2049-12-25T00:00:00Z"], "outside the years isstrack covers"),
+        (["--from", "2049-12-25T00:00:00Z"], "--from '2049-12-25T00:00:00Z' is outside the supported range"),
     ],
 )
 def test_passes_bad_input(cli: Any, tmp_path: Path, args: list[str], words: str) -> None:

@@ -55,10 +55,10 @@ def test_config_lives_under_xdg_config_home(cli: Any, tmp_path: Path) -> None:
 def test_damaged_config_is_bad_input_with_the_fix(cli: Any, tmp_path: Path) -> None:
     config = tmp_path / "config" / "config.toml"
     config.parent.mkdir(parents=True)
-    config.write_text("[home]\nlatitude_deg = 'north'\n")
-    result = cli("now", "--offline")
+    config.write_text("[home]\nname = 'Home'\nlatitude_deg = 'north'\n")
+    result = cli("passes", "--offline")
     assert result.code == 2
-    assert "is damaged" in result.err and "isstrack location clear" in result.err
+    assert "latitude_deg = 'north' is not a number" in result.err and "isstrack location clear" in result.err
 
 
 def test_location_set_needs_a_place(cli: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -48,3 +49,18 @@ def with_catalog_number(tle: tuple[str, str, str], catnr: int, name: str) -> tup
 def text(tle: tuple[str, str, str]) -> str:
     """Return a set as 3LE text."""
     return "\n".join(tle) + "\n"
+
+
+def with_columns(tle: tuple[str, str, str], line: int, start: int, value: str) -> tuple[str, str, str]:
+    """Return the set with `value` written into line `line` (1 or 2) from 0-based column `start`."""
+    name, line1, line2 = tle
+    old = line1 if line == 1 else line2
+    new = with_checksum(old[:start] + value + old[start + len(value) :])
+    return (name, new, line2) if line == 1 else (name, line1, new)
+
+
+def epoch_utc(tle: tuple[str, str, str]) -> datetime:
+    """Return the epoch from line 1 columns 19-32, read here independently of isstrack."""
+    year = int(tle[1][18:20])
+    day = float(tle[1][20:32])
+    return datetime(2000 + year, 1, 1, tzinfo=timezone.utc) + timedelta(days=day - 1)

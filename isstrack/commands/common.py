@@ -2,21 +2,39 @@
 
 import sys
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, TextIO
 
 import typer
 
 from isstrack import ISS_CATALOG_NUMBER
-from isstrack.elements import ElementsInUse, ElementStore, load_file, timeout_from_env, url_template_from_env
-from isstrack.errors import BadInputError, TimeInputError
+from isstrack.elements import (
+    ElementsInUse,
+    ElementStore,
+    load_file,
+    require_propagates,
+    timeout_from_env,
+    url_template_from_env,
+)
+from isstrack.errors import BadInputError, ConfigError, TimeInputError
 from isstrack.location import Location, resolve
 from isstrack.paths import cache_dir, config_dir
-from isstrack.staleness import assess
-from isstrack.times import parse_time, utc_now
+from isstrack.staleness import assess, require_trusted
+from isstrack.times import check_supported, parse_time, utc_now
 
 # -- option types, shared so flags are spelled the same everywhere ---------------------------
+
+
+def finite(ctx: typer.Context, param: typer.CallbackParam, value: float | None) -> float | None:
+    """Reject NaN and infinities for a number option (every float option passes through this)."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a finite number; give an ordinary number")
+    return value
+
+
 Offline = Annotated[
     bool, typer.Option("--offline", help="Never touch the network: use the cache or the bundled elements.")
 ]
@@ -34,14 +52,21 @@ Debug = Annotated[bool, typer.Option("--debug", help="Show a traceback on errors
 Json = Annotated[bool, typer.Option("--json", help="Print JSON (schema in README).")]
 Lat = Annotated[
     float | None,
-    typer.Option("--lat", metavar="DEG", help="Observer latitude, degrees north (south negative)."),
+    typer.Option(
+        "--lat", metavar="DEG", callback=finite, help="Observer latitude, degrees north (south negative)."
+    ),
 ]
 Lon = Annotated[
     float | None,
-    typer.Option("--lon", metavar="DEG", help="Observer longitude, degrees east (west negative)."),
+    typer.Option(
+        "--lon", metavar="DEG", callback=finite, help="Observer longitude, degrees east (west negative)."
+    ),
 ]
 Elevation = Annotated[
-    float | None, typer.Option("--elevation", metavar="M", help="Observer height above sea level in metres.")
+    float | None,
+    typer.Option(
+        "--elevation", metavar="M", callback=finite, help="Observer height above sea level in metres."
+    ),
 ]
 City = Annotated[
     str | None,
@@ -60,7 +85,12 @@ At = Annotated[
 ]
 MinElevation = Annotated[
     float,
-    typer.Option("--min-elevation", metavar="DEG", help="Lowest elevation that counts, 0 to <90 degrees."),
+    typer.Option(
+        "--min-elevation",
+        metavar="DEG",
+        callback=finite,
+        help="Lowest elevation that counts, 0 to <90 degrees.",
+    ),
 ]
 Tz = Annotated[
     str | None,
@@ -73,12 +103,26 @@ MaxMagnitude = Annotated[
     typer.Option(
         "--max-magnitude",
         metavar="MAG",
+        callback=finite,
         help="Only visible passes at least this bright (smaller is brighter, e.g. -2).",
     ),
 ]
 StdMag = Annotated[
     float,
-    typer.Option("--std-mag", metavar="MAG", help="Standard magnitude at 1000 km and 90° phase."),
+    typer.Option(
+        "--std-mag", metavar="MAG", callback=finite, help="Standard magnitude at 1000 km and 90° phase."
+    ),
+]
+
+MaxAge = Annotated[
+    float | None,
+    typer.Option(
+        "--max-age",
+        metavar="DAYS",
+        callback=finite,
+        help="Accept elements up to this many days from their epoch (default: 10, the 'too old to trust' "
+        "limit); older elements make scripted commands exit 3.",
+    ),
 ]
 
 
@@ -91,7 +135,9 @@ class Reporter:
     stream: TextIO | None = None
 
     def _write(self, text: str) -> None:
-        print(f"isstrack: {text}", file=self.stream or sys.stderr)
+        from isstrack.render.safe import literal
+
+        print(f"isstrack: {literal(text)}", file=self.stream or sys.stderr)
 
     def warn(self, text: str) -> None:
         """Write a warning unless quiet."""
@@ -112,10 +158,21 @@ class Reporter:
 _SOURCE_WORDS = {"network": "downloaded", "cache": "cached", "bundled": "bundled", "file": "file"}
 
 
-def load_elements(reporter: Reporter, offline: bool, tle_file: Path | None, at: datetime) -> ElementsInUse:
-    """Return the elements to use, and report how they were chosen and how far to trust them at `at`."""
+def load_elements(
+    reporter: Reporter,
+    offline: bool,
+    tle_file: Path | None,
+    at: datetime,
+    *,
+    scripted: bool = False,
+    max_age_days: float | None = None,
+) -> ElementsInUse:
+    """Return the elements to use, and report how they were chosen and how far to trust them at `at`.
+
+    With `scripted`, refuse elements at or past `max_age_days` (default the "too old to trust" limit).
+    """
     if tle_file is not None:
-        used = load_file(tle_file, ISS_CATALOG_NUMBER)
+        used = load_file(tle_file, ISS_CATALOG_NUMBER, at)
     else:
         store = ElementStore(ISS_CATALOG_NUMBER, cache_dir(), url_template_from_env(), timeout_from_env())
         used = store.get(offline=offline)
@@ -123,6 +180,9 @@ def load_elements(reporter: Reporter, offline: bool, tle_file: Path | None, at: 
         reporter.log(line)
     for line in used.warnings:
         reporter.warn(line)
+    require_propagates(used.elements, at)
+    if scripted:
+        require_trusted(used.elements.age_days(at), max_age_days)
     staleness = assess(used.elements.age_days(at))
     if staleness.message:
         text = f"{_SOURCE_WORDS[used.source]} {staleness.message}"
@@ -133,20 +193,43 @@ def load_elements(reporter: Reporter, offline: bool, tle_file: Path | None, at: 
     return used
 
 
-def moment(at: str | None) -> datetime:
-    """Return the time a command answers for (--at, or now), rejecting times outside the ephemeris."""
-    from isstrack.ephemeris import check_in_range
+def moment(at: str | None, option: str = "--at", search_ahead: timedelta | None = None) -> datetime:
+    """Return the time a command answers for (`option`, or now), rejecting times outside the ephemeris.
 
-    when = utc_now() if at is None else parse_time(at, "--at")
-    check_in_range(when)
+    With `search_ahead`, the command searches passes over that span from the time, so the pass
+    engine's margins on both sides must lie inside the ephemeris too.
+    """
+    before = after = timedelta(0)
+    if search_ahead is not None:
+        from isstrack.engine import SEARCH_MARGIN
+
+        before, after = SEARCH_MARGIN, search_ahead + SEARCH_MARGIN
+    if at is not None:
+        return parse_time(at, option, before, after)
+    when = utc_now()
+    check_supported(when, f"the current time ({when:%Y-%m-%dT%H:%MZ})", option, before, after)
     return when
 
 
 def location(
-    lat: float | None, lon: float | None, elevation: float | None, city: str | None
+    lat: float | None,
+    lon: float | None,
+    elevation: float | None,
+    city: str | None,
+    optional: Reporter | None = None,
 ) -> Location | None:
-    """Return the observer from the options, else the saved home, else None."""
-    return resolve(lat, lon, elevation, city, config_dir)
+    """Return the observer from the options, else the saved home, else None.
+
+    For a command that works without a place, pass its reporter as `optional`: a saved
+    configuration that cannot be used is then a warning (and no place), not an error.
+    """
+    try:
+        return resolve(lat, lon, elevation, city, config_dir)
+    except ConfigError as exc:
+        if optional is None:
+            raise
+        optional.warn(f"{exc}; going on without a place")
+        return None
 
 
 def local_zone(place: Location | None, tz: str | None) -> tuple[object, str]:
@@ -171,7 +254,7 @@ def check_min_elevation(value: float) -> None:
         raise BadInputError(f"--min-elevation {value:g} is outside [0, 90); give degrees above the horizon")
 
 
-def exclusive(why: str = "pick one output", **flags: bool) -> None:
+def exclusive(why: str = "pick one output", /, **flags: bool) -> None:
     """Reject options given together, naming the ones given and why they conflict."""
     given = [name for name, on in flags.items() if on]
     if len(given) > 1:

@@ -34,8 +34,10 @@ def set_(
     place = resolve(lat, lon, elevation, city, config_dir)
     assert place is not None
     path = save(place, config_dir())
+    from isstrack.render.safe import literal
+
     print(
-        f"saved {place.name} ({place.latitude_deg:.4f}, {place.longitude_deg:.4f}, "
+        f"saved {literal(place.name)} ({place.latitude_deg:.4f}, {place.longitude_deg:.4f}, "
         f"{place.elevation_m:.0f} m, {place.time_zone or 'time zone unknown'}) to {path}"
     )
 
@@ -55,9 +57,13 @@ def show(json: Json = False) -> None:
     if place is None:
         print("no home location saved; set one with 'isstrack location set --city NAME'")
         return
+    from isstrack.render.safe import literal
+
     print(
-        f"{place.name}: {place.latitude_deg:.5f}, {place.longitude_deg:.5f}, {place.elevation_m:.0f} m, "
-        f"{place.time_zone or 'time zone unknown'} ({config_dir() / 'config.toml'})"
+        literal(
+            f"{place.name}: {place.latitude_deg:.5f}, {place.longitude_deg:.5f}, {place.elevation_m:.0f} m, "
+            f"{place.time_zone or 'time zone unknown'} ({config_dir() / 'config.toml'})"
+        )
     )
 
 

@@ -1,7 +1,7 @@
 """isstrack map: a world map with the ground track, day and night, the footprint and your next pass."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -47,6 +47,12 @@ Watch = Annotated[
 Interval = Annotated[
     float, typer.Option("--interval", metavar="S", help="Seconds between redraws with --watch (0.2-3600).")
 ]
+Tonight = Annotated[
+    bool, typer.Option("--tonight", help="Shade where a visible pass occurs in the next 24 h (or --hours).")
+]
+Hours = Annotated[
+    float | None, typer.Option("--hours", metavar="N", help="With --tonight: hours ahead to look, up to 72.")
+]
 
 
 def map_(
@@ -68,6 +74,8 @@ def map_(
     quiet: Quiet = False,
     verbose: Verbose = False,
     debug: Debug = False,
+    tonight: Tonight = False,
+    hours: Hours = None,
 ) -> None:
     """Draw a world map: the station, its track, day and night, its footprint and your next pass."""
     from isstrack.mapscene import MAX_ORBITS
@@ -82,6 +90,7 @@ def map_(
     if not 0.2 <= interval <= 3600:
         raise BadInputError(f"--interval {interval:g} is outside [0.2, 3600] seconds")
     check_min_elevation(min_elevation)
+    _check_tonight(tonight, hours, watch)
     if svg is not None:
         from isstrack.outfile import check_output
 
@@ -102,13 +111,16 @@ def map_(
     from isstrack.mapscene import build_scene
 
     scene = build_scene(orbit, start, orbits, place, min_elevation)
+    from isstrack.render.worldmap import WorldMap, map_rows
+
+    columns = width or (120 if json or svg is not None else _terminal_columns())
+    overlay, extra = _tonight_overlay(orbit, start, hours, map_rows(columns), columns, min_elevation, tonight)
     if json:
         from isstrack.mapscene import scene_json
         from isstrack.render.jsonout import write_json
 
-        write_json(scene_json(scene, used, zone_label))
+        write_json({**scene_json(scene, used, zone_label), **extra})
         return
-    from isstrack.render.worldmap import WorldMap
 
     name = place.name if place is not None else ""
     if svg is not None:
@@ -116,7 +128,6 @@ def map_(
 
         from rich.console import Console
 
-        columns = width or 120
         recorder = Console(
             no_color=False,
             record=True,
@@ -125,7 +136,7 @@ def map_(
             color_system="truecolor",
             file=io.StringIO(),
         )
-        recorder.print(WorldMap(columns, True).frame(scene, zone, name).text())
+        recorder.print(WorldMap(columns, True, overlay).frame(scene, zone, name).text())
         from isstrack.outfile import write_output
 
         write_output(svg, recorder.export_svg(title="isstrack map"), "--svg")
@@ -133,14 +144,14 @@ def map_(
     import os
     import sys
 
-    columns = width or _terminal_columns()
     if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
-        sys.stdout.write(WorldMap(columns, False).frame(scene, zone, name).plain())
+        sys.stdout.write(WorldMap(columns, False, overlay).frame(scene, zone, name).plain())
         return
     from isstrack.render.console import make_console
 
-    console = make_console()
-    console.print(WorldMap(columns, True).frame(scene, zone, name).text(), width=columns, crop=True)
+    make_console().print(
+        WorldMap(columns, True, overlay).frame(scene, zone, name).text(), width=columns, crop=True
+    )
 
 
 def _terminal_columns() -> int:
@@ -155,3 +166,27 @@ def _terminal_columns() -> int:
     if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
         return PIPED_WIDTH
     return max(MIN_COLUMNS, min(MAX_COLUMNS, shutil.get_terminal_size((PIPED_WIDTH, 24)).columns))
+
+
+def _check_tonight(tonight: bool, hours: float | None, watch: bool) -> None:
+    from isstrack.tonight import MAX_HOURS
+
+    if hours is not None and not tonight:
+        raise BadInputError("--hours goes with --tonight; add --tonight")
+    if hours is not None and not 0 < hours <= MAX_HOURS:
+        raise BadInputError(f"--hours {hours:g} is outside (0, {MAX_HOURS:g}]; give hours ahead to look")
+    exclusive("the shading is computed once, not redrawn", **{"--tonight": tonight, "--watch": watch})
+
+
+def _tonight_overlay(
+    orbit: Any, start: Any, hours: float | None, rows: int, columns: int, min_elevation: float, tonight: bool
+) -> tuple[Any, dict[str, Any]]:
+    """Return the map overlay and the JSON entry for --tonight (None and {} without it)."""
+    if not tonight:
+        return None, {}
+    from isstrack.render.worldmap import Overlay
+    from isstrack.tonight import DEFAULT_HOURS, grid_json, legend, visibility_grid
+
+    span = DEFAULT_HOURS if hours is None else hours
+    grid = visibility_grid(orbit, start, span, rows, columns, min_elevation)
+    return Overlay(grid.visible, legend(grid, span)), {"tonight": grid_json(grid, span)}

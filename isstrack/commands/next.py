@@ -1,5 +1,6 @@
 """isstrack next: the next pass in one line, with grep-like exit codes for scripts and cron."""
 
+from datetime import timedelta
 from typing import Annotated
 
 import typer
@@ -12,6 +13,7 @@ from isstrack.commands.common import (
     Json,
     Lat,
     Lon,
+    MaxAge,
     MaxMagnitude,
     MinElevation,
     Offline,
@@ -72,26 +74,36 @@ def next_(
     std_mag: StdMag = DEFAULT_STD_MAGNITUDE,
     tle_file: TleFile = None,
     offline: Offline = False,
+    max_age: MaxAge = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
     debug: Debug = False,
 ) -> None:
     """Print the next visible pass (any pass with --all) in one line."""
     from isstrack.errors import NothingFoundError
-    from isstrack.nextpass import check_template, find_next, render_template, template_fields
+    from isstrack.nextpass import (
+        SEARCH_STEPS_DAYS,
+        check_template,
+        find_next,
+        render_template,
+        template_fields,
+    )
     from isstrack.orbit import Orbit
+    from isstrack.render.safe import literal
+    from isstrack.staleness import check_max_age
     from isstrack.times import parse_duration
 
     exclusive("pick one output", **{"--json": json, "--format": format_ is not None, "--chart": chart})
     check_min_elevation(min_elevation)
+    check_max_age(max_age)
     span = parse_duration(within, "--within") if within is not None else None
     if format_ is not None:
         check_template(format_)
-    start = moment(at)
+    start = moment(at, search_ahead=span or timedelta(days=SEARCH_STEPS_DAYS[-1]))
     place = require_place(location(lat, lon, elevation, city), "next")
     zone, zone_label = local_zone(place, tz)
     reporter = Reporter(quiet, verbose)
-    used = load_elements(reporter, offline, tle_file, start)
+    used = load_elements(reporter, offline, tle_file, start, scripted=True, max_age_days=max_age)
     orbit = Orbit(used.elements)
     found = find_next(orbit, place.observer, start, min_elevation, not all_, span, std_mag, max_magnitude)
     if json:
@@ -99,7 +111,8 @@ def next_(
 
         write_json(next_json(found, place, zone_label, used, start))
     elif found is not None:
-        fields = template_fields(found, zone, place.name, zone_label)
+        # The template is the user's own (a tab in it stays a tab); the place name comes from outside.
+        fields = template_fields(found, zone, literal(place.name), zone_label)
         if format_ is not None:
             print(render_template(format_, fields))
         else:
@@ -114,6 +127,6 @@ def next_(
         what = "pass" if all_ else "visible pass"
         if max_magnitude is not None:
             what = f"visible pass of magnitude {max_magnitude:g} or brighter"
-        print(f"no {what} over {place.name} in the next 30 days")
+        print(f"no {what} over {literal(place.name)} in the next 30 days")
     if found is None and span is not None:
         raise NothingFoundError("")

@@ -54,16 +54,17 @@ def now(
     debug: Debug = False,
 ) -> None:
     """Show where the station is now (or --at a time), and how it looks from your place."""
+    from isstrack.nextpass import SEARCH_STEPS_DAYS
     from isstrack.orbit import Orbit
     from isstrack.snapshot import take_snapshot
 
     check_min_elevation(min_elevation)
     if not 0.2 <= interval <= 3600:
         raise BadInputError(f"--interval {interval:g} is outside [0.2, 3600] seconds")
-    start = moment(at)
-    place = location(lat, lon, elevation, city)
-    zone, zone_label = local_zone(place, tz) if (place or tz) else (None, "")
     reporter = Reporter(quiet, verbose)
+    place = location(lat, lon, elevation, city, optional=reporter)
+    start = moment(at, search_ahead=None if place is None else timedelta(days=SEARCH_STEPS_DAYS[-1]))
+    zone, zone_label = local_zone(place, tz) if (place is not None or tz is not None) else (None, "")
     used = load_elements(reporter, offline, tle_file, start)
     orbit = Orbit(used.elements)
 
@@ -101,14 +102,12 @@ def _watch(frame: Any, start: datetime, interval: float, json: bool, zone: Any, 
 
     try:
         if json:
-            import json as jsonlib
-
-            from isstrack.render.jsonout import SCHEMA_VERSION
+            from isstrack.render.jsonout import SCHEMA_VERSION, dumps
             from isstrack.snapshot import snapshot_json
 
             while True:
                 line = {"schema_version": SCHEMA_VERSION, **snapshot_json(frame(when()))}
-                print(jsonlib.dumps(line, ensure_ascii=False), flush=True)
+                print(dumps(line), flush=True)
                 time.sleep(interval)
         from rich.live import Live
 

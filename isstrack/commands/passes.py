@@ -27,14 +27,13 @@ from isstrack.commands.common import (
     load_elements,
     local_zone,
     location,
+    moment,
     require_place,
 )
 from isstrack.commands.places import Places, Scheduler, Workers
-from isstrack.ephemeris import check_in_range
 from isstrack.errors import BadInputError
 from isstrack.orbit import DEFAULT_MIN_ELEVATION_DEG
 from isstrack.passes import DEFAULT_STD_MAGNITUDE
-from isstrack.times import parse_time, utc_now
 
 From = Annotated[
     str | None, typer.Option("--from", metavar="TIME", help="Start of the window, ISO 8601 (default: now).")
@@ -120,9 +119,8 @@ def passes(
     check_min_elevation(min_elevation)
     if not -10 <= std_mag <= 10:
         raise BadInputError(f"--std-mag {std_mag:g} is outside [-10, 10]; the ISS's is about -1.8")
-    start = utc_now() if from_ is None else parse_time(from_, "--from")
+    start = moment(from_, "--from", search_ahead=timedelta(days=days))
     end = start + timedelta(days=days)
-    check_in_range(start - timedelta(hours=1), end + timedelta(hours=1))
     place = require_place(location(lat, lon, elevation, city), "passes")
     zone, zone_label = local_zone(place, tz)
     if ics is not None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from isstrack.geo import compass
 from isstrack.location import Location
 from isstrack.passes import Pass
+from isstrack.times import nearest_second
 
 REMINDER = timedelta(minutes=10)
 
@@ -63,13 +64,15 @@ def calendar_bytes(passes: list[Pass], place: Location, catalog_number: int) -> 
             first, last = item.rise, item.set
             event.add(
                 "description",
-                f"Not visible ({item.kind} pass). Rises {first.time:%H:%M:%S} UTC "
+                f"Not visible ({item.kind} pass). "
+                f"Rises {nearest_second(first.time):%H:%M:%S} UTC "
                 f"{compass(first.azimuth_deg)}, highest {item.culmination.elevation_deg:.0f}° "
-                f"{compass(item.culmination.azimuth_deg)} at {item.culmination.time:%H:%M:%S} UTC, "
-                f"sets {last.time:%H:%M:%S} UTC {compass(last.azimuth_deg)}.",
+                f"{compass(item.culmination.azimuth_deg)} "
+                f"at {nearest_second(item.culmination.time):%H:%M:%S} UTC, "
+                f"sets {nearest_second(last.time):%H:%M:%S} UTC {compass(last.azimuth_deg)}.",
             )
-        event.add("dtstart", first.time.replace(microsecond=0))
-        event.add("dtend", last.time.replace(microsecond=0) + timedelta(seconds=1))
+        event.add("dtstart", nearest_second(first.time))
+        event.add("dtend", nearest_second(last.time) + timedelta(seconds=1))
         event.add("summary", summary(item))
         event.add("location", place.name)
         alarm = Alarm()
@@ -86,12 +89,14 @@ def _visible_description(item: Pass) -> str:
     assert item.visible_start is not None and item.visible_end is not None
     highest = item.visible_highest or item.culmination
     return (
-        f"Appears {item.visible_start.time:%H:%M:%S} UTC at {item.visible_start.elevation_deg:.0f}° "
+        f"Appears {nearest_second(item.visible_start.time):%H:%M:%S} UTC "
+        f"at {item.visible_start.elevation_deg:.0f}° "
         f"{compass(item.visible_start.azimuth_deg)}"
         f"{' (out of Earth shadow)' if item.emerges_from_shadow else ''}; "
         f"highest {highest.elevation_deg:.0f}° {compass(highest.azimuth_deg)} "
-        f"at {highest.time:%H:%M:%S} UTC; "
-        f"disappears {item.visible_end.time:%H:%M:%S} UTC at {item.visible_end.elevation_deg:.0f}° "
+        f"at {nearest_second(highest.time):%H:%M:%S} UTC; "
+        f"disappears {nearest_second(item.visible_end.time):%H:%M:%S} UTC "
+        f"at {item.visible_end.elevation_deg:.0f}° "
         f"{compass(item.visible_end.azimuth_deg)}"
         f"{' (into Earth shadow)' if item.fades_into_shadow else ''}. Magnitude {item.magnitude:.1f}."
     )

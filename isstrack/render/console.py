@@ -9,9 +9,25 @@ from typing import IO, Any
 PIPED_WIDTH = 120
 
 
+class StdoutClosed(Exception):
+    """Signal that the reader of the output went away (`| head -1`); the CLI exits 0 quietly."""
+
+
+def _console_class() -> Any:
+    from rich.console import Console
+
+    class QuietOnClosedPipe(Console):
+        def on_broken_pipe(self) -> None:
+            # Rich would exit 1 (our "nothing found"); say what happened and let the CLI decide.
+            self.quiet = True
+            raise StdoutClosed()
+
+    return QuietOnClosedPipe
+
+
 def make_console(stream: IO[str] | None = None) -> Any:
     """Return a Rich console on `stream`: a terminal one (colour unless NO_COLOR), else plain text."""
-    from rich.console import Console
+    Console = _console_class()
 
     stream = stream or sys.stdout
     is_tty = bool(getattr(stream, "isatty", lambda: False)())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import sys
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
@@ -19,12 +20,16 @@ SCHEMA_VERSION = 1
 
 
 def elements_json(used: ElementsInUse, at: datetime) -> dict[str, Any]:
-    """Return the `elements` object: name, catalog number, epoch, age, source and lines."""
+    """Return the `elements` object: name, catalog number, epoch, age, trust, source and lines."""
+    from isstrack.staleness import is_trusted
+
+    age_days = used.elements.age_days(at)
     return {
         "name": used.elements.name,
         "catalog_number": used.elements.catalog_number,
         "epoch": iso_z(used.elements.epoch),
-        "age_days": round(used.elements.age_days(at), 3),
+        "age_days": round(age_days, 3),
+        "trusted": is_trusted(age_days),
         "source": used.source,
         "fetched_at": iso_z(used.fetched_at) if used.fetched_at else None,
         "line1": used.elements.line1,
@@ -37,11 +42,23 @@ def rounded(value: float, digits: int) -> float | None:
     return None if math.isnan(value) else round(value, digits)
 
 
+# Characters json.dumps leaves raw that a terminal acts on (DEL, C1 controls) or that reorder text.
+_RAW_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def dumps(document: Any, indent: int | None = None, stream: IO[str] | None = None) -> str:
+    """Return `document` as JSON safe to show on a terminal (ASCII-only when `stream` cannot encode more)."""
+    encoding = (getattr(stream or sys.stdout, "encoding", None) or "utf-8").lower().replace("_", "-")
+    text = json.dumps(document, indent=indent, ensure_ascii=not encoding.startswith("utf"))
+    # Those characters only ever occur inside JSON strings, where \uXXXX means the same.
+    return _RAW_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def write_json(payload: dict[str, Any] | None, stream: IO[str] | None = None) -> None:
     """Write one JSON document with schema_version first, then a newline."""
     out = stream or sys.stdout
     document = payload if payload is None else {"schema_version": SCHEMA_VERSION, **payload}
-    out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    out.write(dumps(document, indent=2, stream=out) + "\n")
 
 
 def location_json(place: Location) -> dict[str, Any]:

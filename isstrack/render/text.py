@@ -33,7 +33,16 @@ def _minutes_ago(span: timedelta) -> str:
 
 def utc_text(moment: datetime) -> str:
     """Return a UTC time like 2026-09-24 21:30:05 UTC."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    from isstrack.times import nearest_second
+
+    return nearest_second(moment).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def _row(grid: Any, label: str, value: Any) -> None:
+    """Add a row; a plain string is shown literally (escaped, never read as Rich markup)."""
+    from isstrack.render.safe import text
+
+    grid.add_row(text(label), text(value) if isinstance(value, str) else value)
 
 
 def _grid() -> Any:
@@ -51,100 +60,115 @@ def tle_panel(used: ElementsInUse, now: datetime, next_fetch: datetime | None) -
 
     elements = used.elements
     grid = _grid()
-    grid.add_row("object", f"{elements.name} (catalog {elements.catalog_number})")
-    grid.add_row("source", f"{_SOURCE_TEXT[used.source]}: {used.origin}")
+    _row(grid, "object", f"{elements.name} (catalog {elements.catalog_number})")
+    _row(grid, "source", f"{_SOURCE_TEXT[used.source]}: {used.origin}")
     if used.fetched_at is not None:
-        grid.add_row(
+        _row(
+            grid,
             "fetched",
             f"{utc_text(used.fetched_at)} ({_minutes_ago(now - used.fetched_at)})",
         )
-    grid.add_row("epoch", f"{utc_text(elements.epoch)} ({age_text(elements.age_days(now))})")
+    _row(grid, "epoch", f"{utc_text(elements.epoch)} ({age_text(elements.age_days(now))})")
     if used.source != "file":
         if next_fetch is None or next_fetch <= now:
-            grid.add_row("next download", "allowed now")
+            _row(grid, "next download", "allowed now")
         else:
-            grid.add_row("next download", f"not before {utc_text(next_fetch)}")
-    grid.add_row("line 1", elements.line1)
-    grid.add_row("line 2", elements.line2)
+            _row(grid, "next download", f"not before {utc_text(next_fetch)}")
+    _row(grid, "line 1", elements.line1)
+    _row(grid, "line 2", elements.line2)
     make_console().print(Panel(grid, title="orbital elements", title_align="left", expand=False))
 
 
 def local_text(moment: datetime, zone: Any) -> str:
     """Return a local time like 2026-09-24 23:30:05 CEST."""
-    local = moment.astimezone(zone)
+    from isstrack.times import nearest_second
+
+    local = nearest_second(moment).astimezone(zone)
     return local.strftime("%Y-%m-%d %H:%M:%S ") + (local.tzname() or "")
 
 
 def now_panel(snapshot: Any, zone: Any, zone_label: str) -> Any:
     """Return the Rich renderable for one `isstrack now` snapshot."""
     from rich.panel import Panel
-    from rich.text import Text
 
     from isstrack.geo import compass, format_latitude, format_longitude
+    from isstrack.render.safe import text as safe_text
 
     s = snapshot.state
     grid = _grid()
     when = utc_text(s.time)
     if zone is not None:
         when += f"  ({local_text(s.time, zone)})"
-    grid.add_row("time", when)
-    grid.add_row("below", snapshot.below.describe())
-    grid.add_row(
+    _row(grid, "time", when)
+    _row(grid, "below", snapshot.below.describe())
+    _row(
+        grid,
         "position",
         f"{format_latitude(s.latitude_deg)}, {format_longitude(s.longitude_deg)}"
         f"  ({s.latitude_deg:+.4f}, {s.longitude_deg:+.4f})",
     )
-    grid.add_row("altitude", f"{s.altitude_km:,.1f} km above the WGS84 ellipsoid")
-    grid.add_row(
+    _row(grid, "altitude", f"{s.altitude_km:,.1f} km above the WGS84 ellipsoid")
+    _row(
+        grid,
         "speed",
         f"{s.speed_km_s * 3600:,.0f} km/h ({s.speed_km_s:.2f} km/s) inertial; "
         f"{s.ground_speed_km_s * 3600:,.0f} km/h ({s.ground_speed_km_s:.2f} km/s) over the ground",
     )
-    grid.add_row("footprint", f"{s.footprint_km:,.0f} km across (where it is above the horizon)")
-    grid.add_row(
+    _row(grid, "footprint", f"{s.footprint_km:,.0f} km across (where it is above the horizon)")
+    _row(
+        grid,
         "sunlight",
-        Text("sunlit", style="bold yellow") if s.sunlit else Text("in Earth's shadow", style="blue"),
+        safe_text("sunlit", style="bold yellow")
+        if s.sunlit
+        else safe_text("in Earth's shadow", style="blue"),
     )
-    grid.add_row("orbit", f"revolution {s.revolution:,}")
+    _row(grid, "orbit", f"revolution {s.revolution:,}")
     used = snapshot.elements
-    grid.add_row(
+    _row(
+        grid,
         "elements",
         f"epoch {utc_text(used.elements.epoch)}, {age_text(used.elements.age_days(s.time))}, "
         f"{_SOURCE_TEXT[used.source]}",
     )
+    from isstrack.staleness import untrusted_line
+
+    distrust = untrusted_line(used.elements.age_days(s.time))
+    if distrust:
+        grid.add_row("", safe_text(distrust, style="bold red"))
     look = snapshot.look
     if look is not None:
         place = snapshot.place
-        grid.add_row("", "")
-        grid.add_row("from", f"{place.name} ({zone_label})")
+        _row(grid, "", "")
+        _row(grid, "from", f"{place.name} ({zone_label})")
         above = look.above_horizon
-        grid.add_row(
+        _row(
+            grid,
             "look",
-            Text(
+            safe_text(
                 f"azimuth {look.azimuth_deg:.0f}° {compass(look.azimuth_deg)}, "
                 f"elevation {look.elevation_deg:+.1f}°" + ("" if above else " (below the horizon)"),
                 style="green" if above else "dim",
             ),
         )
-        grid.add_row("range", f"{look.range_km:,.0f} km")
-        grid.add_row("visible", _visibility_text(snapshot))
+        _row(grid, "range", f"{look.range_km:,.0f} km")
+        _row(grid, "visible", _visibility_text(snapshot))
         upcoming = snapshot.next_visible
         if upcoming is None:
-            grid.add_row("next pass", "no visible pass in the next 30 days")
+            _row(grid, "next pass", "no visible pass in the next 30 days")
         else:
             from isstrack.nextpass import template_fields
 
             fields = template_fields(upcoming, zone, place.name, zone_label)
-            grid.add_row("next pass", next_line(upcoming, fields))
+            _row(grid, "next pass", next_line(upcoming, fields))
     return Panel(grid, title="ISS now", title_align="left", expand=False)
 
 
 def _visibility_text(snapshot: Any) -> Any:
-    from rich.text import Text
+    from isstrack.render.safe import text as safe_text
 
     look = snapshot.look
     if look.visible:
-        return Text("yes: sunlit against a dark sky, look up", style="bold green")
+        return safe_text("yes: sunlit against a dark sky, look up", style="bold green")
     reasons = []
     if look.elevation_deg < snapshot.min_elevation_deg:
         reasons.append(
@@ -154,15 +178,16 @@ def _visibility_text(snapshot: Any) -> Any:
         reasons.append(f"sky too bright (Sun at {look.sun_altitude_deg:+.0f}°)")
     if not snapshot.state.sunlit:
         reasons.append("station in Earth's shadow")
-    return Text("no: " + ", ".join(reasons), style="dim")
+    return safe_text("no: " + ", ".join(reasons), style="dim")
 
 
 def _point_cell(point: Any, zone: Any) -> str:
     from isstrack.geo import compass
+    from isstrack.times import nearest_second
 
     if point is None:
         return "-"
-    local = point.time.astimezone(zone)
+    local = nearest_second(point.time).astimezone(zone)
     return f"{local:%H:%M:%S}  {point.elevation_deg:>2.0f}° {compass(point.azimuth_deg):<3}"
 
 
@@ -177,7 +202,8 @@ def passes_table(
 ) -> None:
     """Print the passes as a Rich table titled with the place, zone, window and element age."""
     from rich.table import Table
-    from rich.text import Text
+
+    from isstrack.render.safe import text as safe_text
 
     console = make_console()
     start = search.start.astimezone(zone)
@@ -188,22 +214,28 @@ def passes_table(
         f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} · above {search.min_elevation_deg:g}° · "
         f"elements {age}"
     )
+    from isstrack.staleness import untrusted_line
+
+    ages = (used.elements.age_days(search.start), used.elements.age_days(search.end))
+    distrust = untrusted_line(max(ages, key=abs))  # the worst end of the window
+    if distrust:
+        console.print(safe_text(distrust, style="bold red"))
     if not search.sky_gets_dark and not all_passes:
-        console.print(title)
+        console.print(safe_text(title))
         console.print(
             "The sky never gets darker than civil twilight here in this window (the Sun stays above -6°), "
             "so no pass can be seen. Try a later --from or --all to list daylight passes."
         )
         return
     if not shown:
-        console.print(title)
+        console.print(safe_text(title))
         console.print(
             "No passes in this window."
             if all_passes
             else "No visible passes in this window. Try --days 30 or --all to list every pass."
         )
         return
-    table = Table(title=title, title_justify="left", header_style="bold")
+    table = Table(title=safe_text(title), title_justify="left", header_style="bold")
     table.add_column("date", no_wrap=True)
     table.add_column("appears", no_wrap=True)
     table.add_column("highest", no_wrap=True)
@@ -231,7 +263,7 @@ def passes_table(
         cells = [date, appears, _point_cell(top, zone), disappears, duration, mag]
         if all_passes:
             cells.append(item.kind)
-        table.add_row(*[Text(c) for c in cells], style=style)
+        table.add_row(*[safe_text(c) for c in cells], style=style)
     console.print(table)
     if any(item.in_progress for item in shown):
         console.print("* in progress at the start of the window (rise time shown is the true one)")

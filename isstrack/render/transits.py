@@ -7,6 +7,7 @@ from typing import Any
 
 from isstrack.elements import ElementsInUse
 from isstrack.location import Location
+from isstrack.render.safe import literal as _literal
 from isstrack.transits import GOOD_AGE_DAYS, TRIP_AGE_DAYS, Transit, TransitSearch
 
 SOLAR_FILTER_WARNING = (
@@ -30,14 +31,6 @@ def iso_tenths(moment: datetime) -> str:
 def _tenths(moment: datetime, zone: Any) -> str:
     rounded = moment.astimezone(zone) + timedelta(microseconds=50_000)
     return rounded.strftime("%H:%M:%S.") + str(rounded.microsecond // 100_000)
-
-
-def _literal(text: str) -> str:
-    try:
-        from isstrack.render.safe import literal  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:  # until the shared escaper lands: escape what a terminal would act on
-        return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
-    return str(literal(text))
 
 
 def event_json(event: Transit) -> dict[str, Any]:
@@ -95,7 +88,7 @@ def transits_json(
 def _age_cell(event: Transit) -> str:
     age = event.elements_age_days
     mark = "!" if event.accuracy == "too_old" else ""
-    return f"{age:.1f}d{mark}"
+    return f"{age:.1f}{mark}"
 
 
 def transits_table(search: TransitSearch, place: Location, zone: Any, zone_label: str) -> None:
@@ -127,10 +120,10 @@ def transits_table(search: TransitSearch, place: Location, zone: Any, zone_label
             ("date", "left"),
             ("body", "left"),
             ("here", "left"),
-            ("miss", "right"),
+            ("miss°", "right"),
             ("centre line", "left"),
             ("there", "left"),
-            ("wide", "right"),
+            ("km", "right"),
             ("alt", "right"),
             ("age", "right"),
         ):
@@ -140,16 +133,20 @@ def transits_table(search: TransitSearch, place: Location, zone: Any, zone_label
             if event.inside and event.duration_s is not None:
                 here = f"IN {event.duration_s:.1f}s"
             else:
-                here = f"{event.separation_deg:.2f}°"
+                here = (
+                    f"{event.separation_deg:.2f}"
+                    if event.separation_deg < 10
+                    else f"{event.separation_deg:.1f}"
+                )
             cells = [
                 f"{event.time.astimezone(zone):%d %b}",
                 event.body.capitalize(),
                 _tenths(event.time, zone),
                 here,
-                f"{line.distance_km:.0f} km {compass(line.bearing_deg):<3} "
+                f"{line.distance_km:.0f}km {compass(line.bearing_deg):<3} "
                 f"{line.latitude_deg:.3f} {line.longitude_deg:.3f}",
                 f"{_tenths(line.time, zone)}",
-                f"{line.width_km:.1f} km",
+                f"{line.width_km:.1f}",
                 f"{event.body_altitude_deg:.0f}°",
                 _age_cell(event),
             ]
@@ -161,10 +158,11 @@ def transits_table(search: TransitSearch, place: Location, zone: Any, zone_label
         console.print(
             Text(
                 "here: the closest approach seen from the place, and how far the station misses the disc's "
-                "centre (IN: a transit, and how long it lasts); centre line: the nearest point where the "
-                "station crosses the middle of the disc (distance and direction from the place, latitude, "
-                "longitude), and the time there; wide: the strip that sees a transit; alt: of the body; "
-                "age: of the elements at the event (! too old for a trip)."
+                "centre in degrees (IN: a transit, and how long it lasts); centre line: the nearest point "
+                "where the station crosses the middle of the disc (distance and direction from the place, "
+                "latitude, longitude), and the time there; km: the width of the strip that sees a "
+                "transit; alt: of the body; age: of the elements at the event, days (! too old for a "
+                "trip)."
             )
         )
         console.print(Text(USAGE_LINE))

@@ -211,7 +211,7 @@ def test_polar_observers_are_drawn_on_the_edge_rows(cli: Any, tle_file: str, lat
         (["--width", "59"], "--width 59 is outside 60-400"),
         (["--interval", "0.1", "--watch"], "--interval 0.1 is outside"),
         (["--json", "--svg", "x.svg"], "--json and --svg cannot be used together"),
-        (["--at", "2060-01-01T00:00:00Z"], "outside the years isstrack covers"),
+        (["--at", "2060-01-01T00:00:00Z"], "is outside the supported range"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(cli: Any, tle_file: str, args: list[str], words: str) -> None:

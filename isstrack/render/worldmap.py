@@ -62,7 +62,7 @@ OVERLAY_BACKGROUND = 6
 # Single-cell glyphs: their styles (without a background they take the cell's).
 ISS, HEADING, HOME, SUN_MARK, LABEL = range(5)
 MARKERS = ("bold #ffffff on #d7263d", "bold #ff8080", "bold #ffffff", "bold #ffd700", "bold #ff5fd7")
-MARKER_BASE = 100
+MARKER_BASE = 128  # a multiple of 8: the low 3 bits of a style id are its background
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from isstrack.commands.common import (
     Elevation,
     Lat,
     Lon,
+    MaxAge,
     MaxMagnitude,
     MinElevation,
     Offline,
@@ -101,6 +102,7 @@ def alert(
     at: At = None,
     tz: Tz = None,
     std_mag: StdMag = DEFAULT_STD_MAGNITUDE,
+    max_age: MaxAge = None,
     tle_file: TleFile = None,
     offline: Offline = False,
     quiet: Quiet = False,
@@ -116,9 +118,11 @@ def alert(
     from isstrack.errors import BadInputError, NothingFoundError
     from isstrack.notify import Target, parse_target
     from isstrack.orbit import Orbit
+    from isstrack.staleness import check_max_age
     from isstrack.times import parse_duration
 
     check_min_elevation(min_elevation)
+    check_max_age(max_age)
     span = parse_duration(before, "--before")
     if min_peak is not None and not 0 <= min_peak <= 90:
         raise BadInputError(f"--min-peak {min_peak:g} is outside [0, 90]; give degrees above the horizon")
@@ -135,7 +139,7 @@ def alert(
     place = require_place(location(lat, lon, elevation, city), "alert")
     zone, zone_label = local_zone(place, tz)
     reporter = Reporter(quiet, verbose)
-    used = load_elements(reporter, offline, tle_file, now)
+    used = load_elements(reporter, offline, tle_file, now, scripted=True, max_age_days=max_age)
     local_now = now.astimezone(zone)  # type: ignore[arg-type]
     if filters.hours is not None and not filters.hours.contains(local_now):
         reporter.log(f"quiet hours: {local_now:%H:%M} is outside --between {filters.hours}; nothing sent")

@@ -297,6 +297,8 @@ def test_desktop_without_a_notification_service_says_so_and_other_targets_still_
         (["--before", "15m", "--ntfy", f"ntfy.sh/{SECRET}"], "--ntfy needs a full http(s) URL"),
         (["--before", "15m", "--webhook", f"ftp://h/{SECRET}"], "--webhook needs a full http(s) URL"),
         (["--before", "15m", "--min-peak", "95"], "--min-peak 95 is outside [0, 90]"),
+        (["--before", "15m", "--min-duration", "nan"], "nan is not a finite number"),
+        (["--before", "15m", "--min-duration", "-5"], "--min-duration -5 is negative"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(cli: Any, args: list[str], wording: str) -> None:
@@ -342,3 +344,11 @@ def test_elements_too_old_to_trust_exit_3_and_make_no_request(tmp_path: Path, cl
         accepted = alert(old, at, *targets, "--max-age", "30", "--dry-run")
         assert accepted.code == 0 and accepted.out.count("would send to") == 4
         assert recorder.requests == []
+
+
+def test_the_same_url_given_twice_is_one_target(tmp_path: Path) -> None:
+    tle = reference_file(tmp_path, 18)
+    with recording_server() as (base, recorder):
+        url = f"{base}/ntfy/t"
+        assert alert(tle, PASS_22 - timedelta(minutes=10), "--ntfy", url, "--ntfy", url).code == 0
+        assert len(recorder.delivered("/ntfy/")) == 1

@@ -23,6 +23,7 @@ from isstrack.commands.common import (
     Tz,
     Verbose,
     check_min_elevation,
+    finite,
     load_elements,
     local_zone,
     location,
@@ -50,6 +51,7 @@ MinPeak = Annotated[
     float | None,
     typer.Option(
         "--min-peak",
+        callback=finite,
         metavar="DEG",
         help="Only passes whose visible part climbs at least this high (e.g. 40).",
     ),
@@ -64,7 +66,12 @@ Between = Annotated[
 ]
 MinDuration = Annotated[
     float | None,
-    typer.Option("--min-duration", metavar="S", help="Only passes visible for at least this many seconds."),
+    typer.Option(
+        "--min-duration",
+        metavar="S",
+        callback=finite,
+        help="Only passes visible for at least this many seconds.",
+    ),
 ]
 Ntfy = Annotated[
     list[str] | None,
@@ -134,6 +141,7 @@ def alert(
     targets += [Target("desktop")] if desktop else []
     if print_ or not targets:
         targets.append(Target("print"))
+    targets = list({target.key: target for target in targets}.values())  # a URL given twice counts once
     timeout_s = timeout_from_env()
     now = moment(at)
     place = require_place(location(lat, lon, elevation, city), "alert")

@@ -51,14 +51,15 @@ def _times(orbit: Orbit, moments: list[datetime]) -> Any:
 def ground_track(
     orbit: Orbit, start: datetime, end: datetime, step_s: float = TRACK_STEP_S
 ) -> tuple[TrackPoint, ...]:
-    """Return the points below the station from `start` to `end` (both included) every `step_s` seconds."""
+    """Return the points below the station every `step_s` seconds from `start`, and at `end`."""
     import numpy as np
     from skyfield.api import wgs84
 
     check_in_range(start, end)
-    count = max(2, math.ceil((end - start).total_seconds() / step_s) + 1)
-    step = (end - start) / (count - 1)
-    moments = [start + step * k for k in range(count)]
+    step = timedelta(seconds=step_s)
+    moments = [start + step * k for k in range(int((end - start) / step) + 1)]
+    if moments[-1] < end:
+        moments.append(end)
     geocentric = orbit.satellite.at(_times(orbit, moments))
     latitude, longitude = wgs84.latlon_of(geocentric)
     height_km = wgs84.height_of(geocentric).km

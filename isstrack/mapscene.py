@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from isstrack.elements import ElementsInUse
 from isstrack.geo import bearing_deg
 from isstrack.groundtrack import (
+    TRACK_STEP_S,
     SubsolarPoint,
     TrackPoint,
     footprint_radius_deg,
@@ -136,7 +137,7 @@ def scene_json(scene: MapScene, used: ElementsInUse, zone_label: str) -> dict[st
             "from": iso_z(scene.track[0].time),
             "to": iso_z(scene.track[-1].time),
             "orbits_ahead": scene.orbits_ahead,
-            "step_s": round((scene.track[1].time - scene.track[0].time).total_seconds(), 3),
+            "step_s": TRACK_STEP_S,
             "points": [_point_json(p) for p in scene.track],
         },
         "location": None if scene.place is None else location_json(scene.place),

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from isstrack import __version__
 from isstrack.errors import BadInputError
+from isstrack.render.safe import literal
 
 TargetKind = Literal["ntfy", "webhook", "desktop", "print"]
 MAX_ANSWER_BYTES = 65_536
@@ -108,7 +109,7 @@ def deliver(
     for index, (target, notice) in enumerate(jobs):
         if target.kind == "print":
             out = stdout or sys.stdout
-            out.write(f"{notice.title}: {notice.message}\n")
+            out.write(literal(f"{notice.title}: {notice.message}") + "\n")
             out.flush()
             results[index] = Outcome(target, True, "printed")
             continue

@@ -24,9 +24,11 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, s
     env = {
         "ISSTRACK_CACHE_DIR": str(tmp_path / "cache"),
         "ISSTRACK_CONFIG_DIR": str(tmp_path / "config"),
+        "ISSTRACK_STATE_DIR": str(tmp_path / "state"),
         "ISSTRACK_TLE_URL": CLOSED_URL,
         "XDG_CACHE_HOME": str(tmp_path / "xdg-cache"),
         "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
+        "XDG_STATE_HOME": str(tmp_path / "xdg-state"),
         "NO_COLOR": "1",
     }
     for key, value in env.items():

@@ -88,8 +88,14 @@ def test_help_lists_the_exit_codes(cli: Any) -> None:
     result = cli("--help")
     assert result.code == 0
     text = " ".join(result.out.split())
-    assert "Exit codes: 0 success; 1 nothing found (next --within); 2 usage or bad input;" in text
-    assert "3 no usable elements; 4 'tle --update' failed or not allowed yet" in text
+    assert (
+        "Exit codes: 0 success; 1 nothing found (next --within) or nothing to alert; 2 usage or bad input;"
+        in text
+    )
+    assert (
+        "3 no usable elements; 4 'tle --update' failed or not allowed yet; 5 an alert could not be delivered"
+        in text
+    )
 
 
 def test_unknown_command_and_option_are_usage_errors(cli: Any) -> None:

@@ -107,7 +107,10 @@ def alert(
     verbose: Verbose = False,
     debug: Debug = False,
 ) -> None:
-    """Send one alert per visible pass, per target, when it is about to start (exit 0 sent, 1 nothing due)."""
+    """Announce each visible pass once per target, shortly before it starts (README: Alerts).
+
+    Exit 0 sent, 1 nothing to send, 3 elements not trustworthy, 5 a delivery failed.
+    """
     from isstrack.alerts import Filters, due_passes, parse_hours
     from isstrack.elements import timeout_from_env
     from isstrack.errors import BadInputError, NothingFoundError
@@ -166,6 +169,7 @@ def _announce(
     from isstrack.notify import Notice, deliver
     from isstrack.paths import state_dir
     from isstrack.render.jsonout import SCHEMA_VERSION, next_json
+    from isstrack.render.safe import literal
 
     key = place_key(place.latitude_deg, place.longitude_deg)
     notices: list[tuple[Pass, Notice]] = []
@@ -192,7 +196,7 @@ def _announce(
         for line in record.warnings:
             reporter.warn(line)
         for _, notice, target in todo:
-            print(f"would send to {target.label}: {notice.title}: {notice.message}")
+            print(literal(f"would send to {target.label}: {notice.title}: {notice.message}"))
         if not todo:
             reporter.log(f"already announced: every due pass, to every target (record: {record.path})")
         return bool(todo)

@@ -81,8 +81,8 @@ def map_(
     from isstrack.mapscene import MAX_ORBITS
     from isstrack.render.worldmap import MAX_COLUMNS, MIN_COLUMNS
 
-    exclusive(**{"--json": json, "--svg": svg is not None})
-    exclusive(**{"--watch": watch, "--svg": svg is not None})
+    exclusive("pick one output", **{"--json": json, "--svg": svg is not None})
+    exclusive("--svg writes one picture", **{"--watch": watch, "--svg": svg is not None})
     if not 0 < orbits <= MAX_ORBITS:
         raise BadInputError(f"--orbits {orbits:g} is outside (0, {MAX_ORBITS:g}]; give up to 5 orbits ahead")
     if width is not None and not MIN_COLUMNS <= width <= MAX_COLUMNS:
@@ -91,10 +91,10 @@ def map_(
         raise BadInputError(f"--interval {interval:g} is outside [0.2, 3600] seconds")
     check_min_elevation(min_elevation)
     _check_tonight(tonight, hours, watch)
-    outfile: Any = None
     if svg is not None:
-        outfile = _outfile()
-        outfile.check_output(svg)
+        from isstrack.outfile import check_output
+
+        check_output(svg, "--svg")
     start = moment(at)
     place = location(lat, lon, elevation, city)
     zone, zone_label = local_zone(place, tz) if (place or tz) else (None, "")
@@ -131,21 +131,22 @@ def map_(
         from rich.console import Console
 
         recorder = Console(
-            record=True, width=columns, force_terminal=True, color_system="truecolor", file=io.StringIO()
+            no_color=False,
+            record=True,
+            width=columns,
+            force_terminal=True,
+            color_system="truecolor",
+            file=io.StringIO(),
         )
         recorder.print(WorldMap(columns, True, overlay).frame(scene, zone, name).text())
-        outfile.write_output(svg, recorder.export_svg(title="isstrack map"))
+        from isstrack.outfile import write_output
+
+        write_output(svg, recorder.export_svg(title="isstrack map"), "--svg")
         return
     colour = console.color_system is not None and not console.no_color
     console.print(
         WorldMap(columns, colour, overlay).frame(scene, zone, name).text(), width=columns, crop=True
     )
-
-
-def _outfile() -> Any:
-    import importlib
-
-    return importlib.import_module("isstrack.outfile")
 
 
 def _check_tonight(tonight: bool, hours: float | None, watch: bool) -> None:

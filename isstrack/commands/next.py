@@ -45,6 +45,7 @@ Within = Annotated[
 All = Annotated[
     bool, typer.Option("--all", help="Any pass above the minimum elevation, not only visible ones.")
 ]
+Chart = Annotated[bool, typer.Option("--chart", help="Also draw the pass on a sky chart (looking up).")]
 Format = Annotated[
     str | None,
     typer.Option(
@@ -68,6 +69,7 @@ def next_(
     max_magnitude: MaxMagnitude = None,
     json: Json = False,
     format_: Format = None,
+    chart: Chart = False,
     tz: Tz = None,
     std_mag: StdMag = DEFAULT_STD_MAGNITUDE,
     tle_file: TleFile = None,
@@ -91,7 +93,7 @@ def next_(
     from isstrack.staleness import check_max_age
     from isstrack.times import parse_duration
 
-    exclusive(**{"--json": json, "--format": format_ is not None})
+    exclusive("pick one output", **{"--json": json, "--format": format_ is not None, "--chart": chart})
     check_min_elevation(min_elevation)
     check_max_age(max_age)
     span = parse_duration(within, "--within") if within is not None else None
@@ -102,9 +104,8 @@ def next_(
     zone, zone_label = local_zone(place, tz)
     reporter = Reporter(quiet, verbose)
     used = load_elements(reporter, offline, tle_file, start, scripted=True, max_age_days=max_age)
-    found = find_next(
-        Orbit(used.elements), place.observer, start, min_elevation, not all_, span, std_mag, max_magnitude
-    )
+    orbit = Orbit(used.elements)
+    found = find_next(orbit, place.observer, start, min_elevation, not all_, span, std_mag, max_magnitude)
     if json:
         from isstrack.render.jsonout import next_json, write_json
 
@@ -118,6 +119,10 @@ def next_(
             from isstrack.render.text import next_line
 
             print(next_line(found, fields))
+            if chart:
+                from isstrack.render.skychart import print_charts
+
+                print_charts(orbit, place.observer, [found.item], zone)
     elif span is None:
         what = "pass" if all_ else "visible pass"
         if max_magnitude is not None:

@@ -41,6 +41,9 @@ From = Annotated[
 Days = Annotated[int, typer.Option("--days", metavar="N", help="Length of the window in days, 1-30.")]
 All = Annotated[bool, typer.Option("--all", help="List every pass with its type, not only visible ones.")]
 Csv = Annotated[bool, typer.Option("--csv", help="Print CSV, one row per pass, header first.")]
+Chart = Annotated[
+    bool, typer.Option("--chart", help="After the table, draw each visible pass on a sky chart (looking up).")
+]
 Ics = Annotated[
     Path | None,
     typer.Option(
@@ -62,6 +65,7 @@ def passes(
     json: Json = False,
     csv: Csv = False,
     ics: Ics = None,
+    chart: Chart = False,
     tz: Tz = None,
     std_mag: StdMag = DEFAULT_STD_MAGNITUDE,
     tle_file: TleFile = None,
@@ -109,7 +113,7 @@ def passes(
     from isstrack.orbit import Orbit
     from isstrack.passes import find_passes
 
-    exclusive(**{"--json": json, "--csv": csv, "--ics": ics is not None})
+    exclusive("pick one output", **{"--json": json, "--csv": csv, "--ics": ics is not None, "--chart": chart})
     if not 1 <= days <= 30:
         raise BadInputError(f"--days {days} is outside 1-30; give a whole number of days from 1 to 30")
     check_min_elevation(min_elevation)
@@ -125,7 +129,8 @@ def passes(
         check_output(ics, "--ics")
     reporter = Reporter(quiet, verbose)
     used = load_elements(reporter, offline, tle_file, start)
-    search = find_passes(Orbit(used.elements), place.observer, start, end, min_elevation, std_mag)
+    orbit = Orbit(used.elements)
+    search = find_passes(orbit, place.observer, start, end, min_elevation, std_mag)
     shown = [
         p
         for p in search.passes
@@ -150,3 +155,7 @@ def passes(
         from isstrack.render.text import passes_table
 
         passes_table(search, shown, place, zone, zone_label, used, all_)
+        if chart:
+            from isstrack.render.skychart import print_charts
+
+            print_charts(orbit, place.observer, [p for p in shown if p.visible], zone, heading=True)

@@ -12,6 +12,7 @@ latitude x longitude grid with a legend label, see `Overlay`.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass, field
 from functools import cache
@@ -33,6 +34,15 @@ DOT_WEIGHTS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))  # braill
 STATION, OBSERVER, SUBSOLAR = "✦", "⌂", "☼"
 ARROWS = "↑↗→↘↓↙←↖"
 
+
+@cache
+def _glyph_tables() -> tuple[Any, Any]:
+    """Return numpy lookup tables: braille character by code, plain glyph by layer."""
+    import numpy as np
+
+    return np.array([chr(0x2800 + n) for n in range(256)]), np.array(PLAIN_TABLE)
+
+
 # Layers from the bottom up; the highest layer with a dot in a cell draws that cell.
 COAST, PAST, FOOTPRINT, SHADOW, SUNLIT, PASS = range(6)
 LAYER_FG = {
@@ -45,16 +55,14 @@ LAYER_FG = {
 }
 PLAIN_GLYPH = {PAST: "~", FOOTPRINT: "o", SHADOW: "+", SUNLIT: "*", PASS: "#"}
 PLAIN_SHADE = {TWILIGHT: ":", NIGHT: "·"}
-# Backgrounds by (light class, land): day, twilight, night over sea and over land.
-BACKGROUND = {
-    (0, False): "#2a5b8c",
-    (1, False): "#1b3a5c",
-    (2, False): "#0c1828",
-    (0, True): "#4f6f34",
-    (1, True): "#334722",
-    (2, True): "#172012",
-}
-MARKER_STYLE = {STATION: "bold #ffffff on #d7263d", OBSERVER: "bold #ffffff", SUBSOLAR: "bold #ffd700"}
+PLAIN_TABLE = ["", *(PLAIN_GLYPH.get(layer, "") for layer in range(1, PASS + 1))]
+# Backgrounds by light class x 2 + land: day, twilight, night over sea and land; 6 is the overlay.
+BACKGROUND = ("#2a5b8c", "#4f6f34", "#1b3a5c", "#334722", "#0c1828", "#172012")
+OVERLAY_BACKGROUND = 6
+# Single-cell glyphs: their styles (without a background they take the cell's).
+ISS, HEADING, HOME, SUN_MARK, LABEL = range(5)
+MARKERS = ("bold #ffffff on #d7263d", "bold #ff8080", "bold #ffffff", "bold #ffd700", "bold #ff5fd7")
+MARKER_BASE = 100
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,7 @@ class Overlay:
     90° N and the last row the band at 90° S, column 0 starts at 180° W and the last ends at
     180° E (cell-centred, equal steps). A map cell is in the region when the mask is true at the
     cell's centre. In colour it gets the background `colour`; without colour, empty and
-    coast-only cells show `glyph`. `label` is the legend text, shown after the swatch.
+    coast-only cells show `glyph` (one character). `label` is the legend text, shown after the swatch.
     """
 
     mask: Any
@@ -98,14 +106,10 @@ class MapFrame:
 
 
 def shown(text: str) -> str:
-    """Return an outside string safe to display: control characters escaped (render/safe.literal)."""
-    import importlib
+    """Return an outside string safe to display: control characters escaped."""
+    from isstrack.render.safe import literal
 
-    try:
-        literal = importlib.import_module("isstrack.render.safe").literal
-    except ModuleNotFoundError:  # until the shared helper lands: escape C0, DEL and C1 controls
-        return "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in text)
-    return str(literal(text))
+    return literal(text)
 
 
 def map_rows(columns: int) -> int:
@@ -120,13 +124,14 @@ def cell_of(latitude_deg: float, longitude_deg: float, columns: int, rows: int) 
     return row, col
 
 
-def braille(dots: Any) -> Any:
-    """Return the braille offset (0-255) of every cell from a (4 x rows, 2 x columns) boolean array."""
+def braille(ys: Any, xs: Any, rows: int, columns: int) -> Any:
+    """Return the braille offset (0-255) of every cell with the dots at (ys, xs) set (dot units)."""
     import numpy as np
 
-    height, width = dots.shape
-    blocks = dots.reshape(height // 4, 4, width // 2, 2)
-    return (blocks * np.array(DOT_WEIGHTS)[None, :, None, :]).sum(axis=(1, 3))
+    codes = np.zeros((rows, columns), dtype=np.uint8)
+    weights = np.array(DOT_WEIGHTS, dtype=np.uint8)
+    np.bitwise_or.at(codes, (ys // 4, xs // 2), weights[ys % 4, xs % 2])
+    return codes
 
 
 def rasterise(segments: list[tuple[float, float, float, float]], width: int, height: int) -> Any:
@@ -169,9 +174,9 @@ def _coast_and_land(columns: int, rows: int) -> tuple[Any, Any]:
     padded = np.pad(land, 1, mode="edge")
     padded[:, 0], padded[:, -1] = padded[:, -2], padded[:, 1]  # wrap east-west
     sea_near = ~padded[:-2, 1:-1] | ~padded[2:, 1:-1] | ~padded[1:-1, :-2] | ~padded[1:-1, 2:]
-    coast = braille(land & sea_near)
+    ys, xs = np.nonzero(land & sea_near)
     land_cells = land.reshape(rows, 4, columns, 2).mean(axis=(1, 3)) >= 0.5
-    return coast, land_cells
+    return braille(ys, xs, rows, columns), land_cells
 
 
 @cache
@@ -196,6 +201,7 @@ class WorldMap:
         self._overlay_cells = self._sample_overlay() if overlay is not None else None
         self._rows: dict[Any, list[Run]] = {}
         self._ansi: dict[int, str] = {}
+        self._styles: dict[int, Any] = {}
 
     def _sample_overlay(self) -> Any:
         import numpy as np
@@ -247,8 +253,8 @@ class WorldMap:
         """Return the braille codes of every line layer for a scene."""
         import numpy as np
 
-        width, height = 2 * self.columns, 4 * self.rows
-        coast, _ = _coast_and_land(self.columns, self.rows)
+        rows, cols = self.rows, self.columns
+        coast, _ = _coast_and_land(cols, rows)
         ys, xs, owner = self._track(scene)
         times = np.array([p.time.timestamp() for p in scene.track])
         sunlit = np.array([p.sunlit for p in scene.track], dtype=bool)
@@ -259,85 +265,125 @@ class WorldMap:
             (SHADOW, ~past & ~sunlit[owner]),
             (SUNLIT, ~past & sunlit[owner]),
         ):
-            dots = np.zeros((height, width), dtype=bool)
-            dots[ys[chosen], xs[chosen]] = True
-            layers[layer] = braille(dots)
-        ring_lat, ring_lon = circle(
-            scene.state.latitude_deg, scene.state.longitude_deg, scene.footprint_radius_deg
+            layers[layer] = braille(ys[chosen], xs[chosen], rows, cols)
+        s = scene.state
+        ring_lat, ring_lon = circle(s.latitude_deg, s.longitude_deg, scene.footprint_radius_deg)
+        ry, rx, _ = rasterise(split_at_antimeridian(ring_lat, ring_lon), 2 * cols, 4 * rows)
+        layers[FOOTPRINT] = braille(ry, rx, rows, cols)
+        py, px, _ = (
+            self._rasterise_path(scene.pass_track) if len(scene.pass_track) > 1 else (ry[:0], rx[:0], 0)
         )
-        ry, rx, _ = rasterise(split_at_antimeridian(ring_lat, ring_lon), width, height)
-        dots = np.zeros((height, width), dtype=bool)
-        dots[ry, rx] = True
-        layers[FOOTPRINT] = braille(dots)
-        dots = np.zeros((height, width), dtype=bool)
-        if len(scene.pass_track) > 1:
-            py, px, _ = self._rasterise_path(scene.pass_track)
-            dots[py, px] = True
-        layers[PASS] = braille(dots)
+        layers[PASS] = braille(py, px, rows, cols)
         return layers
 
-    def markers(self, scene: MapScene, zone: Any) -> dict[tuple[int, int], tuple[str, str]]:
-        """Return the glyphs placed on single cells, by (row, column): station, heading, Sun, place."""
-        placed: dict[tuple[int, int], tuple[str, str]] = {}
+    def markers(self, scene: MapScene, zone: Any) -> dict[tuple[int, int], tuple[str, int]]:
+        """Return the glyphs placed on single cells, by (row, column), with their MARKERS index."""
+        placed: dict[tuple[int, int], tuple[str, int]] = {}
         rows, cols = self.rows, self.columns
+        s = scene.state
+        station = cell_of(s.latitude_deg, s.longitude_deg, cols, rows)
+        home = None
+        if scene.place is not None:
+            home = cell_of(scene.place.latitude_deg, scene.place.longitude_deg, cols, rows)
         if scene.pass_track and scene.next_visible is not None:
             start = scene.pass_track[0]
             label = scene.next_visible.start.astimezone(zone).strftime("%H:%M")
             row, col = cell_of(start.latitude_deg, start.longitude_deg, cols, rows)
-            first = col + 1 if col + 1 + len(label) <= cols else col - len(label)
-            for k, ch in enumerate(label):
-                placed[(row, first + k)] = (ch, LAYER_FG[PASS])
+            spans = [range(col + 1, col + 1 + len(label)), range(col - len(label), col)]
+            fits = [r for r in spans if r.start >= 0 and r.stop <= cols]
+            clear = [r for r in fits if all((row, c) not in (station, home) for c in r)]
+            for c, ch in zip((clear or fits or spans)[0], label, strict=True):
+                placed[(row, c % cols)] = (ch, LABEL)
         sub = scene.subsolar
-        placed[cell_of(sub.latitude_deg, sub.longitude_deg, cols, rows)] = (SUBSOLAR, MARKER_STYLE[SUBSOLAR])
+        placed[cell_of(sub.latitude_deg, sub.longitude_deg, cols, rows)] = (SUBSOLAR, SUN_MARK)
         if scene.place is not None:
-            spot = cell_of(scene.place.latitude_deg, scene.place.longitude_deg, cols, rows)
-            placed[spot] = (OBSERVER, MARKER_STYLE[OBSERVER])
+            placed[cell_of(scene.place.latitude_deg, scene.place.longitude_deg, cols, rows)] = (
+                OBSERVER,
+                HOME,
+            )
         s = scene.state
         row, col = cell_of(s.latitude_deg, s.longitude_deg, cols, rows)
         arrow = heading_arrow(scene.heading_deg, s.latitude_deg)
         d_col, d_row = ARROW_STEPS[arrow]
         if 0 <= row + d_row < rows:
-            placed[(row + d_row, (col + d_col) % cols)] = (arrow, MARKER_STYLE[STATION].split(" on ")[0])
-        placed[(row, col)] = (STATION, MARKER_STYLE[STATION])
+            placed[(row + d_row, (col + d_col) % cols)] = (arrow, HEADING)
+        placed[(row, col)] = (STATION, ISS)
         return placed
 
     def frame(self, scene: MapScene, zone: Any = None, place_name: str = "") -> MapFrame:
         """Draw a scene: the map's lines and its legend."""
         import numpy as np
 
+        from isstrack.render.maplegend import legend_lines
+
         layers = self.layers(scene)
         top = np.full((self.rows, self.columns), -1)
+        codes = np.zeros((self.rows, self.columns), dtype=np.uint8)
         for layer in sorted(layers):
-            top = np.where(layers[layer] > 0, layer, top)
-        codes = np.zeros((self.rows, self.columns), dtype=int)
-        for layer, layer_codes in layers.items():
-            codes = np.where(top == layer, layer_codes, codes)
+            drawn = layers[layer] > 0
+            top[drawn] = layer
+            codes[drawn] = layers[layer][drawn]
         light = self.light(scene)
         _, land = _coast_and_land(self.columns, self.rows)
-        markers = self.markers(scene, zone)
-        by_row: dict[int, list[tuple[int, str, str]]] = {}
-        for (r, c), (glyph, spec) in markers.items():
-            by_row.setdefault(r, []).append((c, glyph, spec))
+        background = light * 2 + land
+        overlay = self._overlay_cells
+        if overlay is not None:
+            background = np.where(overlay, OVERLAY_BACKGROUND, background)
+        braille_chars, plain = _glyph_tables()
+        if self.colour:
+            chars = np.where(top >= 0, braille_chars[codes], " ")
+            style_ids = (top + 1) * 8 + background
+        else:
+            chars = np.array([" ", PLAIN_SHADE[TWILIGHT], PLAIN_SHADE[NIGHT]])[light]
+            chars = np.where(top == COAST, braille_chars[codes], chars)
+            if overlay is not None and self.overlay is not None:
+                chars = np.where(overlay & (top <= COAST), self.overlay.glyph, chars)
+            chars = np.where(top > COAST, plain[np.maximum(top, 0)], chars)
+            style_ids = np.zeros((self.rows, self.columns), dtype=int)
+        for (r, c), (glyph, kind) in self.markers(scene, zone).items():
+            chars[r, c] = glyph
+            style_ids[r, c] = MARKER_BASE + kind * 8 + background[r, c]
+        if not self.colour:
+            style_ids[:] = 0
         if len(self._rows) > 8 * self.rows:
             self._rows.clear()
             self._ansi.clear()
         lines: list[list[Run]] = []
         for r in range(self.rows):
-            key = (top[r].tobytes(), codes[r].tobytes(), light[r].tobytes(), tuple(sorted(by_row.get(r, []))))
+            text = "".join(chars[r].tolist())
+            ids = style_ids[r]
+            key = (text, ids.tobytes())
             runs = self._rows.get(key)
             if runs is None:
-                cells = [
-                    self._cell(
-                        r, c, int(top[r, c]), int(codes[r, c]), int(light[r, c]), bool(land[r, c]), markers
-                    )
-                    for c in range(self.columns)
-                ]
-                runs = self._rows[key] = _merge(cells)
+                cuts = [0, *(np.flatnonzero(ids[1:] != ids[:-1]) + 1).tolist(), len(ids)]
+                runs = [(text[a:b], self._style_of(int(ids[a]))) for a, b in itertools.pairwise(cuts)]
+                self._rows[key] = runs
             lines.append(runs)
         return MapFrame(lines, legend_lines(self, scene, zone, place_name))
 
+    def _style_of(self, style_id: int) -> Any:
+        if not self.colour:
+            return None
+        if style_id not in self._styles:
+            self._styles[style_id] = self._make_style(style_id)
+        return self._styles[style_id]
+
+    def _make_style(self, style_id: int) -> Any:
+        kind, background = divmod(style_id, 8)
+        bg = (
+            self.overlay.colour
+            if background == OVERLAY_BACKGROUND and self.overlay
+            else BACKGROUND[background]
+        )
+        if style_id >= MARKER_BASE:
+            spec = MARKERS[(style_id - MARKER_BASE) // 8]
+            return _style(spec if " on " in spec else f"{spec} on {bg}")
+        if kind == 0:
+            return _style(f"on {bg}")
+        return _style(f"{LAYER_FG[kind - 1]} on {bg}")
+
     def ansi(self, runs: list[Run], color_system: Any) -> str:
-        """Return one line of runs as terminal text (cached while the line is), for live redraws."""
+        """Return one map line as terminal text (cached while the line is), for live redraws."""
         cached = self._ansi.get(id(runs))
         if cached is None:
             if color_system is None:
@@ -348,37 +394,6 @@ class WorldMap:
                 )
             self._ansi[id(runs)] = cached
         return cached
-
-    def _cell(
-        self,
-        r: int,
-        c: int,
-        layer: int,
-        code: int,
-        light: int,
-        land: bool,
-        markers: dict[tuple[int, int], tuple[str, str]],
-    ) -> Run:
-        in_overlay = self._overlay_cells is not None and bool(self._overlay_cells[r, c])
-        marker = markers.get((r, c))
-        if self.colour:
-            assert self.overlay is not None or not in_overlay
-            bg = self.overlay.colour if in_overlay and self.overlay else BACKGROUND[(light, land)]
-            if marker is not None:
-                glyph, spec = marker
-                return glyph, _style(spec if " on " in spec else f"{spec} on {bg}")
-            if layer < 0:
-                return " ", _style(f"on {bg}")
-            return chr(0x2800 + code), _style(f"{LAYER_FG[layer]} on {bg}")
-        if marker is not None:
-            return marker[0], None
-        if layer > COAST:
-            return PLAIN_GLYPH[layer], None
-        if in_overlay and self.overlay is not None:
-            return self.overlay.glyph, None
-        if layer == COAST:
-            return chr(0x2800 + code), None
-        return PLAIN_SHADE.get(light, " "), None
 
 
 ARROW_STEPS = {
@@ -399,72 +414,3 @@ def heading_arrow(heading_deg: float, latitude_deg: float) -> str:
     east = math.sin(h) / max(math.cos(math.radians(latitude_deg)), 1e-6)
     angle = math.degrees(math.atan2(east, math.cos(h))) % 360.0
     return ARROWS[round(angle / 45.0) % 8]
-
-
-def _merge(cells: list[Run]) -> list[Run]:
-    merged: list[Run] = []
-    for text, style in cells:
-        if merged and merged[-1][1] is style:
-            merged[-1] = (merged[-1][0] + text, style)
-        else:
-            merged.append((text, style))
-    return merged
-
-
-def legend_lines(world: WorldMap, scene: MapScene, zone: Any, place_name: str) -> list[list[Run]]:
-    """Return the legend, wrapped to the map's width: one entry per thing drawn."""
-    colour = world.colour
-
-    def line_item(layer: int, words: str) -> list[Run]:
-        if colour:
-            return [("⠶", _style(LAYER_FG[layer])), (f" {words}", None)]
-        return [(PLAIN_GLYPH[layer] * 2, None), (f" {words}", None)]
-
-    s = scene.state
-    arrow = heading_arrow(scene.heading_deg, s.latitude_deg)
-    station = (STATION, _style(MARKER_STYLE[STATION]) if colour else None)
-    items: list[list[Run]] = [
-        [station, (f" ISS {arrow}", None)],
-        line_item(SUNLIT, "sunlit"),
-        line_item(SHADOW, "in shadow"),
-        line_item(PAST, "last orbit"),
-        line_item(FOOTPRINT, "in view"),
-        [(SUBSOLAR, _style(MARKER_STYLE[SUBSOLAR]) if colour else None), (" Sun overhead", None)],
-    ]
-    if scene.place is not None:
-        items.append(
-            [(OBSERVER, _style(MARKER_STYLE[OBSERVER]) if colour else None), (f" {shown(place_name)}", None)]
-        )
-    if scene.next_visible is not None:
-        when = scene.next_visible.start.astimezone(zone).strftime("%a %H:%M")
-        items.append(line_item(PASS, f"next visible pass {when}"))
-    if colour:
-        for light, words in ((0, "day"), (TWILIGHT, "twilight"), (NIGHT, "night")):
-            items.append([(f" {words} ", _style(f"#ffffff on {BACKGROUND[(light, False)]}"))])
-    else:
-        items.append([(PLAIN_SHADE[TWILIGHT], None), (" twilight", None)])
-        items.append([(PLAIN_SHADE[NIGHT], None), (" night", None)])
-        items.append([("⠿", None), (" coast", None)])
-    if world.overlay is not None:
-        swatch = ("  ", _style(f"on {world.overlay.colour}")) if colour else (world.overlay.glyph, None)
-        items.append([swatch, (f" {world.overlay.label}", None)])
-    return wrap_items(items, world.columns)
-
-
-def wrap_items(items: list[list[Run]], width: int, gap: int = 3) -> list[list[Run]]:
-    """Return legend items laid out on lines no wider than `width`."""
-    from rich.cells import cell_len
-
-    lines: list[list[Run]] = [[]]
-    used = 0
-    for item in items:
-        size = sum(cell_len(text) for text, _ in item)
-        if used and used + gap + size > width:
-            lines.append([])
-            used = 0
-        if used:
-            lines[-1].append((" " * gap, None))
-            used += gap
-        lines[-1].extend(item)
-        used += size
-    return lines

@@ -1,0 +1,90 @@
+"""The legend line(s) under the world map: one entry for each thing drawn."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from isstrack.groundtrack import DAY, NIGHT, TWILIGHT
+from isstrack.mapscene import MapScene
+from isstrack.render.worldmap import (
+    BACKGROUND,
+    FOOTPRINT,
+    HOME,
+    ISS,
+    LAYER_FG,
+    MARKERS,
+    OBSERVER,
+    PASS,
+    PAST,
+    PLAIN_GLYPH,
+    PLAIN_SHADE,
+    SHADOW,
+    STATION,
+    SUBSOLAR,
+    SUN_MARK,
+    SUNLIT,
+    Run,
+    _style,
+    heading_arrow,
+    shown,
+)
+
+if TYPE_CHECKING:
+    from isstrack.render.worldmap import WorldMap
+
+
+def legend_lines(world: WorldMap, scene: MapScene, zone: Any, place_name: str) -> list[list[Run]]:
+    """Return the legend, wrapped to the map's width: one entry per thing drawn."""
+    colour = world.colour
+
+    def line_item(layer: int, words: str) -> list[Run]:
+        if colour:
+            return [("⠶", _style(LAYER_FG[layer])), (f" {words}", None)]
+        return [(PLAIN_GLYPH[layer] * 2, None), (f" {words}", None)]
+
+    s = scene.state
+    arrow = heading_arrow(scene.heading_deg, s.latitude_deg)
+    station = (STATION, _style(MARKERS[ISS]) if colour else None)
+    items: list[list[Run]] = [
+        [station, (f" ISS {arrow}", None)],
+        line_item(SUNLIT, "sunlit"),
+        line_item(SHADOW, "in shadow"),
+        line_item(PAST, "last orbit"),
+        line_item(FOOTPRINT, "in view"),
+        [(SUBSOLAR, _style(MARKERS[SUN_MARK]) if colour else None), (" Sun overhead", None)],
+    ]
+    if scene.place is not None:
+        items.append([(OBSERVER, _style(MARKERS[HOME]) if colour else None), (f" {shown(place_name)}", None)])
+    if scene.next_visible is not None:
+        when = scene.next_visible.start.astimezone(zone).strftime("%a %H:%M")
+        items.append(line_item(PASS, f"next visible pass {when}"))
+    if colour:
+        for light, words in ((DAY, "day"), (TWILIGHT, "twilight"), (NIGHT, "night")):
+            items.append([(f" {words} ", _style(f"#ffffff on {BACKGROUND[light * 2]}"))])
+    else:
+        items.append([(PLAIN_SHADE[TWILIGHT], None), (" twilight", None)])
+        items.append([(PLAIN_SHADE[NIGHT], None), (" night", None)])
+        items.append([("⠿", None), (" coast", None)])
+    if world.overlay is not None:
+        swatch = ("  ", _style(f"on {world.overlay.colour}")) if colour else (world.overlay.glyph, None)
+        items.append([swatch, (f" {world.overlay.label}", None)])
+    return wrap_items(items, world.columns)
+
+
+def wrap_items(items: list[list[Run]], width: int, gap: int = 3) -> list[list[Run]]:
+    """Return legend items laid out on lines no wider than `width`."""
+    from rich.cells import cell_len
+
+    lines: list[list[Run]] = [[]]
+    used = 0
+    for item in items:
+        size = sum(cell_len(text) for text, _ in item)
+        if used and used + gap + size > width:
+            lines.append([])
+            used = 0
+        if used:
+            lines[-1].append((" " * gap, None))
+            used += gap
+        lines[-1].extend(item)
+        used += size
+    return lines

@@ -1,0 +1,147 @@
+"""`isstrack map --watch` on a real pseudo-terminal (resize, Ctrl-C, restored screen) and piped."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import pty
+import signal
+import struct
+import subprocess
+import termios
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import isstrack_command
+from tests.tle_tools import newest
+
+ENTER_ALTERNATE = "\x1b[?1049h"
+LEAVE_ALTERNATE = "\x1b[?1049l"
+SHOW_CURSOR = "\x1b[?25h"
+
+
+@pytest.fixture
+def tle_file(tmp_path: Path) -> str:
+    path = tmp_path / "iss.tle"
+    path.write_text("\n".join(newest()) + "\n")
+    return str(path)
+
+
+def _set_size(fd: int, rows: int, columns: int) -> None:
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
+
+
+def _wait_for(chunks: list[bytes], predicate: object, timeout: float = 30.0) -> str:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        text = b"".join(chunks).decode("utf-8", "replace")
+        if predicate(text):  # type: ignore[operator]
+            return text
+        time.sleep(0.05)
+    raise AssertionError(f"timed out; output so far: {b''.join(chunks)[-400:]!r}")
+
+
+def _drain(fd: int, sink: list[bytes]) -> None:
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            return
+        if not data:
+            return
+        sink.append(data)
+
+
+def test_watch_full_screen_resizes_and_restores_the_terminal_on_ctrl_c(
+    isolated_env: dict[str, str], tle_file: str
+) -> None:
+    leader, follower = pty.openpty()
+    _set_size(follower, 24, 80)
+    env = {**os.environ, **isolated_env, "TERM": "xterm-256color"}
+    env.pop("NO_COLOR")
+    env.pop("COLUMNS", None)
+    env.pop("LINES", None)
+    args = ["map", "--watch", "--interval", "0.3", "--tle-file", tle_file, "--city", "Amsterdam", "-q"]
+    proc = subprocess.Popen(
+        [*isstrack_command(), *args],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(follower)
+    chunks: list[bytes] = []
+    reader = threading.Thread(target=_drain, args=(leader, chunks), daemon=True)
+    reader.start()
+    try:
+        first = _wait_for(chunks, lambda t: t.count("\x1b[H") >= 2)
+        assert first.startswith(ENTER_ALTERNATE)
+        assert "from Amsterdam, NL" in first and "next visible pass" in first
+        before = len(b"".join(chunks))
+        _set_size(leader, 40, 120)
+        os.kill(proc.pid, signal.SIGWINCH)
+        resized = _wait_for(chunks, lambda t: len(t.encode()) > before and "\x1b[2J" in t[len(first) :])
+        after = resized[len(first) :]
+        _wait_for(chunks, lambda t: t[len(first) :].count("\x1b[H") >= 2)
+        os.kill(proc.pid, signal.SIGINT)
+        code = proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    reader.join(timeout=10)
+    os.close(leader)
+    text = b"".join(chunks).decode("utf-8", "replace")
+    assert code == 0
+    assert "Traceback" not in text and "error" not in text
+    assert "\x1b[2J" in after  # the whole screen is cleared on a resize: no leftovers
+    assert text.endswith(SHOW_CURSOR + LEAVE_ALTERNATE)  # cursor shown, alternate screen left last
+    # Each frame fits the screen it was drawn for: 80 columns first, 120 after the resize.
+    assert _widest_line(first) <= 80
+    assert 80 < _widest_line(after) <= 120
+
+
+def _widest_line(text: str) -> int:
+    import re
+
+    from rich.cells import cell_len
+
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", text.replace("\x1b[H", "\n"))
+    return max(cell_len(line) for line in plain.replace("\r", "").split("\n"))
+
+
+def test_watch_piped_prints_json_lines_and_ctrl_c_exits_0(
+    isolated_env: dict[str, str], tle_file: str
+) -> None:
+    proc = subprocess.Popen(
+        [
+            *isstrack_command(),
+            "map",
+            "--watch",
+            "--interval",
+            "0.6",
+            "--tle-file",
+            tle_file,
+            "--at",
+            "2026-09-24T21:00:00Z",
+            "-q",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **isolated_env},
+    )
+    assert proc.stdout is not None
+    lines = [proc.stdout.readline() for _ in range(3)]
+    proc.send_signal(signal.SIGINT)
+    code = proc.wait(timeout=30)
+    assert code == 0
+    docs = [json.loads(line) for line in lines]
+    assert docs[0]["time"] == "2026-09-24T21:00:00Z"
+    assert all(doc["schema_version"] == 1 and "latitude_deg" in doc for doc in docs)
+    assert len({doc["time"] for doc in docs}) >= 2

@@ -133,11 +133,14 @@ def run_local(job: PassJob, table: PlaceTable, fmt: OutputFormat, workers: int) 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    finished = False
     try:
         yield from in_order(
             lambda chunk: pool.submit(render_chunk, job, chunk, fmt),
             chunks(table, size),
             workers * WINDOW_PER_WORKER,
         )
+        finished = True
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        # All done: let the idle workers exit; interrupted: drop what is queued, don't wait for it.
+        pool.shutdown(wait=finished, cancel_futures=not finished)

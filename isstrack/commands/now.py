@@ -58,7 +58,6 @@ def now(
     debug: Debug = False,
 ) -> None:
     """Show where the station is now (or --at a time), and how it looks from your place."""
-    from isstrack.nextpass import SEARCH_STEPS_DAYS
     from isstrack.orbit import Orbit
     from isstrack.snapshot import take_snapshot
 
@@ -67,7 +66,7 @@ def now(
         raise BadInputError(f"--interval {interval:g} is outside [0.2, 3600] seconds")
     reporter = Reporter(quiet, verbose)
     place = location(lat, lon, elevation, city, optional=reporter)
-    start = moment(at, search_ahead=None if place is None else timedelta(days=SEARCH_STEPS_DAYS[-1]))
+    start = moment(at, search_ahead=None if place is None else _search_ahead())
     zone, zone_label = local_zone(place, tz) if (place is not None or tz is not None) else (None, "")
     used = load_elements(reporter, offline, tle_file, start)
     orbit = Orbit(used.elements)
@@ -159,3 +158,10 @@ def _watch_screen(console: Any, snapshot: Any, interval: float, zone: Any, zone_
         signal.signal(signal.SIGWINCH, previous)
         os.close(wake_read)
         os.close(wake_write)
+
+
+def _search_ahead() -> timedelta:
+    """Return how far ahead `now` looks for the next pass (only imported with a place)."""
+    from isstrack.nextpass import SEARCH_STEPS_DAYS
+
+    return timedelta(days=SEARCH_STEPS_DAYS[-1])

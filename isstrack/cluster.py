@@ -19,6 +19,8 @@ _TEXT_SUFFIXES = ("_time", "_direction")
 
 
 def _client(address: str) -> Any:
+    from isstrack.render.safe import literal
+
     try:
         from distributed import Client as client_class
     except ImportError:
@@ -28,8 +30,8 @@ def _client(address: str) -> Any:
         return client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
     except (OSError, ValueError, TypeError) as error:
         raise BadInputError(
-            f"--scheduler {address!r}: cannot reach a Dask scheduler ({error}); give its address, "
-            "e.g. tcp://127.0.0.1:8786 (start one with 'dask scheduler')"
+            f"--scheduler {literal(address)}: cannot reach a Dask scheduler ({literal(str(error))}); "
+            "give its address, e.g. tcp://127.0.0.1:8786 (start one with 'dask scheduler')"
         ) from None
 
 

@@ -17,18 +17,26 @@ LAST = datetime(2049, 12, 30, tzinfo=timezone.utc)
 @cache
 def timescale() -> Any:
     """Return Skyfield's timescale from its built-in tables (never downloads)."""
-    from skyfield.api import load
+    import numpy as np
+    from skyfield.functions import load_bundled_npy
+    from skyfield.timelib import Timescale
 
-    return load.timescale(builtin=True)
+    # What skyfield.api's load.timescale(builtin=True) does, without importing skyfield.api (whose
+    # iokit pulls in urllib, http.client and ssl: a tenth of the start-up of every command).
+    arrays = load_bundled_npy("iers.npz")
+    daily_tt = arrays["tt_jd_minus_arange"]
+    daily_tt += np.arange(len(daily_tt))
+    daily_delta_t = (arrays["delta_t_1e7"] / 1e7).round(7)
+    return Timescale((daily_tt, daily_delta_t), arrays["leap_dates"], arrays["leap_offsets"])
 
 
 @cache
 def _kernel() -> Any:
-    from skyfield.api import load_file
+    from skyfield.jpllib import SpiceKernel
 
     from isstrack.paths import data_file
 
-    kernel = load_file(str(data_file(EPHEMERIS_FILE)))
+    kernel = SpiceKernel(str(data_file(EPHEMERIS_FILE)))
     atexit.register(kernel.close)
     return kernel
 

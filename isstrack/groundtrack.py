@@ -53,7 +53,7 @@ def ground_track(
 ) -> tuple[TrackPoint, ...]:
     """Return the points below the station every `step_s` seconds from `start`, and at `end`."""
     import numpy as np
-    from skyfield.api import wgs84
+    from skyfield.toposlib import wgs84
 
     check_in_range(start, end)
     step = timedelta(seconds=step_s)
@@ -78,7 +78,7 @@ def ground_track(
 
 def subsolar_point(orbit: Orbit, moment: datetime) -> SubsolarPoint:
     """Return the point on Earth where the Sun is at the zenith at `moment`."""
-    from skyfield.api import wgs84
+    from skyfield.toposlib import wgs84
 
     earth, sun = bodies()
     latitude, longitude = wgs84.latlon_of((sun - earth).at(orbit.time(moment)))

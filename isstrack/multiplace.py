@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from isstrack.orbit import Observer, Orbit
 from isstrack.passes import DEFAULT_STD_MAGNITUDE, Pass, PassSearch
 from isstrack.placefile import PlaceChunk, PlaceTable
 from isstrack.tle import ElementSet
 
+if TYPE_CHECKING:
+    from isstrack.track import Track
+
 OutputFormat = Literal["csv", "jsonl"]
-MAX_CHUNK_PLACES = 500
+MAX_CHUNK_PLACES = 1000
 CHUNKS_PER_WORKER = 4  # small enough chunks to balance the load, and to show progress
 WINDOW_PER_WORKER = 2  # chunks in flight per worker: bounds memory when stdout is slow
 
@@ -43,6 +46,7 @@ class PassJob:
 
 
 _ORBITS: dict[tuple[str, str], Orbit] = {}
+_TRACKS: dict[tuple[str, str, datetime, datetime], Track] = {}
 
 
 def _orbit(elements: ElementSet) -> Orbit:
@@ -53,28 +57,15 @@ def _orbit(elements: ElementSet) -> Orbit:
     return _ORBITS[key]
 
 
-def engine() -> Callable[..., list[PassSearch]]:
-    """Return the many-observer pass engine."""
-    import importlib
+def _track(job: PassJob) -> Track:
+    """Return the propagated track for the job's window, built once per process and job."""
+    from isstrack.engine import window_track
 
-    try:
-        module = importlib.import_module("isstrack.engine")
-        engine: Callable[..., list[PassSearch]] = module.find_passes_many
-        return engine
-    except (ImportError, AttributeError):  # pragma: no cover - until the engine lands
-        from isstrack.passes import find_passes
-
-        def loop(
-            orbit: Orbit,
-            observers: Sequence[Observer],
-            start: datetime,
-            end: datetime,
-            min_elevation_deg: float,
-            std_magnitude: float = DEFAULT_STD_MAGNITUDE,
-        ) -> list[PassSearch]:
-            return [find_passes(orbit, o, start, end, min_elevation_deg, std_magnitude) for o in observers]
-
-        return loop
+    key = (job.elements.line1, job.elements.line2, job.start, job.end)
+    if key not in _TRACKS:
+        _TRACKS.clear()
+        _TRACKS[key] = window_track(_orbit(job.elements), job.start, job.end)
+    return _TRACKS[key]
 
 
 def search_chunk(job: PassJob, chunk: PlaceChunk) -> list[PassSearch]:
@@ -83,8 +74,14 @@ def search_chunk(job: PassJob, chunk: PlaceChunk) -> list[PassSearch]:
         Observer(lat, lon, height)
         for lat, lon, height in zip(chunk.latitude_deg, chunk.longitude_deg, chunk.elevation_m, strict=True)
     ]
-    return engine()(
-        _orbit(job.elements), observers, job.start, job.end, job.min_elevation_deg, job.std_magnitude
+    from isstrack.engine import iter_passes_many
+
+    orbit = _orbit(job.elements)
+    track = _track(job)
+    return list(
+        iter_passes_many(
+            orbit, observers, job.start, job.end, job.min_elevation_deg, job.std_magnitude, track=track
+        )
     )
 
 
@@ -136,11 +133,14 @@ def run_local(job: PassJob, table: PlaceTable, fmt: OutputFormat, workers: int) 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    finished = False
     try:
         yield from in_order(
             lambda chunk: pool.submit(render_chunk, job, chunk, fmt),
             chunks(table, size),
             workers * WINDOW_PER_WORKER,
         )
+        finished = True
     finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+        # All done: let the idle workers exit; interrupted: drop what is queued, don't wait for it.
+        pool.shutdown(wait=finished, cancel_futures=not finished)

@@ -228,6 +228,9 @@ def _desktop(target: Target, notice: Notice, timeout_s: float) -> Outcome:
 
 
 def _session_bus_socket() -> Path | None:
-    runtime = os.environ.get("XDG_RUNTIME_DIR") or f"/run/user/{os.getuid()}"
+    getuid = getattr(os, "getuid", None)  # POSIX only; elsewhere notify-send is not found anyway
+    runtime = os.environ.get("XDG_RUNTIME_DIR") or (f"/run/user/{getuid()}" if getuid else "")
+    if not runtime:
+        return None
     bus = Path(runtime) / "bus"
     return bus if bus.exists() else None

@@ -66,7 +66,7 @@ class Orbit:
     """Propagate one element set with Skyfield's SGP4."""
 
     def __init__(self, elements: ElementSet) -> None:
-        from skyfield.api import EarthSatellite
+        from skyfield.sgp4lib import EarthSatellite
 
         self.elements = elements
         self.ts = timescale()
@@ -79,8 +79,8 @@ class Orbit:
 
     def state(self, moment: datetime) -> StationState:
         """Return the station's state at `moment`."""
-        from skyfield.api import wgs84
         from skyfield.framelib import itrs
+        from skyfield.toposlib import wgs84
 
         t = self.time(moment)
         geocentric = self.satellite.at(t)
@@ -101,7 +101,7 @@ class Orbit:
 
     def look(self, moment: datetime, observer: Observer, min_elevation_deg: float) -> LookAngles:
         """Return azimuth, elevation, range and visibility of the station from `observer`."""
-        from skyfield.api import wgs84
+        from skyfield.toposlib import wgs84
 
         earth, sun = bodies()
         t = self.time(moment)

@@ -87,7 +87,9 @@ class PlaceTable:
 
 def read_places(path: Path) -> PlaceTable:
     """Read and validate a places CSV (`-` for standard input) before any work is done."""
-    label = "standard input" if str(path) == "-" else str(path)
+    from isstrack.render.safe import literal
+
+    label = "standard input" if str(path) == "-" else literal(str(path))
     if str(path) == "-":
         return parse_places(text_lines(sys.stdin.buffer, label), label)
     if path.is_dir():

@@ -41,7 +41,7 @@ class SkyPath:
 def sky_path(orbit: Orbit, observer: Observer, item: Pass, step_s: float = PATH_STEP_S) -> SkyPath:
     """Return the pass's path across the sky every `step_s` seconds and at every whole minute."""
     import numpy as np
-    from skyfield.api import wgs84
+    from skyfield.toposlib import wgs84
 
     rise, set_ = item.rise.time, item.set.time
     count = max(2, math.ceil((set_ - rise).total_seconds() / step_s) + 1)

@@ -39,12 +39,12 @@ def visibility_grid(
     """Return whether a visible pass occurs within `hours` from each cell centre of a rows x columns grid."""
     import numpy as np
 
-    from isstrack.multiplace import engine
+    from isstrack.engine import find_passes_many
     from isstrack.orbit import Observer
 
     end = start + timedelta(hours=hours)
     observers = [Observer(*cell_centre(r, c, rows, columns)) for r in range(rows) for c in range(columns)]
-    searches = engine()(orbit, observers, start, end, min_elevation_deg)
+    searches = find_passes_many(orbit, observers, start, end, min_elevation_deg)
     flags = [any(p.visible for p in search.passes) for search in searches]
     return VisibilityGrid(start, end, min_elevation_deg, np.array(flags, dtype=bool).reshape(rows, columns))
 

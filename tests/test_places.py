@@ -232,3 +232,45 @@ def test_bad_options(cli: Any, tmp_path: Path, tle_file: str, args: list[str], s
 def test_workers_without_places(cli: Any, tle_file: str) -> None:
     result = cli("passes", "--workers", "2", "--lat", "1", "--lon", "2", "--tle-file", tle_file)
     assert result.code == 2 and "--places" in result.err
+
+
+def test_progress_bar_on_a_terminal_stderr_only(
+    tmp_path: Path, tle_file: str, isolated_env: dict[str, str]
+) -> None:
+    import pty
+
+    path = write_places(tmp_path / "p.csv", random_places(12))
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        [
+            *isstrack_command(),
+            "passes",
+            "--places",
+            path,
+            "--from",
+            FROM,
+            "--days",
+            "1",
+            "--tle-file",
+            tle_file,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, **isolated_env, "COLUMNS": "80"},
+    )
+    os.close(follower)
+    drawn = b""
+    while True:
+        try:
+            data = os.read(leader, 4096)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        drawn += data
+    out, _ = proc.communicate(timeout=120)
+    os.close(leader)
+    assert proc.returncode == 0
+    assert b"12/12" in drawn and b"places" in drawn  # the bar reached the end, on stderr
+    assert out.decode().startswith("place,place_row,") and b"12/12" not in out

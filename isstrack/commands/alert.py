@@ -12,6 +12,7 @@ from isstrack.commands.common import (
     Elevation,
     Lat,
     Lon,
+    MaxAge,
     MaxMagnitude,
     MinElevation,
     Offline,
@@ -22,6 +23,7 @@ from isstrack.commands.common import (
     Tz,
     Verbose,
     check_min_elevation,
+    finite,
     load_elements,
     local_zone,
     location,
@@ -49,6 +51,7 @@ MinPeak = Annotated[
     float | None,
     typer.Option(
         "--min-peak",
+        callback=finite,
         metavar="DEG",
         help="Only passes whose visible part climbs at least this high (e.g. 40).",
     ),
@@ -63,7 +66,12 @@ Between = Annotated[
 ]
 MinDuration = Annotated[
     float | None,
-    typer.Option("--min-duration", metavar="S", help="Only passes visible for at least this many seconds."),
+    typer.Option(
+        "--min-duration",
+        metavar="S",
+        callback=finite,
+        help="Only passes visible for at least this many seconds.",
+    ),
 ]
 Ntfy = Annotated[
     list[str] | None,
@@ -101,6 +109,7 @@ def alert(
     at: At = None,
     tz: Tz = None,
     std_mag: StdMag = DEFAULT_STD_MAGNITUDE,
+    max_age: MaxAge = None,
     tle_file: TleFile = None,
     offline: Offline = False,
     quiet: Quiet = False,
@@ -116,9 +125,11 @@ def alert(
     from isstrack.errors import BadInputError, NothingFoundError
     from isstrack.notify import Target, parse_target
     from isstrack.orbit import Orbit
+    from isstrack.staleness import check_max_age
     from isstrack.times import parse_duration
 
     check_min_elevation(min_elevation)
+    check_max_age(max_age)
     span = parse_duration(before, "--before")
     if min_peak is not None and not 0 <= min_peak <= 90:
         raise BadInputError(f"--min-peak {min_peak:g} is outside [0, 90]; give degrees above the horizon")
@@ -130,12 +141,13 @@ def alert(
     targets += [Target("desktop")] if desktop else []
     if print_ or not targets:
         targets.append(Target("print"))
+    targets = list({target.key: target for target in targets}.values())  # a URL given twice counts once
     timeout_s = timeout_from_env()
     now = moment(at)
     place = require_place(location(lat, lon, elevation, city), "alert")
     zone, zone_label = local_zone(place, tz)
     reporter = Reporter(quiet, verbose)
-    used = load_elements(reporter, offline, tle_file, now)
+    used = load_elements(reporter, offline, tle_file, now, scripted=True, max_age_days=max_age)
     local_now = now.astimezone(zone)  # type: ignore[arg-type]
     if filters.hours is not None and not filters.hours.contains(local_now):
         reporter.log(f"quiet hours: {local_now:%H:%M} is outside --between {filters.hours}; nothing sent")

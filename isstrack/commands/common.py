@@ -135,9 +135,11 @@ class Reporter:
     stream: TextIO | None = None
 
     def _write(self, text: str) -> None:
+        from isstrack.render.console import wrap_for
         from isstrack.render.safe import literal
 
-        print(f"isstrack: {literal(text)}", file=self.stream or sys.stderr)
+        stream = self.stream or sys.stderr
+        print(wrap_for(stream, f"isstrack: {literal(text)}"), file=stream)
 
     def warn(self, text: str) -> None:
         """Write a warning unless quiet."""

@@ -121,11 +121,9 @@ def map_(
     from isstrack.mapscene import build_scene
 
     scene = build_scene(orbit, start, orbits, place, min_elevation)
-    from isstrack.render.console import make_console
     from isstrack.render.worldmap import WorldMap, map_rows
 
-    console = make_console()
-    columns = width or (120 if json or svg is not None else max(MIN_COLUMNS, min(MAX_COLUMNS, console.width)))
+    columns = width or (120 if json or svg is not None else _terminal_columns())
     overlay, extra = _tonight_overlay(orbit, start, hours, map_rows(columns), columns, min_elevation, tonight)
     if json:
         from isstrack.mapscene import scene_json
@@ -153,10 +151,31 @@ def map_(
 
         write_output(svg, recorder.export_svg(title="isstrack map"), "--svg")
         return
-    colour = console.color_system is not None and not console.no_color
-    console.print(
-        WorldMap(columns, colour, overlay).frame(scene, zone, name).text(), width=columns, crop=True
+    import os
+    import sys
+
+    if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
+        sys.stdout.write(WorldMap(columns, False, overlay).frame(scene, zone, name).plain())
+        return
+    from isstrack.render.console import make_console
+
+    make_console().print(
+        WorldMap(columns, True, overlay).frame(scene, zone, name).text(), width=columns, crop=True
     )
+
+
+def _terminal_columns() -> int:
+    """Return the terminal's width within the map's limits (120 when piped), without loading Rich."""
+    import os
+    import shutil
+    import sys
+
+    from isstrack.render.console import PIPED_WIDTH
+    from isstrack.render.worldmap import MAX_COLUMNS, MIN_COLUMNS
+
+    if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
+        return PIPED_WIDTH
+    return max(MIN_COLUMNS, min(MAX_COLUMNS, shutil.get_terminal_size((PIPED_WIDTH, 24)).columns))
 
 
 def _check_tonight(tonight: bool, hours: float | None, watch: bool) -> None:

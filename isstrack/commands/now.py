@@ -58,7 +58,6 @@ def now(
     debug: Debug = False,
 ) -> None:
     """Show where the station is now (or --at a time), and how it looks from your place."""
-    from isstrack.nextpass import SEARCH_STEPS_DAYS
     from isstrack.orbit import Orbit
     from isstrack.snapshot import take_snapshot
 
@@ -67,7 +66,7 @@ def now(
         raise BadInputError(f"--interval {interval:g} is outside [0.2, 3600] seconds")
     reporter = Reporter(quiet, verbose)
     place = location(lat, lon, elevation, city, optional=reporter)
-    start = moment(at, search_ahead=None if place is None else timedelta(days=SEARCH_STEPS_DAYS[-1]))
+    start = moment(at, search_ahead=None if place is None else _search_ahead())
     zone, zone_label = local_zone(place, tz) if (place is not None or tz is not None) else (None, "")
     used = load_elements(reporter, offline, tle_file, start)
     orbit = Orbit(used.elements)
@@ -113,8 +112,6 @@ def _watch(frame: Any, start: datetime, interval: float, json: bool, zone: Any, 
                 line = {"schema_version": SCHEMA_VERSION, **snapshot_json(frame(when()))}
                 print(dumps(line), flush=True)
                 time.sleep(interval)
-        from rich.live import Live
-
         from isstrack.render.console import make_console
         from isstrack.render.text import now_panel
 
@@ -124,9 +121,47 @@ def _watch(frame: Any, start: datetime, interval: float, json: bool, zone: Any, 
                 console.print(now_panel(frame(when()), zone, zone_label))
                 console.file.flush()
                 time.sleep(interval)
-        with Live(now_panel(frame(when()), zone, zone_label), console=console, auto_refresh=False) as live:
-            while True:
-                time.sleep(interval)
-                live.update(now_panel(frame(when()), zone, zone_label), refresh=True)
+        _watch_screen(console, lambda: frame(when()), interval, zone, zone_label)
     except KeyboardInterrupt:
         return
+
+
+def _watch_screen(console: Any, snapshot: Any, interval: float, zone: Any, zone_label: str) -> None:
+    """Redraw the whole (alternate) screen every `interval` seconds and at once when the terminal resizes."""
+    import contextlib
+    import os
+    import select
+    import signal
+
+    from rich.live import Live
+
+    from isstrack.render.text import fitted_now_panel
+
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_write, False)
+
+    def on_resize(signum: int, frame: Any) -> None:
+        with contextlib.suppress(BlockingIOError):  # a wake-up is already pending
+            os.write(wake_write, b"w")
+
+    previous = signal.signal(signal.SIGWINCH, on_resize)
+    try:
+        # screen=True: the alternate screen, redrawn in full each time, so a resize leaves no fragments;
+        # leaving it (also on Ctrl-C) restores the terminal as it was.
+        with Live(console=console, screen=True, auto_refresh=False, redirect_stderr=False) as live:
+            while True:
+                live.update(fitted_now_panel(snapshot(), zone, zone_label, console), refresh=True)
+                ready, _, _ = select.select([wake_read], [], [], interval)
+                if ready:
+                    os.read(wake_read, 64)
+    finally:
+        signal.signal(signal.SIGWINCH, previous)
+        os.close(wake_read)
+        os.close(wake_write)
+
+
+def _search_ahead() -> timedelta:
+    """Return how far ahead `now` looks for the next pass (only imported with a place)."""
+    from isstrack.nextpass import SEARCH_STEPS_DAYS
+
+    return timedelta(days=SEARCH_STEPS_DAYS[-1])

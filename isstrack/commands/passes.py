@@ -152,7 +152,7 @@ def passes(
         where = "standard output" if str(ics) == "-" else str(ics)
         reporter.note(f"wrote {count} {'' if all_ else 'visible '}passes to {where}")
     else:
-        from isstrack.render.text import passes_table
+        from isstrack.render.passtable import passes_table
 
         passes_table(search, shown, place, zone, zone_label, used, all_)
         if chart:

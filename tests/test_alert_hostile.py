@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import resource
 import signal
+import socket
+import struct
 import subprocess
 import threading
 from collections.abc import Iterator
@@ -14,6 +17,8 @@ from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.alert_helpers import SECRET, iso, recording_server, reference_file
 from tests.conftest import isstrack_command
@@ -115,3 +120,67 @@ def test_sigterm_during_delivery_finishes_it_records_it_and_no_duplicate_follows
         )  # fmt: skip
         assert again.returncode == 1, again.stderr
         assert len(gate.bodies) == 1, "the pass was announced twice"
+
+
+@contextlib.contextmanager
+def raw_server(after_headers: str) -> Iterator[tuple[str, list[bytes]]]:
+    """Serve raw HTTP on 127.0.0.1: read a POST, answer 200 with headers, then misbehave in the body."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    received: list[bytes] = []
+    stop = threading.Event()
+
+    def serve(conn: socket.socket) -> None:
+        with conn:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += conn.recv(65536)
+            head, _, body = data.partition(b"\r\n\r\n")
+            length = int(re.search(rb"(?i)content-length:\s*(\d+)", head).group(1))  # type: ignore[union-attr]
+            while len(body) < length:
+                body += conn.recv(65536)
+            received.append(body)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nok")
+            if after_headers == "trickle":  # the rest of the body, a byte every half second
+                for _ in range(60):
+                    if stop.wait(0.5):
+                        return
+                    try:
+                        conn.sendall(b".")
+                    except OSError:  # the client hung up, as it should
+                        return
+            else:  # reset: RST instead of the rest of the body
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}", received
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
+
+
+@pytest.mark.parametrize("after_headers", ["trickle", "reset"])
+def test_a_200_answer_counts_as_delivered_whatever_its_body_does(
+    tmp_path: Path, cli: Any, after_headers: str
+) -> None:
+    tle = reference_file(tmp_path, 18)
+    at = PASS_22 - timedelta(minutes=10)
+    with raw_server(after_headers) as (base, received):
+        for step in range(2):  # two cron runs a minute apart
+            env = {"ISSTRACK_AT": iso(at + step * timedelta(minutes=1)), "ISSTRACK_HTTP_TIMEOUT": "2"}
+            result = cli("alert", *PLACE, "--before", "15m", "--tle-file", str(tle),
+                         "--webhook", f"{base}/hook/{SECRET}", "-q", env=env)  # fmt: skip
+            assert result.code == [0, 1][step], result.err
+            assert result.err == ""
+        assert len(received) == 1, "the server took the alert and said 200: it must not get it again"

@@ -10,7 +10,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -107,7 +109,9 @@ class SentRecord:
             )
             return []
 
-    def save(self, entries: list[SentEntry], now: datetime) -> None:
+    def save(
+        self, entries: list[SentEntry], now: datetime, consequence: str = "the next run may send them again"
+    ) -> None:
         """Write the entries of passes not yet over (atomically: temp file, fsync, rename)."""
         kept = [e for e in entries if e.end + KEEP_AFTER_END > now]
         payload = {"version": RECORD_VERSION, "sent": [_raw(e) for e in kept]}
@@ -131,9 +135,24 @@ class SentRecord:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp_name)
             raise OutputError(
-                f"could not record sent alerts in {self.path} ({exc.strerror}); "
-                "the next run may send them again"
+                f"could not record sent alerts in {self.path} ({exc.strerror}); {consequence}"
             ) from None
+
+
+@contextlib.contextmanager
+def termination_held() -> Iterator[None]:
+    """Hold SIGTERM until the block ends, then let it act, so sends and their record stay together."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if caught:
+            signal.raise_signal(signal.SIGTERM)
 
 
 def _iso(moment: datetime) -> str:

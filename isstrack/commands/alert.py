@@ -174,7 +174,7 @@ def _announce(
     dry_run: bool,
 ) -> bool:
     """Send what has not been sent yet and record it; return whether anything was (or would be) sent."""
-    from isstrack.alertrecord import SentEntry, SentRecord
+    from isstrack.alertrecord import SentEntry, SentRecord, termination_held
     from isstrack.alerts import compose, place_key
     from isstrack.errors import DeliveryError
     from isstrack.nextpass import NextPass
@@ -221,24 +221,34 @@ def _announce(
         if not todo:
             reporter.log(f"already announced: every due pass, to every target (record: {record.path})")
             return False
-        outcomes = deliver([(target, notice) for _, notice, target in todo], timeout_s)
-        for (item, notice, target), outcome in zip(todo, outcomes, strict=True):
-            if outcome.ok:
-                assert item.visible_end is not None
-                entries.append(
-                    SentEntry(key, item.revolution, target.key, _start(item), item.visible_end.time, now)
-                )
-                reporter.log(f"sent to {target.label} ({outcome.detail}): {notice.message}")
-            else:
-                failures.append(f"{target.label}: {outcome.detail}")
-                reporter.log(f"not sent to {target.label} ({outcome.detail})")
-        record.save(entries, now)
+        planned = [
+            SentEntry(key, item.revolution, target.key, _start(item), _end(item), now)
+            for item, _, target in todo
+        ]
+        with termination_held():  # a SIGTERM waits for the deliveries (bounded in time) and their record
+            # Written ahead: should the record not be writable (a full or read-only disk), nothing goes
+            # out, rather than the same alert at every run; a run killed outright counts them as sent.
+            record.save(entries + planned, now, "nothing sent (make room or set ISSTRACK_STATE_DIR)")
+            outcomes = deliver([(target, notice) for _, notice, target in todo], timeout_s)
+            for (_, notice, target), entry, outcome in zip(todo, planned, outcomes, strict=True):
+                if outcome.ok:
+                    entries.append(entry)
+                    reporter.log(f"sent to {target.label} ({outcome.detail}): {notice.message}")
+                else:
+                    failures.append(f"{target.label}: {outcome.detail}")
+                    reporter.log(f"not sent to {target.label} ({outcome.detail})")
+            record.save(entries, now, "alerts that failed may not be retried")
     if failures:
         raise DeliveryError(
             f"could not deliver {len(failures)} of {len(todo)} alerts ({'; '.join(failures)}); "
             "the next run tries again while the pass is ahead"
         )
     return True
+
+
+def _end(item: "Pass") -> datetime:
+    assert item.visible_end is not None
+    return item.visible_end.time
 
 
 def _start(item: "Pass") -> datetime:

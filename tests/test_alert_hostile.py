@@ -1,0 +1,186 @@
+"""isstrack alert against a hostile world: a state directory that cannot grow, SIGTERM mid-delivery."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import resource
+import signal
+import socket
+import struct
+import subprocess
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.alert_helpers import SECRET, iso, recording_server, reference_file
+from tests.conftest import isstrack_command
+from tests.test_alert import PASS_22, PLACE
+
+
+def _limit_file_size() -> None:
+    resource.setrlimit(resource.RLIMIT_FSIZE, (100, 100))  # the lock (empty) fits, the record does not
+
+
+def test_a_record_that_cannot_be_written_sends_nothing_rather_than_every_run(
+    tmp_path: Path, isolated_env: dict[str, str]
+) -> None:
+    tle = reference_file(tmp_path, 18)
+    at = PASS_22 - timedelta(minutes=10)
+    with recording_server() as (base, recorder):
+        command = [*isstrack_command(), "alert", *PLACE, "--before", "15m", "--tle-file", str(tle),
+                   "--ntfy", f"{base}/ntfy/{SECRET}", "-q"]  # fmt: skip
+        env = {**os.environ, **isolated_env, "ISSTRACK_AT": iso(at)}
+        runs = [
+            subprocess.run(
+                command, env=env, capture_output=True, text=True, timeout=120, preexec_fn=_limit_file_size
+            )
+            for _ in range(3)  # cron, minute after minute, with the state directory full
+        ]
+        assert recorder.delivered("/ntfy/") == [], "an alert the record cannot hold must not go out every run"
+    for run in runs:
+        assert run.returncode == 2, run.stderr
+        (line,) = run.stderr.splitlines()
+        assert "alerts-sent.json" in line and "nothing sent" in line and SECRET not in line
+        assert "Traceback" not in run.stderr
+
+
+@dataclass
+class _Gate:
+    """A server that takes the request, tells the test, and answers 200 only when told to."""
+
+    arrived: threading.Event = field(default_factory=threading.Event)
+    answer: threading.Event = field(default_factory=threading.Event)
+    bodies: list[bytes] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def gated_server() -> Iterator[tuple[str, _Gate]]:
+    """Serve on 127.0.0.1; each POST is held until the gate opens (at most 30 s)."""
+    gate = _Gate()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            gate.bodies.append(body)
+            gate.arrived.set()
+            gate.answer.wait(30)
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", gate
+    finally:
+        gate.answer.set()
+        server.shutdown()
+        server.server_close()
+
+
+def test_sigterm_during_delivery_finishes_it_records_it_and_no_duplicate_follows(
+    tmp_path: Path, isolated_env: dict[str, str]
+) -> None:
+    tle = reference_file(tmp_path, 18)
+    at = PASS_22 - timedelta(minutes=10)
+    env = {**os.environ, **isolated_env, "ISSTRACK_AT": iso(at), "ISSTRACK_HTTP_TIMEOUT": "20"}
+    with gated_server() as (base, gate):
+        command = [*isstrack_command(), "alert", *PLACE, "--before", "15m", "--tle-file", str(tle),
+                   "--ntfy", f"{base}/ntfy/{SECRET}", "-q"]  # fmt: skip
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert gate.arrived.wait(90), "the alert never reached the server"
+            proc.send_signal(signal.SIGTERM)  # systemd stopping the unit, or a shutdown
+            threading.Timer(0.5, gate.answer.set).start()
+            _out, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        assert proc.returncode == -signal.SIGTERM, err  # it still ends as terminated
+        assert "Traceback" not in err
+        record = Path(isolated_env["ISSTRACK_STATE_DIR"]) / "alerts-sent.json"
+        assert record.is_file() and '"revolution": 58689' in record.read_text()
+        assert not list(record.parent.glob("*.tmp")), "no temporary file left behind"
+        again = subprocess.run(
+            command, env={**env, "ISSTRACK_AT": iso(at + timedelta(minutes=1))},
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert again.returncode == 1, again.stderr
+        assert len(gate.bodies) == 1, "the pass was announced twice"
+
+
+@contextlib.contextmanager
+def raw_server(after_headers: str) -> Iterator[tuple[str, list[bytes]]]:
+    """Serve raw HTTP on 127.0.0.1: read a POST, answer 200 with headers, then misbehave in the body."""
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.2)
+    received: list[bytes] = []
+    stop = threading.Event()
+
+    def serve(conn: socket.socket) -> None:
+        with conn:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += conn.recv(65536)
+            head, _, body = data.partition(b"\r\n\r\n")
+            length = int(re.search(rb"(?i)content-length:\s*(\d+)", head).group(1))  # type: ignore[union-attr]
+            while len(body) < length:
+                body += conn.recv(65536)
+            received.append(body)
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 1000\r\n\r\nok")
+            if after_headers == "trickle":  # the rest of the body, a byte every half second
+                for _ in range(60):
+                    if stop.wait(0.5):
+                        return
+                    try:
+                        conn.sendall(b".")
+                    except OSError:  # the client hung up, as it should
+                        return
+            else:  # reset: RST instead of the rest of the body
+                conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+
+    def accept() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except TimeoutError:
+                continue
+            threading.Thread(target=serve, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}", received
+    finally:
+        stop.set()
+        thread.join(5)
+        listener.close()
+
+
+@pytest.mark.parametrize("after_headers", ["trickle", "reset"])
+def test_a_200_answer_counts_as_delivered_whatever_its_body_does(
+    tmp_path: Path, cli: Any, after_headers: str
+) -> None:
+    tle = reference_file(tmp_path, 18)
+    at = PASS_22 - timedelta(minutes=10)
+    with raw_server(after_headers) as (base, received):
+        for step in range(2):  # two cron runs a minute apart
+            env = {"ISSTRACK_AT": iso(at + step * timedelta(minutes=1)), "ISSTRACK_HTTP_TIMEOUT": "2"}
+            result = cli("alert", *PLACE, "--before", "15m", "--tle-file", str(tle),
+                         "--webhook", f"{base}/hook/{SECRET}", "-q", env=env)  # fmt: skip
+            assert result.code == [0, 1][step], result.err
+            assert result.err == ""
+        assert len(received) == 1, "the server took the alert and said 200: it must not get it again"

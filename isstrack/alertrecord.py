@@ -1,8 +1,9 @@
 """The record of alerts already sent, in the user's state directory: atomic, pruned, locked.
 
-One entry per (place, pass, target). A pass is matched by revolution number, or, should two
-element sets disagree on the count, by a visible start within MATCH_WITHIN of the recorded one
-(the station passes over a place at most once per revolution, about 93 minutes).
+One entry per (place, pass, target). A pass is matched by revolution number (with a visible start
+less than half a revolution from the recorded one), or, should two element sets disagree on the
+count, by a visible start within MATCH_WITHIN of the recorded one (the station passes over a place
+at most once per revolution, about 93 minutes).
 """
 
 from __future__ import annotations
@@ -27,6 +28,9 @@ RECORD_VERSION = 1
 MAX_RECORD_BYTES = 1_000_000
 KEEP_AFTER_END = timedelta(hours=1)  # a pass over for this long is pruned
 MATCH_WITHIN = timedelta(minutes=20)
+# The same revolution number more than half a revolution away is another pass, counted by elements
+# whose revolution numbering differs (an off-by-one, a wrap past 99999), never the same one moved.
+SAME_REVOLUTION_WITHIN = timedelta(minutes=45)
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,8 @@ class SentEntry:
         """Return whether this entry stands for the same pass, place and target."""
         if self.place != place or self.target != target:
             return False
-        return self.revolution == revolution or abs(self.start - start) <= MATCH_WITHIN
+        apart = abs(self.start - start)
+        return apart <= MATCH_WITHIN or (self.revolution == revolution and apart < SAME_REVOLUTION_WITHIN)
 
 
 class SentRecord:

@@ -13,16 +13,17 @@ import subprocess
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.alert_helpers import SECRET, iso, recording_server, reference_file
+from tests.alert_helpers import SECRET, iso, parse_iso, recording_server, reference_file, run_inprocess
 from tests.conftest import isstrack_command
 from tests.test_alert import PASS_22, PLACE
+from tests.tle_tools import history_sets, text, with_columns
 
 
 def _limit_file_size() -> None:
@@ -184,3 +185,32 @@ def test_a_200_answer_counts_as_delivered_whatever_its_body_does(
             assert result.code == [0, 1][step], result.err
             assert result.err == ""
         assert len(received) == 1, "the server took the alert and said 200: it must not get it again"
+
+
+def test_elements_counting_revolutions_one_lower_do_not_silence_the_next_pass(tmp_path: Path) -> None:
+    from tests.test_alert import alert
+
+    original = history_sets()[18]
+    renumbered_set = with_columns(original, 2, 63, f"{int(original[2][63:68]) - 1:5d}")
+    renumbered = tmp_path / "renumbered.tle"
+    renumbered.write_text(text(renumbered_set))
+    tle = reference_file(tmp_path, 18)
+    # Visible passes over Amsterdam on 23 September by set 18: revolution 58704 from 18:30:38 UTC,
+    # then revolution 58705 from 20:08:06 UTC (97 min later), which the renumbered set calls 58704.
+    first = datetime(2026, 9, 23, 18, 30, 38, tzinfo=timezone.utc)
+    second = datetime(2026, 9, 23, 20, 8, 6, tzinfo=timezone.utc)
+    with recording_server() as (base, recorder):
+        hook = ["--webhook", f"{base}/hook/x"]
+        assert alert(tle, first - timedelta(minutes=10), *hook).code == 0
+        ((sent,),) = [[r.json() for r in recorder.delivered("/hook/")]]
+        assert abs(parse_iso(sent["pass"]["visible_start"]["time"]) - first) < timedelta(seconds=5)
+        # 50 minutes later, still within an hour of the first pass's end (so it is in the record):
+        later = run_inprocess(
+            ["alert", *PLACE, "--before", "1h", "--tle-file", str(renumbered), *hook],
+            {"ISSTRACK_AT": iso(second - timedelta(minutes=45))},
+        )
+        assert later.code == 0, later.err
+        starts = [parse_iso(r.json()["pass"]["visible_start"]["time"]) for r in recorder.delivered("/hook/")]
+        assert len(starts) == 2 and abs(starts[1] - second) < timedelta(seconds=5), (
+            "a new pass, not the old one"
+        )

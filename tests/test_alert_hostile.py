@@ -214,3 +214,31 @@ def test_elements_counting_revolutions_one_lower_do_not_silence_the_next_pass(tm
         assert len(starts) == 2 and abs(starts[1] - second) < timedelta(seconds=5), (
             "a new pass, not the old one"
         )
+
+
+@pytest.mark.parametrize("stdout", ["/dev/full", "closed"])
+def test_stdout_that_cannot_be_written_fails_print_only_and_the_webhook_still_goes_once(
+    tmp_path: Path, isolated_env: dict[str, str], stdout: str
+) -> None:
+    tle = reference_file(tmp_path, 18)
+    at = PASS_22 - timedelta(minutes=10)
+    with recording_server() as (base, recorder):
+        command = [*isstrack_command(), "alert", *PLACE, "--before", "15m", "--tle-file", str(tle),
+                   "--print", "--webhook", f"{base}/hook/{SECRET}", "-q"]  # fmt: skip
+        env = {**os.environ, **isolated_env, "ISSTRACK_AT": iso(at)}
+        if stdout == "closed":
+            shell = ["/bin/sh", "-c", 'exec "$@" >&-', "sh", *command]
+            failed = subprocess.run(shell, env=env, stderr=subprocess.PIPE, text=True, timeout=120)
+        else:
+            with open(stdout, "w") as full:
+                failed = subprocess.run(
+                    command, env=env, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120
+                )
+        assert failed.returncode == 5, failed.stderr
+        (line,) = failed.stderr.splitlines()
+        assert "print: could not write to stdout" in line and SECRET not in line
+        assert len(recorder.delivered("/hook/")) == 1, "the webhook does not depend on stdout"
+        again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        assert again.returncode == 0, again.stderr
+        assert again.stdout.startswith("ISS over ") and again.stdout.count("\n") == 1, "print is retried"
+        assert len(recorder.delivered("/hook/")) == 1, "and the webhook is not sent twice"

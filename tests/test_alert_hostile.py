@@ -242,3 +242,17 @@ def test_stdout_that_cannot_be_written_fails_print_only_and_the_webhook_still_go
         assert again.returncode == 0, again.stderr
         assert again.stdout.startswith("ISS over ") and again.stdout.count("\n") == 1, "print is retried"
         assert len(recorder.delivered("/hook/")) == 1, "and the webhook is not sent twice"
+
+
+def test_dry_run_leaves_a_damaged_record_where_it_is(tmp_path: Path, isolated_env: dict[str, str]) -> None:
+    from tests.test_alert import alert
+
+    state = Path(isolated_env["ISSTRACK_STATE_DIR"])
+    state.mkdir()
+    garbage = b"\x00\xff{not json" * 100
+    (state / "alerts-sent.json").write_bytes(garbage)
+    result = alert(reference_file(tmp_path, 18), PASS_22 - timedelta(minutes=10), "--dry-run")
+    assert result.code == 0 and result.out.startswith("would send to print: ISS over "), result.err
+    assert "unreadable" in result.err
+    assert (state / "alerts-sent.json").read_bytes() == garbage
+    assert sorted(p.name for p in state.iterdir()) == ["alerts-sent.json"], "a dry run records nothing"

@@ -204,7 +204,7 @@ def _announce(
 
     record = SentRecord(state_dir())
     if dry_run:
-        todo = pending(record.load())
+        todo = pending(record.load(move_aside=False))  # a dry run changes nothing, not even that
         for line in record.warnings:
             reporter.warn(line)
         for _, notice, target in todo:

@@ -256,3 +256,25 @@ def test_dry_run_leaves_a_damaged_record_where_it_is(tmp_path: Path, isolated_en
     assert "unreadable" in result.err
     assert (state / "alerts-sent.json").read_bytes() == garbage
     assert sorted(p.name for p in state.iterdir()) == ["alerts-sent.json"], "a dry run records nothing"
+
+
+def test_an_alert_during_the_pass_says_where_to_look_now(tmp_path: Path) -> None:
+    from tests.independent import ephem_altaz, ephem_body
+    from tests.test_alert import alert
+    from tests.test_cron import compass16
+
+    tle = reference_file(tmp_path, 18)
+    now = PASS_22 + timedelta(seconds=100)  # the machine woke up (or the server came back) mid-pass
+    with recording_server() as (base, recorder):
+        result = alert(tle, now, "--webhook", f"{base}/hook/x")
+        assert result.code == 0, result.err
+        ((document,),) = [[r.json() for r in recorder.delivered("/hook/")]]
+    message = document["alert"]["message"]
+    assert message.startswith("Now, until ") and len(message) <= 120, message
+    shown = re.search(r": look (\w+) at (\d+)° \(appeared (\w+) at (\d+)°\), highest", message)
+    assert shown, message
+    name, line1, line2 = history_sets()[18]
+    azimuth_deg, altitude_deg = ephem_altaz(ephem_body(name, line1, line2), 52.37403, 4.88969, now)
+    assert abs(int(shown.group(2)) - altitude_deg) <= 1.0, (message, altitude_deg)
+    assert shown.group(1) == compass16(azimuth_deg), (message, azimuth_deg)
+    assert altitude_deg > 20, "well up by then: not where it appeared (10°)"

@@ -22,6 +22,7 @@ from isstrack.commands.common import (
     Verbose,
     check_min_elevation,
     exclusive,
+    finite,
     load_elements,
     local_zone,
     location,
@@ -31,7 +32,10 @@ from isstrack.errors import BadInputError
 from isstrack.orbit import DEFAULT_MIN_ELEVATION_DEG
 
 Orbits = Annotated[
-    float, typer.Option("--orbits", metavar="N", help="Orbits of track to draw ahead, more than 0 up to 5.")
+    float,
+    typer.Option(
+        "--orbits", metavar="N", callback=finite, help="Orbits of track to draw ahead, more than 0 up to 5."
+    ),
 ]
 Width = Annotated[
     int | None,
@@ -45,13 +49,19 @@ Watch = Annotated[
     bool, typer.Option("--watch", "-w", help="Full-screen live map until Ctrl-C (JSON lines when piped).")
 ]
 Interval = Annotated[
-    float, typer.Option("--interval", metavar="S", help="Seconds between redraws with --watch (0.2-3600).")
+    float,
+    typer.Option(
+        "--interval", metavar="S", callback=finite, help="Seconds between redraws with --watch (0.2-3600)."
+    ),
 ]
 Tonight = Annotated[
     bool, typer.Option("--tonight", help="Shade where a visible pass occurs in the next 24 h (or --hours).")
 ]
 Hours = Annotated[
-    float | None, typer.Option("--hours", metavar="N", help="With --tonight: hours ahead to look, up to 72.")
+    float | None,
+    typer.Option(
+        "--hours", metavar="N", callback=finite, help="With --tonight: hours ahead to look, up to 72."
+    ),
 ]
 
 

@@ -18,6 +18,7 @@ from isstrack.commands.common import (
     TleFile,
     Tz,
     Verbose,
+    finite,
     load_elements,
     local_zone,
     location,
@@ -33,13 +34,21 @@ if TYPE_CHECKING:
 Radius = Annotated[
     float,
     typer.Option(
-        "--radius", metavar="KM", help="Also list transits seen from within this distance, 0-300 km."
+        "--radius",
+        metavar="KM",
+        callback=finite,
+        help="Also list transits seen from within this distance, 0-300 km.",
     ),
 ]
 BodyOption = Annotated[str, typer.Option("--body", metavar="sun|moon|both", help="Which discs to search.")]
 MinAltitude = Annotated[
     float,
-    typer.Option("--min-altitude", metavar="DEG", help="Lowest altitude of the Sun or Moon, 0-<90 degrees."),
+    typer.Option(
+        "--min-altitude",
+        metavar="DEG",
+        callback=finite,
+        help="Lowest altitude of the Sun or Moon, 0-<90 degrees.",
+    ),
 ]
 _BODIES: dict[str, tuple["Body", ...]] = {"sun": ("sun",), "moon": ("moon",), "both": ("sun", "moon")}
 

@@ -127,7 +127,8 @@ def test_out_of_range_times_are_damage_even_offline(cli: Any, tmp_path: Path, ke
         ("http://[::1/gp.php?CATNR={catnr}", "not a valid URL"),
         ("http://127.0.0.1:99999/gp.php?CATNR={catnr}", "not a valid URL"),
         ("ftp://127.0.0.1/gp.php?CATNR={catnr}", "http:// or https://"),
-        ("http://127.0.0.1:9/gp.php?CATNR={catnr:>999999999}", "other than {catnr}"),
+        ("http://127.0.0.1:9/gp.php?CATNR={catnr:>999999999}", "has {catnr:>999999999}, with a conversion"),
+        ("http://x/{catnr!r}", "has {catnr!r}, with a conversion or format spec; write a bare {catnr}"),
         ("http://127.0.0.1:9/gp.php?CATNR={0}", "placeholder {0}"),
     ],
 )

@@ -58,10 +58,14 @@ def _is_stream(mode: int) -> bool:
     return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
+_EXAMPLE_NAMES = {"--ics": "passes.ics", "--svg": "map.svg"}  # a file name to suggest, by option
+
+
 def _refusal(path: Path, mode: int, option: str | None) -> OutputError:
     label = _label(path, option)
     if stat.S_ISDIR(mode):
-        return OutputError(f"{label} is a directory; give a file name, like passes.ics in it")
+        example = _EXAMPLE_NAMES.get(option or "", "out.txt")
+        return OutputError(f"{label} is a directory; give a file name, like {example} in it")
     kind = "a block device" if stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a file"
     return OutputError(f"{label} is {kind}; give a regular file, a FIFO, a character device or -")
 

@@ -299,6 +299,7 @@ def test_svg_is_written_atomically_and_bad_paths_refused(cli: Any, tle_file: str
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".isstrack-")] == []
     refused = cli("map", "--at", AT, "--tle-file", tle_file, "--svg", str(tmp_path))
     assert refused.code == 2 and "is a directory" in refused.err and refused.out == ""
+    assert "like map.svg in it" in refused.err and "passes.ics" not in refused.err
 
 
 def test_json_shape_matches_the_golden_file_and_shares_the_common_objects(cli: Any, tle_file: str) -> None:

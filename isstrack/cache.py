@@ -71,7 +71,8 @@ class CacheFiles:
         self.cache_path = cache_dir / f"{stem}.json"
         self.state_path = cache_dir / f"{stem}.state.json"
         self.lock_path = cache_dir / f"{stem}.lock"
-        self.unreadable: set[Path] = set()
+        self.unreadable: set[Path] = set()  # unreadable at the latest read (the caller may clear it)
+        self._reported: set[Path] = set()  # unreadable files already warned about
 
     def read_cache(self, notes: Notes, now: datetime) -> CacheRecord | None:
         """Return the cached record, None if missing, unreadable or damaged (set aside)."""
@@ -160,6 +161,9 @@ class CacheFiles:
             return None
         except OSError as exc:
             self.unreadable.add(path)
+            if path in self._reported:  # said so on an earlier read in this run; once is enough
+                return None
+            self._reported.add(path)
             notes.warnings.append(
                 f"cannot read {what} {path} ({exc.strerror or exc}); leaving it alone, "
                 "and not downloading while it cannot be read"

@@ -180,6 +180,8 @@ def test_another_users_unreadable_files_are_left_alone(
         )
         assert proc.returncode == 0, proc.stderr
         assert "cannot read" in proc.stderr and "damaged" not in proc.stderr
+        for what in ("cache file", "download log"):  # each unreadable file is reported once, not per read
+            assert proc.stderr.count(f"cannot read {what} ") == 1, proc.stderr
     after = {p.name: p.read_bytes() for p in cache.iterdir() if p.name in before}
     assert after == before, "the other user's files were renamed or changed"
     assert not list(cache.glob("*.damaged"))

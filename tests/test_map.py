@@ -221,6 +221,27 @@ def test_bad_input_is_one_line_exit_2(cli: Any, tle_file: str, args: list[str], 
     assert result.err.count("\n") == 1 and result.out == ""
 
 
+@pytest.mark.parametrize(
+    ("at", "args"),
+    [
+        ("2000-01-02T00:00Z", []),  # the track looks one orbit back, before the ephemeris starts
+        ("2000-01-02T00:00Z", ["--watch", "--json"]),
+        ("2049-12-29T22:00Z", []),  # 1.5 orbits ahead runs past its end
+        ("2049-12-29T00:00Z", ["--tonight", "--hours", "30"]),
+        ("2049-12-20T00:00Z", ["--lat", "52", "--lon", "5"]),  # the next visible pass: 30 days ahead
+    ],
+)
+def test_times_near_the_ephemeris_ends_name_the_typed_time_and_the_range(
+    cli: Any, tle_file: str, at: str, args: list[str]
+) -> None:
+    result = cli("map", "--tle-file", tle_file, "--at", at, *args, timeout=60)
+    assert result.code == 2, result.err
+    assert (
+        f"--at '{at}' is outside the supported range: give --at between 2000-01-02T02:08Z and" in result.err
+    )
+    assert result.err.count("\n") == 1 and result.out == ""
+
+
 def _scene(place: Any = None) -> Any:
     from isstrack.elements import load_file
     from isstrack.mapscene import build_scene

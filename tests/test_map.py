@@ -195,6 +195,32 @@ def test_place_pass_and_observer_glyphs(cli: Any, tle_file: str) -> None:
     assert doc["location"]["name"] == "Amsterdam, NL"
 
 
+def test_ascii_output_draws_every_glyph_as_one_ascii_character(cli: Any) -> None:
+    history = str(Path(__file__).parent / "iss-tle-history.tle")
+    args = ["map", "--offline", "--at", "2026-09-24T12:00:00Z", "--tle-file", history]
+    args += ["--city", "Amsterdam", "--width", "80", "--tonight"]
+    unicode_run = cli(*args, env={"PYTHONIOENCODING": "utf-8"})
+    ascii_run = cli(*args, env={"PYTHONIOENCODING": "ascii"})
+    assert unicode_run.code == 0 and ascii_run.code == 0, ascii_run.err
+    assert ascii_run.out.isascii() and "?" not in ascii_run.out
+    wide, narrow = _map_lines(unicode_run.out, 80), _map_lines(ascii_run.out, 80)
+    assert [len(line) for line in narrow] == [len(line) for line in wide] == [80] * 20  # the shape kept
+    expected = {"✦": "@", "⌂": "H", "☼": "S", "·": ".", "▒": "=", "↑": "^", "↓": "v", "→": ">", "←": "<"}
+    expected.update({"↗": "/", "↙": "/", "↖": "\\", "↘": "\\"})
+    for wide_line, narrow_line in zip(wide, narrow, strict=True):
+        for glyph, shown in zip(wide_line, narrow_line, strict=True):
+            if glyph.isascii():
+                assert shown == glyph
+            elif 0x2801 <= ord(glyph) <= 0x28FF:  # a braille coast cell
+                assert shown == "%"
+            else:
+                assert shown == expected[glyph], glyph
+    home = (int((90 - 52.37403) / 180 * 20), int((4.88969 + 180) / 360 * 80))
+    assert [(r, line.index("H")) for r, line in enumerate(narrow) if "H" in line] == [home]
+    assert sum(line.count("@") for line in narrow) == 1 and sum(line.count("S") for line in narrow) == 1
+    assert "@ ISS" in ascii_run.out and "H Amsterdam, NL" in ascii_run.out and "% coast" in ascii_run.out
+
+
 @pytest.mark.parametrize("lat", [90.0, -90.0])
 def test_polar_observers_are_drawn_on_the_edge_rows(cli: Any, tle_file: str, lat: float) -> None:
     result = cli("map", "--at", AT, "--tle-file", tle_file, "--lat", str(lat), "--lon", "0", "--width", "60")

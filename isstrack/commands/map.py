@@ -157,13 +157,15 @@ def map_(
     import os
     import sys
 
+    from isstrack.render.safe import ascii_only
+
     if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
-        sys.stdout.write(WorldMap(columns, False, overlay).frame(scene, zone, name).plain())
+        sys.stdout.write(WorldMap(columns, False, overlay).frame(scene, zone, name).plain(ascii_only()))
         return
     from isstrack.render.console import make_console
 
     make_console().print(
-        WorldMap(columns, True, overlay).frame(scene, zone, name).text(), width=columns, crop=True
+        WorldMap(columns, True, overlay).frame(scene, zone, name).text(ascii_only()), width=columns, crop=True
     )
 
 

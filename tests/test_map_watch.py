@@ -106,6 +106,46 @@ def test_watch_full_screen_resizes_and_restores_the_terminal_on_ctrl_c(
     assert 80 < _widest_line(after) <= 120
 
 
+def test_watch_full_screen_in_ascii_draws_every_glyph_in_ascii(
+    isolated_env: dict[str, str], tle_file: str
+) -> None:
+    import re
+
+    leader, follower = pty.openpty()
+    _set_size(follower, 24, 80)
+    env = {**os.environ, **isolated_env, "TERM": "xterm-256color", "PYTHONIOENCODING": "ascii"}
+    env.pop("NO_COLOR")
+    args = ["map", "--watch", "--interval", "0.3", "--tle-file", tle_file, "--city", "Amsterdam", "-q"]
+    proc = subprocess.Popen(
+        [*isstrack_command(), *args],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(follower)
+    chunks: list[bytes] = []
+    reader = threading.Thread(target=_drain, args=(leader, chunks), daemon=True)
+    reader.start()
+    try:
+        _wait_for(chunks, lambda t: t.count("\x1b[H") >= 2)
+        os.kill(proc.pid, signal.SIGINT)
+        code = proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    reader.join(timeout=10)
+    os.close(leader)
+    raw = b"".join(chunks)
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", raw.decode("ascii"))
+    assert code == 0
+    assert "?" not in plain, plain
+    assert "@ ISS" in plain and "H Amsterdam, NL" in plain and "% coast" not in plain  # colour: no coast key
+    assert plain.count("%") > 100  # the coasts, one ASCII character per braille cell
+
+
 def _widest_line(text: str) -> int:
     import re
 

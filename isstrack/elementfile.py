@@ -39,7 +39,7 @@ def load_file(path: Path, catalog_number: int, at: datetime | None = None) -> El
     except TleFormatError as exc:
         raise TleFormatError(
             f"--tle-file {path}: the set with epoch {iso(chosen.epoch)} cannot be catalog number "
-            f"{catalog_number}: {exc}"
+            f"{catalog_number}: {exc}; give a file with real elements for it"
         ) from None
     log = [f"elements from file {path}"]
     if len(sets) > 1:

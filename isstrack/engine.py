@@ -6,7 +6,7 @@ station's direction from the Earth's centre, compared with a conservative bound 
 which the station can be above the minimum elevation (padded by how far it moves in half a grid
 step, so a pass shorter than a step is still caught). Only the runs of grid times inside that cone
 are refined: the culmination as the root of the elevation's rate, rise and set as roots of the
-elevation, all to 1 ms on the interpolated track. Sunlight, dark sky and magnitude are then worked
+elevation, all to 0.01 s on the interpolated track. Sunlight, dark sky and magnitude are then worked
 out for the passes found (`isstrack.visibility`).
 """
 

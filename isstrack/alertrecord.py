@@ -85,7 +85,7 @@ class SentRecord:
         finally:
             lock.release()
 
-    def load(self) -> list[SentEntry]:
+    def load(self, move_aside: bool = True) -> list[SentEntry]:
         """Return the entries; a damaged record is moved aside (with a warning) and read as empty."""
         if self.path.exists() and not self.path.is_file():
             raise OutputError(
@@ -103,11 +103,11 @@ class SentRecord:
             return []
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) else str(exc)
-            try:
-                os.replace(self.path, self.path.with_name(self.path.name + ".damaged"))
-                aside = "moved it aside"
-            except OSError:
-                aside = "ignoring it"
+            aside = "ignoring it"
+            if move_aside:
+                with contextlib.suppress(OSError):
+                    os.replace(self.path, self.path.with_name(self.path.name + ".damaged"))
+                    aside = "moved it aside"
             self.warnings.append(
                 f"the record of sent alerts {self.path} was unreadable ({reason}); {aside}, "
                 "so alerts for passes now due may be sent again"

@@ -6,7 +6,6 @@ import math
 import os
 import sys
 import tempfile
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,8 +135,6 @@ def load_saved(config_dir: Path) -> Location | None:
             raise ValueError("name is missing")
         if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME_CHARS:
             raise ValueError(f"name must be text of 1-{MAX_NAME_CHARS} characters")
-        if any(unicodedata.category(ch) in ("Cc", "Cf") for ch in name):
-            raise ValueError(f"name {_short(repr(name))} holds control characters")
         latitude_deg = _number(home, "latitude_deg", -90, 90)
         longitude_deg = _number(home, "longitude_deg", -180, 180)
         elevation_m = _number(home, "elevation_m", MIN_ELEVATION_M, MAX_ELEVATION_M, default=0.0)

@@ -105,12 +105,10 @@ def deliver(
     results: list[Outcome | None] = [None] * len(jobs)
     threads: list[tuple[int, threading.Thread]] = []
     deadline = time.monotonic() + timeout_s
+    prints: list[int] = []
     for index, (target, notice) in enumerate(jobs):
         if target.kind == "print":
-            out = stdout or sys.stdout
-            out.write(literal(f"{notice.title}: {notice.message}") + "\n")
-            out.flush()
-            results[index] = Outcome(target, True, "printed")
+            prints.append(index)  # after the others have started, so they never wait for it
             continue
 
         def work(i: int = index, t: Target = target, n: Notice = notice) -> None:
@@ -122,11 +120,26 @@ def deliver(
         thread = threading.Thread(target=work, name=f"isstrack-{target.kind}", daemon=True)
         thread.start()
         threads.append((index, thread))
+    for index in prints:
+        target, notice = jobs[index]
+        results[index] = _print(target, notice, stdout or sys.stdout)  # None when fd 1 is closed
     for index, thread in threads:
         thread.join(max(0.0, deadline - time.monotonic()))
         if results[index] is None:
             results[index] = Outcome(jobs[index][0], False, f"no answer within {timeout_s:g} s")
     return [r for r in results if r is not None]
+
+
+def _print(target: Target, notice: Notice, out: IO[str] | None) -> Outcome:
+    if out is None:
+        return Outcome(target, False, "could not write to stdout (it is closed)")
+    try:
+        out.write(literal(f"{notice.title}: {notice.message}") + "\n")
+        out.flush()
+    except (OSError, ValueError) as exc:  # a full disk, a closed or vanished reader
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "stdout is closed"
+        return Outcome(target, False, f"could not write to stdout ({reason})")
+    return Outcome(target, True, "printed")
 
 
 def _send(target: Target, notice: Notice, timeout_s: float) -> Outcome:

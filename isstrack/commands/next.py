@@ -120,7 +120,7 @@ def next_(
         else:
             from isstrack.render.text import next_line
 
-            print(f"{place.name}: {next_line(found, fields)}")  # the place, so a wrong one shows
+            print(f"{fields['place']}: {next_line(found, fields)}")  # the place, so a wrong one shows
             if chart:
                 from isstrack.render.skychart import print_charts
 

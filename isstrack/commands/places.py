@@ -24,7 +24,9 @@ Places = Annotated[
 ]
 Workers = Annotated[
     int | None,
-    typer.Option("--workers", metavar="N", help="With --places: worker processes (default: the CPU count)."),
+    typer.Option(
+        "--workers", metavar="N", help="With --places: worker processes (default: the CPUs available)."
+    ),
 ]
 Scheduler = Annotated[
     str | None,
@@ -90,7 +92,7 @@ def passes_for_places(
 
         results: Iterator[tuple[int, str]] = run_on_cluster(scheduler, job, table, fmt)
     else:
-        results = run_local(job, table, fmt, workers or os.cpu_count() or 1)
+        results = run_local(job, table, fmt, workers or _cpus())
     out = sys.stdout
     if not json:
         out.write(csv_header())
@@ -115,3 +117,10 @@ def _progress(total: int) -> Iterator[Callable[[int], None]]:
     with Progress(*columns, console=make_console(sys.stderr), transient=True) as bar:
         task = bar.add_task("places", total=total)
         yield lambda count: bar.advance(task, count)
+
+
+def _cpus() -> int:
+    """Return the CPUs this process may run on (its affinity where the OS tells, else the count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1

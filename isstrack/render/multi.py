@@ -5,12 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
+from datetime import datetime, timedelta, timezone
+from typing import Any
 
+from isstrack.geo import compass
 from isstrack.passes import Pass
 from isstrack.placefile import PlaceChunk
 from isstrack.render.jsonout import SCHEMA_VERSION, pass_json
 from isstrack.render.tabular import HEADER
-from isstrack.render.tabular import _flatten as pass_row
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICROSECOND = timedelta(microseconds=1)
 
 PLACE_COLUMNS = ["place", "place_row", "latitude_deg", "longitude_deg", "elevation_m"]
 CSV_HEADER = PLACE_COLUMNS + HEADER
@@ -33,14 +38,62 @@ def _place(chunk: PlaceChunk, index: int) -> list[object]:
     ]
 
 
+def iso_seconds(moments: list[datetime]) -> list[str]:
+    """Return ISO 8601 UTC times rounded to the nearest second, half up (as `times.iso_z`), in bulk."""
+    import numpy as np
+
+    seconds = [((m - _EPOCH) // _MICROSECOND + 500_000) // 1_000_000 for m in moments]
+    text = np.datetime_as_string(np.array(seconds, dtype="datetime64[s]"), unit="s").tolist()
+    return [f"{t}Z" for t in text]
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def pass_rows(passes: list[Pass]) -> list[list[Any]]:
+    """Return the single-place CSV cells of each pass (the `passes --csv` row), formatted in bulk."""
+    points = [
+        (p.rise, p.culmination, p.set, p.visible_start, p.visible_highest, p.visible_end) for p in passes
+    ]
+    times = iter(iso_seconds([q.time for group in points for q in group if q is not None]))
+    rows = []
+    for item, group in zip(passes, points, strict=True):
+        row: list[Any] = []
+        for q in group:
+            if q is None:
+                row += ("", "", "", "")
+            else:
+                row += (
+                    next(times),
+                    round(q.azimuth_deg, 1),
+                    round(q.elevation_deg, 1),
+                    compass(q.azimuth_deg),
+                )
+        row += (
+            round(item.duration_s),
+            item.kind,
+            _flag(item.visible),
+            round(item.visible_duration_s),
+            _flag(item.emerges_from_shadow),
+            _flag(item.fades_into_shadow),
+            "" if item.magnitude is None else item.magnitude,
+            _flag(item.in_progress),
+            item.revolution,
+        )
+        rows.append(row)
+    return rows
+
+
 def chunk_csv(chunk: PlaceChunk, kept: list[list[Pass]]) -> str:
     """Return one CSV row per pass: the place's columns, then the single-place pass columns."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
+    cells = iter(pass_rows([item for passes in kept for item in passes]))
     for index, passes in enumerate(kept):
         if passes:
             place = _place(chunk, index)
-            writer.writerows(place + pass_row(item) for item in passes)
+            writer.writerows(place + next(cells) for _ in passes)
     return out.getvalue()
 
 

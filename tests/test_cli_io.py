@@ -163,11 +163,16 @@ def test_hostile_place_names_from_arguments_and_config_are_literal(cli: Any, tmp
         assert "[/red]Home[link=http://x]" in result.out  # Rich markup shown as typed, not applied
     data = cli("now", "--at", AT, "--offline", "--json", "-q")
     assert data.json()["observer"]["name"] == "[/red]Home[link=http://x]"
-    # Control characters in the saved name: refused (exit 2), and the message shows them escaped.
+    # Control characters in the saved name: shown escaped everywhere, never sent to the terminal raw.
     (config / "config.toml").write_text(toml.format("[/red]Home\\u001b[2J\\u009b31m"))
-    result = cli("location", "show")
-    assert result.code == 2
-    assert "[/red]Home\\x1b[2J\\x9b31m" in result.err and "\x1b" not in result.err + result.out
+    for args in (["now", "--at", AT, "--offline"], ["location", "show"], next_place):
+        result = cli(*args, "-q") if args[0] != "location" else cli(*args)
+        assert result.code == 0, (args, result.err)
+        assert "[/red]Home\\x1b[2J\\x9b31m" in result.out
+        assert "\x1b" not in result.out + result.err and "\x9b" not in result.out + result.err
+    data = cli("now", "--at", AT, "--offline", "--json", "-q")
+    assert "\\u009b" in data.out and "\x9b" not in data.out  # JSON escapes C1 controls too
+    assert data.json()["observer"]["name"] == "[/red]Home\x1b[2J\x9b31m"
 
 
 @pytest.mark.parametrize(

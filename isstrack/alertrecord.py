@@ -1,8 +1,9 @@
 """The record of alerts already sent, in the user's state directory: atomic, pruned, locked.
 
-One entry per (place, pass, target). A pass is matched by revolution number, or, should two
-element sets disagree on the count, by a visible start within MATCH_WITHIN of the recorded one
-(the station passes over a place at most once per revolution, about 93 minutes).
+One entry per (place, pass, target). A pass is matched by revolution number (with a visible start
+less than half a revolution from the recorded one), or, should two element sets disagree on the
+count, by a visible start within MATCH_WITHIN of the recorded one (the station passes over a place
+at most once per revolution, about 93 minutes).
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -25,6 +28,9 @@ RECORD_VERSION = 1
 MAX_RECORD_BYTES = 1_000_000
 KEEP_AFTER_END = timedelta(hours=1)  # a pass over for this long is pruned
 MATCH_WITHIN = timedelta(minutes=20)
+# The same revolution number more than half a revolution away is another pass, counted by elements
+# whose revolution numbering differs (an off-by-one, a wrap past 99999), never the same one moved.
+SAME_REVOLUTION_WITHIN = timedelta(minutes=45)
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,8 @@ class SentEntry:
         """Return whether this entry stands for the same pass, place and target."""
         if self.place != place or self.target != target:
             return False
-        return self.revolution == revolution or abs(self.start - start) <= MATCH_WITHIN
+        apart = abs(self.start - start)
+        return apart <= MATCH_WITHIN or (self.revolution == revolution and apart < SAME_REVOLUTION_WITHIN)
 
 
 class SentRecord:
@@ -78,7 +85,7 @@ class SentRecord:
         finally:
             lock.release()
 
-    def load(self) -> list[SentEntry]:
+    def load(self, move_aside: bool = True) -> list[SentEntry]:
         """Return the entries; a damaged record is moved aside (with a warning) and read as empty."""
         if self.path.exists() and not self.path.is_file():
             raise OutputError(
@@ -96,18 +103,20 @@ class SentRecord:
             return []
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) else str(exc)
-            try:
-                os.replace(self.path, self.path.with_name(self.path.name + ".damaged"))
-                aside = "moved it aside"
-            except OSError:
-                aside = "ignoring it"
+            aside = "ignoring it"
+            if move_aside:
+                with contextlib.suppress(OSError):
+                    os.replace(self.path, self.path.with_name(self.path.name + ".damaged"))
+                    aside = "moved it aside"
             self.warnings.append(
                 f"the record of sent alerts {self.path} was unreadable ({reason}); {aside}, "
                 "so alerts for passes now due may be sent again"
             )
             return []
 
-    def save(self, entries: list[SentEntry], now: datetime) -> None:
+    def save(
+        self, entries: list[SentEntry], now: datetime, consequence: str = "the next run may send them again"
+    ) -> None:
         """Write the entries of passes not yet over (atomically: temp file, fsync, rename)."""
         kept = [e for e in entries if e.end + KEEP_AFTER_END > now]
         payload = {"version": RECORD_VERSION, "sent": [_raw(e) for e in kept]}
@@ -131,9 +140,24 @@ class SentRecord:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp_name)
             raise OutputError(
-                f"could not record sent alerts in {self.path} ({exc.strerror}); "
-                "the next run may send them again"
+                f"could not record sent alerts in {self.path} ({exc.strerror}); {consequence}"
             ) from None
+
+
+@contextlib.contextmanager
+def termination_held() -> Iterator[None]:
+    """Hold SIGTERM until the block ends, then let it act, so sends and their record stay together."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if caught:
+            signal.raise_signal(signal.SIGTERM)
 
 
 def _iso(moment: datetime) -> str:

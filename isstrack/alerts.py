@@ -14,7 +14,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from isstrack.errors import TimeInputError
 from isstrack.orbit import Observer, Orbit
-from isstrack.passes import Pass, find_passes
+from isstrack.passes import Pass, PassPoint, find_passes
 
 TITLE_MAX_CHARS = 60
 MESSAGE_MAX_CHARS = 120
@@ -104,6 +104,12 @@ def due_passes(
     return due
 
 
+def position_now(orbit: Orbit, observer: Observer, now: datetime) -> PassPoint:
+    """Return where the station is in the observer's sky at `now` (for a pass in progress)."""
+    look = orbit.look(now, observer, 0.0)
+    return PassPoint(now, look.azimuth_deg, look.elevation_deg)
+
+
 def place_key(latitude_deg: float, longitude_deg: float) -> str:
     """Return the place part of a pass's identity: coordinates to 0.001° (about 100 m)."""
     return f"{latitude_deg:.3f},{longitude_deg:.3f}"
@@ -117,8 +123,10 @@ class Announcement:
     message: str
 
 
-def compose(item: Pass, now: datetime, zone: tzinfo, place_name: str) -> Announcement:
-    """Return the title and message for a visible pass seen from `now` in local time `zone`."""
+def compose(
+    item: Pass, now: datetime, zone: tzinfo, place_name: str, seen_now: PassPoint | None = None
+) -> Announcement:
+    """Return the title and message for a visible pass seen from `now` (where it is: `seen_now`) in `zone`."""
     from isstrack.geo import compass
 
     assert item.visible_start is not None and item.visible_highest is not None
@@ -134,6 +142,8 @@ def compose(item: Pass, now: datetime, zone: tzinfo, place_name: str) -> Announc
         when = f"Now, until {until}"
         verb = "appeared"
     appears = f"{verb} {compass(item.visible_start.azimuth_deg)} at {item.visible_start.elevation_deg:.0f}°"
+    if verb == "appeared" and seen_now is not None:  # under way: where to look matters, not where it rose
+        appears = f"look {compass(seen_now.azimuth_deg)} at {seen_now.elevation_deg:.0f}° ({appears})"
     top = item.visible_highest
     highest = f"highest {top.elevation_deg:.0f}° {compass(top.azimuth_deg)}"
     mag = (

@@ -209,6 +209,9 @@ class CacheFiles:
 @contextlib.contextmanager
 def _termination_deferred() -> Iterator[None]:
     """Hold SIGTERM and SIGHUP for the few milliseconds of a write, so none leaves a temp file."""
+    if not hasattr(signal, "pthread_sigmask"):  # not on Windows: the temp sweep covers it
+        yield
+        return
     held = {signal.SIGTERM, signal.SIGHUP}
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
     try:

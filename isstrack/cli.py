@@ -18,7 +18,7 @@ from isstrack.commands.passes import passes
 from isstrack.commands.tle import tle
 from isstrack.commands.transits import transits
 from isstrack.errors import DeliveryError, IsstrackError, NoElementsError, NothingFoundError, UpdateError
-from isstrack.render.console import StdoutClosed
+from isstrack.render.console import StdoutClosed, wrap_for
 
 # Before numpy is first imported: OpenBLAS would start a spinning thread per core (about 0.08 s of
 # CPU on every run) for matrices this small; --places parallelises with processes instead.
@@ -191,5 +191,5 @@ def _fail(message: str, status: int) -> None:
 
     if message:
         with contextlib.suppress(BrokenPipeError):  # nobody is reading stderr either
-            print(f"isstrack: error: {literal(message)}", file=sys.stderr)
+            print(wrap_for(sys.stderr, f"isstrack: error: {literal(message)}"), file=sys.stderr)
     sys.exit(status)

@@ -72,8 +72,10 @@ def fetch(url: str, timeout_s: float, user_agent: str) -> Answer:
 def retry_pause(status: int, retry_after: str) -> timedelta:
     """Return the pause after a non-200 answer: 2 hours, or a longer Retry-After (capped at 24 h)."""
     pause = PAUSE_AFTER_ERROR
-    if status == 429 and retry_after.isdigit() and len(retry_after) < 12:
-        pause = max(pause, min(MAX_PAUSE, timedelta(seconds=int(retry_after))))
+    if status == 429 and retry_after.isascii() and retry_after.isdigit():
+        cap_s = int(MAX_PAUSE.total_seconds())
+        seconds = cap_s if len(retry_after) > 9 else min(cap_s, int(retry_after))
+        pause = max(pause, timedelta(seconds=seconds))
     return pause
 
 

@@ -39,7 +39,7 @@ def load_file(path: Path, catalog_number: int, at: datetime | None = None) -> El
     except TleFormatError as exc:
         raise TleFormatError(
             f"--tle-file {path}: the set with epoch {iso(chosen.epoch)} cannot be catalog number "
-            f"{catalog_number}: {exc}"
+            f"{catalog_number}: {exc}; give a file with real elements for it"
         ) from None
     log = [f"elements from file {path}"]
     if len(sets) > 1:
@@ -72,7 +72,7 @@ def _read_element_file(path: Path) -> str:
 
 def _read_regular(path: Path) -> bytes:
     # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):

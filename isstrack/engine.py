@@ -6,7 +6,7 @@ station's direction from the Earth's centre, compared with a conservative bound 
 which the station can be above the minimum elevation (padded by how far it moves in half a grid
 step, so a pass shorter than a step is still caught). Only the runs of grid times inside that cone
 are refined: the culmination as the root of the elevation's rate, rise and set as roots of the
-elevation, all to 1 ms on the interpolated track. Sunlight, dark sky and magnitude are then worked
+elevation, all to 0.01 s on the interpolated track. Sunlight, dark sky and magnitude are then worked
 out for the passes found (`isstrack.visibility`).
 """
 
@@ -20,10 +20,10 @@ import numpy as np
 
 from isstrack.orbit import Observer, Orbit
 from isstrack.passes import DEFAULT_STD_MAGNITUDE, Pass, PassPoint, PassSearch
-from isstrack.track import WGS84_A_KM, WGS84_E2, Array, Track, observer_frames
+from isstrack.track import WGS84_A_KM, WGS84_E2, Array, Track, dot, norm, observer_frames
 
 SEARCH_MARGIN = timedelta(minutes=30)  # longer than any ISS pass, to find true rises and sets
-TIME_TOLERANCE_S = 0.001
+TIME_TOLERANCE_S = 0.01
 # Memory for one chunk's screening matrices (float32 products, masks): bounds peak memory.
 CHUNK_BUDGET_BYTES = 64 * 2**20
 SKY_STEP_S = 600.0
@@ -36,9 +36,15 @@ def find_passes_many(
     end: datetime,
     min_elevation_deg: float,
     std_magnitude: float = DEFAULT_STD_MAGNITUDE,
+    *,
+    visible_only: bool = False,
 ) -> list[PassSearch]:
     """Return one PassSearch per observer, in order, for every pass up at any time in [start, end)."""
-    return list(iter_passes_many(orbit, observers, start, end, min_elevation_deg, std_magnitude))
+    return list(
+        iter_passes_many(
+            orbit, observers, start, end, min_elevation_deg, std_magnitude, visible_only=visible_only
+        )
+    )
 
 
 def iter_passes_many(
@@ -49,8 +55,14 @@ def iter_passes_many(
     min_elevation_deg: float,
     std_magnitude: float = DEFAULT_STD_MAGNITUDE,
     track: Track | None = None,
+    *,
+    visible_only: bool = False,
 ) -> Iterator[PassSearch]:
-    """Yield one PassSearch per observer, in order, computing a bounded chunk of observers at a time."""
+    """Yield one PassSearch per observer, in order, computing a bounded chunk of observers at a time.
+
+    With `visible_only`, each PassSearch holds only the visible passes (`sky_gets_dark` still
+    reflects them all): much less to build and hold when only those are wanted.
+    """
     from isstrack.ephemeris import check_in_range
 
     check_in_range(start - SEARCH_MARGIN, end + SEARCH_MARGIN)
@@ -59,12 +71,24 @@ def iter_passes_many(
     chunk = max(1, CHUNK_BUDGET_BYTES // (len(track.times_s) * 8))
     for first in range(0, len(observers), chunk):
         part = observers[first : first + chunk]
-        yield from _search_chunk(track, part, start, end, min_elevation_deg, std_magnitude)
+        yield from _search_chunk(track, part, start, end, min_elevation_deg, std_magnitude, visible_only)
+
+
+_LAST_TRACK: dict[tuple[str, str, datetime, datetime], Track] = {}
 
 
 def window_track(orbit: Orbit, start: datetime, end: datetime) -> Track:
-    """Return the propagated track a search over [start, end) needs (reusable for many observers)."""
-    return Track(orbit, start - SEARCH_MARGIN, end - start + 2 * SEARCH_MARGIN)
+    """Return the propagated track a search over [start, end) needs (reusable for many observers).
+
+    The last one is kept, so consecutive calls for chunks of places over one window propagate once.
+    """
+    key = (orbit.elements.line1, orbit.elements.line2, start, end)
+    track = _LAST_TRACK.get(key)
+    if track is None:
+        track = Track(orbit, start - SEARCH_MARGIN, end - start + 2 * SEARCH_MARGIN)
+        _LAST_TRACK.clear()
+        _LAST_TRACK[key] = track
+    return track
 
 
 class Sky:
@@ -81,20 +105,20 @@ class Sky:
     def sin_elevation(self, who: np.ndarray, position_km: Array) -> Array:
         """Return the sine of the elevation of points (km, Earth-fixed) seen by observers `who`."""
         d = position_km - self.frames.position[who]
-        return np.asarray(np.sum(self.frames.up[who] * d, axis=1) / np.linalg.norm(d, axis=1))
+        return np.asarray(dot(self.frames.up[who], d) / norm(d))
 
     def elevation_rate(self, who: np.ndarray, position_km: Array, velocity_km_s: Array) -> Array:
         """Return the time derivative of the sine of the station's elevation (1/s)."""
         up = self.frames.up[who]
         d = position_km - self.frames.position[who]
-        distance = np.linalg.norm(d, axis=1)
-        height = np.sum(up * d, axis=1)
-        rate = np.sum(up * velocity_km_s, axis=1) - height * np.sum(d * velocity_km_s, axis=1) / distance**2
+        distance = norm(d)
+        height = dot(up, d)
+        rate = dot(up, velocity_km_s) - height * dot(d, velocity_km_s) / distance**2
         return np.asarray(rate / distance)
 
     def station_sin_elevation(self, t_s: Array, who: np.ndarray) -> Array:
         """Return the sine of the station's elevation at times `t_s` for observers `who`."""
-        return self.sin_elevation(who, self.track.state(t_s)[0])
+        return self.sin_elevation(who, self.track.position(t_s))
 
     def station_elevation_rate(self, t_s: Array, who: np.ndarray) -> Array:
         """Return the rate of the sine of the station's elevation at `t_s` for observers `who`."""
@@ -102,17 +126,17 @@ class Sky:
 
     def azimuth_elevation(self, t_s: Array, who: np.ndarray) -> tuple[Array, Array]:
         """Return the station's azimuth and elevation (degrees) at `t_s` for observers `who`."""
-        d = self.track.state(t_s)[0] - self.frames.position[who]
-        east = np.sum(self.frames.east[who] * d, axis=1)
-        north = np.sum(self.frames.north[who] * d, axis=1)
-        up = np.sum(self.frames.up[who] * d, axis=1)
+        d = self.track.position(t_s) - self.frames.position[who]
+        east = dot(self.frames.east[who], d)
+        north = dot(self.frames.north[who], d)
+        up = dot(self.frames.up[who], d)
         azimuth = np.degrees(np.arctan2(east, north)) % 360.0
         return azimuth, np.degrees(np.arctan2(up, np.hypot(east, north)))
 
 
 def _cone_cos_limit(track: Track, sky: Sky, min_elevation_deg: float) -> float:
     """Return a cosine below which no grid time can be within half a step of a pass (see module doc)."""
-    radius = np.linalg.norm(track.position_km, axis=1)
+    radius = norm(track.position_km)
     rate = np.linalg.norm(np.cross(track.position_km, track.velocity_km_s), axis=1) / radius**2
     offset_km = WGS84_A_KM * WGS84_E2  # the zenith line passes this close to the Earth's centre
     lowest_km = WGS84_A_KM + min(0.0, float(np.min(sky.frames.height_km)))
@@ -128,18 +152,18 @@ def _candidate_runs(
     track: Track, sky: Sky, min_elevation_deg: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Return (observer, first, last) grid indices of every run inside the cone, one step either side."""
-    unit = (track.position_km / np.linalg.norm(track.position_km, axis=1)[:, None]).astype(np.float32)
+    unit = (track.position_km / norm(track.position_km)[:, None]).astype(np.float32)
     inside = (sky.frames.up.astype(np.float32) @ unit.T) >= np.float32(
         _cone_cos_limit(track, sky, min_elevation_deg)
     )
+    # Runs touching the grid's ends lie in the 30-minute margins outside the window: cut them there
+    # (refinement then drops them), so that every row starts and ends outside and changes pair up.
+    inside[:, 0] = inside[:, -1] = False
     count = inside.shape[1]
-    edges = np.diff(inside.view(np.int8), axis=1, prepend=np.int8(0), append=np.int8(0))
+    changes = np.flatnonzero(inside[:, 1:] != inside[:, :-1])
     del inside
-    who, first = np.nonzero(edges == 1)
-    _, stop = np.nonzero(edges == -1)
-    # Runs touching the grid's ends lie wholly in the 30-minute margins outside the window.
-    keep = (first > 0) & (stop < count)
-    return who[keep], first[keep] - 1, stop[keep]
+    who, column = np.divmod(changes, count - 1)
+    return who[0::2], column[0::2], column[1::2] + 1
 
 
 def _search_chunk(
@@ -149,6 +173,7 @@ def _search_chunk(
     end: datetime,
     min_elevation_deg: float,
     std_magnitude: float,
+    visible_only: bool,
 ) -> list[PassSearch]:
     from isstrack.roots import find_roots
     from isstrack.visibility import sky_gets_dark, visibility
@@ -209,30 +234,30 @@ def _search_chunk(
     inside = (set_ > start_s) & (rise < end_s)
     who, rise, culmination, set_ = who[inside], rise[inside], culmination[inside], set_[inside]
     seen = visibility(sky, who, rise, culmination, set_, std_magnitude)
+    not_daylight = np.zeros(len(observers), dtype=bool)
+    not_daylight[who[np.array(seen.kind) != "daylight"]] = True
+    if visible_only:
+        wanted = np.array(seen.kind) == "visible"
+        who, rise, culmination, set_ = who[wanted], rise[wanted], culmination[wanted], set_[wanted]
+        seen = seen.subset(np.flatnonzero(wanted).tolist())
     corners = np.concatenate([rise, culmination, set_])
     azimuth, elevation = sky.azimuth_elevation(corners, np.concatenate([who, who, who]))
     revolutions = _revolutions(track, culmination)
-    moments = track.moments(corners)
+    points = [
+        PassPoint(*x) for x in zip(track.moments(corners), azimuth.tolist(), elevation.tolist(), strict=True)
+    ]
     n = len(who)
-
-    def point(i: int) -> PassPoint:
-        return PassPoint(moments[i], float(azimuth[i]), float(elevation[i]))
-
     found: list[list[Pass]] = [[] for _ in observers]
-    for p in range(n):
-        rise_point, top_point, set_point = point(p), point(n + p), point(2 * n + p)
-        found[int(who[p])].append(
-            seen.make_pass(p, rise_point, top_point, set_point, bool(rise[p] < start_s), int(revolutions[p]))
-        )
-    dark = sky_gets_dark(sky, start_s, end_s)
+    make_pass = seen.make_pass
+    for p, (owner, early, revolution) in enumerate(
+        zip(who.tolist(), (rise < start_s).tolist(), revolutions.tolist(), strict=True)
+    ):
+        found[owner].append(make_pass(p, points[p], points[n + p], points[2 * n + p], early, revolution))
+    dark = not_daylight.copy()
+    unsure = np.flatnonzero(~not_daylight)
+    dark[unsure] = sky_gets_dark(sky, unsure, start_s, end_s)
     return [
-        PassSearch(
-            start,
-            end,
-            min_elevation_deg,
-            tuple(items),
-            bool(dark[i]) or any(x.kind != "daylight" for x in items),
-        )
+        PassSearch(start, end, min_elevation_deg, tuple(items), bool(dark[i]))
         for i, items in enumerate(found)
     ]
 

@@ -32,6 +32,7 @@ class Location:
     elevation_m: float
     time_zone: str | None
     source: LocationSource
+    note: str | None = None  # how a --city name was resolved, when it had to choose
 
     @property
     def observer(self) -> Observer:
@@ -69,13 +70,22 @@ def from_coordinates(
 
 def from_city(query: str, elevation_m: float | None = None) -> Location:
     """Return a Location for a city name resolved in the offline gazetteer."""
-    from isstrack.places import find_city
+    from isstrack.places import choose_city, describe
 
-    city = find_city(query)
+    choice = choose_city(query)
+    city = choice.city
     elevation = 0.0 if elevation_m is None else elevation_m
     check_coordinates(city.latitude_deg, city.longitude_deg, elevation)
+    note = None
+    if choice.others:
+        runner_up = choice.others[0]
+        more = f" and {len(choice.others) - 1} smaller" if len(choice.others) > 1 else ""
+        note = (
+            f"--city {query!r} taken as {describe(city)}, the largest place of that name; "
+            f"also {describe(runner_up)}{more}: add the country to choose, like --city '{runner_up.label}'"
+        )
     return Location(
-        city.label, city.latitude_deg, city.longitude_deg, elevation, city.time_zone or None, "city"
+        city.label, city.latitude_deg, city.longitude_deg, elevation, city.time_zone or None, "city", note
     )
 
 

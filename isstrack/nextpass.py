@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import string
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -119,26 +120,69 @@ def template_fields(found: NextPass, zone: Any, place_name: str, zone_label: str
     }
 
 
+MAX_TEMPLATE_CHARS = 1000
+MAX_FORMAT_WIDTH = 200  # the largest width or precision a --format spec may ask for
+_DATETIME_FIELDS = frozenset({"start_local", "start_utc", "end_local", "end_utc"})
+_STRFTIME_WIDTH = re.compile(r"%[-_0^#+]*(\d+)")  # glibc pads %1000000000Y to a gigabyte
+_NUMBER = re.compile(r"\d+")
+
+
 def check_template(template: str) -> None:
-    """Raise BadInputError for a template with a syntax error or an unknown field."""
+    """Raise BadInputError unless the template uses only plain field names and bounded format specs."""
+    if len(template) > MAX_TEMPLATE_CHARS:
+        raise BadInputError(
+            f"--format is {len(template)} characters long; keep it under {MAX_TEMPLATE_CHARS}"
+        )
     try:
         parsed = list(string.Formatter().parse(template))
     except ValueError as exc:
         raise BadInputError(
-            f"--format {template!r} is not a valid template ({exc}); write fields like {{minutes_until}}"
+            f"--format {_shown(template)} is not a valid template ({exc}); "
+            "write fields like {minutes_until}, and {{ }} for braces"
         ) from None
-    for _, field, _, _ in parsed:
+    for _, field, spec, conversion in parsed:
         if field is None:
             continue
-        base = field.split(".")[0].split("[")[0]
-        if base not in FIELD_HELP:
+        if field not in FIELD_HELP:
+            raise BadInputError(_field_problem(field))
+        if conversion is not None:
             raise BadInputError(
-                f"--format: unknown field {{{base}}}; valid fields: {', '.join(FIELD_HELP)}"
-                if base
-                else "--format: empty or positional {} fields are not allowed; "
-                "name a field like {minutes_until}"
+                f"--format: {{{field}!{conversion}}}: conversions are not allowed; "
+                f"write {{{field}}} or {{{field}:SPEC}}"
             )
+        _check_spec(field, spec or "")
     render_template(template, _sample_fields())  # a bad format spec fails now, before any work
+
+
+def _field_problem(field: str) -> str:
+    if not field:
+        return "--format: empty or positional {} fields are not allowed; name a field like {minutes_until}"
+    base = re.split(r"[.\[]", field, maxsplit=1)[0]
+    if base in FIELD_HELP:
+        return (
+            f"--format: {{{_shown(field, quote=False)}}}: only plain field names are allowed "
+            f"(no attributes or indexing); write {{{base}}} or {{{base}:SPEC}}"
+        )
+    return f"--format: unknown field {{{_shown(field, quote=False)}}}; valid fields: {', '.join(FIELD_HELP)}"
+
+
+def _check_spec(field: str, spec: str) -> None:
+    if "{" in spec or "}" in spec:
+        raise BadInputError(f"--format: {{{field}:...}}: nested fields in a format spec are not allowed")
+    numbers = _STRFTIME_WIDTH.findall(spec) if field in _DATETIME_FIELDS else _NUMBER.findall(spec)
+    if any(int(n) > MAX_FORMAT_WIDTH for n in numbers):
+        raise BadInputError(
+            f"--format: {{{field}:{_shown(spec, quote=False)}}} asks for a width or precision over "
+            f"{MAX_FORMAT_WIDTH}; give at most {MAX_FORMAT_WIDTH}"
+        )
+
+
+def _shown(text: str, quote: bool = True, limit: int = 60) -> str:
+    """Return user text for a message: escaped, and cut short when long."""
+    shown = repr(text[:limit])
+    if not quote:
+        shown = shown[1:-1]
+    return shown + ("..." if len(text) > limit else "")
 
 
 def _sample_fields() -> dict[str, Any]:
@@ -169,4 +213,4 @@ def render_template(template: str, fields: dict[str, Any]) -> str:
     try:
         return template.format_map(fields)
     except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:
-        raise BadInputError(f"--format {template!r} cannot be filled: {exc}") from None
+        raise BadInputError(f"--format {_shown(template)} cannot be filled: {exc}") from None

@@ -27,7 +27,6 @@ from isstrack.errors import BadInputError
 from isstrack.render.safe import literal
 
 TargetKind = Literal["ntfy", "webhook", "desktop", "print"]
-MAX_ANSWER_BYTES = 65_536
 NTFY_PRIORITY = "high"
 NTFY_TAGS = "satellite"
 
@@ -106,23 +105,24 @@ def deliver(
     results: list[Outcome | None] = [None] * len(jobs)
     threads: list[tuple[int, threading.Thread]] = []
     deadline = time.monotonic() + timeout_s
+    prints: list[int] = []
     for index, (target, notice) in enumerate(jobs):
         if target.kind == "print":
-            out = stdout or sys.stdout
-            out.write(literal(f"{notice.title}: {notice.message}") + "\n")
-            out.flush()
-            results[index] = Outcome(target, True, "printed")
+            prints.append(index)  # after the others have started, so they never wait for it
             continue
 
         def work(i: int = index, t: Target = target, n: Notice = notice) -> None:
             try:
-                results[i] = _send(t, n, timeout_s, deadline)
+                results[i] = _send(t, n, timeout_s)
             except Exception as exc:  # a bug in one delivery must not stop the others
                 results[i] = Outcome(t, False, f"failed ({type(exc).__name__})")
 
         thread = threading.Thread(target=work, name=f"isstrack-{target.kind}", daemon=True)
         thread.start()
         threads.append((index, thread))
+    for index in prints:
+        target, notice = jobs[index]
+        results[index] = _print(target, notice, stdout or sys.stdout)  # None when fd 1 is closed
     for index, thread in threads:
         thread.join(max(0.0, deadline - time.monotonic()))
         if results[index] is None:
@@ -130,7 +130,19 @@ def deliver(
     return [r for r in results if r is not None]
 
 
-def _send(target: Target, notice: Notice, timeout_s: float, deadline: float) -> Outcome:
+def _print(target: Target, notice: Notice, out: IO[str] | None) -> Outcome:
+    if out is None:
+        return Outcome(target, False, "could not write to stdout (it is closed)")
+    try:
+        out.write(literal(f"{notice.title}: {notice.message}") + "\n")
+        out.flush()
+    except (OSError, ValueError) as exc:  # a full disk, a closed or vanished reader
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "stdout is closed"
+        return Outcome(target, False, f"could not write to stdout ({reason})")
+    return Outcome(target, True, "printed")
+
+
+def _send(target: Target, notice: Notice, timeout_s: float) -> Outcome:
     if target.kind == "desktop":
         return _desktop(target, notice, timeout_s)
     assert target.url is not None
@@ -148,10 +160,10 @@ def _send(target: Target, notice: Notice, timeout_s: float, deadline: float) -> 
     else:
         headers["Content-Type"] = "application/json"
         body = json.dumps(notice.document, ensure_ascii=False).encode("utf-8")
-    return _post(target, body, headers, timeout_s, deadline)
+    return _post(target, body, headers, timeout_s)
 
 
-def _post(target: Target, body: bytes, headers: dict[str, str], timeout_s: float, deadline: float) -> Outcome:
+def _post(target: Target, body: bytes, headers: dict[str, str], timeout_s: float) -> Outcome:
     import requests
 
     assert target.url is not None
@@ -164,12 +176,8 @@ def _post(target: Target, body: bytes, headers: dict[str, str], timeout_s: float
             stream=True,
             allow_redirects=False,
         ) as response:
-            status = response.status_code
-            received = 0
-            for chunk in response.iter_content(chunk_size=8192):
-                received += len(chunk)
-                if received > MAX_ANSWER_BYTES or time.monotonic() > deadline:
-                    break  # the status is known; the rest of the answer does not matter
+            status = response.status_code  # the body is never read: the status says it all, and a
+            # server that took the alert, said 200 and then trickles or breaks its body still got it
     except requests.Timeout:
         return Outcome(target, False, f"no answer within {timeout_s:g} s")
     except requests.ConnectionError:
@@ -228,6 +236,9 @@ def _desktop(target: Target, notice: Notice, timeout_s: float) -> Outcome:
 
 
 def _session_bus_socket() -> Path | None:
-    runtime = os.environ.get("XDG_RUNTIME_DIR") or f"/run/user/{os.getuid()}"
+    getuid = getattr(os, "getuid", None)  # POSIX only; elsewhere notify-send is not found anyway
+    runtime = os.environ.get("XDG_RUNTIME_DIR") or (f"/run/user/{getuid()}" if getuid else "")
+    if not runtime:
+        return None
     bus = Path(runtime) / "bus"
     return bus if bus.exists() else None

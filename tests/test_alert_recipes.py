@@ -13,13 +13,13 @@ import shlex
 import shutil
 import stat
 import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from tests.alert_helpers import parse_iso, recording_server
 from tests.conftest import isstrack_command
+from tests.test_cron import README_PATH, installed_script
 
 ROOT = Path(__file__).resolve().parents[1]
 PLACEHOLDER = "https://ntfy.sh/YOUR-TOPIC"
@@ -45,8 +45,8 @@ def crontab_recipe() -> tuple[dict[str, str], str]:
             assert len(fields) == 6, "five schedule fields and a command"
             assert fields[:5] == ["*/5", "*", "*", "*", "*"]
             command = fields[5]
-    assert command.startswith("isstrack alert ") and PLACEHOLDER in command
-    return variables, command
+    assert command.startswith(README_PATH + " alert ") and PLACEHOLDER in command
+    return variables, command.replace(README_PATH, installed_script(), 1)
 
 
 def units() -> tuple[configparser.ConfigParser, configparser.ConfigParser, str, str]:
@@ -83,22 +83,27 @@ def test_crontab_recipe_sends_once_and_is_silent(tmp_path: Path, isolated_env: d
     with recording_server() as (base, recorder):
         line = command.replace(PLACEHOLDER, f"{base}/ntfy/topic")
         env = {
-            "PATH": f"{Path(sys.executable).parent}:{variables['PATH']}",  # "name where isstrack is"
+            "PATH": variables["PATH"],  # only the crontab's PATH: no venv, no ~/.local/bin
             "HOME": str(home),
             "SHELL": "/bin/sh",
             "LOGNAME": "cron",
             "ISSTRACK_TLE_URL": f"{base}/gp.php?CATNR={{catnr}}",  # answers 501: never a real host
             "ISSTRACK_AT": AT,
         }
-        runs = [
-            subprocess.run(["/bin/sh", "-c", line], env=env, capture_output=True, text=True, timeout=120)
-            for _ in range(2)
+        cron = [
+            "/usr/bin/env",
+            "-i",
+            *(f"{key}={value}" for key, value in env.items()),
+            "/bin/sh",
+            "-c",
+            line,
         ]
+        runs = [subprocess.run(cron, env={}, capture_output=True, text=True, timeout=120) for _ in range(2)]
         assert [r.returncode for r in runs] == [0, 1], runs[0].stderr
         assert all(r.stdout == "" and r.stderr == "" for r in runs), "cron mails nothing"
         (note,) = recorder.delivered("/ntfy/")
     assert (home / ".local" / "state" / "isstrack" / "alerts-sent.json").is_file(), "state under $HOME"
-    item = expected_pass({**isolated_env, "PATH": env["PATH"], "HOME": str(home)})
+    item = expected_pass({**isolated_env, "PATH": "/usr/bin:/bin", "HOME": str(home)})
     start = parse_iso(item["visible_start"]["time"])  # type: ignore[index]
     body = note.body.decode()
     minutes = int((start - parse_iso(AT)) // timedelta(minutes=1))

@@ -25,7 +25,7 @@ def tle_file(tmp_path: Path) -> str:
 
 
 def test_tle_accepts_tle_file_with_offline_like_every_command(cli: Any, tle_file: str) -> None:
-    for command in (["tle"], ["now"], ["passes", *PLACE], ["next", *PLACE]):
+    for command in (["tle"], ["now"], ["passes", *PLACE], ["next", *PLACE, "--at", AT]):
         result = cli(*command, "--tle-file", tle_file, "--offline", "--json", "-q")
         assert result.code == 0, (command, result.err)
         assert result.json()["elements"]["source"] == "file"
@@ -73,7 +73,7 @@ def _run_into_closed_pipe(args: list[str], env: dict[str, str]) -> subprocess.Co
     [
         ["passes", *PLACE, "--all", "--days", "10"],
         ["passes", *PLACE, "--all", "--days", "10", "--csv"],
-        ["next", *PLACE],
+        ["next", *PLACE, "--at", AT],
         ["now", "--at", AT],
         ["tle"],
         ["--help"],
@@ -97,7 +97,7 @@ def test_head_1_pipeline_exits_0(isolated_env: dict[str, str], tle_file: str) ->
         timeout=120,
     )
     assert proc.stderr == "status=0\n"
-    assert proc.stdout.startswith("All ISS passes over") and proc.stdout.count("\n") == 1
+    assert proc.stdout.count("\n") == 1
 
 
 def test_watch_json_into_a_closed_pipe_exits_0(isolated_env: dict[str, str], tle_file: str) -> None:

@@ -228,4 +228,4 @@ def test_watch_draws_in_place_on_a_terminal(isolated_env: dict[str, str], tle_fi
     assert code == 0
     assert "Traceback" not in text
     assert text.count("ISS now") >= 2
-    assert "\x1b[2K" in text or "\x1b[1A" in text  # Rich Live erases and redraws lines
+    assert "\x1b[?1049h" in text and "\x1b[H" in text  # alternate screen, redrawn from the top

@@ -162,8 +162,8 @@ def test_interpolated_track_matches_fresh_propagation() -> None:
     from isstrack.track import Track
 
     orbit = Orbit(ELEMENTS)
-    track = Track(orbit, START, timedelta(days=1))
-    seconds = np.random.default_rng(2).uniform(0, 86000, 300)
+    track = Track(orbit, START, timedelta(days=10))
+    seconds = np.random.default_rng(2).uniform(0, 864000, 300)
     t = orbit.ts.from_datetimes([START + timedelta(seconds=float(x)) for x in seconds])
     position, _ = track.state(seconds)
     fresh = orbit.satellite.at(t).frame_xyz(itrs).km.T
@@ -196,3 +196,14 @@ def test_a_visible_sliver_is_not_a_visible_pass() -> None:
         orbit, Observer(lat, lon), rise_near - timedelta(minutes=10), 10.0, True, timedelta(minutes=30)
     )
     assert found is None
+
+
+def test_visible_only_keeps_exactly_the_visible_passes() -> None:
+    observers = [Observer(lat, lon, elev) for lat, lon, elev, _ in PLACES.values()]
+    end = START + timedelta(days=4)
+    full = find_passes_many(Orbit(ELEMENTS), observers, START, end, 10.0)
+    visible = find_passes_many(Orbit(ELEMENTS), observers, START, end, 10.0, visible_only=True)
+    assert sum(len(s.passes) for s in visible) > 10
+    for a, b in zip(full, visible, strict=True):
+        assert [p for p in a.passes if p.visible] == list(b.passes)
+        assert a.sky_gets_dark == b.sky_gets_dark

@@ -164,6 +164,17 @@ def test_broken_answers_earn_the_pause_the_readme_names(
     assert not (tmp_path / "cache" / "gp-25544.json").exists()
 
 
+def test_an_absurd_retry_after_is_capped_at_a_day(cli: Any, tmp_path: Path) -> None:
+    def too_many(conn: socket.socket, stop: threading.Event) -> None:
+        conn.sendall(b"HTTP/1.1 429 Too Many\r\nRetry-After: 999999999999999\r\nContent-Length: 0\r\n\r\n")
+
+    with raw_server(too_many) as server:
+        result, _ = run(cli, server.url(), "tle", "--json")
+    assert result.code == 0, result.err
+    assert "HTTP 429" in result.err
+    assert pause_min(tmp_path / "cache") == 24 * 60
+
+
 def test_a_good_gzip_answer_is_used(cli: Any, tmp_path: Path) -> None:
     import gzip
 

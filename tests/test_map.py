@@ -211,7 +211,7 @@ def test_polar_observers_are_drawn_on_the_edge_rows(cli: Any, tle_file: str, lat
         (["--width", "59"], "--width 59 is outside 60-400"),
         (["--interval", "0.1", "--watch"], "--interval 0.1 is outside"),
         (["--json", "--svg", "x.svg"], "--json and --svg cannot be used together"),
-        (["--at", "2060-01-01T00:00:00Z"], "outside the years isstrack covers"),
+        (["--at", "2060-01-01T00:00:00Z"], "is outside the supported range"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(cli: Any, tle_file: str, args: list[str], words: str) -> None:
@@ -299,3 +299,33 @@ def test_svg_is_written_atomically_and_bad_paths_refused(cli: Any, tle_file: str
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".isstrack-")] == []
     refused = cli("map", "--at", AT, "--tle-file", tle_file, "--svg", str(tmp_path))
     assert refused.code == 2 and "is a directory" in refused.err and refused.out == ""
+
+
+def test_json_shape_matches_the_golden_file_and_shares_the_common_objects(cli: Any, tle_file: str) -> None:
+    import json
+
+    from tests.shapes import shape
+
+    args = [
+        "map",
+        "--at",
+        "2026-09-24T12:00:00Z",
+        "--city",
+        "Amsterdam",
+        "--tle-file",
+        tle_file,
+        "--json",
+        "-q",
+    ]
+    result = cli(*args)
+    assert result.code == 0 and result.err == ""
+    document = result.json()
+    assert next(iter(document)) == "schema_version"
+    golden = GOLDEN / "map-place.shape.json"
+    if os.environ.get("ISSTRACK_WRITE_GOLDEN"):
+        golden.write_text(json.dumps(shape(document), indent=2) + "\n")
+    assert shape(document) == json.loads(golden.read_text()), "the map JSON contract changed: update README"
+    shapes = {p.stem: json.loads(p.read_text()) for p in GOLDEN.glob("*.shape.json")}
+    assert set(shapes["map-place.shape"]["elements"]) == set(shapes["now.shape"]["elements"])
+    assert set(shapes["next.shape"]["pass"]) <= set(shapes["map-place.shape"]["next_visible_pass"])
+    assert set(shapes["map-place.shape"]["location"]) == set(shapes["next.shape"]["location"])

@@ -86,8 +86,8 @@ def test_watch_full_screen_resizes_and_restores_the_terminal_on_ctrl_c(
         _set_size(leader, 40, 120)
         os.kill(proc.pid, signal.SIGWINCH)
         resized = _wait_for(chunks, lambda t: len(t.encode()) > before and "\x1b[2J" in t[len(first) :])
-        after = resized[len(first) :]
-        _wait_for(chunks, lambda t: t[len(first) :].count("\x1b[H") >= 2)
+        assert len(resized) > len(first)
+        after = _wait_for(chunks, lambda t: t[len(first) :].count("\x1b[H") >= 2)[len(first) :]
         os.kill(proc.pid, signal.SIGINT)
         code = proc.wait(timeout=30)
     finally:

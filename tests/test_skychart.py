@@ -106,7 +106,7 @@ def test_next_chart_and_passes_chart(cli: Any, tle_file: str) -> None:
     env = {"COLUMNS": "80"}
     result = cli("next", "--city", "Amsterdam", "--at", FROM, "--tle-file", tle_file, "--chart", env=env)
     assert result.code == 0, result.err
-    assert result.out.startswith("Thu 24 Sep 21:20 CEST")
+    assert result.out.startswith("Amsterdam, NL: Thu 24 Sep 21:20 CEST")  # next names its place first
     assert "A 21:20:02 appears" in result.out and "looking up: N top, E left" in result.out
     result = cli(
         "passes", "--city", "Amsterdam", "--from", FROM, "--days", "3", "--tle-file", tle_file, "--chart"

@@ -49,7 +49,7 @@ def test_next_refuses_elements_far_before_their_epoch(cli: Any) -> None:
 def test_max_age_raises_the_limit(cli: Any) -> None:
     result = cli("next", *AMSTERDAM, "--offline", "--quiet", "--max-age", "100", "--at", OLD)
     assert result.code == 0, result.err
-    assert result.out.startswith("Tue 24 Nov 18:37 CET (in 7 min)")
+    assert result.out.startswith("Amsterdam, NL: Tue 24 Nov 18:37 CET (in 7 min)")
     assert result.err == ""
     document = cli("next", *AMSTERDAM, "--offline", "-q", "--max-age", "100", "--json", "--at", OLD).json()
     assert document["elements"]["trusted"] is False, (

@@ -84,6 +84,25 @@ class Sky:
         middle = a + (b - a) / 2
         return middle, self.separation(middle)
 
+    def crossing_s(self, near: datetime) -> float:
+        """Return how long the station stays on the disc around `near` (0 if it misses), by bisection."""
+        middle, separation = self.minimum(near - timedelta(seconds=5), near + timedelta(seconds=5))
+        if separation >= self.at(middle)[1]:
+            return 0.0
+
+        def edge(outside: datetime) -> datetime:
+            inside = middle
+            while abs((outside - inside).total_seconds()) > 0.001:
+                probe = inside + (outside - inside) / 2
+                separation, radius = self.at(probe)[:2]
+                if separation < radius:
+                    inside = probe
+                else:
+                    outside = probe
+            return inside + (outside - inside) / 2
+
+        return (edge(middle + timedelta(seconds=10)) - edge(middle - timedelta(seconds=10))).total_seconds()
+
     def close_approaches(
         self, start: datetime, end: datetime, within_deg: float
     ) -> list[tuple[datetime, float, float, float]]:

@@ -12,6 +12,7 @@ from isstrack.commands.common import (
     Elevation,
     Lat,
     Lon,
+    MaxAge,
     MaxMagnitude,
     MinElevation,
     Offline,
@@ -22,6 +23,7 @@ from isstrack.commands.common import (
     Tz,
     Verbose,
     check_min_elevation,
+    finite,
     load_elements,
     local_zone,
     location,
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
     from isstrack.elements import ElementsInUse
     from isstrack.location import Location
     from isstrack.notify import Target
-    from isstrack.passes import Pass
+    from isstrack.passes import Pass, PassPoint
 
 Before = Annotated[
     str,
@@ -49,6 +51,7 @@ MinPeak = Annotated[
     float | None,
     typer.Option(
         "--min-peak",
+        callback=finite,
         metavar="DEG",
         help="Only passes whose visible part climbs at least this high (e.g. 40).",
     ),
@@ -63,7 +66,12 @@ Between = Annotated[
 ]
 MinDuration = Annotated[
     float | None,
-    typer.Option("--min-duration", metavar="S", help="Only passes visible for at least this many seconds."),
+    typer.Option(
+        "--min-duration",
+        metavar="S",
+        callback=finite,
+        help="Only passes visible for at least this many seconds.",
+    ),
 ]
 Ntfy = Annotated[
     list[str] | None,
@@ -101,6 +109,7 @@ def alert(
     at: At = None,
     tz: Tz = None,
     std_mag: StdMag = DEFAULT_STD_MAGNITUDE,
+    max_age: MaxAge = None,
     tle_file: TleFile = None,
     offline: Offline = False,
     quiet: Quiet = False,
@@ -111,14 +120,16 @@ def alert(
 
     Exit 0 sent, 1 nothing to send, 3 elements not trustworthy, 5 a delivery failed.
     """
-    from isstrack.alerts import Filters, due_passes, parse_hours
+    from isstrack.alerts import Filters, due_passes, parse_hours, position_now
     from isstrack.elements import timeout_from_env
     from isstrack.errors import BadInputError, NothingFoundError
     from isstrack.notify import Target, parse_target
     from isstrack.orbit import Orbit
+    from isstrack.staleness import check_max_age
     from isstrack.times import parse_duration
 
     check_min_elevation(min_elevation)
+    check_max_age(max_age)
     span = parse_duration(before, "--before")
     if min_peak is not None and not 0 <= min_peak <= 90:
         raise BadInputError(f"--min-peak {min_peak:g} is outside [0, 90]; give degrees above the horizon")
@@ -130,12 +141,13 @@ def alert(
     targets += [Target("desktop")] if desktop else []
     if print_ or not targets:
         targets.append(Target("print"))
+    targets = list({target.key: target for target in targets}.values())  # a URL given twice counts once
     timeout_s = timeout_from_env()
     now = moment(at)
     place = require_place(location(lat, lon, elevation, city), "alert")
     zone, zone_label = local_zone(place, tz)
     reporter = Reporter(quiet, verbose)
-    used = load_elements(reporter, offline, tle_file, now)
+    used = load_elements(reporter, offline, tle_file, now, scripted=True, max_age_days=max_age)
     local_now = now.astimezone(zone)  # type: ignore[arg-type]
     if filters.hours is not None and not filters.hours.contains(local_now):
         reporter.log(f"quiet hours: {local_now:%H:%M} is outside --between {filters.hours}; nothing sent")
@@ -145,12 +157,16 @@ def alert(
     if not due:
         reporter.log(f"no visible pass to announce starts within {before} or is in progress")
         raise NothingFoundError("")
-    if not _announce(due, targets, place, zone, zone_label, used, now, timeout_s, reporter, dry_run):
+    seen_now = {id(item): position_now(orbit, place.observer, now) for item in due if _start(item) <= now}
+    if not _announce(
+        due, seen_now, targets, place, zone, zone_label, used, now, timeout_s, reporter, dry_run
+    ):
         raise NothingFoundError("")
 
 
 def _announce(
     due: "list[Pass]",
+    seen_now: "dict[int, PassPoint]",
     targets: "list[Target]",
     place: "Location",
     zone: Any,
@@ -162,7 +178,7 @@ def _announce(
     dry_run: bool,
 ) -> bool:
     """Send what has not been sent yet and record it; return whether anything was (or would be) sent."""
-    from isstrack.alertrecord import SentEntry, SentRecord
+    from isstrack.alertrecord import SentEntry, SentRecord, termination_held
     from isstrack.alerts import compose, place_key
     from isstrack.errors import DeliveryError
     from isstrack.nextpass import NextPass
@@ -174,7 +190,7 @@ def _announce(
     key = place_key(place.latitude_deg, place.longitude_deg)
     notices: list[tuple[Pass, Notice]] = []
     for item in due:
-        words = compose(item, now, zone, place.name)
+        words = compose(item, now, zone, place.name, seen_now.get(id(item)))
         document = {
             "schema_version": SCHEMA_VERSION,
             **next_json(NextPass(item, now), place, zone_label, used, now),
@@ -192,7 +208,7 @@ def _announce(
 
     record = SentRecord(state_dir())
     if dry_run:
-        todo = pending(record.load())
+        todo = pending(record.load(move_aside=False))  # a dry run changes nothing, not even that
         for line in record.warnings:
             reporter.warn(line)
         for _, notice, target in todo:
@@ -209,24 +225,34 @@ def _announce(
         if not todo:
             reporter.log(f"already announced: every due pass, to every target (record: {record.path})")
             return False
-        outcomes = deliver([(target, notice) for _, notice, target in todo], timeout_s)
-        for (item, notice, target), outcome in zip(todo, outcomes, strict=True):
-            if outcome.ok:
-                assert item.visible_end is not None
-                entries.append(
-                    SentEntry(key, item.revolution, target.key, _start(item), item.visible_end.time, now)
-                )
-                reporter.log(f"sent to {target.label} ({outcome.detail}): {notice.message}")
-            else:
-                failures.append(f"{target.label}: {outcome.detail}")
-                reporter.log(f"not sent to {target.label} ({outcome.detail})")
-        record.save(entries, now)
+        planned = [
+            SentEntry(key, item.revolution, target.key, _start(item), _end(item), now)
+            for item, _, target in todo
+        ]
+        with termination_held():  # a SIGTERM waits for the deliveries (bounded in time) and their record
+            # Written ahead: should the record not be writable (a full or read-only disk), nothing goes
+            # out, rather than the same alert at every run; a run killed outright counts them as sent.
+            record.save(entries + planned, now, "nothing sent (make room or set ISSTRACK_STATE_DIR)")
+            outcomes = deliver([(target, notice) for _, notice, target in todo], timeout_s)
+            for (_, notice, target), entry, outcome in zip(todo, planned, outcomes, strict=True):
+                if outcome.ok:
+                    entries.append(entry)
+                    reporter.log(f"sent to {target.label} ({outcome.detail}): {notice.message}")
+                else:
+                    failures.append(f"{target.label}: {outcome.detail}")
+                    reporter.log(f"not sent to {target.label} ({outcome.detail})")
+            record.save(entries, now, "alerts that failed may not be retried")
     if failures:
         raise DeliveryError(
             f"could not deliver {len(failures)} of {len(todo)} alerts ({'; '.join(failures)}); "
             "the next run tries again while the pass is ahead"
         )
     return True
+
+
+def _end(item: "Pass") -> datetime:
+    assert item.visible_end is not None
+    return item.visible_end.time
 
 
 def _start(item: "Pass") -> datetime:

@@ -135,9 +135,11 @@ class Reporter:
     stream: TextIO | None = None
 
     def _write(self, text: str) -> None:
+        from isstrack.render.console import wrap_for
         from isstrack.render.safe import literal
 
-        print(f"isstrack: {literal(text)}", file=self.stream or sys.stderr)
+        stream = self.stream or sys.stderr
+        print(wrap_for(stream, f"isstrack: {literal(text)}"), file=stream)
 
     def warn(self, text: str) -> None:
         """Write a warning unless quiet."""
@@ -193,17 +195,24 @@ def load_elements(
     return used
 
 
-def moment(at: str | None, option: str = "--at", search_ahead: timedelta | None = None) -> datetime:
+def moment(
+    at: str | None,
+    option: str = "--at",
+    search_ahead: timedelta | None = None,
+    margin: timedelta | None = None,
+) -> datetime:
     """Return the time a command answers for (`option`, or now), rejecting times outside the ephemeris.
 
-    With `search_ahead`, the command searches passes over that span from the time, so the pass
-    engine's margins on both sides must lie inside the ephemeris too.
+    With `search_ahead`, the command searches over that span from the time, so its margins on both
+    sides (`margin`, default the pass engine's) must lie inside the ephemeris too.
     """
     before = after = timedelta(0)
     if search_ahead is not None:
-        from isstrack.engine import SEARCH_MARGIN
+        if margin is None:
+            from isstrack.engine import SEARCH_MARGIN
 
-        before, after = SEARCH_MARGIN, search_ahead + SEARCH_MARGIN
+            margin = SEARCH_MARGIN
+        before, after = margin, search_ahead + margin
     if at is not None:
         return parse_time(at, option, before, after)
     when = utc_now()
@@ -217,19 +226,25 @@ def location(
     elevation: float | None,
     city: str | None,
     optional: Reporter | None = None,
+    reporter: Reporter | None = None,
 ) -> Location | None:
     """Return the observer from the options, else the saved home, else None.
 
     For a command that works without a place, pass its reporter as `optional`: a saved
-    configuration that cannot be used is then a warning (and no place), not an error.
+    configuration that cannot be used is then a warning (and no place), not an error. With a
+    reporter, a --city name that had to choose among several places says which it took.
     """
     try:
-        return resolve(lat, lon, elevation, city, config_dir)
+        place = resolve(lat, lon, elevation, city, config_dir)
     except ConfigError as exc:
         if optional is None:
             raise
         optional.warn(f"{exc}; going on without a place")
         return None
+    said = reporter or optional
+    if place is not None and place.note and said is not None:
+        said.note(place.note)
+    return place
 
 
 def local_zone(place: Location | None, tz: str | None) -> tuple[object, str]:
@@ -252,6 +267,12 @@ def check_min_elevation(value: float) -> None:
     """Reject a minimum elevation outside [0, 90)."""
     if not 0 <= value < 90:
         raise BadInputError(f"--min-elevation {value:g} is outside [0, 90); give degrees above the horizon")
+
+
+def check_std_mag(value: float) -> None:
+    """Reject a standard magnitude outside [-10, 10]."""
+    if not -10 <= value <= 10:
+        raise BadInputError(f"--std-mag {value:g} is outside [-10, 10]; the ISS's is about -1.8")
 
 
 def exclusive(why: str = "pick one output", /, **flags: bool) -> None:

@@ -22,6 +22,7 @@ from isstrack.commands.common import (
     Verbose,
     check_min_elevation,
     exclusive,
+    finite,
     load_elements,
     local_zone,
     location,
@@ -31,7 +32,10 @@ from isstrack.errors import BadInputError
 from isstrack.orbit import DEFAULT_MIN_ELEVATION_DEG
 
 Orbits = Annotated[
-    float, typer.Option("--orbits", metavar="N", help="Orbits of track to draw ahead, more than 0 up to 5.")
+    float,
+    typer.Option(
+        "--orbits", metavar="N", callback=finite, help="Orbits of track to draw ahead, more than 0 up to 5."
+    ),
 ]
 Width = Annotated[
     int | None,
@@ -45,13 +49,19 @@ Watch = Annotated[
     bool, typer.Option("--watch", "-w", help="Full-screen live map until Ctrl-C (JSON lines when piped).")
 ]
 Interval = Annotated[
-    float, typer.Option("--interval", metavar="S", help="Seconds between redraws with --watch (0.2-3600).")
+    float,
+    typer.Option(
+        "--interval", metavar="S", callback=finite, help="Seconds between redraws with --watch (0.2-3600)."
+    ),
 ]
 Tonight = Annotated[
     bool, typer.Option("--tonight", help="Shade where a visible pass occurs in the next 24 h (or --hours).")
 ]
 Hours = Annotated[
-    float | None, typer.Option("--hours", metavar="N", help="With --tonight: hours ahead to look, up to 72.")
+    float | None,
+    typer.Option(
+        "--hours", metavar="N", callback=finite, help="With --tonight: hours ahead to look, up to 72."
+    ),
 ]
 
 
@@ -96,9 +106,9 @@ def map_(
 
         check_output(svg, "--svg")
     start = moment(at)
-    place = location(lat, lon, elevation, city)
-    zone, zone_label = local_zone(place, tz) if (place or tz) else (None, "")
     reporter = Reporter(quiet, verbose)
+    place = location(lat, lon, elevation, city, optional=reporter)  # a broken config only warns
+    zone, zone_label = local_zone(place, tz) if (place is not None or tz is not None) else (None, "")
     used = load_elements(reporter, offline, tle_file, start)
     from isstrack.orbit import Orbit
 
@@ -111,11 +121,9 @@ def map_(
     from isstrack.mapscene import build_scene
 
     scene = build_scene(orbit, start, orbits, place, min_elevation)
-    from isstrack.render.console import make_console
     from isstrack.render.worldmap import WorldMap, map_rows
 
-    console = make_console()
-    columns = width or (120 if json or svg is not None else max(MIN_COLUMNS, min(MAX_COLUMNS, console.width)))
+    columns = width or (120 if json or svg is not None else _terminal_columns())
     overlay, extra = _tonight_overlay(orbit, start, hours, map_rows(columns), columns, min_elevation, tonight)
     if json:
         from isstrack.mapscene import scene_json
@@ -143,10 +151,31 @@ def map_(
 
         write_output(svg, recorder.export_svg(title="isstrack map"), "--svg")
         return
-    colour = console.color_system is not None and not console.no_color
-    console.print(
-        WorldMap(columns, colour, overlay).frame(scene, zone, name).text(), width=columns, crop=True
+    import os
+    import sys
+
+    if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
+        sys.stdout.write(WorldMap(columns, False, overlay).frame(scene, zone, name).plain())
+        return
+    from isstrack.render.console import make_console
+
+    make_console().print(
+        WorldMap(columns, True, overlay).frame(scene, zone, name).text(), width=columns, crop=True
     )
+
+
+def _terminal_columns() -> int:
+    """Return the terminal's width within the map's limits (120 when piped), without loading Rich."""
+    import os
+    import shutil
+    import sys
+
+    from isstrack.render.console import PIPED_WIDTH
+    from isstrack.render.worldmap import MAX_COLUMNS, MIN_COLUMNS
+
+    if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
+        return PIPED_WIDTH
+    return max(MIN_COLUMNS, min(MAX_COLUMNS, shutil.get_terminal_size((PIPED_WIDTH, 24)).columns))
 
 
 def _check_tonight(tonight: bool, hours: float | None, watch: bool) -> None:

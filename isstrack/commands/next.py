@@ -24,6 +24,7 @@ from isstrack.commands.common import (
     Tz,
     Verbose,
     check_min_elevation,
+    check_std_mag,
     exclusive,
     load_elements,
     local_zone,
@@ -95,14 +96,15 @@ def next_(
 
     exclusive("pick one output", **{"--json": json, "--format": format_ is not None, "--chart": chart})
     check_min_elevation(min_elevation)
+    check_std_mag(std_mag)
     check_max_age(max_age)
     span = parse_duration(within, "--within") if within is not None else None
     if format_ is not None:
         check_template(format_)
     start = moment(at, search_ahead=span or timedelta(days=SEARCH_STEPS_DAYS[-1]))
-    place = require_place(location(lat, lon, elevation, city), "next")
-    zone, zone_label = local_zone(place, tz)
     reporter = Reporter(quiet, verbose)
+    place = require_place(location(lat, lon, elevation, city, reporter=reporter), "next")
+    zone, zone_label = local_zone(place, tz)
     used = load_elements(reporter, offline, tle_file, start, scripted=True, max_age_days=max_age)
     orbit = Orbit(used.elements)
     found = find_next(orbit, place.observer, start, min_elevation, not all_, span, std_mag, max_magnitude)
@@ -118,7 +120,7 @@ def next_(
         else:
             from isstrack.render.text import next_line
 
-            print(next_line(found, fields))
+            print(f"{fields['place']}: {next_line(found, fields)}")  # the place, so a wrong one shows
             if chart:
                 from isstrack.render.skychart import print_charts
 

@@ -22,6 +22,7 @@ from isstrack.commands.common import (
     Tz,
     Verbose,
     check_min_elevation,
+    finite,
     load_elements,
     local_zone,
     location,
@@ -32,7 +33,10 @@ from isstrack.orbit import DEFAULT_MIN_ELEVATION_DEG
 
 Watch = Annotated[bool, typer.Option("--watch", "-w", help="Redraw in place until Ctrl-C.")]
 Interval = Annotated[
-    float, typer.Option("--interval", metavar="S", help="Seconds between redraws with --watch (0.2-3600).")
+    float,
+    typer.Option(
+        "--interval", metavar="S", callback=finite, help="Seconds between redraws with --watch (0.2-3600)."
+    ),
 ]
 
 
@@ -108,8 +112,6 @@ def _watch(frame: Any, start: datetime, interval: float, json: bool, zone: Any, 
                 line = {"schema_version": SCHEMA_VERSION, **snapshot_json(frame(when()))}
                 print(dumps(line), flush=True)
                 time.sleep(interval)
-        from rich.live import Live
-
         from isstrack.render.console import make_console
         from isstrack.render.text import now_panel
 
@@ -119,12 +121,43 @@ def _watch(frame: Any, start: datetime, interval: float, json: bool, zone: Any, 
                 console.print(now_panel(frame(when()), zone, zone_label))
                 console.file.flush()
                 time.sleep(interval)
-        with Live(now_panel(frame(when()), zone, zone_label), console=console, auto_refresh=False) as live:
-            while True:
-                time.sleep(interval)
-                live.update(now_panel(frame(when()), zone, zone_label), refresh=True)
+        _watch_screen(console, lambda: frame(when()), interval, zone, zone_label)
     except KeyboardInterrupt:
         return
+
+
+def _watch_screen(console: Any, snapshot: Any, interval: float, zone: Any, zone_label: str) -> None:
+    """Redraw the whole (alternate) screen every `interval` seconds and at once when the terminal resizes."""
+    import contextlib
+    import os
+    import select
+    import signal
+
+    from rich.live import Live
+
+    from isstrack.render.text import fitted_now_panel
+
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_write, False)
+
+    def on_resize(signum: int, frame: Any) -> None:
+        with contextlib.suppress(BlockingIOError):  # a wake-up is already pending
+            os.write(wake_write, b"w")
+
+    previous = signal.signal(signal.SIGWINCH, on_resize)
+    try:
+        # screen=True: the alternate screen, redrawn in full each time, so a resize leaves no fragments;
+        # leaving it (also on Ctrl-C) restores the terminal as it was.
+        with Live(console=console, screen=True, auto_refresh=False, redirect_stderr=False) as live:
+            while True:
+                live.update(fitted_now_panel(snapshot(), zone, zone_label, console), refresh=True)
+                ready, _, _ = select.select([wake_read], [], [], interval)
+                if ready:
+                    os.read(wake_read, 64)
+    finally:
+        signal.signal(signal.SIGWINCH, previous)
+        os.close(wake_read)
+        os.close(wake_write)
 
 
 def _search_ahead() -> timedelta:

@@ -23,6 +23,7 @@ from isstrack.commands.common import (
     Tz,
     Verbose,
     check_min_elevation,
+    check_std_mag,
     exclusive,
     load_elements,
     local_zone,
@@ -117,17 +118,16 @@ def passes(
     if not 1 <= days <= 30:
         raise BadInputError(f"--days {days} is outside 1-30; give a whole number of days from 1 to 30")
     check_min_elevation(min_elevation)
-    if not -10 <= std_mag <= 10:
-        raise BadInputError(f"--std-mag {std_mag:g} is outside [-10, 10]; the ISS's is about -1.8")
+    check_std_mag(std_mag)
     start = moment(from_, "--from", search_ahead=timedelta(days=days))
     end = start + timedelta(days=days)
-    place = require_place(location(lat, lon, elevation, city), "passes")
+    reporter = Reporter(quiet, verbose)
+    place = require_place(location(lat, lon, elevation, city, reporter=reporter), "passes")
     zone, zone_label = local_zone(place, tz)
     if ics is not None:
         from isstrack.outfile import check_output
 
         check_output(ics, "--ics")
-    reporter = Reporter(quiet, verbose)
     used = load_elements(reporter, offline, tle_file, start)
     orbit = Orbit(used.elements)
     search = find_passes(orbit, place.observer, start, end, min_elevation, std_mag)
@@ -152,7 +152,7 @@ def passes(
         where = "standard output" if str(ics) == "-" else str(ics)
         reporter.note(f"wrote {count} {'' if all_ else 'visible '}passes to {where}")
     else:
-        from isstrack.render.text import passes_table
+        from isstrack.render.passtable import passes_table
 
         passes_table(search, shown, place, zone, zone_label, used, all_)
         if chart:

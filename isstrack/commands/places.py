@@ -64,9 +64,7 @@ def passes_for_places(
     scheduler: str | None,
 ) -> None:
     """Validate everything, read the places, then stream their passes to stdout in input order."""
-    from isstrack.commands.common import Reporter, check_min_elevation, load_elements
-    from isstrack.ephemeris import check_in_range
-    from isstrack.times import parse_time, utc_now
+    from isstrack.commands.common import Reporter, check_min_elevation, load_elements, moment
 
     if not 1 <= days <= 30:
         raise BadInputError(f"--days {days} is outside 1-30; give a whole number of days from 1 to 30")
@@ -77,9 +75,8 @@ def passes_for_places(
         raise BadInputError(f"--workers {workers} is outside 1-{MAX_WORKERS}; give a number of processes")
     if scheduler is not None and workers is not None:
         raise BadInputError("--workers and --scheduler cannot be used together; the cluster has its workers")
-    start = utc_now() if from_ is None else parse_time(from_, "--from")
+    start = moment(from_, "--from", timedelta(days=days), margin=timedelta(hours=1))
     end = start + timedelta(days=days)
-    check_in_range(start - timedelta(hours=1), end + timedelta(hours=1))
 
     from isstrack.multiplace import OutputFormat, PassJob, run_local
     from isstrack.placefile import read_places

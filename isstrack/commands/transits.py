@@ -18,15 +18,15 @@ from isstrack.commands.common import (
     TleFile,
     Tz,
     Verbose,
+    finite,
     load_elements,
     local_zone,
     location,
+    moment,
     require_place,
 )
 from isstrack.commands.passes import Days, From
-from isstrack.ephemeris import check_in_range
 from isstrack.errors import BadInputError
-from isstrack.times import parse_time, utc_now
 
 if TYPE_CHECKING:
     from isstrack.transits import Body
@@ -34,13 +34,21 @@ if TYPE_CHECKING:
 Radius = Annotated[
     float,
     typer.Option(
-        "--radius", metavar="KM", help="Also list transits seen from within this distance, 0-300 km."
+        "--radius",
+        metavar="KM",
+        callback=finite,
+        help="Also list transits seen from within this distance, 0-300 km.",
     ),
 ]
 BodyOption = Annotated[str, typer.Option("--body", metavar="sun|moon|both", help="Which discs to search.")]
 MinAltitude = Annotated[
     float,
-    typer.Option("--min-altitude", metavar="DEG", help="Lowest altitude of the Sun or Moon, 0-<90 degrees."),
+    typer.Option(
+        "--min-altitude",
+        metavar="DEG",
+        callback=finite,
+        help="Lowest altitude of the Sun or Moon, 0-<90 degrees.",
+    ),
 ]
 _BODIES: dict[str, tuple["Body", ...]] = {"sun": ("sun",), "moon": ("moon",), "both": ("sun", "moon")}
 
@@ -77,9 +85,8 @@ def transits(
         raise BadInputError(
             f"--min-altitude {min_altitude:g} is outside [0, 90); give degrees above the horizon"
         )
-    start = utc_now() if from_ is None else parse_time(from_, "--from")
+    start = moment(from_, "--from", timedelta(days=days), margin=timedelta(hours=1))
     end = start + timedelta(days=days)
-    check_in_range(start - timedelta(hours=1), end + timedelta(hours=1))
     place = require_place(location(lat, lon, elevation, city), "transits")
     zone, zone_label = local_zone(place, tz)
     reporter = Reporter(quiet, verbose)

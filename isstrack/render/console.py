@@ -35,11 +35,34 @@ def make_console(stream: IO[str] | None = None) -> Any:
         return Console(file=stream, highlight=False, emoji=False, no_color=bool(os.environ.get("NO_COLOR")))
     return Console(
         file=stream,
-        width=PIPED_WIDTH if not is_tty else None,
+        width=_piped_width(),
         no_color=True,
         color_system=None,
         force_terminal=False,
         highlight=False,
         emoji=False,
         soft_wrap=False,
+    )
+
+
+def _piped_width() -> int:
+    """Return the width for piped output: $COLUMNS when set to a sane number, else 120."""
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and 40 <= int(columns) <= 1000 else PIPED_WIDTH
+
+
+def wrap_for(stream: IO[str], line: str) -> str:
+    """Return `line` wrapped at word boundaries to the terminal's width when `stream` is one, else as is."""
+    try:
+        if not stream.isatty():
+            return line
+        width = os.get_terminal_size(stream.fileno()).columns
+    except (OSError, ValueError, AttributeError):
+        return line
+    if len(line) <= width or width < 20:
+        return line
+    import textwrap
+
+    return textwrap.fill(
+        line, width=width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
     )

@@ -25,6 +25,7 @@ from isstrack.render.worldmap import (
     SUNLIT,
     Run,
     _style,
+    cells,
     heading_arrow,
     shown,
 )
@@ -33,7 +34,9 @@ if TYPE_CHECKING:
     from isstrack.render.worldmap import WorldMap
 
 
-def legend_lines(world: WorldMap, scene: MapScene, zone: Any, place_name: str) -> list[list[Run]]:
+def legend_lines(
+    world: WorldMap, scene: MapScene, zone: Any, place_name: str, columns: int | None = None
+) -> list[list[Run]]:
     """Return the legend, wrapped to the map's width: one entry per thing drawn."""
     colour = world.colour
 
@@ -68,22 +71,22 @@ def legend_lines(world: WorldMap, scene: MapScene, zone: Any, place_name: str) -
     if world.overlay is not None:
         swatch = ("  ", _style(f"on {world.overlay.colour}")) if colour else (world.overlay.glyph, None)
         items.append([swatch, (f" {world.overlay.label}", None)])
-    return wrap_items(items, world.columns)
+    return wrap_items(items, columns or world.columns)
 
 
-def wrap_items(items: list[list[Run]], width: int, gap: int = 3) -> list[list[Run]]:
-    """Return legend items laid out on lines no wider than `width`."""
-    from rich.cells import cell_len
-
+def wrap_items(items: list[list[Run]], width: int, gap: int = 3, separator: str = "") -> list[list[Run]]:
+    """Return items laid out on lines no wider than `width`, `gap` cells (or `separator`) apart."""
+    if separator:
+        gap = cells(separator)
     lines: list[list[Run]] = [[]]
     used = 0
     for item in items:
-        size = sum(cell_len(text) for text, _ in item)
+        size = sum(cells(text) for text, _ in item)
         if used and used + gap + size > width:
             lines.append([])
             used = 0
         if used:
-            lines[-1].append((" " * gap, None))
+            lines[-1].append((separator or " " * gap, None))
             used += gap
         lines[-1].extend(item)
         used += size

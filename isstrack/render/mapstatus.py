@@ -9,7 +9,7 @@ from functools import cache
 from typing import Any
 
 from isstrack.mapscene import MapScene
-from isstrack.render.worldmap import Run, WorldMap, _style, shown
+from isstrack.render.worldmap import MAX_COLUMNS, Run, WorldMap, _style, cells, map_rows, shown
 
 MIN_LIVE_COLUMNS = 20
 _maps: dict[tuple[int, bool], WorldMap] = {}
@@ -43,47 +43,53 @@ def duration_words(seconds: float) -> str:
     return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
 
 
-def status_lines(live: Any, scene: MapScene, zone: Any, colour: bool) -> list[list[Run]]:
-    """Return the status block: time, position, height, speed, light, what is below, elements, the view."""
+def status_lines(live: Any, scene: MapScene, zone: Any, colour: bool, columns: int) -> list[list[Run]]:
+    """Return the status block wrapped to `columns`: time, position, height, speed, light, what is
+    below, the view from the place and the next visible pass, the elements' age."""
     from isstrack.geo import compass, format_latitude, format_longitude
+    from isstrack.render.maplegend import wrap_items
     from isstrack.render.text import age_text
 
     snap = live.snapshot
     s = scene.state
     local = scene.at.astimezone(zone or timezone.utc)
-    light = ("sunlit", _style("bold #ffe066") if colour else None)
+    light: Run = ("sunlit", _style("bold #ffe066") if colour else None)
     if not s.sunlit:
         light = ("in shadow", _style("#6fd3ff") if colour else None)
-    first: list[Run] = [
-        ("ISS ", _style("bold") if colour else None),
-        (f"{local:%Y-%m-%d %H:%M:%S %Z} · ", None),
-        (f"{format_latitude(s.latitude_deg)} {format_longitude(s.longitude_deg)}", None),
-        (f" · {s.altitude_km:,.0f} km up · {s.speed_km_s:.2f} km/s · ", None),
-        light,
-        (f" · heading {compass(scene.heading_deg)} · {shown(snap.below.describe())}", None),
+    items: list[list[Run]] = [
+        [("ISS ", _style("bold") if colour else None), (f"{local:%Y-%m-%d %H:%M:%S %Z}", None)],
+        [(f"{format_latitude(s.latitude_deg)} {format_longitude(s.longitude_deg)}", None)],
+        [(f"{s.altitude_km:,.0f} km up", None)],
+        [(f"{s.speed_km_s:.2f} km/s heading {compass(scene.heading_deg)}", None)],
+        [light],
+        [(shown(snap.below.describe()), None)],
     ]
-    lines = [first]
-    age = age_text(snap.elements.elements.age_days(scene.at))
+    lines = wrap_items(items, columns, separator=" · ")
     if scene.place is not None and snap.look is not None:
         look = snap.look
         where = "visible now" if look.visible else ("up" if look.above_horizon else "below the horizon")
-        view: list[Run] = [
-            (f"from {shown(scene.place.name)}: ", None),
-            (f"az {look.azimuth_deg:.0f}° {compass(look.azimuth_deg)}", None),
-            (f" · el {look.elevation_deg:.1f}° ({where})", None),
-            (f" · {look.range_km:,.0f} km", None),
+        view: list[list[Run]] = [
+            [
+                (
+                    f"from {shown(scene.place.name)}: az {look.azimuth_deg:.0f}° {compass(look.azimuth_deg)}",
+                    None,
+                )
+            ],
+            [(f"el {look.elevation_deg:.1f}° ({where})", None)],
+            [(f"{look.range_km:,.0f} km away", None)],
         ]
         upcoming = scene.next_visible
         if upcoming is None:
-            view.append((" · no visible pass in the next 30 days", None))
+            view.append([("no visible pass in the next 30 days", None)])
         else:
             start = upcoming.start.astimezone(zone or timezone.utc)
             wait = (upcoming.start - scene.at).total_seconds()
             words = "in progress" if wait <= 0 else f"in {duration_words(wait)}"
-            view.append((" · next visible pass ", None))
-            view.append((f"{start:%a %H:%M} {words}", _style("bold #ff5fd7") if colour else None))
-        lines.append(view)
-    lines.append([(f"elements {age} · Ctrl-C to quit", _style("dim") if colour else None)])
+            pass_style = _style("bold #ff5fd7") if colour else None
+            view.append([("next visible pass ", None), (f"{start:%a %H:%M} {words}", pass_style)])
+        lines += wrap_items(view, columns, separator=" · ")
+    age = age_text(snap.elements.elements.age_days(scene.at))
+    lines += [[(f"elements {age} · Ctrl-C quits", _style("dim") if colour else None)]]
     return lines
 
 
@@ -111,28 +117,29 @@ def _ansi(runs: list[Run], system: Any) -> str:
 
 def compose(live: Any, scene: MapScene, zone: Any, columns: int, lines: int, width: int | None) -> str:
     """Return the whole screen for a terminal of `columns` x `lines`, no line wider than the screen."""
-    from rich.cells import cell_len
+    from isstrack.render.maplegend import legend_lines
 
     system = terminal_colours()
     colour = system is not None
-    status = status_lines(live, scene, zone, colour)
+    status = status_lines(live, scene, zone, colour, columns)
     place_name = scene.place.name if scene.place is not None else ""
-    map_columns = max(MIN_LIVE_COLUMNS, min(columns, width or columns, 4 * (lines - len(status) - 2)))
-    world = _maps.get((map_columns, colour))
-    if world is None:
+    world = next(iter(_maps.values()), None) or WorldMap(min(columns, MAX_COLUMNS), colour)
+    map_columns = min(columns, width or columns, MAX_COLUMNS)
+    while map_columns > MIN_LIVE_COLUMNS:  # the widest map that leaves room for status and legend
+        legend = legend_lines(world, scene, zone, place_name, map_columns)
+        if len(status) + map_rows(map_columns) + len(legend) <= lines:
+            break
+        map_columns -= 1
+    if (map_columns, colour) not in _maps:
         _maps.clear()
-        world = _maps[(map_columns, colour)] = WorldMap(map_columns, colour)
+        _maps[(map_columns, colour)] = WorldMap(map_columns, colour)
+    world = _maps[(map_columns, colour)]
     frame = world.frame(scene, zone, place_name)
-    rendered: list[str] = []
-    for runs in status:
-        rendered.append(_ansi(crop(runs, columns), system))
-    for runs in frame.lines:
-        rendered.append(world.ansi(runs, system))
-    for runs in frame.legend:
-        rendered.append(_ansi(crop(runs, columns), system))
-    rendered = rendered[:lines]
-    widths = [cell_len("".join(t for t, _ in r)) for r in [*status, *frame.lines, *frame.legend]][:lines]
+    rendered = [_ansi(crop(runs, columns), system) for runs in status]
+    rendered += [world.ansi(runs, system) for runs in frame.lines]
+    rendered += [_ansi(crop(runs, columns), system) for runs in frame.legend]
+    widths = [sum(cells(t) for t, _ in runs) for runs in [*status, *frame.lines, *frame.legend]]
     # Erase to the end of short lines only: on a full line the cursor waits at the last cell and
     # an erase there would wipe that cell.
-    tail = [("\x1b[0m\x1b[K" if w < columns else "\x1b[0m") for w in widths]
-    return "\n".join(line + end for line, end in zip(rendered, tail, strict=True))
+    tail = ["\x1b[0m\x1b[K" if w < columns else "\x1b[0m" for w in widths]
+    return "\n".join(line + end for line, end in list(zip(rendered, tail, strict=True))[:lines])

@@ -151,6 +151,8 @@ def _full_screen(live: LiveScene, now: Any, interval: float, zone: Any, width: i
         size = os.terminal_size((0, 0))
         while True:
             current = os.get_terminal_size(fd)
+            if current.columns < 1 or current.lines < 1:  # size unknown (some ptys): assume 80 x 24
+                current = os.terminal_size((80, 24))
             if current != size:
                 size = current
                 out.write("\x1b[2J")

@@ -87,20 +87,65 @@ def local_text(moment: datetime, zone: Any) -> str:
     return local.strftime("%Y-%m-%d %H:%M:%S ") + (local.tzname() or "")
 
 
-def now_panel(snapshot: Any, zone: Any, zone_label: str) -> Any:
-    """Return the Rich renderable for one `isstrack now` snapshot."""
+def now_panel(snapshot: Any, zone: Any, zone_label: str, compact: bool = False, border: bool = True) -> Any:
+    """Return the Rich renderable for one `isstrack now` snapshot (`compact`: fewer, denser rows)."""
     from rich.panel import Panel
 
-    from isstrack.geo import compass, format_latitude, format_longitude
     from isstrack.render.safe import text as safe_text
+    from isstrack.times import nearest_second
 
     s = snapshot.state
     grid = _grid()
     when = utc_text(s.time)
-    if zone is not None:
+    if zone is not None and compact:
+        when += f"  ({nearest_second(s.time).astimezone(zone):%H:%M:%S %Z})"
+    elif zone is not None:
         when += f"  ({local_text(s.time, zone)})"
     _row(grid, "time", when)
     _row(grid, "below", snapshot.below.describe())
+    if compact:
+        _compact_station_rows(grid, snapshot)
+    else:
+        _station_rows(grid, snapshot)
+    from isstrack.staleness import untrusted_line
+
+    distrust = untrusted_line(snapshot.elements.elements.age_days(s.time))
+    if distrust and compact:  # the age is on the sunlight row already
+        _row(grid, "", safe_text("WARNING: elements too old to trust", style="bold red"))
+    elif distrust:
+        _row(grid, "", safe_text(distrust, style="bold red"))
+    if snapshot.look is not None:
+        if not compact:
+            _row(grid, "", "")
+        _observer_rows(grid, snapshot, zone, zone_label, compact)
+    if not border:
+        return grid
+    return Panel(grid, title="ISS now", title_align="left", expand=False)
+
+
+def fitted_now_panel(snapshot: Any, zone: Any, zone_label: str, console: Any) -> Any:
+    """Return the full panel if it fits the console's height, else the compact one, else it unframed."""
+    for compact, border in ((False, True), (True, True)):
+        panel = now_panel(snapshot, zone, zone_label, compact, border)
+        if len(console.render_lines(panel, console.options, pad=False)) <= console.height:
+            return panel
+    return now_panel(snapshot, zone, zone_label, compact=True, border=False)
+
+
+def _sunlight(snapshot: Any, extra: str = "") -> Any:
+    from isstrack.render.safe import text as safe_text
+
+    if snapshot.state.sunlit:
+        shown = safe_text("sunlit", style="bold yellow")
+    else:
+        shown = safe_text("in Earth's shadow", style="blue")
+    return shown.append_text(safe_text(extra)) if extra else shown
+
+
+def _station_rows(grid: Any, snapshot: Any) -> None:
+    from isstrack.geo import format_latitude, format_longitude
+
+    s = snapshot.state
     _row(
         grid,
         "position",
@@ -115,13 +160,7 @@ def now_panel(snapshot: Any, zone: Any, zone_label: str) -> Any:
         f"{s.ground_speed_km_s * 3600:,.0f} km/h ({s.ground_speed_km_s:.2f} km/s) over the ground",
     )
     _row(grid, "footprint", f"{s.footprint_km:,.0f} km across (where it is above the horizon)")
-    _row(
-        grid,
-        "sunlight",
-        safe_text("sunlit", style="bold yellow")
-        if s.sunlit
-        else safe_text("in Earth's shadow", style="blue"),
-    )
+    _row(grid, "sunlight", _sunlight(snapshot))
     _row(grid, "orbit", f"revolution {s.revolution:,}")
     used = snapshot.elements
     _row(
@@ -130,37 +169,55 @@ def now_panel(snapshot: Any, zone: Any, zone_label: str) -> Any:
         f"epoch {utc_text(used.elements.epoch)}, {age_text(used.elements.age_days(s.time))}, "
         f"{_SOURCE_TEXT[used.source]}",
     )
-    from isstrack.staleness import untrusted_line
 
-    distrust = untrusted_line(used.elements.age_days(s.time))
-    if distrust:
-        grid.add_row("", safe_text(distrust, style="bold red"))
-    look = snapshot.look
-    if look is not None:
-        place = snapshot.place
-        _row(grid, "", "")
-        _row(grid, "from", f"{place.name} ({zone_label})")
-        above = look.above_horizon
-        _row(
-            grid,
-            "look",
-            safe_text(
-                f"azimuth {look.azimuth_deg:.0f}° {compass(look.azimuth_deg)}, "
-                f"elevation {look.elevation_deg:+.1f}°" + ("" if above else " (below the horizon)"),
-                style="green" if above else "dim",
-            ),
+
+def _compact_station_rows(grid: Any, snapshot: Any) -> None:
+    from isstrack.geo import format_latitude, format_longitude
+
+    s = snapshot.state
+    _row(
+        grid,
+        "position",
+        f"{format_latitude(s.latitude_deg)}, {format_longitude(s.longitude_deg)}, "
+        f"{s.altitude_km:,.0f} km up, {s.speed_km_s * 3600:,.0f} km/h",
+    )
+    age = age_text(snapshot.elements.elements.age_days(s.time))
+    _row(grid, "sunlight", _sunlight(snapshot, f", revolution {s.revolution:,}, elements {age}"))
+
+
+def _observer_rows(grid: Any, snapshot: Any, zone: Any, zone_label: str, compact: bool) -> None:
+    from isstrack.geo import compass
+    from isstrack.render.safe import text as safe_text
+
+    look, place = snapshot.look, snapshot.place
+    _row(grid, "from", f"{place.name} ({zone_label})")
+    above = look.above_horizon
+    if compact:
+        angles = (
+            f"az {look.azimuth_deg:.0f}° {compass(look.azimuth_deg)}, el {look.elevation_deg:+.1f}°, "
+            f"{look.range_km:,.0f} km away"
         )
+    else:
+        angles = (
+            f"azimuth {look.azimuth_deg:.0f}° {compass(look.azimuth_deg)}, "
+            f"elevation {look.elevation_deg:+.1f}°"
+        )
+    _row(
+        grid,
+        "look",
+        safe_text(angles + ("" if above else " (below the horizon)"), style="green" if above else "dim"),
+    )
+    if not compact:
         _row(grid, "range", f"{look.range_km:,.0f} km")
-        _row(grid, "visible", _visibility_text(snapshot))
-        upcoming = snapshot.next_visible
-        if upcoming is None:
-            _row(grid, "next pass", "no visible pass in the next 30 days")
-        else:
-            from isstrack.nextpass import template_fields
+    _row(grid, "visible", _visibility_text(snapshot))
+    upcoming = snapshot.next_visible
+    if upcoming is None:
+        _row(grid, "next pass", "no visible pass in the next 30 days")
+    else:
+        from isstrack.nextpass import template_fields
 
-            fields = template_fields(upcoming, zone, place.name, zone_label)
-            _row(grid, "next pass", next_line(upcoming, fields))
-    return Panel(grid, title="ISS now", title_align="left", expand=False)
+        fields = template_fields(upcoming, zone, place.name, zone_label)
+        _row(grid, "next pass", next_line(upcoming, fields))
 
 
 def _visibility_text(snapshot: Any) -> Any:
@@ -179,94 +236,6 @@ def _visibility_text(snapshot: Any) -> Any:
     if not snapshot.state.sunlit:
         reasons.append("station in Earth's shadow")
     return safe_text("no: " + ", ".join(reasons), style="dim")
-
-
-def _point_cell(point: Any, zone: Any) -> str:
-    from isstrack.geo import compass
-    from isstrack.times import nearest_second
-
-    if point is None:
-        return "-"
-    local = nearest_second(point.time).astimezone(zone)
-    return f"{local:%H:%M:%S}  {point.elevation_deg:>2.0f}° {compass(point.azimuth_deg):<3}"
-
-
-def passes_table(
-    search: Any,
-    shown: list[Any],
-    place: Any,
-    zone: Any,
-    zone_label: str,
-    used: ElementsInUse,
-    all_passes: bool,
-) -> None:
-    """Print the passes as a Rich table titled with the place, zone, window and element age."""
-    from rich.table import Table
-
-    from isstrack.render.safe import text as safe_text
-
-    console = make_console()
-    start = search.start.astimezone(zone)
-    end = search.end.astimezone(zone)
-    age = age_text(used.elements.age_days(search.start))
-    title = (
-        f"{'All' if all_passes else 'Visible'} ISS passes over {place.name} · times in {zone_label} · "
-        f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} · above {search.min_elevation_deg:g}° · "
-        f"elements {age}"
-    )
-    from isstrack.staleness import untrusted_line
-
-    ages = (used.elements.age_days(search.start), used.elements.age_days(search.end))
-    distrust = untrusted_line(max(ages, key=abs))  # the worst end of the window
-    if distrust:
-        console.print(safe_text(distrust, style="bold red"))
-    if not search.sky_gets_dark and not all_passes:
-        console.print(safe_text(title))
-        console.print(
-            "The sky never gets darker than civil twilight here in this window (the Sun stays above -6°), "
-            "so no pass can be seen. Try a later --from or --all to list daylight passes."
-        )
-        return
-    if not shown:
-        console.print(safe_text(title))
-        console.print(
-            "No passes in this window."
-            if all_passes
-            else "No visible passes in this window. Try --days 30 or --all to list every pass."
-        )
-        return
-    table = Table(title=safe_text(title), title_justify="left", header_style="bold")
-    table.add_column("date", no_wrap=True)
-    table.add_column("appears", no_wrap=True)
-    table.add_column("highest", no_wrap=True)
-    table.add_column("disappears", no_wrap=True)
-    table.add_column("visible", justify="right", no_wrap=True)
-    table.add_column("mag", justify="right", no_wrap=True)
-    if all_passes:
-        table.add_column("type", no_wrap=True)
-    for item in shown:
-        if item.visible:
-            first, top, last = item.visible_start, item.visible_highest, item.visible_end
-            duration = f"{item.visible_duration_s // 60:.0f}m{item.visible_duration_s % 60:02.0f}s"
-        else:
-            first, top, last = item.rise, item.culmination, item.set
-            duration = "-"
-        appears = _point_cell(first, zone) + (" (shadow)" if item.emerges_from_shadow else "")
-        disappears = _point_cell(last, zone) + (" (shadow)" if item.fades_into_shadow else "")
-        date = f"{first.time.astimezone(zone):%a %d %b}" + (" *" if item.in_progress else "")
-        mag = "-" if item.magnitude is None else f"{item.magnitude:+.1f}"
-        style = ""
-        if item.magnitude is not None and item.magnitude <= -3.0:
-            style = "bold"
-        if not item.visible:
-            style = "dim"
-        cells = [date, appears, _point_cell(top, zone), disappears, duration, mag]
-        if all_passes:
-            cells.append(item.kind)
-        table.add_row(*[safe_text(c) for c in cells], style=style)
-    console.print(table)
-    if any(item.in_progress for item in shown):
-        console.print("* in progress at the start of the window (rise time shown is the true one)")
 
 
 def next_line(found: Any, fields: dict[str, Any]) -> str:

@@ -1,0 +1,169 @@
+"""The `passes` table: compact cells that fit 80 columns, folding the least useful detail when narrow."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from isstrack.elements import ElementsInUse
+from isstrack.render.console import make_console
+from isstrack.render.text import age_text
+
+TITLE_SEPARATOR = " · "
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How much to show: each step folds away something a narrower terminal cannot fit."""
+
+    shadow_mark: str  # appended to a point where the station enters or leaves Earth's shadow
+    highest_time: bool  # show the time of the highest point, not only its elevation and direction
+    weekday: bool  # "Thu 24 Sep" rather than "24 Sep"
+
+
+# Widest first; the first that fits the console is used, the last one fits 80 columns.
+LAYOUTS = (
+    Layout(" (shadow)", True, True),
+    Layout(" (sh)", True, True),
+    Layout(" (sh)", False, True),
+    Layout(" (sh)", False, False),
+)
+COMPACT_LEGEND = "(sh) the station fades into or emerges from Earth's shadow there"
+
+
+def _point(point: Any, zone: Any, with_time: bool = True) -> str:
+    from isstrack.geo import compass
+    from isstrack.times import nearest_second
+
+    if point is None:
+        return "-"
+    where = f"{round(point.elevation_deg)}°{compass(point.azimuth_deg)}"  # an int: never "-0°"
+    return f"{nearest_second(point.time).astimezone(zone):%H:%M:%S} {where}" if with_time else where
+
+
+def _rows(shown: list[Any], zone: Any, layout: Layout, all_passes: bool) -> list[tuple[list[str], str]]:
+    from isstrack.times import nearest_second
+
+    rows = []
+    for item in shown:
+        if item.visible:
+            first, top, last = item.visible_start, item.visible_highest, item.visible_end
+            seconds = round(item.visible_duration_s)
+            duration = f"{seconds // 60}m{seconds % 60:02d}s"
+        else:
+            first, top, last = item.rise, item.culmination, item.set
+            duration = "-"
+        day = nearest_second(first.time).astimezone(zone)
+        date = f"{day:%a %d %b}" if layout.weekday else f"{day:%d %b}"
+        cells = [
+            date + (" *" if item.in_progress else ""),
+            _point(first, zone) + (layout.shadow_mark if item.emerges_from_shadow else ""),
+            _point(top, zone, layout.highest_time),
+            _point(last, zone) + (layout.shadow_mark if item.fades_into_shadow else ""),
+            duration,
+            "-" if item.magnitude is None else f"{item.magnitude:+.1f}",
+        ]
+        if all_passes:
+            cells.append(item.kind)
+        style = (
+            "dim"
+            if not item.visible
+            else "bold"
+            if item.magnitude is not None and item.magnitude <= -3
+            else ""
+        )
+        rows.append((cells, style))
+    return rows
+
+
+def _table(rows: list[tuple[list[str], str]], all_passes: bool, layout: Layout) -> Any:
+    from rich import box
+    from rich.table import Table
+
+    from isstrack.render.safe import text
+
+    table = Table(
+        box=box.SIMPLE_HEAD, header_style="bold", padding=(0, 1, 0, 0), pad_edge=False, show_edge=False
+    )
+    table.add_column(text("date"), no_wrap=True)
+    table.add_column(text("appears"), no_wrap=True)
+    table.add_column(text("highest" if layout.highest_time else "max"), no_wrap=True)
+    table.add_column(text("disappears"), no_wrap=True)
+    table.add_column(text("visible"), justify="right", no_wrap=True)
+    table.add_column(text("mag"), justify="right", no_wrap=True)
+    if all_passes:
+        table.add_column(text("type"), no_wrap=True)
+    for cells, style in rows:
+        table.add_row(*[text(cell) for cell in cells], style=style)
+    return table
+
+
+def title_lines(parts: list[str], width: int) -> list[str]:
+    """Join title parts with ' · ', breaking lines only between parts (never inside a date)."""
+    lines: list[str] = []
+    for part in parts:
+        if lines and len(lines[-1]) + len(TITLE_SEPARATOR) + len(part) <= width:
+            lines[-1] += TITLE_SEPARATOR + part
+        else:
+            lines.append(part)
+    return lines
+
+
+def passes_table(
+    search: Any,
+    shown: list[Any],
+    place: Any,
+    zone: Any,
+    zone_label: str,
+    used: ElementsInUse,
+    all_passes: bool,
+) -> None:
+    """Print the passes as a table fitted to the console, under a title with the place, zone and window."""
+    from rich.measure import Measurement
+
+    from isstrack.render.safe import text
+
+    console = make_console()
+    start = search.start.astimezone(zone)
+    end = search.end.astimezone(zone)
+    parts = [
+        f"{'All' if all_passes else 'Visible'} ISS passes over {place.name}",
+        f"times in {zone_label}",
+        f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}",
+        f"above {search.min_elevation_deg:g}°",
+        f"elements {age_text(used.elements.age_days(search.start))}",
+    ]
+    from isstrack.staleness import untrusted_line
+
+    ages = (used.elements.age_days(search.start), used.elements.age_days(search.end))
+    distrust = untrusted_line(max(ages, key=abs))  # the worst end of the window
+    if distrust:
+        console.print(text(distrust, style="bold red"))
+    for line in title_lines([str(text(part)) for part in parts], console.width):
+        console.print(text(line))
+    if not search.sky_gets_dark and not all_passes:
+        console.print(
+            text(
+                "The sky never gets darker than civil twilight here in this window (the Sun stays above "
+                "-6°), so no pass can be seen. Try a later --from or --all to list daylight passes."
+            )
+        )
+        return
+    if not shown:
+        console.print(
+            "No passes in this window."
+            if all_passes
+            else "No visible passes in this window. Try --days 30 or --all to list every pass."
+        )
+        return
+    for layout in LAYOUTS:
+        table = _table(_rows(shown, zone, layout, all_passes), all_passes, layout)
+        unbounded = console.options.update(width=10_000, max_width=10_000)
+        if Measurement.get(console, unbounded, table).maximum <= console.width:
+            break
+    console.print(table)
+    marked = any(p.emerges_from_shadow or p.fades_into_shadow for p in shown)
+    if marked and layout.shadow_mark == " (sh)":
+        console.print(text(COMPACT_LEGEND))
+    if any(item.in_progress for item in shown):
+        console.print(text("* in progress at the start of the window (rise time shown is the true one)"))

@@ -154,15 +154,22 @@ def test_hostile_place_names_from_arguments_and_config_are_literal(cli: Any, tmp
     assert "'[/red]\\x1b]0;x\\x07'" in result.err and "\x1b" not in result.err
     config = tmp_path / "config"
     config.mkdir()
-    (config / "config.toml").write_text(
-        '[home]\nname = "[/red]Home\\u001b[2J\\u009b31m"\nlatitude_deg = 52.37\nlongitude_deg = 4.89\n'
-    )
+    toml = '[home]\nname = "{}"\nlatitude_deg = 52.37\nlongitude_deg = 4.89\n'
+    (config / "config.toml").write_text(toml.format("[/red]Home[link=http://x]"))
     next_place = ["next", "--offline", "--at", AT, "--format", "{place}"]
     for args in (["now", "--at", AT, "--offline"], ["location", "show"], next_place):
         result = cli(*args, "-q") if args[0] != "location" else cli(*args)
         assert result.code == 0, (args, result.err)
+        assert "[/red]Home[link=http://x]" in result.out  # Rich markup shown as typed, not applied
+    data = cli("now", "--at", AT, "--offline", "--json", "-q")
+    assert data.json()["observer"]["name"] == "[/red]Home[link=http://x]"
+    # Control characters in the saved name: shown escaped everywhere, never sent to the terminal raw.
+    (config / "config.toml").write_text(toml.format("[/red]Home\\u001b[2J\\u009b31m"))
+    for args in (["now", "--at", AT, "--offline"], ["location", "show"], next_place):
+        result = cli(*args, "-q") if args[0] != "location" else cli(*args)
+        assert result.code == 0, (args, result.err)
         assert "[/red]Home\\x1b[2J\\x9b31m" in result.out
-        assert "\x1b" not in result.out and "\x9b" not in result.out
+        assert "\x1b" not in result.out + result.err and "\x9b" not in result.out + result.err
     data = cli("now", "--at", AT, "--offline", "--json", "-q")
     assert "\\u009b" in data.out and "\x9b" not in data.out  # JSON escapes C1 controls too
     assert data.json()["observer"]["name"] == "[/red]Home\x1b[2J\x9b31m"
@@ -197,3 +204,14 @@ def test_an_ascii_only_stdout_gets_ascii_not_an_internal_error(
         assert "Leon, ES" in out or "deg" in out
     if args[0] in ("now", "passes") and "--json" not in args:
         assert "deg" in out and "+-" in out  # degree sign spelled, ASCII box drawing
+
+
+def test_literal_escapes_c0_c1_bidi_and_undecodable_bytes() -> None:
+    from isstrack.render.jsonout import dumps
+    from isstrack.render.safe import literal
+
+    raw = "a\x1b[2J\tb\x9b31m\u202ec" + b"\xff".decode("utf-8", "surrogateescape")
+    assert literal(raw) == "a\\x1b[2J\\tb\\x9b31m\\u202ec\\xff"
+    assert literal("León [/red] ok") == "León [/red] ok"  # printable text is left alone
+    shown = dumps({"name": "x\x9b\u202ey"})
+    assert "\x9b" not in shown and "\u202e" not in shown and json.loads(shown) == {"name": "x\x9b\u202ey"}

@@ -298,3 +298,22 @@ def test_bulk_csv_cells_equal_the_single_place_csv_cells(tle_file: str) -> None:
     bulk = io.StringIO()
     csv.writer(bulk, lineterminator="\n").writerows(pass_rows(passes))
     assert bulk.getvalue() == single.getvalue()
+
+
+def test_max_magnitude_and_a_closed_pipe(
+    cli: Any, tmp_path: Path, tle_file: str, isolated_env: dict[str, str]
+) -> None:
+    path = write_places(tmp_path / "p.csv", random_places(60))
+    common = ["passes", "--places", path, "--from", FROM, "--days", DAYS, "--tle-file", tle_file, "--json"]
+    every = [json.loads(line) for line in cli(*common).out.splitlines()]
+    bright = [json.loads(line) for line in cli(*common, "--max-magnitude", "-3").out.splitlines()]
+    assert 0 < len(bright) < len(every)
+    assert all(line["pass"]["magnitude"] <= -3 for line in bright)
+    assert bright == [line for line in every if line["pass"]["magnitude"] <= -3]
+    command = " ".join([*isstrack_command(), *common, "--workers", "2"])
+    shell = f"{command} | head -1; echo status=${{PIPESTATUS[0]}}"
+    proc = subprocess.run(
+        ["bash", "-c", shell], capture_output=True, text=True, env={**os.environ, **isolated_env}, timeout=120
+    )
+    assert proc.stdout.splitlines()[-1] == "status=0" and proc.stderr == ""
+    assert json.loads(proc.stdout.splitlines()[0])["place"]["row"] >= 1

@@ -80,7 +80,14 @@ def search_chunk(job: PassJob, chunk: PlaceChunk) -> list[PassSearch]:
     track = _track(job)
     return list(
         iter_passes_many(
-            orbit, observers, job.start, job.end, job.min_elevation_deg, job.std_magnitude, track=track
+            orbit,
+            observers,
+            job.start,
+            job.end,
+            job.min_elevation_deg,
+            job.std_magnitude,
+            track=track,
+            visible_only=not job.all_passes,  # only visible passes are output without --all
         )
     )
 

@@ -6,9 +6,8 @@ import csv
 import io
 import json
 from datetime import datetime, timedelta, timezone
-from typing import Any
 
-from isstrack.geo import compass
+from isstrack.geo import COMPASS_POINTS
 from isstrack.passes import Pass
 from isstrack.placefile import PlaceChunk
 from isstrack.render.jsonout import SCHEMA_VERSION, pass_json
@@ -51,50 +50,51 @@ def _flag(value: bool) -> str:
     return "true" if value else "false"
 
 
-def pass_rows(passes: list[Pass]) -> list[list[Any]]:
-    """Return the single-place CSV cells of each pass (the `passes --csv` row), formatted in bulk."""
+def pass_cells(passes: list[Pass]) -> list[str]:
+    """Return the single-place CSV cells of each pass (the `passes --csv` row) as CSV text, in bulk."""
+    import numpy as np
+
     points = [
         (p.rise, p.culmination, p.set, p.visible_start, p.visible_highest, p.visible_end) for p in passes
     ]
-    times = iter(iso_seconds([q.time for group in points for q in group if q is not None]))
-    rows = []
+    flat = [q for group in points for q in group if q is not None]
+    times = iso_seconds([q.time for q in flat])
+    # compass() in bulk: the same floored modulo and round-half-even, so the same names.
+    sector = np.rint(np.remainder(np.array([q.azimuth_deg for q in flat]), 360.0) / 22.5).astype(np.int64)
+    names = [COMPASS_POINTS[i] for i in (sector % 16).tolist()]
+    # Every cell is a number, a time, a compass point, a kind or a flag: none needs CSV quoting.
+    text = iter(
+        [
+            f"{t},{round(q.azimuth_deg, 1)!r},{round(q.elevation_deg, 1)!r},{n}"
+            for t, q, n in zip(times, flat, names, strict=True)
+        ]
+    )
+    lines = []
     for item, group in zip(passes, points, strict=True):
-        row: list[Any] = []
-        for q in group:
-            if q is None:
-                row += ("", "", "", "")
-            else:
-                row += (
-                    next(times),
-                    round(q.azimuth_deg, 1),
-                    round(q.elevation_deg, 1),
-                    compass(q.azimuth_deg),
-                )
-        row += (
-            round(item.duration_s),
-            item.kind,
-            _flag(item.visible),
-            round(item.visible_duration_s),
-            _flag(item.emerges_from_shadow),
-            _flag(item.fades_into_shadow),
-            "" if item.magnitude is None else item.magnitude,
-            _flag(item.in_progress),
-            item.revolution,
+        cells = ",".join(",,," if q is None else next(text) for q in group)
+        magnitude = "" if item.magnitude is None else repr(item.magnitude)
+        lines.append(
+            f"{cells},{round(item.duration_s)},{item.kind},{_flag(item.visible)},"
+            f"{round(item.visible_duration_s)},{_flag(item.emerges_from_shadow)},"
+            f"{_flag(item.fades_into_shadow)},{magnitude},{_flag(item.in_progress)},{item.revolution}"
         )
-        rows.append(row)
-    return rows
+    return lines
 
 
 def chunk_csv(chunk: PlaceChunk, kept: list[list[Pass]]) -> str:
     """Return one CSV row per pass: the place's columns, then the single-place pass columns."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    cells = iter(pass_rows([item for passes in kept for item in passes]))
+    writer = csv.writer(out, lineterminator="")
+    cells = iter(pass_cells([item for passes in kept for item in passes]))
+    lines: list[str] = []
     for index, passes in enumerate(kept):
         if passes:
-            place = _place(chunk, index)
-            writer.writerows(place + next(cells) for _ in passes)
-    return out.getvalue()
+            writer.writerow(_place(chunk, index))  # the name may need quoting: the csv module does it
+            place = out.getvalue()
+            out.seek(0)
+            out.truncate()
+            lines.extend(f"{place},{next(cells)}\n" for _ in passes)
+    return "".join(lines)
 
 
 def chunk_jsonl(chunk: PlaceChunk, kept: list[list[Pass]]) -> str:

@@ -76,28 +76,23 @@ def _terminated_mid_write(
     return subprocess.CompletedProcess(proc.args, proc.returncode, out, err), during
 
 
+def _ics_args(tmp_path: Path, target: Path) -> list[str]:
+    """Return the arguments of a `passes --ics` run over three days, with the newest reference set."""
+    tle = tmp_path / "iss.tle"
+    tle.write_text("\n".join(newest()) + "\n")
+    when = ["--from", "2026-09-24T12:00:00Z", "--days", "3"]
+    return ["passes", *PLACE, *when, "--tle-file", str(tle), "--ics", str(target)]
+
+
 def test_sigterm_during_an_ics_write_finishes_it_and_leaves_no_temp(
     tmp_path: Path, isolated_env: dict[str, str]
 ) -> None:
-    tle = tmp_path / "iss.tle"
-    tle.write_text("\n".join(newest()) + "\n")
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     target = out_dir / "iss.ics"
     previous = b"previous calendar\n"
     target.write_bytes(previous)
-    args = [
-        "passes",
-        *PLACE,
-        "--from",
-        "2026-09-24T12:00:00Z",
-        "--days",
-        "3",
-        "--tle-file",
-        str(tle),
-        "--ics",
-        str(target),
-    ]
+    args = _ics_args(tmp_path, target)
     run, during = _terminated_mid_write(tmp_path, isolated_env, args, target)
     assert during == previous, "the target changed before the rename"
     assert run.returncode == -signal.SIGTERM, run.stderr
@@ -163,8 +158,6 @@ def test_sigterm_during_location_set_keeps_the_config_whole(
 
 
 def test_a_stale_temp_beside_an_ics_target_is_swept_and_others_kept(tmp_path: Path, cli: Any) -> None:
-    tle = tmp_path / "iss.tle"
-    tle.write_text("\n".join(newest()) + "\n")
     out_dir = tmp_path / "out"
     out_dir.mkdir()
     stale = [out_dir / ".isstrack-iss.ics.k2j4h5g6.tmp", out_dir / ".isstrack-a_b1c2d3.tmp"]
@@ -180,18 +173,7 @@ def test_a_stale_temp_beside_an_ics_target_is_swept_and_others_kept(tmp_path: Pa
         path.write_text("partial")
     for path in [*stale, *kept_old]:
         os.utime(path, (hour_ago, hour_ago))
-    result = cli(
-        "passes",
-        *PLACE,
-        "--from",
-        "2026-09-24T12:00:00Z",
-        "--days",
-        "3",
-        "--tle-file",
-        str(tle),
-        "--ics",
-        str(out_dir / "iss.ics"),
-    )
+    result = cli(*_ics_args(tmp_path, out_dir / "iss.ics"))
     assert result.code == 0, result.err
     assert (out_dir / "iss.ics").read_bytes().startswith(b"BEGIN:VCALENDAR")
     assert not any(p.exists() for p in stale)

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import select
-import stat
-import sys
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 
 from isstrack.cache import iso
 from isstrack.download import MAX_RESPONSE_BYTES
 from isstrack.errors import TleFormatError
+from isstrack.infile import NotRegularFileError, StdinTimeoutError, is_stdin, open_regular, open_stdin
 from isstrack.plausible import check_plausible
 from isstrack.sources import ElementsInUse, timeout_from_env
 from isstrack.tle import parse_all, parse_elements
 
 MAX_FILE_BYTES = MAX_RESPONSE_BYTES
-STDIN_NAMES = ("-", "/dev/stdin")
 
 
 def load_file(path: Path, catalog_number: int, at: datetime | None = None) -> ElementsInUse:
@@ -53,13 +48,25 @@ def load_file(path: Path, catalog_number: int, at: datetime | None = None) -> El
 def _read_element_file(path: Path) -> str:
     """Return the text of an element file: a regular file or standard input, at most MAX_FILE_BYTES."""
     try:
-        raw = _read_stdin(timeout_from_env()) if str(path) in STDIN_NAMES else _read_regular(path)
+        handle = open_stdin(total_s=timeout_from_env()) if is_stdin(path) else open_regular(path)
+        with handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise TleFormatError(
             f"--tle-file {path}: no such file; give the path of a TLE, 3LE or OMM JSON file"
         ) from None
     except IsADirectoryError:
         raise TleFormatError(f"--tle-file {path} is a directory; give an element file") from None
+    except NotRegularFileError:
+        raise TleFormatError(
+            f"--tle-file {path} is not a regular file (a device, FIFO or socket); "
+            "give an element file, or '-' for standard input"
+        ) from None
+    except StdinTimeoutError:
+        raise TleFormatError(
+            f"--tle-file -: standard input sent no end within {timeout_from_env():g} s "
+            "(ISSTRACK_HTTP_TIMEOUT); pipe a file in, or give its path"
+        ) from None
     except OSError as exc:
         raise TleFormatError(f"--tle-file {path} cannot be read: {exc.strerror or exc}") from None
     if len(raw) > MAX_FILE_BYTES:
@@ -68,40 +75,3 @@ def _read_element_file(path: Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise TleFormatError(f"--tle-file {path} is not text; give a TLE, 3LE or OMM JSON file") from None
-
-
-def _read_regular(path: Path) -> bytes:
-    # O_NONBLOCK: opening a FIFO must not wait for a writer; fstat then refuses it.
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError
-        if not stat.S_ISREG(mode):
-            raise TleFormatError(
-                f"--tle-file {path} is not a regular file (a device, FIFO or socket); "
-                "give an element file, or '-' for standard input"
-            )
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read(MAX_FILE_BYTES + 1)
-    finally:
-        os.close(fd)
-
-
-def _read_stdin(timeout_s: float) -> bytes:
-    fd = sys.stdin.fileno() if sys.stdin is not None else 0
-    deadline = time.monotonic() + timeout_s
-    raw = bytearray()
-    while len(raw) <= MAX_FILE_BYTES:
-        left = deadline - time.monotonic()
-        ready, _, _ = select.select([fd], [], [], max(0.0, left))
-        if not ready:
-            raise TleFormatError(
-                f"--tle-file -: standard input sent no end within {timeout_s:g} s "
-                "(ISSTRACK_HTTP_TIMEOUT); pipe a file in, or give its path"
-            )
-        chunk = os.read(fd, 65536)
-        if not chunk:
-            break
-        raw += chunk
-    return bytes(raw)

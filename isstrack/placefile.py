@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import math
-import sys
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -85,18 +84,28 @@ class PlaceTable:
         )
 
 
-def read_places(path: Path) -> PlaceTable:
+def read_places(path: Path, stdin_idle_s: float) -> PlaceTable:
     """Read and validate a places CSV (`-` for standard input) before any work is done."""
+    from isstrack.infile import NotRegularFileError, StdinTimeoutError, is_stdin, open_regular, open_stdin
     from isstrack.render.safe import literal
 
-    label = "standard input" if str(path) == "-" else literal(str(path))
-    if str(path) == "-":
-        return parse_places(text_lines(sys.stdin.buffer, label), label)
-    if path.is_dir():
-        raise BadInputError(f"--places {label} is a directory; give a CSV file")
+    label = "standard input" if is_stdin(path) else literal(str(path))
     try:
-        with path.open("rb") as handle:
+        # Standard input has no size limit (up to MAX_PLACES rows), only an idle deadline.
+        with open_stdin(idle_s=stdin_idle_s) if is_stdin(path) else open_regular(path) as handle:
             return parse_places(text_lines(handle, label), label)
+    except IsADirectoryError:
+        raise BadInputError(f"--places {label} is a directory; give a CSV file") from None
+    except NotRegularFileError:
+        raise BadInputError(
+            f"--places {label} is not a regular file (a device, FIFO or socket); "
+            "give a CSV file, or '-' to read standard input"
+        ) from None
+    except StdinTimeoutError:
+        raise BadInputError(
+            f"--places -: standard input sent nothing for {stdin_idle_s:g} s (ISSTRACK_HTTP_TIMEOUT); "
+            "pipe a CSV in, or give its path"
+        ) from None
     except OSError as error:
         raise BadInputError(
             f"--places {label}: {error.strerror or error}; give a readable CSV file"

@@ -81,8 +81,9 @@ def passes_for_places(
     from isstrack.multiplace import OutputFormat, PassJob, run_local
     from isstrack.placefile import read_places
     from isstrack.render.multi import csv_header
+    from isstrack.sources import timeout_from_env
 
-    table = read_places(places)
+    table = read_places(places, stdin_idle_s=timeout_from_env())
     reporter = Reporter(quiet, verbose)
     used = load_elements(reporter, offline, tle_file, start)
     job = PassJob(used.elements, start, end, min_elevation_deg, std_magnitude, all_passes, max_magnitude)

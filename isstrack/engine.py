@@ -24,6 +24,7 @@ from isstrack.track import WGS84_A_KM, WGS84_E2, Array, Track, dot, norm, observ
 
 SEARCH_MARGIN = timedelta(minutes=30)  # longer than any ISS pass, to find true rises and sets
 TIME_TOLERANCE_S = 0.01
+SUN_SIN_RATE = 7.5e-5  # 1/s: Earth's rotation (7.29e-5 rad/s) and the Sun's yearly motion (2e-7), padded
 # Memory for one chunk's screening matrices (float32 products, masks): bounds peak memory.
 CHUNK_BUDGET_BYTES = 64 * 2**20
 SKY_STEP_S = 600.0
@@ -166,6 +167,25 @@ def _candidate_runs(
     return who[0::2], column[0::2], column[1::2] + 1
 
 
+def _may_be_visible(
+    track: Track, sky: Sky, who: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Drop the runs whose sky stays bright, or whose station stays in Earth's shadow, throughout."""
+    from isstrack.visibility import DARK_SIN, shadow_boundaries
+
+    a, b = lo * track.step_s, hi * track.step_s  # a run's pass rises and sets within [a, b]
+    # The Sun's direction turns at most at the Earth's rate plus its own yearly motion, so the sine
+    # of its altitude moves at most SUN_SIN_RATE per second from the value at the run's middle.
+    sun = sky.sin_elevation(who, track.sun_itrs((a + b) / 2)) - DARK_SIN
+    bright = sun > SUN_SIN_RATE * (b - a) / 2 + 1e-3
+    boundaries, lit_at_origin = shadow_boundaries(track)
+    first = np.searchsorted(boundaries, a, side="right")
+    last = np.searchsorted(boundaries, b, side="left")
+    shadowed = ~(lit_at_origin ^ (first % 2 == 1)) & (first == last)
+    keep = ~(bright | shadowed)
+    return who[keep], lo[keep], hi[keep]
+
+
 def _search_chunk(
     track: Track,
     observers: Sequence[Observer],
@@ -182,6 +202,8 @@ def _search_chunk(
     h = track.step_s
     threshold = math.sin(math.radians(min_elevation_deg))
     who, lo, hi = _candidate_runs(track, sky, min_elevation_deg)
+    if visible_only:
+        who, lo, hi = _may_be_visible(track, sky, who, lo, hi)
     lengths = hi - lo + 1
     offsets = (np.cumsum(lengths) - lengths).astype(np.int64)
     run = np.repeat(np.arange(len(who)), lengths)

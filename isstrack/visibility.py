@@ -30,7 +30,7 @@ TIME_TOLERANCE_S = 0.001
 MIN_VISIBLE_S = 10.0
 MAGNITUDE_SAMPLE_S = 10.0
 MAGNITUDE_TOLERANCE_S = 0.2
-_DARK_SIN = math.sin(math.radians(DARK_SKY_SUN_ALTITUDE_DEG))
+DARK_SIN = math.sin(math.radians(DARK_SKY_SUN_ALTITUDE_DEG))
 
 
 def shadow_boundaries(track: Track) -> tuple[Array, bool]:
@@ -139,13 +139,13 @@ def visibility(
     t = (inner_first[owner] + np.arange(int(counts.sum())) - offsets[owner] - 1) * h
     t[offsets] = rise
     t[offsets + counts - 1] = set_
-    sun = _sun_sin_altitude(sky, who[owner], t) - _DARK_SIN
+    sun = _sun_sin_altitude(sky, who[owner], t) - DARK_SIN
     dark = sun <= 0
     any_dark = np.logical_or.reduceat(dark, offsets) if n else np.zeros(0, bool)
     change = np.flatnonzero((owner[:-1] == owner[1:]) & (dark[:-1] != dark[1:]))
 
     def sun_at(x: Array, which: np.ndarray) -> Array:
-        return _sun_sin_altitude(sky, who[owner[change[which]]], x) - _DARK_SIN
+        return _sun_sin_altitude(sky, who[owner[change[which]]], x) - DARK_SIN
 
     dusk = find_roots(sun_at, t[change], t[change + 1], sun[change], sun[change + 1], TIME_TOLERANCE_S)
     dark_changes: dict[int, list[float]] = {}
@@ -247,4 +247,4 @@ def sky_gets_dark(sky: Sky, who: np.ndarray, start_s: float, end_s: float) -> An
     up, position = sky.frames.up[who], sky.frames.position[who]
     height = up @ sun.T - dot(up, position)[:, None]
     distance_squared = dot(sun, sun)[None, :] - 2 * position @ sun.T + dot(position, position)[:, None]
-    return np.any(height <= _DARK_SIN * np.sqrt(distance_squared), axis=1)
+    return np.any(height <= DARK_SIN * np.sqrt(distance_squared), axis=1)

@@ -207,3 +207,21 @@ def test_visible_only_keeps_exactly_the_visible_passes() -> None:
     for a, b in zip(full, visible, strict=True):
         assert [p for p in a.passes if p.visible] == list(b.passes)
         assert a.sky_gets_dark == b.sky_gets_dark
+
+
+def test_visible_only_for_many_random_places_over_ten_days() -> None:
+    # visible_only drops runs in bright sky or Earth's shadow before refining them: it must lose none.
+    rng = np.random.default_rng(5)
+    count = 400
+    lats = np.degrees(np.arcsin(rng.uniform(-1, 1, count)))
+    observers = [
+        Observer(float(a), float(o), float(h))
+        for a, o, h in zip(lats, rng.uniform(-180, 180, count), rng.uniform(0, 3000, count), strict=True)
+    ]
+    end = START + timedelta(days=10)
+    full = find_passes_many(Orbit(ELEMENTS), observers, START, end, 10.0)
+    visible = find_passes_many(Orbit(ELEMENTS), observers, START, end, 10.0, visible_only=True)
+    assert sum(len(s.passes) for s in visible) > 500
+    for a, b in zip(full, visible, strict=True):
+        assert [p for p in a.passes if p.visible] == list(b.passes)
+        assert a.sky_gets_dark == b.sky_gets_dark

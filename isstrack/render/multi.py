@@ -63,9 +63,10 @@ def pass_cells(passes: list[Pass]) -> list[str]:
     sector = np.rint(np.remainder(np.array([q.azimuth_deg for q in flat]), 360.0) / 22.5).astype(np.int64)
     names = [COMPASS_POINTS[i] for i in (sector % 16).tolist()]
     # Every cell is a number, a time, a compass point, a kind or a flag: none needs CSV quoting.
+    # f"{x:.1f}" gives the same digits as repr(round(x, 1)) (both correctly rounded), in half the time.
     text = iter(
         [
-            f"{t},{round(q.azimuth_deg, 1)!r},{round(q.elevation_deg, 1)!r},{n}"
+            f"{t},{q.azimuth_deg:.1f},{q.elevation_deg:.1f},{n}"
             for t, q, n in zip(times, flat, names, strict=True)
         ]
     )

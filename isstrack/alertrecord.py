@@ -12,7 +12,6 @@ import contextlib
 import json
 import os
 import signal
-import tempfile
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -120,28 +119,15 @@ class SentRecord:
         """Write the entries of passes not yet over (atomically: temp file, fsync, rename)."""
         kept = [e for e in entries if e.end + KEEP_AFTER_END > now]
         payload = {"version": RECORD_VERSION, "sent": [_raw(e) for e in kept]}
-        tmp_name = ""
+        from isstrack.atomic import sweep_stale_temps, write_atomic
+
         try:
-            with tempfile.NamedTemporaryFile(
-                "w",
-                dir=self.directory,
-                prefix=f".{RECORD_NAME}.",
-                suffix=".tmp",
-                delete=False,
-                encoding="utf-8",
-            ) as tmp:
-                tmp_name = tmp.name
-                json.dump(payload, tmp, indent=1)
-                tmp.flush()
-                os.fsync(tmp.fileno())
-            os.replace(tmp_name, self.path)
+            write_atomic(self.path, json.dumps(payload, indent=1).encode("utf-8"))
         except OSError as exc:
-            if tmp_name:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp_name)
             raise OutputError(
                 f"could not record sent alerts in {self.path} ({exc.strerror}); {consequence}"
             ) from None
+        sweep_stale_temps(self.directory, RECORD_NAME)
 
 
 @contextlib.contextmanager

@@ -7,14 +7,10 @@ a directory in its place) is left alone and reported as unreadable.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import re
-import signal
 import tempfile
-import time
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -27,8 +23,7 @@ from isstrack.tle import ElementSet, parse_elements
 
 CLOCK_SKEW = timedelta(minutes=5)  # a recorded time this far ahead of the clock is still believed
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
-STALE_TEMP_S = 600.0  # a temporary file untouched this long was left by a run that was killed
-_TEMP_NAME = re.compile(r"^(\.gp-\d+(\.state)?\.json\.[A-Za-z0-9_]{8}\.tmp|\.probe-[A-Za-z0-9_]{8})$")
+_PROBE_NAME = re.compile(r"\.probe-[A-Za-z0-9_]{8}")  # left by ensure_dir in a killed run
 
 
 @dataclass(frozen=True)
@@ -71,7 +66,8 @@ class CacheFiles:
         self.cache_path = cache_dir / f"{stem}.json"
         self.state_path = cache_dir / f"{stem}.state.json"
         self.lock_path = cache_dir / f"{stem}.lock"
-        self.unreadable: set[Path] = set()
+        self.unreadable: set[Path] = set()  # unreadable at the latest read (the caller may clear it)
+        self._reported: set[Path] = set()  # unreadable files already warned about
 
     def read_cache(self, notes: Notes, now: datetime) -> CacheRecord | None:
         """Return the cached record, None if missing, unreadable or damaged (set aside)."""
@@ -140,17 +136,16 @@ class CacheFiles:
         return True
 
     def sweep_stale_temps(self, notes: Notes) -> None:
-        """Delete our own temporary files older than STALE_TEMP_S (left by killed runs)."""
-        cutoff = time.time() - STALE_TEMP_S
-        with contextlib.suppress(OSError), os.scandir(self.cache_dir) as entries:
-            for entry in entries:
-                if not _TEMP_NAME.match(entry.name):
-                    continue
-                with contextlib.suppress(OSError):
-                    info = entry.stat(follow_symlinks=False)
-                    if entry.is_file(follow_symlinks=False) and info.st_mtime < cutoff:
-                        os.unlink(entry.path)
-                        notes.log.append(f"removed a stale temporary file {entry.path}")
+        """Delete our own temporary files older than atomic.STALE_TEMP_S (left by killed runs)."""
+        from isstrack.atomic import sweep_matching, sweep_stale_temps
+
+        removed = [
+            *sweep_stale_temps(self.cache_dir, self.cache_path.name),
+            *sweep_stale_temps(self.cache_dir, self.state_path.name),
+            *sweep_matching(self.cache_dir, _PROBE_NAME),
+        ]
+        for path in removed:
+            notes.log.append(f"removed a stale temporary file {path}")
 
     def _read(self, path: Path, what: str, notes: Notes) -> bytes | None:
         try:
@@ -160,6 +155,9 @@ class CacheFiles:
             return None
         except OSError as exc:
             self.unreadable.add(path)
+            if path in self._reported:  # said so on an earlier read in this run; once is enough
+                return None
+            self._reported.add(path)
             notes.warnings.append(
                 f"cannot read {what} {path} ({exc.strerror or exc}); leaving it alone, "
                 "and not downloading while it cannot be read"
@@ -178,46 +176,14 @@ class CacheFiles:
             notes.warnings.append(f"{message}; treating it as missing")
 
     def _write_atomic(self, path: Path, payload: dict[str, Any], notes: Notes) -> bool:
-        tmp_name = ""
+        from isstrack.atomic import write_atomic
+
         try:
-            with _termination_deferred():
-                try:
-                    with tempfile.NamedTemporaryFile(
-                        "w",
-                        dir=path.parent,
-                        prefix=f".{path.name}.",
-                        suffix=".tmp",
-                        delete=False,
-                        encoding="utf-8",
-                    ) as tmp:
-                        tmp_name = tmp.name
-                        json.dump(payload, tmp, indent=1)
-                        tmp.flush()
-                        os.fsync(tmp.fileno())
-                    os.replace(tmp_name, path)
-                    tmp_name = ""
-                finally:
-                    if tmp_name:
-                        with contextlib.suppress(OSError):
-                            os.unlink(tmp_name)
+            write_atomic(path, json.dumps(payload, indent=1).encode("utf-8"))
         except OSError as exc:
             notes.warnings.append(f"could not write {path} ({exc.strerror or exc})")
             return False
         return True
-
-
-@contextlib.contextmanager
-def _termination_deferred() -> Iterator[None]:
-    """Hold SIGTERM and SIGHUP for the few milliseconds of a write, so none leaves a temp file."""
-    if not hasattr(signal, "pthread_sigmask"):  # not on Windows: the temp sweep covers it
-        yield
-        return
-    held = {signal.SIGTERM, signal.SIGHUP}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _object(raw: bytes) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 
@@ -130,6 +131,13 @@ def main(argv: list[str] | None = None) -> None:
         _fail(str(error), exit_code(error))
     except (KeyboardInterrupt, Abort):
         _fail("interrupted", EXIT_INTERRUPTED)
+    except OSError as error:
+        if debug or error.errno not in _OUTPUT_ERRNOS:
+            raise
+        # Every file isstrack writes itself reports its own errors (OutputError, cache warnings), so a
+        # full disk or an I/O error reaching here is standard output: say so, and don't retry at exit.
+        _stdout_to_devnull()
+        _fail(f"cannot write the output: {error.strerror}; free some space or write it elsewhere", EXIT_USAGE)
     except Exception as error:
         if debug:
             raise
@@ -142,6 +150,9 @@ def main(argv: list[str] | None = None) -> None:
     if argv is None:  # the console script, not a caller in the same process
         _exit_now(code)
     sys.exit(code)
+
+
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
 
 
 def _exit_now(code: int) -> None:
@@ -177,12 +188,16 @@ def _stdout_closed() -> bool:
         return False
 
 
-def _quiet_exit() -> None:
-    """Exit 0 after the reader of stdout went away (`| head -1`), without noise at shutdown."""
-    # Python's advice: point stdout at devnull so the final flush at exit cannot raise again.
+def _stdout_to_devnull() -> None:
+    """Point stdout at devnull so the final flush at exit cannot raise again (Python's advice)."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)
     os.close(devnull)
+
+
+def _quiet_exit() -> None:
+    """Exit 0 after the reader of stdout went away (`| head -1`), without noise at shutdown."""
+    _stdout_to_devnull()
     sys.exit(EXIT_OK)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 import os
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -231,25 +230,18 @@ def save(location: Location, config_dir: Path) -> Path:
         home["time_zone"] = location.time_zone
     text = "# isstrack home location, written by 'isstrack location set'\n" + tomli_w.dumps({"home": home})
     path = config_dir / CONFIG_FILE
-    tmp_name = ""
+    from isstrack.atomic import sweep_stale_temps, write_atomic
+
     try:
         config_dir.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w", dir=config_dir, prefix=".config.", suffix=".tmp", delete=False, encoding="utf-8"
-        ) as tmp:
-            tmp_name = tmp.name
-            tmp.write(text)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.replace(tmp_name, path)
+        write_atomic(path, text.encode("utf-8"))
     except OSError as exc:
-        if tmp_name and os.path.exists(tmp_name):
-            os.unlink(tmp_name)
         if path.is_dir():
             raise ConfigError(_directory_message(path)) from None
         raise ConfigError(
             f"cannot write {path} ({exc.strerror}); set ISSTRACK_CONFIG_DIR to a writable directory"
         ) from None
+    sweep_stale_temps(config_dir, CONFIG_FILE)
     return path
 
 

@@ -20,6 +20,7 @@ from isstrack.groundtrack import (
 )
 from isstrack.location import Location
 from isstrack.orbit import Orbit, StationState
+from isstrack.plausible import LOW_EARTH_ORBIT
 
 if TYPE_CHECKING:
     from isstrack.nextpass import NextPass
@@ -28,6 +29,9 @@ DEFAULT_ORBITS = 1.5
 MAX_ORBITS = 5.0
 PASS_TRACK_STEP_S = 10.0
 HEADING_STEP = timedelta(seconds=10)
+# The longest orbit any accepted element set can have (the slowest mean motion let through): a map's
+# time must leave this much ephemeris before it and `orbits` times it after, whatever the elements.
+LONGEST_PERIOD = timedelta(days=1 / LOW_EARTH_ORBIT.mean_motion_rev_per_day[0])
 
 
 @dataclass(frozen=True)

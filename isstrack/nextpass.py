@@ -90,6 +90,35 @@ def find_next(
     return None
 
 
+def require_trusted_passes(
+    items: list[Pass],
+    epoch: datetime,
+    at: datetime,
+    end: datetime,
+    max_age_days: float | None = None,
+) -> list[Pass]:
+    """Return the passes whose (visible) start is at a trusted age; raise UntrustedElementsError if none is.
+
+    With none found at all, raise it when part of the span from `at` to `end` is past the limit.
+    """
+    from isstrack.staleness import require_trusted_event, require_trusted_span
+
+    kept = [item for item in items if _trusted_start(item, epoch, at, max_age_days)]
+    if kept:
+        return kept
+    if items:
+        require_trusted_event(epoch, max(NextPass(items[0], at).start, at), max_age_days)
+    require_trusted_span(epoch, at, end, max_age_days)
+    return kept
+
+
+def _trusted_start(item: Pass, epoch: datetime, at: datetime, max_age_days: float | None) -> bool:
+    from isstrack.staleness import is_trusted
+
+    announced = max(NextPass(item, at).start, at)  # a pass in progress is announced now
+    return is_trusted((announced - epoch).total_seconds() / 86400.0, max_age_days)
+
+
 def template_fields(found: NextPass, zone: Any, place_name: str, zone_label: str) -> dict[str, Any]:
     """Return the values a --format template may name."""
     item = found.item

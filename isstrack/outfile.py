@@ -6,9 +6,9 @@ is a regular file) and the link itself is kept. Directories, block devices and s
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
+import re
 import select
 import stat
 import sys
@@ -21,6 +21,8 @@ from isstrack.errors import OutputError
 STDOUT = "-"
 # Wall-time limit for writing into a FIFO or character device, waiting for a reader included.
 STREAM_TIMEOUT_S = 10.0
+# check_output's probe file, should a killed run leave one (earlier versions' temps had this name too).
+_PROBE_NAME = re.compile(r"\.isstrack-[a-z0-9_]{8}\.tmp")
 # Paths that name one of this process's own open files (/dev/stdout, /dev/fd/1, /proc/self/fd/1).
 _OWN_FD_PREFIXES = ("/dev/stdout", "/dev/stderr", "/dev/fd/", "/proc/self/fd/", f"/proc/{os.getpid()}/fd/")
 
@@ -58,10 +60,14 @@ def _is_stream(mode: int) -> bool:
     return stat.S_ISCHR(mode) or stat.S_ISFIFO(mode)
 
 
+_EXAMPLE_NAMES = {"--ics": "passes.ics", "--svg": "map.svg"}  # a file name to suggest, by option
+
+
 def _refusal(path: Path, mode: int, option: str | None) -> OutputError:
     label = _label(path, option)
     if stat.S_ISDIR(mode):
-        return OutputError(f"{label} is a directory; give a file name, like passes.ics in it")
+        example = _EXAMPLE_NAMES.get(option or "", "out.txt")
+        return OutputError(f"{label} is a directory; give a file name, like {example} in it")
     kind = "a block device" if stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode) else "not a file"
     return OutputError(f"{label} is {kind}; give a regular file, a FIFO, a character device or -")
 
@@ -119,32 +125,20 @@ def write_output(
 
 def _replace(target: Path, raw: bytes, found: os.stat_result | None, label: str) -> None:
     """Write to a temporary file next to `target`, keep the old mode (and owner), rename into place."""
-    tmp_name = ""
+    from isstrack.atomic import sweep_matching, sweep_stale_temps, write_atomic
+
+    if found is not None:
+        mode, owner = stat.S_IMODE(found.st_mode), (found.st_uid, found.st_gid)
+    else:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode, owner = 0o666 & ~umask, None
     try:
-        with tempfile.NamedTemporaryFile(
-            "wb", dir=target.parent, prefix=".isstrack-", suffix=".tmp", delete=False
-        ) as tmp:
-            tmp_name = tmp.name
-            tmp.write(raw)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        if found is not None:
-            os.chmod(tmp_name, stat.S_IMODE(found.st_mode))
-            if (found.st_uid, found.st_gid) != (os.getuid(), os.getgid()):
-                with contextlib.suppress(OSError):  # only root may give a file away; keep ours then
-                    os.chown(tmp_name, found.st_uid, found.st_gid)
-        else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp_name, 0o666 & ~umask)
-        os.replace(tmp_name, target)
-        tmp_name = ""
+        write_atomic(target, raw, mode=mode, owner=owner)
     except OSError as exc:
         raise OutputError(f"{label}: cannot write ({exc.strerror}); pick another path") from None
-    finally:
-        if tmp_name:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp_name)
+    sweep_stale_temps(target.parent, target.name)
+    sweep_matching(target.parent, _PROBE_NAME)
 
 
 def _write_open_file(target: Path, raw: bytes, label: str) -> None:

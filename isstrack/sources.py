@@ -57,8 +57,11 @@ def check_url_template(template: str) -> str:
     if not fields:
         raise bad("does not contain {catnr}")
     for name, spec, conversion in fields:
-        if name != "catnr" or spec or conversion:
+        if name != "catnr":
             raise bad(f"has a placeholder {{{name}}} other than {{catnr}}")
+        if spec or conversion:
+            written = "{catnr" + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
+            raise bad(f"has {written[:60]}, with a conversion or format spec; write a bare {{catnr}}")
     url = template.format(catnr=25544)
     if any(ord(ch) < 33 or ord(ch) == 127 for ch in url):
         raise bad("contains spaces or control characters")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from isstrack.errors import BadInputError, UntrustedElementsError
 
@@ -87,6 +88,45 @@ def require_trusted(age_days: float, max_age_days: float | None = None) -> None:
         f"elements are {_span(abs(age_days))} {when}, at or past the {limit:g}-day limit for "
         "scripted use: refusing to predict from them. Run 'isstrack tle --update' when online, "
         f"or accept older elements with --max-age DAYS (e.g. --max-age {_suggest(abs(age_days))})"
+    )
+
+
+def trusted_until(epoch: datetime, max_age_days: float | None = None) -> datetime:
+    """Return the first moment after `epoch` at which the elements reach the limit (default UNUSABLE_DAYS)."""
+    return epoch + timedelta(days=UNUSABLE_DAYS if max_age_days is None else max_age_days)
+
+
+def require_trusted_event(
+    epoch: datetime, when: datetime, max_age_days: float | None = None, what: str = "the next pass"
+) -> None:
+    """Raise UntrustedElementsError when elements from `epoch` are at or past the limit at `when`."""
+    age_days = (when - epoch).total_seconds() / 86400.0
+    if is_trusted(age_days, max_age_days):
+        return
+    limit = UNUSABLE_DAYS if max_age_days is None else max_age_days
+    raise UntrustedElementsError(
+        f"{what} is on {when:%Y-%m-%d at %H:%M} UTC, when the elements will be "
+        f"{_span(abs(age_days))} {'old' if age_days >= 0 else 'before their epoch'}, at or past the "
+        f"{limit:g}-day limit: update them ('isstrack tle --update' when online) or raise --max-age "
+        f"(e.g. --max-age {_suggest(abs(age_days))})"
+    )
+
+
+def require_trusted_span(
+    epoch: datetime, start: datetime, end: datetime, max_age_days: float | None = None
+) -> None:
+    """Raise UntrustedElementsError when any moment from `start` to `end` is at or past the limit."""
+    limit = UNUSABLE_DAYS if max_age_days is None else max_age_days
+    ages = [(moment - epoch).total_seconds() / 86400.0 for moment in (start, end)]
+    worst = max(ages, key=abs)
+    if is_trusted(worst, max_age_days):
+        return
+    reached = trusted_until(epoch, max_age_days)
+    raise UntrustedElementsError(
+        f"no pass found before {reached:%Y-%m-%d at %H:%M} UTC, when the elements reach the "
+        f"{limit:g}-day limit; the search runs to {end:%Y-%m-%d at %H:%M} UTC (elements "
+        f"{_span(abs(worst))} old), past it: update them ('isstrack tle --update' when online) or "
+        f"raise --max-age (e.g. --max-age {_suggest(abs(worst))})"
     )
 
 

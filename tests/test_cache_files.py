@@ -127,7 +127,8 @@ def test_out_of_range_times_are_damage_even_offline(cli: Any, tmp_path: Path, ke
         ("http://[::1/gp.php?CATNR={catnr}", "not a valid URL"),
         ("http://127.0.0.1:99999/gp.php?CATNR={catnr}", "not a valid URL"),
         ("ftp://127.0.0.1/gp.php?CATNR={catnr}", "http:// or https://"),
-        ("http://127.0.0.1:9/gp.php?CATNR={catnr:>999999999}", "other than {catnr}"),
+        ("http://127.0.0.1:9/gp.php?CATNR={catnr:>999999999}", "has {catnr:>999999999}, with a conversion"),
+        ("http://x/{catnr!r}", "has {catnr!r}, with a conversion or format spec; write a bare {catnr}"),
         ("http://127.0.0.1:9/gp.php?CATNR={0}", "placeholder {0}"),
     ],
 )
@@ -179,6 +180,8 @@ def test_another_users_unreadable_files_are_left_alone(
         )
         assert proc.returncode == 0, proc.stderr
         assert "cannot read" in proc.stderr and "damaged" not in proc.stderr
+        for what in ("cache file", "download log"):  # each unreadable file is reported once, not per read
+            assert proc.stderr.count(f"cannot read {what} ") == 1, proc.stderr
     after = {p.name: p.read_bytes() for p in cache.iterdir() if p.name in before}
     assert after == before, "the other user's files were renamed or changed"
     assert not list(cache.glob("*.damaged"))

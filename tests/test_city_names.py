@@ -53,16 +53,17 @@ def test_st_petersburg_florida_by_country_or_state(query: str) -> None:
 
 
 def test_st_petersburg_via_the_cli_says_what_it_chose(cli: Any) -> None:
-    result = cli("next", "--city", "St. Petersburg", "--offline", "--at", "2026-09-25T18:00Z")
+    # --all: the next *visible* pass there is 24 days after the bundled epoch, too late to trust.
+    result = cli("next", "--city", "St. Petersburg", "--offline", "--all", "--at", "2026-09-25T18:00Z")
     assert result.code == 0, result.err
     assert result.out.startswith("Saint Petersburg, RU: "), "next names the place it used"
     notes = [line for line in result.err.splitlines() if "--city" in line]
     assert len(notes) == 1
     assert "taken as Saint Petersburg, RU (Russia, 5,351,935 people)" in notes[0]
     assert "St. Petersburg, US-FL (United States, 257,083 people)" in notes[0]
-    quiet = cli("next", "--city", "St. Petersburg", *AT)
+    quiet = cli("next", "--city", "St. Petersburg", "--all", *AT)
     assert quiet.err == "" and quiet.out.startswith("Saint Petersburg, RU: ")
-    document = cli("next", "--city", "St. Petersburg", *AT, "--json").json()
+    document = cli("next", "--city", "St. Petersburg", "--all", *AT, "--json").json()
     assert document["location"]["name"] == "Saint Petersburg, RU"
     assert document["time_zone"] == "Europe/Moscow"
 

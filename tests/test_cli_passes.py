@@ -149,7 +149,7 @@ def test_ics_to_an_unwritable_place_is_bad_input_and_writes_nothing(
     assert "does not exist" in result.err
     result = cli("passes", *PLACE, "--tle-file", tle_file, "--ics", str(tmp_path))
     assert result.code == 2
-    assert "is a directory" in result.err
+    assert "is a directory" in result.err and "like passes.ics in it" in result.err
     assert not list(tmp_path.glob("*.ics")) and not list(tmp_path.glob(".isstrack-*"))
 
 

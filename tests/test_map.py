@@ -195,6 +195,32 @@ def test_place_pass_and_observer_glyphs(cli: Any, tle_file: str) -> None:
     assert doc["location"]["name"] == "Amsterdam, NL"
 
 
+def test_ascii_output_draws_every_glyph_as_one_ascii_character(cli: Any) -> None:
+    history = str(Path(__file__).parent / "iss-tle-history.tle")
+    args = ["map", "--offline", "--at", "2026-09-24T12:00:00Z", "--tle-file", history]
+    args += ["--city", "Amsterdam", "--width", "80", "--tonight"]
+    unicode_run = cli(*args, env={"PYTHONIOENCODING": "utf-8"})
+    ascii_run = cli(*args, env={"PYTHONIOENCODING": "ascii"})
+    assert unicode_run.code == 0 and ascii_run.code == 0, ascii_run.err
+    assert ascii_run.out.isascii() and "?" not in ascii_run.out
+    wide, narrow = _map_lines(unicode_run.out, 80), _map_lines(ascii_run.out, 80)
+    assert [len(line) for line in narrow] == [len(line) for line in wide] == [80] * 20  # the shape kept
+    expected = {"✦": "@", "⌂": "H", "☼": "S", "·": ".", "▒": "=", "↑": "^", "↓": "v", "→": ">", "←": "<"}
+    expected.update({"↗": "/", "↙": "/", "↖": "\\", "↘": "\\"})
+    for wide_line, narrow_line in zip(wide, narrow, strict=True):
+        for glyph, shown in zip(wide_line, narrow_line, strict=True):
+            if glyph.isascii():
+                assert shown == glyph
+            elif 0x2801 <= ord(glyph) <= 0x28FF:  # a braille coast cell
+                assert shown == "%"
+            else:
+                assert shown == expected[glyph], glyph
+    home = (int((90 - 52.37403) / 180 * 20), int((4.88969 + 180) / 360 * 80))
+    assert [(r, line.index("H")) for r, line in enumerate(narrow) if "H" in line] == [home]
+    assert sum(line.count("@") for line in narrow) == 1 and sum(line.count("S") for line in narrow) == 1
+    assert "@ ISS" in ascii_run.out and "H Amsterdam, NL" in ascii_run.out and "% coast" in ascii_run.out
+
+
 @pytest.mark.parametrize("lat", [90.0, -90.0])
 def test_polar_observers_are_drawn_on_the_edge_rows(cli: Any, tle_file: str, lat: float) -> None:
     result = cli("map", "--at", AT, "--tle-file", tle_file, "--lat", str(lat), "--lon", "0", "--width", "60")
@@ -218,6 +244,27 @@ def test_bad_input_is_one_line_exit_2(cli: Any, tle_file: str, args: list[str], 
     result = cli("map", "--tle-file", tle_file, *args)
     assert result.code == 2
     assert words in result.err
+    assert result.err.count("\n") == 1 and result.out == ""
+
+
+@pytest.mark.parametrize(
+    ("at", "args"),
+    [
+        ("2000-01-02T00:00Z", []),  # the track looks one orbit back, before the ephemeris starts
+        ("2000-01-02T00:00Z", ["--watch", "--json"]),
+        ("2049-12-29T22:00Z", []),  # 1.5 orbits ahead runs past its end
+        ("2049-12-29T00:00Z", ["--tonight", "--hours", "30"]),
+        ("2049-12-20T00:00Z", ["--lat", "52", "--lon", "5"]),  # the next visible pass: 30 days ahead
+    ],
+)
+def test_times_near_the_ephemeris_ends_name_the_typed_time_and_the_range(
+    cli: Any, tle_file: str, at: str, args: list[str]
+) -> None:
+    result = cli("map", "--tle-file", tle_file, "--at", at, *args, timeout=60)
+    assert result.code == 2, result.err
+    assert (
+        f"--at '{at}' is outside the supported range: give --at between 2000-01-02T02:08Z and" in result.err
+    )
     assert result.err.count("\n") == 1 and result.out == ""
 
 
@@ -299,6 +346,7 @@ def test_svg_is_written_atomically_and_bad_paths_refused(cli: Any, tle_file: str
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".isstrack-")] == []
     refused = cli("map", "--at", AT, "--tle-file", tle_file, "--svg", str(tmp_path))
     assert refused.code == 2 and "is a directory" in refused.err and refused.out == ""
+    assert "like map.svg in it" in refused.err and "passes.ics" not in refused.err
 
 
 def test_json_shape_matches_the_golden_file_and_shares_the_common_objects(cli: Any, tle_file: str) -> None:

@@ -106,6 +106,46 @@ def test_watch_full_screen_resizes_and_restores_the_terminal_on_ctrl_c(
     assert 80 < _widest_line(after) <= 120
 
 
+def test_watch_full_screen_in_ascii_draws_every_glyph_in_ascii(
+    isolated_env: dict[str, str], tle_file: str
+) -> None:
+    import re
+
+    leader, follower = pty.openpty()
+    _set_size(follower, 24, 80)
+    env = {**os.environ, **isolated_env, "TERM": "xterm-256color", "PYTHONIOENCODING": "ascii"}
+    env.pop("NO_COLOR")
+    args = ["map", "--watch", "--interval", "0.3", "--tle-file", tle_file, "--city", "Amsterdam", "-q"]
+    proc = subprocess.Popen(
+        [*isstrack_command(), *args],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+        env=env,
+        start_new_session=True,
+    )
+    os.close(follower)
+    chunks: list[bytes] = []
+    reader = threading.Thread(target=_drain, args=(leader, chunks), daemon=True)
+    reader.start()
+    try:
+        _wait_for(chunks, lambda t: t.count("\x1b[H") >= 2)
+        os.kill(proc.pid, signal.SIGINT)
+        code = proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    reader.join(timeout=10)
+    os.close(leader)
+    raw = b"".join(chunks)
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", raw.decode("ascii"))
+    assert code == 0
+    assert "?" not in plain, plain
+    assert "@ ISS" in plain and "H Amsterdam, NL" in plain and "% coast" not in plain  # colour: no coast key
+    assert plain.count("%") > 100  # the coasts, one ASCII character per braille cell
+
+
 def _widest_line(text: str) -> int:
     import re
 
@@ -145,3 +185,30 @@ def test_watch_piped_prints_json_lines_and_ctrl_c_exits_0(
     assert docs[0]["time"] == "2026-09-24T21:00:00Z"
     assert all(doc["schema_version"] == 1 and "latitude_deg" in doc for doc in docs)
     assert len({doc["time"] for doc in docs}) >= 2
+
+
+def test_one_map_on_an_ascii_terminal_draws_every_glyph_in_ascii(
+    isolated_env: dict[str, str], tle_file: str
+) -> None:
+    import re
+
+    leader, follower = pty.openpty()
+    _set_size(follower, 24, 80)
+    env = {**os.environ, **isolated_env, "TERM": "xterm-256color", "PYTHONIOENCODING": "ascii"}
+    env.pop("NO_COLOR")
+    args = ["map", "--at", "2026-09-24T12:00:00Z", "--tle-file", tle_file, "--city", "Amsterdam", "-q"]
+    proc = subprocess.Popen(
+        [*isstrack_command(), *args], stdin=follower, stdout=follower, stderr=follower, env=env
+    )
+    os.close(follower)
+    chunks: list[bytes] = []
+    reader = threading.Thread(target=_drain, args=(leader, chunks), daemon=True)
+    reader.start()
+    code = proc.wait(timeout=60)
+    reader.join(timeout=10)
+    os.close(leader)
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode("ascii"))
+    assert code == 0
+    assert "?" not in plain, plain
+    assert "\x1b[" in b"".join(chunks).decode("ascii")  # drawn in colour, as on any terminal
+    assert "@ ISS" in plain and "H Amsterdam, NL" in plain and plain.count("%") > 100

@@ -113,10 +113,9 @@ def test_next_chart_and_passes_chart(cli: Any, tle_file: str) -> None:
         "passes", "--city", "Amsterdam", "--from", FROM, "--days", "3", "--tle-file", tle_file, "--chart"
     )
     assert result.code == 0, result.err
-    # One table row per visible pass, "Thu 24 Sep  21:20:02 10°W ..." (the table has no side borders).
-    table_rows = [
-        line for line in result.out.splitlines() if re.match(r"\w{3} \d\d \w{3} +\d\d:\d\d:\d\d ", line)
-    ]
+    # Table rows, boxed or plain: a date, then the time and place the pass appears.
+    row = re.compile(r"^│? ?(?:\w{3} )?\d\d \w{3}\s+│?\s*\d\d:\d\d:\d\d\s+\d+°")
+    table_rows = [line for line in result.out.splitlines() if row.match(line)]
     assert len(table_rows) >= 2
     assert result.out.count("looking up: N top, E left") == len(table_rows)
     bad = cli("next", "--city", "Amsterdam", "--tle-file", tle_file, "--chart", "--json")

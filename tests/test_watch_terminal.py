@@ -11,6 +11,7 @@ import subprocess
 import termios
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,20 @@ def _set_size(fd: int, rows: int, columns: int) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
 
 
+_STARTED: list[subprocess.Popen[bytes]] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_child_outlives_its_test() -> Iterator[None]:
+    """Kill any watch process a failing test left running (it would redraw forever otherwise)."""
+    yield
+    while _STARTED:
+        proc = _STARTED.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
 class Terminal:
     """A child process on a pty of a given size, its output kept as bytes."""
 
@@ -45,6 +60,7 @@ class Terminal:
         self.proc = subprocess.Popen(
             [*isstrack_command(), *args], stdin=follower, stdout=follower, stderr=follower, env=env
         )
+        _STARTED.append(self.proc)
         os.close(follower)
         self.data = bytearray()
         self.lock = threading.Lock()

@@ -123,6 +123,7 @@ def alert(
     from isstrack.alerts import Filters, due_passes, parse_hours, position_now
     from isstrack.elements import timeout_from_env
     from isstrack.errors import BadInputError, NothingFoundError
+    from isstrack.nextpass import require_trusted_passes
     from isstrack.notify import Target, parse_target
     from isstrack.orbit import Orbit
     from isstrack.staleness import check_max_age
@@ -154,6 +155,7 @@ def alert(
         raise NothingFoundError("")
     orbit = Orbit(used.elements)
     due = due_passes(orbit, place.observer, now, span, min_elevation, std_mag, filters, zone)  # type: ignore[arg-type]
+    due = require_trusted_passes(due, used.elements.epoch, now, now + span, max_age)  # none at untrusted ages
     if not due:
         reporter.log(f"no visible pass to announce starts within {before} or is in progress")
         raise NothingFoundError("")

@@ -1,5 +1,6 @@
 """isstrack map: a world map with the ground track, day and night, the footprint and your next pass."""
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -88,7 +89,7 @@ def map_(
     hours: Hours = None,
 ) -> None:
     """Draw a world map: the station, its track, day and night, its footprint and your next pass."""
-    from isstrack.mapscene import MAX_ORBITS
+    from isstrack.mapscene import LONGEST_PERIOD, MAX_ORBITS
     from isstrack.render.worldmap import MAX_COLUMNS, MIN_COLUMNS
 
     exclusive("pick one output", **{"--json": json, "--svg": svg is not None})
@@ -105,9 +106,11 @@ def map_(
         from isstrack.outfile import check_output
 
         check_output(svg, "--svg")
-    start = moment(at)
     reporter = Reporter(quiet, verbose)
     place = location(lat, lon, elevation, city, optional=reporter)  # a broken config only warns
+    start = moment(
+        at, search_ahead=_looks_ahead(orbits, place is not None, tonight, hours), margin=LONGEST_PERIOD
+    )
     zone, zone_label = local_zone(place, tz) if (place is not None or tz is not None) else (None, "")
     used = load_elements(reporter, offline, tle_file, start)
     from isstrack.orbit import Orbit
@@ -154,13 +157,15 @@ def map_(
     import os
     import sys
 
+    from isstrack.render.safe import ascii_only
+
     if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
-        sys.stdout.write(WorldMap(columns, False, overlay).frame(scene, zone, name).plain())
+        sys.stdout.write(WorldMap(columns, False, overlay).frame(scene, zone, name).plain(ascii_only()))
         return
     from isstrack.render.console import make_console
 
     make_console().print(
-        WorldMap(columns, True, overlay).frame(scene, zone, name).text(), width=columns, crop=True
+        WorldMap(columns, True, overlay).frame(scene, zone, name).text(ascii_only()), width=columns, crop=True
     )
 
 
@@ -176,6 +181,22 @@ def _terminal_columns() -> int:
     if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
         return PIPED_WIDTH
     return max(MIN_COLUMNS, min(MAX_COLUMNS, shutil.get_terminal_size((PIPED_WIDTH, 24)).columns))
+
+
+def _looks_ahead(orbits: float, has_place: bool, tonight: bool, hours: float | None) -> timedelta:
+    """Return how far past its time the map reads the ephemeris: the track, the next pass, --tonight."""
+    from isstrack.mapscene import LONGEST_PERIOD
+
+    ahead = LONGEST_PERIOD * orbits  # the track; it also looks one orbit back (the margin)
+    if has_place:
+        from isstrack.nextpass import SEARCH_STEPS_DAYS
+
+        ahead = max(ahead, timedelta(days=SEARCH_STEPS_DAYS[-1]))  # the next visible pass
+    if tonight:
+        from isstrack.tonight import DEFAULT_HOURS
+
+        ahead = max(ahead, timedelta(hours=DEFAULT_HOURS if hours is None else hours))
+    return ahead
 
 
 def _check_tonight(tonight: bool, hours: float | None, watch: bool) -> None:

@@ -87,6 +87,7 @@ def next_(
         check_template,
         find_next,
         render_template,
+        require_trusted_passes,
         template_fields,
     )
     from isstrack.orbit import Orbit
@@ -108,10 +109,13 @@ def next_(
     used = load_elements(reporter, offline, tle_file, start, scripted=True, max_age_days=max_age)
     orbit = Orbit(used.elements)
     found = find_next(orbit, place.observer, start, min_elevation, not all_, span, std_mag, max_magnitude)
+    search_end = start + (span or timedelta(days=SEARCH_STEPS_DAYS[-1]))
+    # Never announce a pass (nor its absence) at a moment the elements are too old to trust.
+    require_trusted_passes([found.item] if found else [], used.elements.epoch, start, search_end, max_age)
     if json:
         from isstrack.render.jsonout import next_json, write_json
 
-        write_json(next_json(found, place, zone_label, used, start))
+        write_json(next_json(found, place, zone_label, used, start, search_end))
     elif found is not None:
         # The template is the user's own (a tab in it stays a tab); the place name comes from outside.
         fields = template_fields(found, zone, literal(place.name), zone_label)

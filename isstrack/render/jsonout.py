@@ -19,17 +19,22 @@ if TYPE_CHECKING:
 SCHEMA_VERSION = 1
 
 
-def elements_json(used: ElementsInUse, at: datetime) -> dict[str, Any]:
-    """Return the `elements` object: name, catalog number, epoch, age, trust, source and lines."""
+def elements_json(used: ElementsInUse, at: datetime, until: datetime | None = None) -> dict[str, Any]:
+    """Return the `elements` object: name, catalog number, epoch, age at `at`, trust, source and lines.
+
+    `trusted` is false when the elements are too old to trust at either end of the span the output
+    covers (the worse end, as the text output's warning counts it).
+    """
     from isstrack.staleness import is_trusted
 
     age_days = used.elements.age_days(at)
+    worst_days = max(age_days, used.elements.age_days(until or at), key=abs)
     return {
         "name": used.elements.name,
         "catalog_number": used.elements.catalog_number,
         "epoch": iso_z(used.elements.epoch),
         "age_days": round(age_days, 3),
-        "trusted": is_trusted(age_days),
+        "trusted": is_trusted(worst_days),
         "source": used.source,
         "fetched_at": iso_z(used.fetched_at) if used.fetched_at else None,
         "line1": used.elements.line1,
@@ -126,20 +131,29 @@ def passes_json(
         "std_magnitude": std_magnitude,
         "filter": "all" if all_passes else "visible",
         "sky_gets_dark": search.sky_gets_dark,
-        "elements": elements_json(used, search.start),
+        "elements": elements_json(used, search.start, search.end),
         "passes": [pass_json(p) for p in shown],
     }
 
 
 def next_json(
-    found: Any, place: Location, zone_label: str, used: ElementsInUse, asked_at: datetime
+    found: Any,
+    place: Location,
+    zone_label: str,
+    used: ElementsInUse,
+    asked_at: datetime,
+    search_end: datetime | None = None,
 ) -> dict[str, Any]:
-    """Return the `next` JSON document: the pass in the shared schema, or null."""
+    """Return the `next` JSON document: the pass in the shared schema, or null.
+
+    Trust counts at the time asked about and at the pass's start (or at `search_end` when none).
+    """
+    until = max(found.start, asked_at) if found is not None else search_end
     return {
         "location": location_json(place),
         "time_zone": zone_label,
         "at": iso_z(asked_at),
-        "elements": elements_json(used, asked_at),
+        "elements": elements_json(used, asked_at, until),
         "pass": None if found is None else pass_json(found.item),
         "seconds_until": None if found is None else max(0, round((found.start - asked_at).total_seconds())),
     }

@@ -136,6 +136,8 @@ def _json_lines(live: LiveScene, now: Any, interval: float) -> None:
 
 def _full_screen(live: LiveScene, now: Any, interval: float, zone: Any, width: int | None) -> None:
     from isstrack.render.mapstatus import compose
+    from isstrack.render.safe import ascii_only
+    from isstrack.render.worldmap import as_ascii
 
     out = sys.stdout
     fd = out.fileno()
@@ -157,6 +159,8 @@ def _full_screen(live: LiveScene, now: Any, interval: float, zone: Any, width: i
                 size = current
                 out.write("\x1b[2J")
             text = compose(live, live.at(now()), zone, size.columns, size.lines, width)
+            if ascii_only():
+                text = as_ascii(text)  # glyphs as one ASCII character each: the layout holds
             out.write("\x1b[H" + text + "\x1b[J")
             out.flush()
             ready, _, _ = select.select([wake_read], [], [], interval)

@@ -80,7 +80,7 @@ def transits_json(
         "radius_km": search.radius_km,
         "bodies": list(search.bodies),
         "min_altitude_deg": search.min_altitude_deg,
-        "elements": elements_json(used, search.start),
+        "elements": elements_json(used, search.start, search.end),
         "events": [event_json(e) for e in search.events],
     }
 

@@ -36,6 +36,19 @@ from isstrack.render.mapgrid import rasterise as rasterise
 MIN_COLUMNS = 60
 MAX_COLUMNS = 400
 STATION, OBSERVER, SUBSOLAR = "✦", "⌂", "☼"
+# One ASCII character for each map glyph, for output that cannot carry Unicode (PYTHONIOENCODING=ascii):
+# every cell stays one character wide, so the picture keeps its shape. See README, "Map and sky charts".
+ASCII_GLYPHS = {
+    STATION: "@",
+    OBSERVER: "H",
+    SUBSOLAR: "S",
+    "·": ".",  # night
+    "▒": "=",  # an overlay's cells
+    "\u2800": " ",  # braille with no dots
+    **dict(zip("↑↗→↘↓↙←↖", "^/>\\v/<\\", strict=True)),
+    **{chr(code): "%" for code in range(0x2801, 0x2900)},  # coast (and the legend's braille swatches)
+}
+_ASCII_TABLE = str.maketrans(ASCII_GLYPHS)
 
 
 @cache
@@ -95,12 +108,13 @@ class MapFrame:
     lines: list[list[Run]]
     legend: list[list[Run]] = field(default_factory=list)
 
-    def plain(self) -> str:
+    def plain(self, ascii_only: bool = False) -> str:
         """Return the whole picture as plain text lines (no Rich needed: fast start-up when piped)."""
-        return "\n".join("".join(text for text, _ in line) for line in [*self.lines, *self.legend]) + "\n"
+        text = "\n".join("".join(text for text, _ in line) for line in [*self.lines, *self.legend]) + "\n"
+        return as_ascii(text) if ascii_only else text
 
-    def text(self) -> Any:
-        """Return the whole picture as one Rich Text."""
+    def text(self, ascii_only: bool = False) -> Any:
+        """Return the whole picture as one Rich Text (its glyphs in ASCII with `ascii_only`)."""
         from rich.text import Text
 
         out = Text(no_wrap=True, overflow="crop")
@@ -108,8 +122,15 @@ class MapFrame:
             if n:
                 out.append("\n")
             for chunk, style in line:
-                out.append(chunk, style)
+                out.append(as_ascii(chunk) if ascii_only else chunk, style)
         return out
+
+
+def as_ascii(text: str) -> str:
+    """Return map text in ASCII: a glyph as one ASCII character, anything else as safe.to_ascii spells it."""
+    from isstrack.render.safe import to_ascii
+
+    return to_ascii(text.translate(_ASCII_TABLE))
 
 
 def shown(text: str) -> str:

@@ -98,6 +98,12 @@ Tz = Annotated[
         "--tz", metavar="ZONE", help="Show local times in this IANA zone (default: the place's own)."
     ),
 ]
+Interval = Annotated[
+    float,
+    typer.Option(
+        "--interval", metavar="S", callback=finite, help="Seconds between redraws with --watch (0.2-3600)."
+    ),
+]
 MaxMagnitude = Annotated[
     float | None,
     typer.Option(
@@ -261,6 +267,12 @@ def local_zone(place: Location | None, tz: str | None) -> tuple[object, str]:
         except TimeInputError:
             pass
     return timezone.utc, "UTC (time zone unknown)"
+
+
+def check_interval(value: float) -> None:
+    """Reject a --watch redraw interval outside [0.2, 3600] seconds."""
+    if not 0.2 <= value <= 3600:
+        raise BadInputError(f"--interval {value:g} is outside [0.2, 3600] seconds")
 
 
 def check_min_elevation(value: float) -> None:

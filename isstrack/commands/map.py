@@ -11,6 +11,7 @@ from isstrack.commands.common import (
     City,
     Debug,
     Elevation,
+    Interval,
     Json,
     Lat,
     Lon,
@@ -21,6 +22,7 @@ from isstrack.commands.common import (
     TleFile,
     Tz,
     Verbose,
+    check_interval,
     check_min_elevation,
     exclusive,
     finite,
@@ -48,12 +50,6 @@ Svg = Annotated[
 ]
 Watch = Annotated[
     bool, typer.Option("--watch", "-w", help="Full-screen live map until Ctrl-C (JSON lines when piped).")
-]
-Interval = Annotated[
-    float,
-    typer.Option(
-        "--interval", metavar="S", callback=finite, help="Seconds between redraws with --watch (0.2-3600)."
-    ),
 ]
 Tonight = Annotated[
     bool, typer.Option("--tonight", help="Shade where a visible pass occurs in the next 24 h (or --hours).")
@@ -98,8 +94,7 @@ def map_(
         raise BadInputError(f"--orbits {orbits:g} is outside (0, {MAX_ORBITS:g}]; give up to 5 orbits ahead")
     if width is not None and not MIN_COLUMNS <= width <= MAX_COLUMNS:
         raise BadInputError(f"--width {width} is outside {MIN_COLUMNS}-{MAX_COLUMNS} columns")
-    if not 0.2 <= interval <= 3600:
-        raise BadInputError(f"--interval {interval:g} is outside [0.2, 3600] seconds")
+    check_interval(interval)
     check_min_elevation(min_elevation)
     _check_tonight(tonight, hours, watch)
     if svg is not None:

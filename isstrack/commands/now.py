@@ -11,6 +11,7 @@ from isstrack.commands.common import (
     City,
     Debug,
     Elevation,
+    Interval,
     Json,
     Lat,
     Lon,
@@ -21,23 +22,16 @@ from isstrack.commands.common import (
     TleFile,
     Tz,
     Verbose,
+    check_interval,
     check_min_elevation,
-    finite,
     load_elements,
     local_zone,
     location,
     moment,
 )
-from isstrack.errors import BadInputError
 from isstrack.orbit import DEFAULT_MIN_ELEVATION_DEG
 
 Watch = Annotated[bool, typer.Option("--watch", "-w", help="Redraw in place until Ctrl-C.")]
-Interval = Annotated[
-    float,
-    typer.Option(
-        "--interval", metavar="S", callback=finite, help="Seconds between redraws with --watch (0.2-3600)."
-    ),
-]
 
 
 def now(
@@ -62,8 +56,7 @@ def now(
     from isstrack.snapshot import take_snapshot
 
     check_min_elevation(min_elevation)
-    if not 0.2 <= interval <= 3600:
-        raise BadInputError(f"--interval {interval:g} is outside [0.2, 3600] seconds")
+    check_interval(interval)
     reporter = Reporter(quiet, verbose)
     place = location(lat, lon, elevation, city, optional=reporter)
     start = moment(at, search_ahead=None if place is None else _search_ahead())

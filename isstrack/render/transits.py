@@ -143,8 +143,9 @@ def transits_table(search: TransitSearch, place: Location, zone: Any, zone_label
                 event.body.capitalize(),
                 _tenths(event.time, zone),
                 here,
-                f"{line.distance_km:.0f}km {compass(line.bearing_deg):<3} "
-                f"{line.latitude_deg:.3f} {line.longitude_deg:.3f}",
+                # Fixed widths (at most 26 characters, as before) so the coordinates line up.
+                f"{line.distance_km:>3.0f}km {compass(line.bearing_deg):<3} "
+                f"{line.latitude_deg:>7.3f} {line.longitude_deg:>8.3f}",
                 f"{_tenths(line.time, zone)}",
                 f"{line.width_km:.1f}",
                 f"{event.body_altitude_deg:.0f}°",

@@ -35,16 +35,16 @@ def places(count: int) -> list[tuple[float, float]]:
 
 def orbit() -> object:
     """Return the Orbit for the bundled reference elements."""
-    from isstrack.orbit import Orbit
-    from isstrack.tle import parse_elements
+    from isstrack.elements.tle import parse_elements
+    from isstrack.sky.orbit import Orbit
 
     return Orbit(parse_elements((ROOT / "data" / "iss.tle").read_text(), 25544))
 
 
 def child_engine(count: int, days: int, visible_only: bool) -> dict[str, float]:
     """Run the engine over `count` places and return the figures."""
-    from isstrack.engine import iter_passes_many, window_track
-    from isstrack.orbit import Observer
+    from isstrack.sky.engine import iter_passes_many, window_track
+    from isstrack.sky.orbit import Observer
 
     observers = [Observer(a, b) for a, b in places(count)]
     the_orbit = orbit()
@@ -68,7 +68,7 @@ def child_skyfield(count: int, days: int) -> dict[str, float]:
     """Run a plain per-observer Skyfield search over `count` places and return the figures."""
     from skyfield.api import wgs84
 
-    from isstrack.ephemeris import sunlight_ephemeris
+    from isstrack.sky.ephemeris import sunlight_ephemeris
 
     the_orbit = orbit()
     satellite, ts = the_orbit.satellite, the_orbit.ts  # type: ignore[attr-defined]

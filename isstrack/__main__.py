@@ -1,5 +1,5 @@
 """Run the command line interface as ``python -m isstrack``."""
 
-from isstrack.cli import main
+from isstrack.cli.app import main
 
 main()

@@ -113,14 +113,14 @@ def recording_server() -> Iterator[tuple[str, Recorder]]:
 def _command() -> Any:
     import typer
 
-    from isstrack import cli
+    from isstrack.cli import app as cli
 
     return typer.main.get_command(cli.app)  # built once: Typer rebuilds it on every app() call
 
 
 def run_inprocess(args: list[str], env: dict[str, str] | None = None) -> Result:
     """Run `isstrack ARGS` in this process with extra environment; exit status as cli.exit_code maps it."""
-    from isstrack import cli
+    from isstrack.cli import app as cli
 
     saved = {key: os.environ.get(key) for key in env or {}}
     os.environ.update(env or {})

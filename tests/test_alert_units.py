@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from isstrack.alertrecord import SentEntry
-from isstrack.alerts import Hours, compose, parse_hours
+from isstrack.alerts.delivery import _header_text, parse_target, redact
+from isstrack.alerts.record import SentEntry
+from isstrack.alerts.rules import Hours, compose, parse_hours
+from isstrack.elements.tle import parse_elements
 from isstrack.errors import BadInputError, TimeInputError
-from isstrack.notify import _header_text, parse_target, redact
-from isstrack.orbit import Observer, Orbit
-from isstrack.passes import find_passes
-from isstrack.tle import parse_elements
+from isstrack.sky.orbit import Observer, Orbit
+from isstrack.sky.passes import find_passes
 from tests.test_cron import compass16
 from tests.tle_tools import newest, text
 

@@ -1,4 +1,6 @@
-"""SIGTERM in the middle of an atomic write (isstrack.atomic): it finishes, then the run ends; no temp left.
+"""SIGTERM in the middle of an atomic write (isstrack.io.atomic): it finishes, then the run ends.
+
+No temp file is left behind.
 
 A real isstrack subprocess runs through a wrapper whose os.fsync first touches a marker file and then
 sleeps, so the test can send SIGTERM while the temp file exists and the rename has not happened yet.
@@ -37,7 +39,7 @@ def _slow_fsync(fd):
 
 
 os.fsync = _slow_fsync
-from isstrack.cli import main
+from isstrack.cli.app import main
 
 main(sys.argv[1:])
 """

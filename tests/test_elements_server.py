@@ -50,7 +50,7 @@ def seed_cache(cache_dir: Path, tle: tuple[str, str, str], fetched_hours_ago: fl
 
 
 def epoch_of(tle: tuple[str, str, str]) -> str:
-    from isstrack.tle import parse_elements
+    from isstrack.elements.tle import parse_elements
 
     return parse_elements(text(tle), 25544).epoch.strftime("%Y-%m-%dT%H:%M:%SZ")
 

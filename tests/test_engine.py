@@ -7,11 +7,11 @@ from datetime import datetime, timedelta, timezone
 import numpy as np
 import pytest
 
-from isstrack import engine
-from isstrack.engine import find_passes_many
-from isstrack.orbit import Observer, Orbit
-from isstrack.passes import Pass, find_passes
-from isstrack.tle import parse_elements
+from isstrack.elements.tle import parse_elements
+from isstrack.sky import engine
+from isstrack.sky.engine import find_passes_many
+from isstrack.sky.orbit import Observer, Orbit
+from isstrack.sky.passes import Pass, find_passes
 from tests.independent import ephem_body, ephem_brightest, ephem_passes, ephem_visible_seconds
 from tests.tle_tools import newest, text
 
@@ -96,7 +96,7 @@ def test_rise_culmination_set_within_1_s_of_pyephem_and_same_verdicts(
 
 def engine_min_visible() -> float:
     """Return the documented minimum visible duration (README: 10 s)."""
-    from isstrack.visibility import MIN_VISIBLE_S
+    from isstrack.sky.visibility import MIN_VISIBLE_S
 
     assert MIN_VISIBLE_S == 10.0
     return MIN_VISIBLE_S
@@ -158,8 +158,8 @@ def test_brightest_magnitude_is_the_true_minimum_within_0_05() -> None:
 def test_interpolated_track_matches_fresh_propagation() -> None:
     from skyfield.framelib import itrs
 
-    from isstrack.ephemeris import bodies
-    from isstrack.track import Track
+    from isstrack.sky.ephemeris import bodies
+    from isstrack.sky.track import Track
 
     orbit = Orbit(ELEMENTS)
     track = Track(orbit, START, timedelta(days=10))
@@ -176,7 +176,7 @@ def test_interpolated_track_matches_fresh_propagation() -> None:
 
 
 def test_a_visible_sliver_is_not_a_visible_pass() -> None:
-    from isstrack.nextpass import find_next
+    from isstrack.sky.nextpass import find_next
 
     # The station emerges from Earth's shadow 1.4 s before it sets below 10° here (the engine
     # before this rule called it visible, and `next` offered it).

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from isstrack.errors import AmbiguousCityError, LocationError
-from isstrack.places import country_at, find_city, whereabouts
-from isstrack.timezones import country_of_zone, zone_name_at
+from isstrack.place.gazetteer import country_at, find_city, whereabouts
+from isstrack.place.timezones import country_of_zone, zone_name_at
 from tests.tle_tools import newest
 
 

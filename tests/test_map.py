@@ -140,8 +140,8 @@ def test_night_and_twilight_cells_have_the_sun_below_the_horizon(cli: Any, tle_f
 
 
 def test_no_drawn_segment_spans_more_than_half_the_map() -> None:
-    from isstrack.groundtrack import split_at_antimeridian
     from isstrack.render.worldmap import rasterise
+    from isstrack.sky.groundtrack import split_at_antimeridian
 
     # A track crossing the antimeridian eastwards, then a footprint-like ring around a pole.
     lats = [10.0, 12.0, 14.0, 16.0]
@@ -160,7 +160,7 @@ def test_no_drawn_segment_spans_more_than_half_the_map() -> None:
 
 
 def test_real_track_pieces_never_span_half_the_map(cli: Any, tle_file: str) -> None:
-    from isstrack.groundtrack import split_at_antimeridian
+    from isstrack.sky.groundtrack import split_at_antimeridian
 
     doc = cli("map", "--at", AT, "--tle-file", tle_file, "--json", "--orbits", "5").json()
     points = doc["track"]["points"]
@@ -269,9 +269,9 @@ def test_times_near_the_ephemeris_ends_name_the_typed_time_and_the_range(
 
 
 def _scene(place: Any = None) -> Any:
-    from isstrack.elements import load_file
-    from isstrack.mapscene import build_scene
-    from isstrack.orbit import Orbit
+    from isstrack.elements.load import load_file
+    from isstrack.scene.mapscene import build_scene
+    from isstrack.sky.orbit import Orbit
 
     used = load_file(Path(os.environ["ISSTRACK_TEST_TLE"]), 25544)
     return build_scene(Orbit(used.elements), MOMENT, 1.5, place)

@@ -23,9 +23,9 @@ def tle_file(tmp_path: Path) -> str:
 
 
 def test_shaded_cells_have_a_visible_pass_and_unshaded_ones_do_not(cli: Any, tle_file: str) -> None:
-    from isstrack.orbit import Observer, Orbit
-    from isstrack.passes import find_passes
-    from isstrack.tle import parse_elements
+    from isstrack.elements.tle import parse_elements
+    from isstrack.sky.orbit import Observer, Orbit
+    from isstrack.sky.passes import find_passes
 
     args = ["map", "--tonight", "--hours", str(HOURS), "--at", AT, "--tle-file", tle_file, "--offline"]
     result = cli(*args, "--json", "--width", "60")

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import typer.main
 
-from isstrack.cli import app, main
+from isstrack.cli.app import app, main
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from isstrack.orbit import Observer, Orbit
-from isstrack.tle import parse_elements
+from isstrack.elements.tle import parse_elements
+from isstrack.sky.orbit import Observer, Orbit
 from tests.independent import (
     ecef_km,
     ephem_altaz,
@@ -96,7 +96,7 @@ def test_sunlit_agrees_with_pyephem_on_both_sides_of_every_shadow_crossing() -> 
 
 
 def test_footprint_matches_the_spherical_formula() -> None:
-    from isstrack.orbit import footprint_km
+    from isstrack.sky.orbit import footprint_km
 
     # 420 km up: half-angle acos(6371/6791) = 20.256 degrees = 0.35354 rad; 2 * 6371 * 0.35354 = 4,505 km.
     assert abs(footprint_km(420.0) - 4505) < 2

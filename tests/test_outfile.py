@@ -1,4 +1,4 @@
-"""`--ics PATH` (isstrack.outfile): what gets written, replaced, followed or refused, with real nodes."""
+"""`--ics PATH` (isstrack.io.outfile): what gets written, replaced, followed or refused, with real nodes."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from isstrack.errors import OutputError
-from isstrack.outfile import check_output, write_output
+from isstrack.io.outfile import check_output, write_output
 from tests.conftest import isstrack_command
 from tests.tle_tools import newest
 

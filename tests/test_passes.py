@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from isstrack.orbit import Observer, Orbit
-from isstrack.passes import find_passes, magnitude
-from isstrack.tle import parse_elements
+from isstrack.elements.tle import parse_elements
+from isstrack.sky.orbit import Observer, Orbit
+from isstrack.sky.passes import find_passes, magnitude
 from tests.independent import ephem_body, ephem_passes
 from tests.tle_tools import newest, text
 

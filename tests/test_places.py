@@ -63,7 +63,7 @@ def write_places(path: Path, places: list[tuple[str, float, float, float]]) -> s
 
 
 def single_place(runner: CliRunner, place: tuple[str, float, float, float], *extra: str) -> Any:
-    from isstrack.cli import app
+    from isstrack.cli.app import app
 
     _, lat, lon, height = place
     args = ["passes", f"--lat={lat}", f"--lon={lon}", f"--elevation={height}", "--from", FROM]
@@ -277,11 +277,11 @@ def test_progress_bar_on_a_terminal_stderr_only(
 
 
 def test_bulk_csv_cells_equal_the_single_place_csv_cells(tle_file: str) -> None:
-    from isstrack.engine import find_passes_many
-    from isstrack.orbit import Observer, Orbit
+    from isstrack.elements.tle import parse_elements
     from isstrack.render.multi import pass_cells
     from isstrack.render.tabular import _flatten
-    from isstrack.tle import parse_elements
+    from isstrack.sky.engine import find_passes_many
+    from isstrack.sky.orbit import Observer, Orbit
 
     orbit = Orbit(parse_elements(Path(tle_file).read_text()))
     start = _time(FROM)

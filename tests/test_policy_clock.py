@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 
-from isstrack.elements import ElementStore
+from isstrack.elements.load import ElementStore
 from isstrack.errors import UpdateError
 from tests.tle_tools import newest, shift_epoch, text
 

@@ -27,9 +27,9 @@ def tle_file(tmp_path: Path) -> str:
 
 
 def _first_visible_pass() -> tuple[Any, Any, Any]:
-    from isstrack.orbit import Observer, Orbit
-    from isstrack.passes import find_passes
-    from isstrack.tle import parse_elements
+    from isstrack.elements.tle import parse_elements
+    from isstrack.sky.orbit import Observer, Orbit
+    from isstrack.sky.passes import find_passes
 
     orbit = Orbit(parse_elements("\n".join(newest())))
     observer = Observer(*AMSTERDAM)
@@ -54,7 +54,7 @@ def _expected_cells(azimuth_deg: float, elevation_deg: float) -> set[tuple[int, 
 
 def test_appear_highest_disappear_marks_sit_where_the_projection_puts_them() -> None:
     from isstrack.render.skychart import CHART_COLUMNS, sky_chart
-    from isstrack.skypath import sky_path
+    from isstrack.sky.skypath import sky_path
 
     orbit, observer, item = _first_visible_pass()
     zone = ZoneInfo("Europe/Amsterdam")
@@ -77,7 +77,7 @@ def test_appear_highest_disappear_marks_sit_where_the_projection_puts_them() -> 
 
 def test_minute_ticks_and_shadow_entry() -> None:
     from isstrack.render.skychart import MINUTE, sky_chart
-    from isstrack.skypath import sky_path
+    from isstrack.sky.skypath import sky_path
 
     orbit, observer, item = _first_visible_pass()
     path = sky_path(orbit, observer, item)
@@ -94,7 +94,7 @@ def test_minute_ticks_and_shadow_entry() -> None:
 
 def test_chart_fits_80_columns_with_labels_below() -> None:
     from isstrack.render.skychart import sky_chart
-    from isstrack.skypath import sky_path
+    from isstrack.sky.skypath import sky_path
 
     orbit, observer, item = _first_visible_pass()
     from rich.cells import cell_len

@@ -17,8 +17,8 @@ HEAVY = (
     "skyfield.iokit",
     "urllib.request",
     "http.client",
-    "isstrack.nextpass",
-    "isstrack.engine",
+    "isstrack.sky.nextpass",
+    "isstrack.sky.engine",
 )
 
 
@@ -51,7 +51,7 @@ def test_now_without_a_place_imports_no_network_or_pass_modules(
 def test_timescale_matches_skyfield_api_builtin() -> None:
     from skyfield.api import load
 
-    from isstrack.ephemeris import timescale
+    from isstrack.sky.ephemeris import timescale
 
     ours, theirs = timescale(), load.timescale(builtin=True)
     for year, month, day, hour in (
@@ -70,6 +70,6 @@ def test_openblas_threads_default_to_one_unless_set(given: str | None, seen: str
     env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
     if given is not None:
         env["OPENBLAS_NUM_THREADS"] = given
-    code = "import isstrack.cli, os; print(os.environ['OPENBLAS_NUM_THREADS'])"
+    code = "import isstrack.cli.app, os; print(os.environ['OPENBLAS_NUM_THREADS'])"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert proc.stdout.strip() == seen, proc.stderr

@@ -7,11 +7,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from isstrack.orbit import Observer, Orbit
-from isstrack.passes import find_passes
+from isstrack.elements.tle import parse_elements
 from isstrack.render.text import local_text, utc_text
-from isstrack.times import iso_z, nearest_second
-from isstrack.tle import parse_elements
+from isstrack.sky.orbit import Observer, Orbit
+from isstrack.sky.passes import find_passes
+from isstrack.sky.times import iso_z, nearest_second
 from tests.tle_tools import newest, text
 
 

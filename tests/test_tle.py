@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from isstrack.elements.tle import ElementSet, checksum, parse_all, parse_elements
 from isstrack.errors import NoGpDataError, TleFormatError
-from isstrack.tle import ElementSet, checksum, parse_all, parse_elements
 from tests.tle_tools import checksum as reference_checksum
 from tests.tle_tools import history_sets, newest, text, with_checksum
 

@@ -18,9 +18,9 @@ from typing import Any
 import ephem
 import pytest
 
-from isstrack.orbit import Observer, Orbit
-from isstrack.tle import parse_all
-from isstrack.transits import TransitSearch, find_transits
+from isstrack.elements.tle import parse_all
+from isstrack.sky.orbit import Observer, Orbit
+from isstrack.sky.transits import TransitSearch, find_transits
 from tests.shapes import shape
 from tests.tle_tools import history_sets, text
 from tests.transit_reference import Sky
@@ -94,7 +94,7 @@ def test_events_agree_with_the_independent_reference(place: tuple[float, float])
 
 def test_the_moon_from_the_bundled_excerpt_matches_pyephem() -> None:
     """The Moon segment added to the DE421 excerpt: its direction from the place within 10"."""
-    from isstrack.transitgeo import Geometry, Place
+    from isstrack.sky.transitgeo import Geometry, Place
 
     geometry = Geometry(orbit().satellite, orbit().ts, Place(*AMSTERDAM, 0.0), "moon")
     for hours in range(0, 72, 7):

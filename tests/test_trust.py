@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from isstrack.elements.trust import UNUSABLE_DAYS, require_trusted
 from isstrack.errors import NoElementsError, UntrustedElementsError
-from isstrack.staleness import UNUSABLE_DAYS, require_trusted
 
 # The bundled set's epoch is 2026-09-24 03:24:21 UTC (data/iss.tle).
 OLD = "2026-11-24T17:30:00Z"  # 61.6 days after the epoch

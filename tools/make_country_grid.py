@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import tzfpy
 
-from isstrack.timezones import country_name, country_of_zone
+from isstrack.place.timezones import country_name, country_of_zone
 
 OUT = Path(__file__).resolve().parents[1] / "data" / "country-grid.npz"
 STEP_DEG = 0.25

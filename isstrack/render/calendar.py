@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from isstrack.geo import compass
-from isstrack.location import Location
-from isstrack.passes import Pass
-from isstrack.times import nearest_second
+from isstrack.place.location import Location
+from isstrack.sky.earth import compass
+from isstrack.sky.passes import Pass
+from isstrack.sky.times import nearest_second
 
 REMINDER = timedelta(minutes=10)
 
@@ -36,7 +36,7 @@ def summary(item: Pass) -> str:
 
 def write_calendar(path: Path, passes: list[Pass], place: Location, catalog_number: int) -> int:
     """Write one event per pass given (the visible part of visible ones) to `path`; return how many."""
-    from isstrack.outfile import write_output
+    from isstrack.io.outfile import write_output
 
     write_output(path, calendar_bytes(passes, place, catalog_number), "--ics")
     return len(passes)

@@ -9,12 +9,12 @@ import sys
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
 
-from isstrack.elements import ElementsInUse
-from isstrack.location import Location
-from isstrack.times import iso_z
+from isstrack.elements.load import ElementsInUse
+from isstrack.place.location import Location
+from isstrack.sky.times import iso_z
 
 if TYPE_CHECKING:
-    from isstrack.passes import Pass, PassPoint, PassSearch
+    from isstrack.sky.passes import Pass, PassPoint, PassSearch
 
 SCHEMA_VERSION = 1
 
@@ -25,7 +25,7 @@ def elements_json(used: ElementsInUse, at: datetime, until: datetime | None = No
     `trusted` is false when the elements are too old to trust at either end of the span the output
     covers (the worse end, as the text output's warning counts it).
     """
-    from isstrack.staleness import is_trusted
+    from isstrack.elements.trust import is_trusted
 
     age_days = used.elements.age_days(at)
     worst_days = max(age_days, used.elements.age_days(until or at), key=abs)
@@ -82,7 +82,7 @@ def point_json(point: PassPoint | None) -> dict[str, Any] | None:
     """Return a pass point as {time, azimuth_deg, elevation_deg, direction}, or None."""
     if point is None:
         return None
-    from isstrack.geo import compass
+    from isstrack.sky.earth import compass
 
     return {
         "time": iso_z(point.time),

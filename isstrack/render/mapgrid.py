@@ -56,7 +56,7 @@ def _land_dots(width: int, height: int) -> Any:
     """Return the land mask sampled at every dot centre."""
     import numpy as np
 
-    from isstrack.landmask import land_at
+    from isstrack.place.landmask import land_at
 
     lat = 90.0 - (np.arange(height) + 0.5) * 180.0 / height
     lon = -180.0 + (np.arange(width) + 0.5) * 360.0 / width

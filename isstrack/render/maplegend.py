@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from isstrack.groundtrack import DAY, NIGHT, TWILIGHT
-from isstrack.mapscene import MapScene
 from isstrack.render.worldmap import (
     BACKGROUND,
     FOOTPRINT,
@@ -29,6 +27,8 @@ from isstrack.render.worldmap import (
     heading_arrow,
     shown,
 )
+from isstrack.scene.mapscene import MapScene
+from isstrack.sky.groundtrack import DAY, NIGHT, TWILIGHT
 
 if TYPE_CHECKING:
     from isstrack.render.worldmap import WorldMap

@@ -8,8 +8,8 @@ from datetime import timezone
 from functools import cache
 from typing import Any
 
-from isstrack.mapscene import MapScene
 from isstrack.render.worldmap import MAX_COLUMNS, Run, WorldMap, _style, cells, map_rows, shown
+from isstrack.scene.mapscene import MapScene
 
 MIN_LIVE_COLUMNS = 20
 _maps: dict[tuple[int, bool], WorldMap] = {}
@@ -46,9 +46,9 @@ def duration_words(seconds: float) -> str:
 def status_lines(live: Any, scene: MapScene, zone: Any, colour: bool, columns: int) -> list[list[Run]]:
     """Return the status block wrapped to `columns`: time, position, height, speed, light, what is
     below, the view from the place and the next visible pass, the elements' age."""
-    from isstrack.geo import compass, format_latitude, format_longitude
     from isstrack.render.maplegend import wrap_items
     from isstrack.render.text import age_text
+    from isstrack.sky.earth import compass, format_latitude, format_longitude
 
     snap = live.snapshot
     s = scene.state

@@ -10,8 +10,10 @@ import time
 from datetime import datetime, timedelta
 from typing import Any
 
-from isstrack.elements import ElementsInUse
-from isstrack.groundtrack import (
+from isstrack.elements.load import ElementsInUse
+from isstrack.place.location import Location
+from isstrack.scene.mapscene import PASS_TRACK_STEP_S, MapScene, track_window
+from isstrack.sky.groundtrack import (
     SubsolarPoint,
     TrackPoint,
     footprint_radius_deg,
@@ -19,9 +21,7 @@ from isstrack.groundtrack import (
     ground_track,
     subsolar_point,
 )
-from isstrack.location import Location
-from isstrack.mapscene import PASS_TRACK_STEP_S, MapScene, track_window
-from isstrack.orbit import Orbit
+from isstrack.sky.orbit import Orbit
 
 TRACK_REFRESH = timedelta(minutes=3)
 SUN_REFRESH = timedelta(minutes=1)
@@ -80,7 +80,7 @@ class LiveScene:
 
     def at(self, when: datetime) -> MapScene:
         """Return the scene at `when` (the matching `now` snapshot is left in .snapshot)."""
-        from isstrack.snapshot import take_snapshot
+        from isstrack.scene.snapshot import take_snapshot
 
         snap = take_snapshot(self.orbit, self.used, when, self.place, self.min_elevation_deg, self.upcoming)
         self.snapshot = snap
@@ -115,7 +115,7 @@ def track_heading(
     track: tuple[TrackPoint, ...], when: datetime, latitude_deg: float, longitude_deg: float
 ) -> float:
     """Return the bearing from a point towards the next track point after `when`."""
-    from isstrack.geo import bearing_deg
+    from isstrack.sky.earth import bearing_deg
 
     ahead = next((p for p in track if p.time > when), track[-1])
     return bearing_deg(latitude_deg, longitude_deg, ahead.latitude_deg, ahead.longitude_deg)
@@ -125,7 +125,7 @@ def _json_lines(live: LiveScene, now: Any, interval: float) -> None:
     import json as jsonlib
 
     from isstrack.render.jsonout import SCHEMA_VERSION
-    from isstrack.snapshot import snapshot_json
+    from isstrack.scene.snapshot import snapshot_json
 
     while True:
         live.at(now())

@@ -7,11 +7,11 @@ import io
 import json
 from datetime import datetime, timedelta, timezone
 
-from isstrack.geo import COMPASS_POINTS
-from isstrack.passes import Pass
-from isstrack.placefile import PlaceChunk
+from isstrack.batch.placefile import PlaceChunk
 from isstrack.render.jsonout import SCHEMA_VERSION, pass_json
 from isstrack.render.tabular import HEADER
+from isstrack.sky.earth import COMPASS_POINTS
+from isstrack.sky.passes import Pass
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MICROSECOND = timedelta(microseconds=1)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from isstrack.elements import ElementsInUse
+from isstrack.elements.load import ElementsInUse
 from isstrack.render.console import make_console
 from isstrack.render.text import age_text
 
@@ -32,8 +32,8 @@ COMPACT_LEGEND = "(sh) the station fades into or emerges from Earth's shadow the
 
 
 def _point(point: Any, zone: Any, with_time: bool = True) -> str:
-    from isstrack.geo import compass
-    from isstrack.times import nearest_second
+    from isstrack.sky.earth import compass
+    from isstrack.sky.times import nearest_second
 
     if point is None:
         return "-"
@@ -42,7 +42,7 @@ def _point(point: Any, zone: Any, with_time: bool = True) -> str:
 
 
 def _rows(shown: list[Any], zone: Any, layout: Layout, all_passes: bool) -> list[tuple[list[str], str]]:
-    from isstrack.times import nearest_second
+    from isstrack.sky.times import nearest_second
 
     rows = []
     for item in shown:
@@ -133,7 +133,7 @@ def passes_table(
         f"above {search.min_elevation_deg:g}°",
         f"elements {age_text(used.elements.age_days(search.start))}",
     ]
-    from isstrack.staleness import untrusted_line
+    from isstrack.elements.trust import untrusted_line
 
     ages = (used.elements.age_days(search.start), used.elements.age_days(search.end))
     distrust = untrusted_line(max(ages, key=abs))  # the worst end of the window

@@ -12,8 +12,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from isstrack.geo import compass
-from isstrack.skypath import SkyPath, SkyPoint
+from isstrack.sky.earth import compass
+from isstrack.sky.skypath import SkyPath, SkyPoint
 
 RADIUS_ROWS = 10  # the horizon circle spans 2 x 10 + 1 rows; braille dots are square
 RADIUS_DOTS = 4 * RADIUS_ROWS
@@ -210,7 +210,7 @@ class _Grid:
 def print_charts(orbit: Any, observer: Any, items: list[Any], zone: Any, heading: bool = False) -> None:
     """Print a sky chart for each pass (with a one-line heading per chart if asked)."""
     from isstrack.render.console import make_console
-    from isstrack.skypath import sky_path
+    from isstrack.sky.skypath import sky_path
 
     console = make_console()
     colour = console.color_system is not None and not console.no_color

@@ -6,8 +6,8 @@ import csv
 import sys
 from typing import IO, Any
 
-from isstrack.passes import Pass
 from isstrack.render.jsonout import pass_json
+from isstrack.sky.passes import Pass
 
 _POINTS = ("rise", "culmination", "set", "visible_start", "visible_highest", "visible_end")
 _POINT_FIELDS = ("time", "azimuth_deg", "elevation_deg", "direction")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from isstrack.elements import ElementsInUse
+from isstrack.elements.load import ElementsInUse
 from isstrack.render.console import make_console
 
 _SOURCE_TEXT = {
@@ -33,7 +33,7 @@ def _minutes_ago(span: timedelta) -> str:
 
 def utc_text(moment: datetime) -> str:
     """Return a UTC time like 2026-09-24 21:30:05 UTC."""
-    from isstrack.times import nearest_second
+    from isstrack.sky.times import nearest_second
 
     return nearest_second(moment).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
 
@@ -81,7 +81,7 @@ def tle_panel(used: ElementsInUse, now: datetime, next_fetch: datetime | None) -
 
 def local_text(moment: datetime, zone: Any) -> str:
     """Return a local time like 2026-09-24 23:30:05 CEST."""
-    from isstrack.times import nearest_second
+    from isstrack.sky.times import nearest_second
 
     local = nearest_second(moment).astimezone(zone)
     return local.strftime("%Y-%m-%d %H:%M:%S ") + (local.tzname() or "")
@@ -92,7 +92,7 @@ def now_panel(snapshot: Any, zone: Any, zone_label: str, compact: bool = False, 
     from rich.panel import Panel
 
     from isstrack.render.safe import text as safe_text
-    from isstrack.times import nearest_second
+    from isstrack.sky.times import nearest_second
 
     s = snapshot.state
     grid = _grid()
@@ -107,7 +107,7 @@ def now_panel(snapshot: Any, zone: Any, zone_label: str, compact: bool = False, 
         _compact_station_rows(grid, snapshot)
     else:
         _station_rows(grid, snapshot)
-    from isstrack.staleness import untrusted_line
+    from isstrack.elements.trust import untrusted_line
 
     distrust = untrusted_line(snapshot.elements.elements.age_days(s.time))
     if distrust and compact:  # the age is on the sunlight row already
@@ -143,7 +143,7 @@ def _sunlight(snapshot: Any, extra: str = "") -> Any:
 
 
 def _station_rows(grid: Any, snapshot: Any) -> None:
-    from isstrack.geo import format_latitude, format_longitude
+    from isstrack.sky.earth import format_latitude, format_longitude
 
     s = snapshot.state
     _row(
@@ -172,7 +172,7 @@ def _station_rows(grid: Any, snapshot: Any) -> None:
 
 
 def _compact_station_rows(grid: Any, snapshot: Any) -> None:
-    from isstrack.geo import format_latitude, format_longitude
+    from isstrack.sky.earth import format_latitude, format_longitude
 
     s = snapshot.state
     _row(
@@ -186,8 +186,8 @@ def _compact_station_rows(grid: Any, snapshot: Any) -> None:
 
 
 def _observer_rows(grid: Any, snapshot: Any, zone: Any, zone_label: str, compact: bool) -> None:
-    from isstrack.geo import compass
     from isstrack.render.safe import text as safe_text
+    from isstrack.sky.earth import compass
 
     look, place = snapshot.look, snapshot.place
     _row(grid, "from", f"{place.name} ({zone_label})")
@@ -214,7 +214,7 @@ def _observer_rows(grid: Any, snapshot: Any, zone: Any, zone_label: str, compact
     if upcoming is None:
         _row(grid, "next pass", "no visible pass in the next 30 days")
     else:
-        from isstrack.nextpass import template_fields
+        from isstrack.sky.nextpass import template_fields
 
         fields = template_fields(upcoming, zone, place.name, zone_label)
         _row(grid, "next pass", next_line(upcoming, fields))

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from isstrack.elements import ElementsInUse
-from isstrack.location import Location
+from isstrack.elements.load import ElementsInUse
+from isstrack.place.location import Location
 from isstrack.render.safe import literal as _literal
-from isstrack.transits import GOOD_AGE_DAYS, TRIP_AGE_DAYS, Transit, TransitSearch
+from isstrack.sky.transits import GOOD_AGE_DAYS, TRIP_AGE_DAYS, Transit, TransitSearch
 
 SOLAR_FILTER_WARNING = (
     "WARNING: never look at the Sun, or point binoculars, a telescope or a camera at it, without a "
@@ -35,7 +35,7 @@ def _tenths(moment: datetime, zone: Any) -> str:
 
 def event_json(event: Transit) -> dict[str, Any]:
     """Return one transit in the documented schema."""
-    from isstrack.geo import compass
+    from isstrack.sky.earth import compass
 
     line = event.centre_line
     return {
@@ -71,7 +71,7 @@ def transits_json(
 ) -> dict[str, Any]:
     """Return the `transits` JSON document (without schema_version)."""
     from isstrack.render.jsonout import elements_json, location_json
-    from isstrack.times import iso_z
+    from isstrack.sky.times import iso_z
 
     return {
         "location": location_json(place),
@@ -96,8 +96,8 @@ def transits_table(search: TransitSearch, place: Location, zone: Any, zone_label
     from rich.table import Table
     from rich.text import Text
 
-    from isstrack.geo import compass
     from isstrack.render.console import make_console
+    from isstrack.sky.earth import compass
 
     console = make_console()
     names = " and ".join(b.capitalize() for b in search.bodies) if len(search.bodies) > 1 else None

@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from isstrack.groundtrack import (
+from isstrack.render.mapgrid import ARROW_STEPS, _coast_and_land
+from isstrack.render.mapgrid import braille as braille
+from isstrack.render.mapgrid import cell_of as cell_of
+from isstrack.render.mapgrid import heading_arrow as heading_arrow
+from isstrack.render.mapgrid import map_rows as map_rows
+from isstrack.render.mapgrid import rasterise as rasterise
+from isstrack.scene.mapscene import MapScene
+from isstrack.sky.groundtrack import (
     NIGHT,
     TWILIGHT,
     circle,
@@ -25,13 +32,6 @@ from isstrack.groundtrack import (
     split_at_antimeridian,
     sun_altitudes_deg,
 )
-from isstrack.mapscene import MapScene
-from isstrack.render.mapgrid import ARROW_STEPS, _coast_and_land
-from isstrack.render.mapgrid import braille as braille
-from isstrack.render.mapgrid import cell_of as cell_of
-from isstrack.render.mapgrid import heading_arrow as heading_arrow
-from isstrack.render.mapgrid import map_rows as map_rows
-from isstrack.render.mapgrid import rasterise as rasterise
 
 MIN_COLUMNS = 60
 MAX_COLUMNS = 400

@@ -1,0 +1,182 @@
+"""The record of alerts already sent, in the user's state directory: atomic, pruned, locked.
+
+One entry per (place, pass, target). A pass is matched by revolution number (with a visible start
+less than half a revolution from the recorded one), or, should two element sets disagree on the
+count, by a visible start within MATCH_WITHIN of the recorded one (the station passes over a place
+at most once per revolution, about 93 minutes).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+from isstrack.errors import OutputError
+
+RECORD_NAME = "alerts-sent.json"
+LOCK_NAME = "alerts.lock"
+RECORD_VERSION = 1
+MAX_RECORD_BYTES = 1_000_000
+KEEP_AFTER_END = timedelta(hours=1)  # a pass over for this long is pruned
+MATCH_WITHIN = timedelta(minutes=20)
+# The same revolution number more than half a revolution away is another pass, counted by elements
+# whose revolution numbering differs (an off-by-one, a wrap past 99999), never the same one moved.
+SAME_REVOLUTION_WITHIN = timedelta(minutes=45)
+
+
+@dataclass(frozen=True)
+class SentEntry:
+    """One alert delivered: to which target, for which pass over which place, and when."""
+
+    place: str
+    revolution: int
+    target: str
+    start: datetime
+    end: datetime
+    sent_at: datetime
+
+    def matches(self, place: str, revolution: int, start: datetime, target: str) -> bool:
+        """Return whether this entry stands for the same pass, place and target."""
+        if self.place != place or self.target != target:
+            return False
+        apart = abs(self.start - start)
+        return apart <= MATCH_WITHIN or (self.revolution == revolution and apart < SAME_REVOLUTION_WITHIN)
+
+
+class SentRecord:
+    """Read, lock and atomically rewrite the record of sent alerts in a directory."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.path = directory / RECORD_NAME
+        self.lock_path = directory / LOCK_NAME
+        self.warnings: list[str] = []
+
+    @contextlib.contextmanager
+    def locked(self, timeout_s: float) -> Iterator[None]:
+        """Hold the record's lock (waiting up to `timeout_s`), creating the directory if needed."""
+        from filelock import FileLock, Timeout
+
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            lock = FileLock(str(self.lock_path), timeout=timeout_s)
+            lock.acquire()
+        except Timeout:
+            raise OutputError(
+                f"another isstrack alert has held {self.lock_path} for {timeout_s:.0f} s; "
+                "nothing sent this time"
+            ) from None
+        except OSError as exc:
+            raise OutputError(
+                f"cannot keep the record of sent alerts in {self.directory} ({exc.strerror}); "
+                "fix its permissions or set ISSTRACK_STATE_DIR; nothing sent"
+            ) from None
+        try:
+            yield
+        finally:
+            lock.release()
+
+    def load(self, move_aside: bool = True) -> list[SentEntry]:
+        """Return the entries; a damaged record is moved aside (with a warning) and read as empty."""
+        if self.path.exists() and not self.path.is_file():
+            raise OutputError(
+                f"the record of sent alerts {self.path} is not a regular file; "
+                "remove it or set ISSTRACK_STATE_DIR"
+            )
+        try:
+            if self.path.stat().st_size > MAX_RECORD_BYTES:
+                raise ValueError(f"over {MAX_RECORD_BYTES} bytes")
+            data = json.loads(self.path.read_bytes().decode("utf-8"))
+            if not isinstance(data, dict) or data.get("version") != RECORD_VERSION:
+                raise ValueError("not an isstrack alert record")
+            return [_entry(raw) for raw in data["sent"]]
+        except FileNotFoundError:
+            return []
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+            aside = "ignoring it"
+            if move_aside:
+                with contextlib.suppress(OSError):
+                    os.replace(self.path, self.path.with_name(self.path.name + ".damaged"))
+                    aside = "moved it aside"
+            self.warnings.append(
+                f"the record of sent alerts {self.path} was unreadable ({reason}); {aside}, "
+                "so alerts for passes now due may be sent again"
+            )
+            return []
+
+    def save(
+        self, entries: list[SentEntry], now: datetime, consequence: str = "the next run may send them again"
+    ) -> None:
+        """Write the entries of passes not yet over (atomically: temp file, fsync, rename)."""
+        kept = [e for e in entries if e.end + KEEP_AFTER_END > now]
+        payload = {"version": RECORD_VERSION, "sent": [_raw(e) for e in kept]}
+        from isstrack.io.atomic import sweep_stale_temps, write_atomic
+
+        try:
+            write_atomic(self.path, json.dumps(payload, indent=1).encode("utf-8"))
+        except OSError as exc:
+            raise OutputError(
+                f"could not record sent alerts in {self.path} ({exc.strerror}); {consequence}"
+            ) from None
+        sweep_stale_temps(self.directory, RECORD_NAME)
+
+
+@contextlib.contextmanager
+def termination_held() -> Iterator[None]:
+    """Hold SIGTERM until the block ends, then let it act, so sends and their record stay together."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: caught.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if caught:
+            signal.raise_signal(signal.SIGTERM)
+
+
+def _iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _time(text: Any) -> datetime:
+    moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError(f"time {text!r} has no offset")
+    return moment.astimezone(timezone.utc)
+
+
+def _raw(entry: SentEntry) -> dict[str, Any]:
+    return {
+        "place": entry.place,
+        "revolution": entry.revolution,
+        "target": entry.target,
+        "visible_start": _iso(entry.start),
+        "visible_end": _iso(entry.end),
+        "sent_at": _iso(entry.sent_at),
+    }
+
+
+def _entry(raw: Any) -> SentEntry:
+    revolution = raw["revolution"]
+    if not isinstance(revolution, int) or isinstance(revolution, bool):
+        raise ValueError("revolution is not a whole number")
+    return SentEntry(
+        str(raw["place"]),
+        revolution,
+        str(raw["target"]),
+        _time(raw["visible_start"]),
+        _time(raw["visible_end"]),
+        _time(raw["sent_at"]),
+    )

@@ -1,0 +1,153 @@
+"""Find passes for many places: chunks of places through the engine, in worker processes, in order."""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Literal
+
+from isstrack.batch.placefile import PlaceChunk, PlaceTable
+from isstrack.elements.tle import ElementSet
+from isstrack.sky.orbit import Observer, Orbit
+from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE, Pass, PassSearch
+
+if TYPE_CHECKING:
+    from isstrack.sky.track import Track
+
+OutputFormat = Literal["csv", "jsonl"]
+MAX_CHUNK_PLACES = 1000
+CHUNKS_PER_WORKER = 4  # small enough chunks to balance the load, and to show progress
+WINDOW_PER_WORKER = 2  # chunks in flight per worker: bounds memory when stdout is slow
+
+
+@dataclass(frozen=True)
+class PassJob:
+    """What to search for every place: the elements, the window and which passes to keep."""
+
+    elements: ElementSet
+    start: datetime
+    end: datetime
+    min_elevation_deg: float
+    std_magnitude: float = DEFAULT_STD_MAGNITUDE
+    all_passes: bool = False
+    max_magnitude: float | None = None
+
+    def keep(self, item: Pass) -> bool:
+        """Return whether a pass is reported: visible (or any with all_passes) and bright enough."""
+        if not (self.all_passes or item.visible):
+            return False
+        return self.max_magnitude is None or (
+            item.magnitude is not None and item.magnitude <= self.max_magnitude
+        )
+
+
+_ORBITS: dict[tuple[str, str], Orbit] = {}
+_TRACKS: dict[tuple[str, str, datetime, datetime], Track] = {}
+
+
+def _orbit(elements: ElementSet) -> Orbit:
+    key = (elements.line1, elements.line2)
+    if key not in _ORBITS:
+        _ORBITS.clear()
+        _ORBITS[key] = Orbit(elements)
+    return _ORBITS[key]
+
+
+def _track(job: PassJob) -> Track:
+    """Return the propagated track for the job's window, built once per process and job."""
+    from isstrack.sky.engine import window_track
+
+    key = (job.elements.line1, job.elements.line2, job.start, job.end)
+    if key not in _TRACKS:
+        _TRACKS.clear()
+        _TRACKS[key] = window_track(_orbit(job.elements), job.start, job.end)
+    return _TRACKS[key]
+
+
+def search_chunk(job: PassJob, chunk: PlaceChunk) -> list[PassSearch]:
+    """Return one PassSearch per place of the chunk, in order."""
+    observers = [
+        Observer(lat, lon, height)
+        for lat, lon, height in zip(chunk.latitude_deg, chunk.longitude_deg, chunk.elevation_m, strict=True)
+    ]
+    from isstrack.sky.engine import iter_passes_many
+
+    orbit = _orbit(job.elements)
+    track = _track(job)
+    return list(
+        iter_passes_many(
+            orbit,
+            observers,
+            job.start,
+            job.end,
+            job.min_elevation_deg,
+            job.std_magnitude,
+            track=track,
+            visible_only=not job.all_passes,  # only visible passes are output without --all
+        )
+    )
+
+
+def render_chunk(job: PassJob, chunk: PlaceChunk, fmt: OutputFormat) -> str:
+    """Search a chunk and return its passes as CSV rows or JSON Lines (no header)."""
+    from isstrack.render.multi import chunk_csv, chunk_jsonl
+
+    searches = search_chunk(job, chunk)
+    kept = [[p for p in search.passes if job.keep(p)] for search in searches]
+    return chunk_csv(chunk, kept) if fmt == "csv" else chunk_jsonl(chunk, kept)
+
+
+def chunk_size(places: int, workers: int) -> int:
+    """Return how many places go in one chunk for this many places and workers."""
+    return max(1, min(MAX_CHUNK_PLACES, math.ceil(places / (max(1, workers) * CHUNKS_PER_WORKER))))
+
+
+def chunks(table: PlaceTable, size: int) -> Iterator[PlaceChunk]:
+    """Yield the table's places in consecutive chunks of at most `size`."""
+    for start in range(0, len(table), size):
+        yield table.chunk(start, min(start + size, len(table)))
+
+
+def in_order(
+    submit: Callable[[PlaceChunk], Future[str]], work: Iterator[PlaceChunk], window: int
+) -> Iterator[tuple[int, str]]:
+    """Yield (places done, text) per chunk in input order, with at most `window` chunks in flight."""
+    pending: deque[tuple[int, Future[str]]] = deque()
+    for chunk in work:
+        pending.append((len(chunk), submit(chunk)))
+        if len(pending) >= window:
+            count, future = pending.popleft()
+            yield count, future.result()
+    while pending:
+        count, future = pending.popleft()
+        yield count, future.result()
+
+
+def run_local(job: PassJob, table: PlaceTable, fmt: OutputFormat, workers: int) -> Iterator[tuple[int, str]]:
+    """Yield (places done, text) per chunk, in input order, computed by `workers` processes."""
+    size = chunk_size(len(table), workers)
+    if workers <= 1 or len(table) <= size:
+        for chunk in chunks(table, size):
+            yield len(chunk), render_chunk(job, chunk, fmt)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    finished = False
+    try:
+        yield from in_order(
+            lambda chunk: pool.submit(render_chunk, job, chunk, fmt),
+            chunks(table, size),
+            workers * WINDOW_PER_WORKER,
+        )
+        finished = True
+    finally:
+        # All done: let the idle workers exit; interrupted: drop what is queued, don't wait for it.
+        pool.shutdown(wait=finished, cancel_futures=not finished)

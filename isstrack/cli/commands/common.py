@@ -1,0 +1,304 @@
+"""Options spelled once for every command, the stderr reporter, and loading elements and places."""
+
+import sys
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Annotated, TextIO
+
+import typer
+
+from isstrack import ISS_CATALOG_NUMBER
+from isstrack.elements.load import (
+    ElementsInUse,
+    ElementStore,
+    load_file,
+    require_propagates,
+    timeout_from_env,
+    url_template_from_env,
+)
+from isstrack.elements.trust import assess, require_trusted
+from isstrack.errors import BadInputError, ConfigError, TimeInputError
+from isstrack.io.paths import cache_dir, config_dir
+from isstrack.place.location import Location, resolve
+from isstrack.sky.times import check_supported, parse_time, utc_now
+
+# -- option types, shared so flags are spelled the same everywhere ---------------------------
+
+
+def finite(ctx: typer.Context, param: typer.CallbackParam, value: float | None) -> float | None:
+    """Reject NaN and infinities for a number option (every float option passes through this)."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise typer.BadParameter(f"{value} is not a finite number; give an ordinary number")
+    return value
+
+
+Offline = Annotated[
+    bool, typer.Option("--offline", help="Never touch the network: use the cache or the bundled elements.")
+]
+TleFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--tle-file", metavar="PATH", help="Use elements from a TLE, 3LE or OMM JSON file (no network)."
+    ),
+]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Silence warnings on stderr.")]
+Verbose = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Say each decision on stderr (cache hit, fetch, fallback).")
+]
+Debug = Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.", hidden=True)]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON (schema in README).")]
+Lat = Annotated[
+    float | None,
+    typer.Option(
+        "--lat", metavar="DEG", callback=finite, help="Observer latitude, degrees north (south negative)."
+    ),
+]
+Lon = Annotated[
+    float | None,
+    typer.Option(
+        "--lon", metavar="DEG", callback=finite, help="Observer longitude, degrees east (west negative)."
+    ),
+]
+Elevation = Annotated[
+    float | None,
+    typer.Option(
+        "--elevation", metavar="M", callback=finite, help="Observer height above sea level in metres."
+    ),
+]
+City = Annotated[
+    str | None,
+    typer.Option(
+        "--city", metavar="NAME", help="Observer city, e.g. 'Paris', 'Paris, FR', 'Springfield, US-IL'."
+    ),
+]
+At = Annotated[
+    str | None,
+    typer.Option(
+        "--at",
+        metavar="TIME",
+        envvar="ISSTRACK_AT",
+        help="Answer for this ISO 8601 time instead of now (no offset = UTC).",
+    ),
+]
+MinElevation = Annotated[
+    float,
+    typer.Option(
+        "--min-elevation",
+        metavar="DEG",
+        callback=finite,
+        help="Lowest elevation that counts, 0 to <90 degrees.",
+    ),
+]
+Tz = Annotated[
+    str | None,
+    typer.Option(
+        "--tz", metavar="ZONE", help="Show local times in this IANA zone (default: the place's own)."
+    ),
+]
+Interval = Annotated[
+    float,
+    typer.Option(
+        "--interval", metavar="S", callback=finite, help="Seconds between redraws with --watch (0.2-3600)."
+    ),
+]
+MaxMagnitude = Annotated[
+    float | None,
+    typer.Option(
+        "--max-magnitude",
+        metavar="MAG",
+        callback=finite,
+        help="Only visible passes at least this bright (smaller is brighter, e.g. -2).",
+    ),
+]
+StdMag = Annotated[
+    float,
+    typer.Option(
+        "--std-mag", metavar="MAG", callback=finite, help="Standard magnitude at 1000 km and 90° phase."
+    ),
+]
+
+MaxAge = Annotated[
+    float | None,
+    typer.Option(
+        "--max-age",
+        metavar="DAYS",
+        callback=finite,
+        help="Accept elements up to this many days from their epoch (default: 10, the 'too old to trust' "
+        "limit); older elements make scripted commands exit 3.",
+    ),
+]
+
+
+@dataclass
+class Reporter:
+    """Write warnings and decisions to stderr: warnings unless --quiet, decisions with -v."""
+
+    quiet: bool = False
+    verbose: bool = False
+    stream: TextIO | None = None
+
+    def _write(self, text: str) -> None:
+        from isstrack.render.console import wrap_for
+        from isstrack.render.safe import literal
+
+        stream = self.stream or sys.stderr
+        print(wrap_for(stream, f"isstrack: {literal(text)}"), file=stream)
+
+    def warn(self, text: str) -> None:
+        """Write a warning unless quiet."""
+        if not self.quiet:
+            self._write(f"warning: {text}")
+
+    def note(self, text: str) -> None:
+        """Write a note unless quiet."""
+        if not self.quiet:
+            self._write(f"note: {text}")
+
+    def log(self, text: str) -> None:
+        """Write a decision when verbose."""
+        if self.verbose:
+            self._write(text)
+
+
+_SOURCE_WORDS = {"network": "downloaded", "cache": "cached", "bundled": "bundled", "file": "file"}
+
+
+def load_elements(
+    reporter: Reporter,
+    offline: bool,
+    tle_file: Path | None,
+    at: datetime,
+    *,
+    scripted: bool = False,
+    max_age_days: float | None = None,
+) -> ElementsInUse:
+    """Return the elements to use, and report how they were chosen and how far to trust them at `at`.
+
+    With `scripted`, refuse elements at or past `max_age_days` (default the "too old to trust" limit).
+    """
+    if tle_file is not None:
+        used = load_file(tle_file, ISS_CATALOG_NUMBER, at)
+    else:
+        store = ElementStore(ISS_CATALOG_NUMBER, cache_dir(), url_template_from_env(), timeout_from_env())
+        used = store.get(offline=offline)
+    for line in used.log:
+        reporter.log(line)
+    for line in used.warnings:
+        reporter.warn(line)
+    require_propagates(used.elements, at)
+    if scripted:
+        require_trusted(used.elements.age_days(at), max_age_days)
+    staleness = assess(used.elements.age_days(at))
+    if staleness.message:
+        text = f"{_SOURCE_WORDS[used.source]} {staleness.message}"
+        if staleness.level == "note":
+            reporter.note(text)
+        else:
+            reporter.warn(text)
+    return used
+
+
+def moment(
+    at: str | None,
+    option: str = "--at",
+    search_ahead: timedelta | None = None,
+    margin: timedelta | None = None,
+) -> datetime:
+    """Return the time a command answers for (`option`, or now), rejecting times outside the ephemeris.
+
+    With `search_ahead`, the command searches over that span from the time, so its margins on both
+    sides (`margin`, default the pass engine's) must lie inside the ephemeris too.
+    """
+    before = after = timedelta(0)
+    if search_ahead is not None:
+        if margin is None:
+            from isstrack.sky.engine import SEARCH_MARGIN
+
+            margin = SEARCH_MARGIN
+        before, after = margin, search_ahead + margin
+    if at is not None:
+        return parse_time(at, option, before, after)
+    when = utc_now()
+    check_supported(when, f"the current time ({when:%Y-%m-%dT%H:%MZ})", option, before, after)
+    return when
+
+
+def location(
+    lat: float | None,
+    lon: float | None,
+    elevation: float | None,
+    city: str | None,
+    optional: Reporter | None = None,
+    reporter: Reporter | None = None,
+) -> Location | None:
+    """Return the observer from the options, else the saved home, else None.
+
+    For a command that works without a place, pass its reporter as `optional`: a saved
+    configuration that cannot be used is then a warning (and no place), not an error. With a
+    reporter, a --city name that had to choose among several places says which it took.
+    """
+    try:
+        place = resolve(lat, lon, elevation, city, config_dir)
+    except ConfigError as exc:
+        if optional is None:
+            raise
+        optional.warn(f"{exc}; going on without a place")
+        return None
+    said = reporter or optional
+    if place is not None and place.note and said is not None:
+        said.note(place.note)
+    return place
+
+
+def local_zone(place: Location | None, tz: str | None) -> tuple[object, str]:
+    """Return (tzinfo, label) for local times: --tz, the place's zone, else UTC labelled as such."""
+    from datetime import timezone
+
+    from isstrack.place.timezones import zone
+
+    if tz is not None:
+        return zone(tz), tz
+    if place is not None and place.time_zone:
+        try:
+            return zone(place.time_zone), place.time_zone
+        except TimeInputError:
+            pass
+    return timezone.utc, "UTC (time zone unknown)"
+
+
+def check_interval(value: float) -> None:
+    """Reject a --watch redraw interval outside [0.2, 3600] seconds."""
+    if not 0.2 <= value <= 3600:
+        raise BadInputError(f"--interval {value:g} is outside [0.2, 3600] seconds")
+
+
+def check_min_elevation(value: float) -> None:
+    """Reject a minimum elevation outside [0, 90)."""
+    if not 0 <= value < 90:
+        raise BadInputError(f"--min-elevation {value:g} is outside [0, 90); give degrees above the horizon")
+
+
+def check_std_mag(value: float) -> None:
+    """Reject a standard magnitude outside [-10, 10]."""
+    if not -10 <= value <= 10:
+        raise BadInputError(f"--std-mag {value:g} is outside [-10, 10]; the ISS's is about -1.8")
+
+
+def exclusive(why: str = "pick one output", /, **flags: bool) -> None:
+    """Reject options given together, naming the ones given and why they conflict."""
+    given = [name for name, on in flags.items() if on]
+    if len(given) > 1:
+        raise BadInputError(f"{' and '.join(given)} cannot be used together; {why}")
+
+
+def require_place(place: Location | None, command: str) -> Location:
+    """Return the place, or reject a command that needs one when none was given or saved."""
+    if place is None:
+        raise BadInputError(
+            f"{command} needs a place: give --city NAME or --lat/--lon, "
+            "or save one with 'isstrack location set --city NAME'"
+        )
+    return place

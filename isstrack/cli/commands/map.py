@@ -1,0 +1,218 @@
+"""isstrack map: a world map with the ground track, day and night, the footprint and your next pass."""
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from isstrack.cli.commands.common import (
+    At,
+    City,
+    Debug,
+    Elevation,
+    Interval,
+    Json,
+    Lat,
+    Lon,
+    MinElevation,
+    Offline,
+    Quiet,
+    Reporter,
+    TleFile,
+    Tz,
+    Verbose,
+    check_interval,
+    check_min_elevation,
+    exclusive,
+    finite,
+    load_elements,
+    local_zone,
+    location,
+    moment,
+)
+from isstrack.errors import BadInputError
+from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
+
+Orbits = Annotated[
+    float,
+    typer.Option(
+        "--orbits", metavar="N", callback=finite, help="Orbits of track to draw ahead, more than 0 up to 5."
+    ),
+]
+Width = Annotated[
+    int | None,
+    typer.Option("--width", metavar="COLS", help="Map width in columns, 60-400 (default: the terminal's)."),
+]
+Svg = Annotated[
+    Path | None,
+    typer.Option("--svg", metavar="FILE", help="Write the picture as an SVG file instead ('-' for stdout)."),
+]
+Watch = Annotated[
+    bool, typer.Option("--watch", "-w", help="Full-screen live map until Ctrl-C (JSON lines when piped).")
+]
+Tonight = Annotated[
+    bool, typer.Option("--tonight", help="Shade where a visible pass occurs in the next 24 h (or --hours).")
+]
+Hours = Annotated[
+    float | None,
+    typer.Option(
+        "--hours", metavar="N", callback=finite, help="With --tonight: hours ahead to look, up to 72."
+    ),
+]
+
+
+def map_(
+    lat: Lat = None,
+    lon: Lon = None,
+    elevation: Elevation = None,
+    city: City = None,
+    at: At = None,
+    orbits: Orbits = 1.5,
+    width: Width = None,
+    json: Json = False,
+    svg: Svg = None,
+    watch: Watch = False,
+    interval: Interval = 1.0,
+    min_elevation: MinElevation = DEFAULT_MIN_ELEVATION_DEG,
+    tz: Tz = None,
+    tle_file: TleFile = None,
+    offline: Offline = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+    debug: Debug = False,
+    tonight: Tonight = False,
+    hours: Hours = None,
+) -> None:
+    """Draw a world map: the station, its track, day and night, its footprint and your next pass."""
+    from isstrack.render.worldmap import MAX_COLUMNS, MIN_COLUMNS
+    from isstrack.scene.mapscene import LONGEST_PERIOD, MAX_ORBITS
+
+    exclusive("pick one output", **{"--json": json, "--svg": svg is not None})
+    exclusive("--svg writes one picture", **{"--watch": watch, "--svg": svg is not None})
+    if not 0 < orbits <= MAX_ORBITS:
+        raise BadInputError(f"--orbits {orbits:g} is outside (0, {MAX_ORBITS:g}]; give up to 5 orbits ahead")
+    if width is not None and not MIN_COLUMNS <= width <= MAX_COLUMNS:
+        raise BadInputError(f"--width {width} is outside {MIN_COLUMNS}-{MAX_COLUMNS} columns")
+    check_interval(interval)
+    check_min_elevation(min_elevation)
+    _check_tonight(tonight, hours, watch)
+    if svg is not None:
+        from isstrack.io.outfile import check_output
+
+        check_output(svg, "--svg")
+    reporter = Reporter(quiet, verbose)
+    place = location(lat, lon, elevation, city, optional=reporter)  # a broken config only warns
+    start = moment(
+        at, search_ahead=_looks_ahead(orbits, place is not None, tonight, hours), margin=LONGEST_PERIOD
+    )
+    zone, zone_label = local_zone(place, tz) if (place is not None or tz is not None) else (None, "")
+    used = load_elements(reporter, offline, tle_file, start)
+    from isstrack.sky.orbit import Orbit
+
+    orbit = Orbit(used.elements)
+    if watch:
+        from isstrack.render.mapwatch import watch_map
+
+        watch_map(orbit, used, start, orbits, place, min_elevation, zone, zone_label, width, interval, json)
+        return
+    from isstrack.scene.mapscene import build_scene
+
+    scene = build_scene(orbit, start, orbits, place, min_elevation)
+    from isstrack.render.worldmap import WorldMap, map_rows
+
+    columns = width or (120 if json or svg is not None else _terminal_columns())
+    overlay, extra = _tonight_overlay(orbit, start, hours, map_rows(columns), columns, min_elevation, tonight)
+    if json:
+        from isstrack.render.jsonout import write_json
+        from isstrack.scene.mapscene import scene_json
+
+        write_json({**scene_json(scene, used, zone_label), **extra})
+        return
+
+    name = place.name if place is not None else ""
+    if svg is not None:
+        import io
+
+        from rich.console import Console
+
+        recorder = Console(
+            no_color=False,
+            record=True,
+            width=columns,
+            force_terminal=True,
+            color_system="truecolor",
+            file=io.StringIO(),
+        )
+        recorder.print(WorldMap(columns, True, overlay).frame(scene, zone, name).text())
+        from isstrack.io.outfile import write_output
+
+        write_output(svg, recorder.export_svg(title="isstrack map"), "--svg")
+        return
+    import os
+    import sys
+
+    from isstrack.render.safe import ascii_only
+
+    if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
+        sys.stdout.write(WorldMap(columns, False, overlay).frame(scene, zone, name).plain(ascii_only()))
+        return
+    from isstrack.render.console import make_console
+
+    make_console().print(
+        WorldMap(columns, True, overlay).frame(scene, zone, name).text(ascii_only()), width=columns, crop=True
+    )
+
+
+def _terminal_columns() -> int:
+    """Return the terminal's width within the map's limits (120 when piped), without loading Rich."""
+    import os
+    import shutil
+    import sys
+
+    from isstrack.render.console import PIPED_WIDTH
+    from isstrack.render.worldmap import MAX_COLUMNS, MIN_COLUMNS
+
+    if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
+        return PIPED_WIDTH
+    return max(MIN_COLUMNS, min(MAX_COLUMNS, shutil.get_terminal_size((PIPED_WIDTH, 24)).columns))
+
+
+def _looks_ahead(orbits: float, has_place: bool, tonight: bool, hours: float | None) -> timedelta:
+    """Return how far past its time the map reads the ephemeris: the track, the next pass, --tonight."""
+    from isstrack.scene.mapscene import LONGEST_PERIOD
+
+    ahead = LONGEST_PERIOD * orbits  # the track; it also looks one orbit back (the margin)
+    if has_place:
+        from isstrack.sky.nextpass import SEARCH_STEPS_DAYS
+
+        ahead = max(ahead, timedelta(days=SEARCH_STEPS_DAYS[-1]))  # the next visible pass
+    if tonight:
+        from isstrack.sky.tonight import DEFAULT_HOURS
+
+        ahead = max(ahead, timedelta(hours=DEFAULT_HOURS if hours is None else hours))
+    return ahead
+
+
+def _check_tonight(tonight: bool, hours: float | None, watch: bool) -> None:
+    from isstrack.sky.tonight import MAX_HOURS
+
+    if hours is not None and not tonight:
+        raise BadInputError("--hours goes with --tonight; add --tonight")
+    if hours is not None and not 0 < hours <= MAX_HOURS:
+        raise BadInputError(f"--hours {hours:g} is outside (0, {MAX_HOURS:g}]; give hours ahead to look")
+    exclusive("the shading is computed once, not redrawn", **{"--tonight": tonight, "--watch": watch})
+
+
+def _tonight_overlay(
+    orbit: Any, start: Any, hours: float | None, rows: int, columns: int, min_elevation: float, tonight: bool
+) -> tuple[Any, dict[str, Any]]:
+    """Return the map overlay and the JSON entry for --tonight (None and {} without it)."""
+    if not tonight:
+        return None, {}
+    from isstrack.render.worldmap import Overlay
+    from isstrack.sky.tonight import DEFAULT_HOURS, grid_json, legend, visibility_grid
+
+    span = DEFAULT_HOURS if hours is None else hours
+    grid = visibility_grid(orbit, start, span, rows, columns, min_elevation)
+    return Overlay(grid.visible, legend(grid, span)), {"tonight": grid_json(grid, span)}

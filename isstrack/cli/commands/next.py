@@ -1,0 +1,138 @@
+"""isstrack next: the next pass in one line, with grep-like exit codes for scripts and cron."""
+
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+
+from isstrack.cli.commands.common import (
+    At,
+    City,
+    Debug,
+    Elevation,
+    Json,
+    Lat,
+    Lon,
+    MaxAge,
+    MaxMagnitude,
+    MinElevation,
+    Offline,
+    Quiet,
+    Reporter,
+    StdMag,
+    TleFile,
+    Tz,
+    Verbose,
+    check_min_elevation,
+    check_std_mag,
+    exclusive,
+    load_elements,
+    local_zone,
+    location,
+    moment,
+    require_place,
+)
+from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
+from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE
+
+Within = Annotated[
+    str | None,
+    typer.Option(
+        "--within",
+        metavar="DURATION",
+        help="Exit 0 if a pass starts (or is in progress) within this span, like 15m, 2h, 1d; else exit 1.",
+    ),
+]
+All = Annotated[
+    bool, typer.Option("--all", help="Any pass above the minimum elevation, not only visible ones.")
+]
+Chart = Annotated[bool, typer.Option("--chart", help="Also draw the pass on a sky chart (looking up).")]
+Format = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        metavar="TEMPLATE",
+        help="Print a template over the pass fields, e.g. '{start_local:%H:%M} {appears_dir}' "
+        "(README lists them).",
+    ),
+]
+
+
+def next_(
+    lat: Lat = None,
+    lon: Lon = None,
+    elevation: Elevation = None,
+    city: City = None,
+    within: Within = None,
+    at: At = None,
+    min_elevation: MinElevation = DEFAULT_MIN_ELEVATION_DEG,
+    all_: All = False,
+    max_magnitude: MaxMagnitude = None,
+    json: Json = False,
+    format_: Format = None,
+    chart: Chart = False,
+    tz: Tz = None,
+    std_mag: StdMag = DEFAULT_STD_MAGNITUDE,
+    tle_file: TleFile = None,
+    offline: Offline = False,
+    max_age: MaxAge = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+    debug: Debug = False,
+) -> None:
+    """Print the next visible pass (any pass with --all) in one line."""
+    from isstrack.elements.trust import check_max_age
+    from isstrack.errors import NothingFoundError
+    from isstrack.render.safe import literal
+    from isstrack.sky.nextpass import (
+        SEARCH_STEPS_DAYS,
+        check_template,
+        find_next,
+        render_template,
+        require_trusted_passes,
+        template_fields,
+    )
+    from isstrack.sky.orbit import Orbit
+    from isstrack.sky.times import parse_duration
+
+    exclusive("pick one output", **{"--json": json, "--format": format_ is not None, "--chart": chart})
+    check_min_elevation(min_elevation)
+    check_std_mag(std_mag)
+    check_max_age(max_age)
+    span = parse_duration(within, "--within") if within is not None else None
+    if format_ is not None:
+        check_template(format_)
+    start = moment(at, search_ahead=span or timedelta(days=SEARCH_STEPS_DAYS[-1]))
+    reporter = Reporter(quiet, verbose)
+    place = require_place(location(lat, lon, elevation, city, reporter=reporter), "next")
+    zone, zone_label = local_zone(place, tz)
+    used = load_elements(reporter, offline, tle_file, start, scripted=True, max_age_days=max_age)
+    orbit = Orbit(used.elements)
+    found = find_next(orbit, place.observer, start, min_elevation, not all_, span, std_mag, max_magnitude)
+    search_end = start + (span or timedelta(days=SEARCH_STEPS_DAYS[-1]))
+    # Never announce a pass (nor its absence) at a moment the elements are too old to trust.
+    require_trusted_passes([found.item] if found else [], used.elements.epoch, start, search_end, max_age)
+    if json:
+        from isstrack.render.jsonout import next_json, write_json
+
+        write_json(next_json(found, place, zone_label, used, start, search_end))
+    elif found is not None:
+        # The template is the user's own (a tab in it stays a tab); the place name comes from outside.
+        fields = template_fields(found, zone, literal(place.name), zone_label)
+        if format_ is not None:
+            print(render_template(format_, fields))
+        else:
+            from isstrack.render.text import next_line
+
+            print(f"{fields['place']}: {next_line(found, fields)}")  # the place, so a wrong one shows
+            if chart:
+                from isstrack.render.skychart import print_charts
+
+                print_charts(orbit, place.observer, [found.item], zone)
+    elif span is None:
+        what = "pass" if all_ else "visible pass"
+        if max_magnitude is not None:
+            what = f"visible pass of magnitude {max_magnitude:g} or brighter"
+        print(f"no {what} over {literal(place.name)} in the next 30 days")
+    if found is None and span is not None:
+        raise NothingFoundError("")

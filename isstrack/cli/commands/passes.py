@@ -1,0 +1,161 @@
+"""isstrack passes: the visible passes over a place, with local times, directions and brightness."""
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from isstrack.cli.commands.common import (
+    City,
+    Debug,
+    Elevation,
+    Json,
+    Lat,
+    Lon,
+    MaxMagnitude,
+    MinElevation,
+    Offline,
+    Quiet,
+    Reporter,
+    StdMag,
+    TleFile,
+    Tz,
+    Verbose,
+    check_min_elevation,
+    check_std_mag,
+    exclusive,
+    load_elements,
+    local_zone,
+    location,
+    moment,
+    require_place,
+)
+from isstrack.cli.commands.places import Places, Scheduler, Workers
+from isstrack.errors import BadInputError
+from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
+from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE
+
+From = Annotated[
+    str | None, typer.Option("--from", metavar="TIME", help="Start of the window, ISO 8601 (default: now).")
+]
+Days = Annotated[int, typer.Option("--days", metavar="N", help="Length of the window in days, 1-30.")]
+All = Annotated[bool, typer.Option("--all", help="List every pass with its type, not only visible ones.")]
+Csv = Annotated[bool, typer.Option("--csv", help="Print CSV, one row per pass, header first.")]
+Chart = Annotated[
+    bool, typer.Option("--chart", help="After the table, draw each visible pass on a sky chart (looking up).")
+]
+Ics = Annotated[
+    Path | None,
+    typer.Option(
+        "--ics", metavar="FILE", help="Write the passes to an iCalendar file with reminders (- for stdout)."
+    ),
+]
+
+
+def passes(
+    lat: Lat = None,
+    lon: Lon = None,
+    elevation: Elevation = None,
+    city: City = None,
+    from_: From = None,
+    days: Days = 10,
+    min_elevation: MinElevation = DEFAULT_MIN_ELEVATION_DEG,
+    all_: All = False,
+    max_magnitude: MaxMagnitude = None,
+    json: Json = False,
+    csv: Csv = False,
+    ics: Ics = None,
+    chart: Chart = False,
+    tz: Tz = None,
+    std_mag: StdMag = DEFAULT_STD_MAGNITUDE,
+    tle_file: TleFile = None,
+    offline: Offline = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+    debug: Debug = False,
+    places: Places = None,
+    workers: Workers = None,
+    scheduler: Scheduler = None,
+) -> None:
+    """List the passes over a place: visible ones by default, every pass with --all."""
+    if places is not None or workers is not None or scheduler is not None:
+        from isstrack.cli.commands.places import passes_for_places, reject_place_options
+
+        if places is None:
+            raise BadInputError("--workers and --scheduler go with --places FILE; give the places file")
+        exclusive("pick one output", **{"--json": json, "--csv": csv})
+        given = {
+            "--lat": lat,
+            "--lon": lon,
+            "--elevation": elevation,
+            "--city": city,
+            "--ics": ics,
+            "--tz": tz,
+        }
+        reject_place_options(**{name: value is not None for name, value in given.items()})
+        passes_for_places(
+            places,
+            from_=from_,
+            days=days,
+            min_elevation_deg=min_elevation,
+            all_passes=all_,
+            max_magnitude=max_magnitude,
+            json=json,
+            std_magnitude=std_mag,
+            tle_file=tle_file,
+            offline=offline,
+            quiet=quiet,
+            verbose=verbose,
+            workers=workers,
+            scheduler=scheduler,
+        )
+        return
+    from isstrack.sky.orbit import Orbit
+    from isstrack.sky.passes import find_passes
+
+    exclusive("pick one output", **{"--json": json, "--csv": csv, "--ics": ics is not None, "--chart": chart})
+    if not 1 <= days <= 30:
+        raise BadInputError(f"--days {days} is outside 1-30; give a whole number of days from 1 to 30")
+    check_min_elevation(min_elevation)
+    check_std_mag(std_mag)
+    start = moment(from_, "--from", search_ahead=timedelta(days=days))
+    end = start + timedelta(days=days)
+    reporter = Reporter(quiet, verbose)
+    place = require_place(location(lat, lon, elevation, city, reporter=reporter), "passes")
+    zone, zone_label = local_zone(place, tz)
+    if ics is not None:
+        from isstrack.io.outfile import check_output
+
+        check_output(ics, "--ics")
+    used = load_elements(reporter, offline, tle_file, start)
+    orbit = Orbit(used.elements)
+    search = find_passes(orbit, place.observer, start, end, min_elevation, std_mag)
+    shown = [
+        p
+        for p in search.passes
+        if (all_ or p.visible)
+        and (max_magnitude is None or (p.magnitude is not None and p.magnitude <= max_magnitude))
+    ]
+    if json:
+        from isstrack.render.jsonout import passes_json, write_json
+
+        write_json(passes_json(search, shown, place, zone_label, used, std_mag, all_))
+    elif csv:
+        from isstrack.render.tabular import write_csv
+
+        write_csv(shown)
+    elif ics is not None:
+        from isstrack.render.calendar import write_calendar
+
+        count = write_calendar(ics, shown, place, used.elements.catalog_number)
+        where = "standard output" if str(ics) == "-" else str(ics)
+        reporter.note(f"wrote {count} {'' if all_ else 'visible '}passes to {where}")
+    else:
+        from isstrack.render.passtable import passes_table
+
+        passes_table(search, shown, place, zone, zone_label, used, all_)
+        if chart:
+            from isstrack.render.skychart import print_charts
+
+            print_charts(orbit, place.observer, [p for p in shown if p.visible], zone, heading=True)

@@ -1,0 +1,127 @@
+"""isstrack passes --places: passes for every place of a CSV file, streamed as CSV or JSON Lines."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from isstrack.errors import BadInputError
+
+Places = Annotated[
+    Path | None,
+    typer.Option(
+        "--places",
+        metavar="FILE",
+        help="Passes for every place of a CSV file (columns latitude_deg,longitude_deg[,name,elevation_m]).",
+    ),
+]
+Workers = Annotated[
+    int | None,
+    typer.Option(
+        "--workers", metavar="N", help="With --places: worker processes (default: the CPUs available)."
+    ),
+]
+Scheduler = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="With --places: run on this Dask distributed scheduler (needs isstrack[dask]).",
+    ),
+]
+MAX_WORKERS = 256
+
+
+def reject_place_options(**given: bool) -> None:
+    """Reject options for one place when --places gives many."""
+    named = [name for name, on in given.items() if on]
+    if named:
+        raise BadInputError(f"{', '.join(named)} cannot be used with --places; the file gives the places")
+
+
+def passes_for_places(
+    places: Path,
+    *,
+    from_: str | None,
+    days: int,
+    min_elevation_deg: float,
+    all_passes: bool,
+    max_magnitude: float | None,
+    json: bool,
+    std_magnitude: float,
+    tle_file: Path | None,
+    offline: bool,
+    quiet: bool,
+    verbose: bool,
+    workers: int | None,
+    scheduler: str | None,
+) -> None:
+    """Validate everything, read the places, then stream their passes to stdout in input order."""
+    from isstrack.cli.commands.common import Reporter, check_min_elevation, load_elements, moment
+
+    if not 1 <= days <= 30:
+        raise BadInputError(f"--days {days} is outside 1-30; give a whole number of days from 1 to 30")
+    check_min_elevation(min_elevation_deg)
+    if not -10 <= std_magnitude <= 10:
+        raise BadInputError(f"--std-mag {std_magnitude:g} is outside [-10, 10]; the ISS's is about -1.8")
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise BadInputError(f"--workers {workers} is outside 1-{MAX_WORKERS}; give a number of processes")
+    if scheduler is not None and workers is not None:
+        raise BadInputError("--workers and --scheduler cannot be used together; the cluster has its workers")
+    start = moment(from_, "--from", timedelta(days=days), margin=timedelta(hours=1))
+    end = start + timedelta(days=days)
+
+    from isstrack.batch.placefile import read_places
+    from isstrack.batch.runner import OutputFormat, PassJob, run_local
+    from isstrack.elements.sources import timeout_from_env
+    from isstrack.render.multi import csv_header
+
+    table = read_places(places, stdin_idle_s=timeout_from_env())
+    reporter = Reporter(quiet, verbose)
+    used = load_elements(reporter, offline, tle_file, start)
+    job = PassJob(used.elements, start, end, min_elevation_deg, std_magnitude, all_passes, max_magnitude)
+    fmt: OutputFormat = "jsonl" if json else "csv"
+    if scheduler is not None:
+        from isstrack.batch.cluster import run_on_cluster
+
+        results: Iterator[tuple[int, str]] = run_on_cluster(scheduler, job, table, fmt)
+    else:
+        results = run_local(job, table, fmt, workers or _cpus())
+    out = sys.stdout
+    if not json:
+        out.write(csv_header())
+    with _progress(len(table)) as advance:
+        for count, text in results:
+            out.write(text)
+            out.flush()
+            advance(count)
+
+
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[int], None]]:
+    """Yield a function to advance a Rich progress bar on stderr when it is a terminal; else a no-op."""
+    if not sys.stderr.isatty():
+        yield lambda count: None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    from isstrack.render.console import make_console
+
+    columns = ("places", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=make_console(sys.stderr), transient=True) as bar:
+        task = bar.add_task("places", total=total)
+        yield lambda count: bar.advance(task, count)
+
+
+def _cpus() -> int:
+    """Return the CPUs this process may run on (its affinity where the OS tells, else the count)."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1

@@ -1,0 +1,67 @@
+"""isstrack tle: the elements in use, where they came from, and an explicit update."""
+
+from isstrack import ISS_CATALOG_NUMBER
+from isstrack.cli.commands.common import (
+    Debug,
+    Json,
+    Offline,
+    Quiet,
+    Reporter,
+    TleFile,
+    Verbose,
+    load_elements,
+)
+from isstrack.sky.times import iso_z, utc_now
+
+
+def tle(
+    update: bool = False,
+    json: Json = False,
+    offline: Offline = False,
+    tle_file: TleFile = None,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+    debug: Debug = False,
+) -> None:
+    """Show the orbital elements in use: source, fetch time, epoch and age. --update fetches now."""
+    from isstrack.cli.commands.common import exclusive
+    from isstrack.elements.load import ElementStore, timeout_from_env, url_template_from_env
+    from isstrack.io.paths import cache_dir
+
+    # --tle-file with --offline is fine (a file never touches the network), as in every command.
+    exclusive(
+        "--update downloads now, --offline never touches the network",
+        **{"--update": update, "--offline": offline},
+    )
+    exclusive(
+        "--update refreshes the cache, which --tle-file does not use",
+        **{"--update": update, "--tle-file": tle_file is not None},
+    )
+    reporter = Reporter(quiet, verbose)
+    now = utc_now()
+    store = ElementStore(ISS_CATALOG_NUMBER, cache_dir(), url_template_from_env(), timeout_from_env())
+    if update:
+        used = store.update()
+        for line in used.log:
+            reporter.log(line)
+        for line in used.warnings:
+            reporter.warn(line)
+    else:
+        used = load_elements(reporter, offline, tle_file, now)
+    next_fetch = used.next_fetch_at if tle_file is None else None
+    if tle_file is None and next_fetch is None:
+        next_fetch, _ = store.status()
+    if json:
+        from isstrack.render.jsonout import elements_json, write_json
+
+        write_json(
+            {
+                "elements": elements_json(used, now),
+                "origin": used.origin,
+                "next_fetch_at": iso_z(next_fetch) if next_fetch and next_fetch > now else None,
+            }
+        )
+        return
+    from isstrack.render.text import tle_panel
+
+    tle_panel(used, now, next_fetch)

@@ -1,0 +1,119 @@
+"""isstrack transits: when the station crosses the Sun or the Moon, and where to stand to see it."""
+
+from datetime import timedelta
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from isstrack.cli.commands.common import (
+    City,
+    Debug,
+    Elevation,
+    Json,
+    Lat,
+    Lon,
+    Offline,
+    Quiet,
+    Reporter,
+    TleFile,
+    Tz,
+    Verbose,
+    finite,
+    load_elements,
+    local_zone,
+    location,
+    moment,
+    require_place,
+)
+from isstrack.cli.commands.passes import Days, From
+from isstrack.errors import BadInputError
+
+if TYPE_CHECKING:
+    from isstrack.sky.transits import Body
+
+Radius = Annotated[
+    float,
+    typer.Option(
+        "--radius",
+        metavar="KM",
+        callback=finite,
+        help="Also list transits seen from within this distance, 0-300 km.",
+    ),
+]
+BodyOption = Annotated[str, typer.Option("--body", metavar="sun|moon|both", help="Which discs to search.")]
+MinAltitude = Annotated[
+    float,
+    typer.Option(
+        "--min-altitude",
+        metavar="DEG",
+        callback=finite,
+        help="Lowest altitude of the Sun or Moon, 0-<90 degrees.",
+    ),
+]
+_BODIES: dict[str, tuple["Body", ...]] = {"sun": ("sun",), "moon": ("moon",), "both": ("sun", "moon")}
+
+
+def transits(
+    lat: Lat = None,
+    lon: Lon = None,
+    elevation: Elevation = None,
+    city: City = None,
+    from_: From = None,
+    days: Days = 10,
+    radius: Radius = 0.0,
+    body: BodyOption = "both",
+    min_altitude: MinAltitude = 0.0,
+    json: Json = False,
+    tz: Tz = None,
+    tle_file: TleFile = None,
+    offline: Offline = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+    debug: Debug = False,
+) -> None:
+    """List the station's transits across the Sun and the Moon, with the centre line and strip width."""
+    from isstrack.sky.orbit import Orbit
+    from isstrack.sky.transits import MAX_RADIUS_KM, find_transits
+
+    if not 1 <= days <= 30:
+        raise BadInputError(f"--days {days} is outside 1-30; give a whole number of days from 1 to 30")
+    if not 0 <= radius <= MAX_RADIUS_KM:
+        raise BadInputError(f"--radius {radius:g} is outside 0-300; give kilometres from 0 to 300")
+    if body.lower() not in _BODIES:
+        raise BadInputError(f"--body {body!r} is not sun, moon or both; pick one of those")
+    if not 0 <= min_altitude < 90:
+        raise BadInputError(
+            f"--min-altitude {min_altitude:g} is outside [0, 90); give degrees above the horizon"
+        )
+    start = moment(from_, "--from", timedelta(days=days), margin=timedelta(hours=1))
+    end = start + timedelta(days=days)
+    place = require_place(location(lat, lon, elevation, city), "transits")
+    zone, zone_label = local_zone(place, tz)
+    reporter = Reporter(quiet, verbose)
+    used = load_elements(reporter, offline, tle_file, start)
+    bodies = _BODIES[body.lower()]
+    search = find_transits(
+        Orbit(used.elements),
+        place.observer,
+        start,
+        end,
+        radius,
+        bodies,
+        min_altitude,
+    )
+    too_old = [e for e in search.events if e.accuracy == "too_old"]
+    if too_old:
+        reporter.warn(
+            f"elements will be {too_old[0].elements_age_days:.1f} days old or more at {len(too_old)} "
+            "transit(s): too old for a transit prediction to be worth a trip (the strip is a few km "
+            "wide; 2.5-day-old sets were 15 km off). Update the elements and ask again the day before"
+        )
+    if json:
+        from isstrack.render.jsonout import write_json
+        from isstrack.render.transits import transits_json
+
+        write_json(transits_json(search, place, zone_label, used))
+    else:
+        from isstrack.render.transits import transits_table
+
+        transits_table(search, place, zone, zone_label)

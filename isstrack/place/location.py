@@ -1,0 +1,277 @@
+"""Where the observer stands: coordinates, a city, or the saved home location, with its time zone."""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from isstrack.errors import ConfigError, LocationError
+from isstrack.sky.earth import format_latitude, format_longitude
+from isstrack.sky.orbit import Observer
+
+CONFIG_FILE = "config.toml"
+MIN_ELEVATION_M = -500.0
+MAX_ELEVATION_M = 9000.0
+
+LocationSource = Literal["coordinates", "city", "saved"]
+
+
+@dataclass(frozen=True)
+class Location:
+    """An observer's place with a name for people and an IANA time zone (None: unknown)."""
+
+    name: str
+    latitude_deg: float
+    longitude_deg: float
+    elevation_m: float
+    time_zone: str | None
+    source: LocationSource
+    note: str | None = None  # how a --city name was resolved, when it had to choose
+
+    @property
+    def observer(self) -> Observer:
+        """Return the place as an Observer for orbit calculations."""
+        return Observer(self.latitude_deg, self.longitude_deg, self.elevation_m)
+
+
+def check_coordinates(latitude_deg: float, longitude_deg: float, elevation_m: float) -> None:
+    """Raise LocationError unless the coordinates are finite and in range."""
+    if not math.isfinite(latitude_deg) or not -90 <= latitude_deg <= 90:
+        raise LocationError(f"--lat {latitude_deg} is outside [-90, 90]; give degrees north (south negative)")
+    if not math.isfinite(longitude_deg) or not -180 <= longitude_deg <= 180:
+        raise LocationError(
+            f"--lon {longitude_deg} is outside [-180, 180]; give degrees east (west negative)"
+        )
+    if not math.isfinite(elevation_m) or not MIN_ELEVATION_M <= elevation_m <= MAX_ELEVATION_M:
+        raise LocationError(
+            f"--elevation {elevation_m} m is outside [{MIN_ELEVATION_M:.0f}, {MAX_ELEVATION_M:.0f}]; "
+            "give metres above sea level"
+        )
+
+
+def from_coordinates(
+    latitude_deg: float, longitude_deg: float, elevation_m: float = 0.0, time_zone: str | None = None
+) -> Location:
+    """Return a Location for coordinates, finding the time zone offline unless given."""
+    check_coordinates(latitude_deg, longitude_deg, elevation_m)
+    if time_zone is None:
+        from isstrack.place.timezones import zone_name_at
+
+        time_zone = zone_name_at(latitude_deg, longitude_deg)
+    name = f"{format_latitude(latitude_deg)}, {format_longitude(longitude_deg)}"
+    return Location(name, latitude_deg, longitude_deg, elevation_m, time_zone, "coordinates")
+
+
+def from_city(query: str, elevation_m: float | None = None) -> Location:
+    """Return a Location for a city name resolved in the offline gazetteer."""
+    from isstrack.place.gazetteer import choose_city, describe
+
+    choice = choose_city(query)
+    city = choice.city
+    elevation = 0.0 if elevation_m is None else elevation_m
+    check_coordinates(city.latitude_deg, city.longitude_deg, elevation)
+    note = None
+    if choice.others:
+        runner_up = choice.others[0]
+        more = f" and {len(choice.others) - 1} smaller" if len(choice.others) > 1 else ""
+        note = (
+            f"--city {query!r} taken as {describe(city)}, the largest place of that name; "
+            f"also {describe(runner_up)}{more}: add the country to choose, like --city '{runner_up.label}'"
+        )
+    return Location(
+        city.label, city.latitude_deg, city.longitude_deg, elevation, city.time_zone or None, "city", note
+    )
+
+
+def resolve(
+    latitude_deg: float | None,
+    longitude_deg: float | None,
+    elevation_m: float | None,
+    city: str | None,
+    config_dir: Callable[[], Path],
+) -> Location | None:
+    """Return the place the options name, else the saved home location (from `config_dir()`), else None."""
+    if city is not None and (latitude_deg is not None or longitude_deg is not None):
+        raise LocationError("give either --city or --lat/--lon, not both")
+    if city is not None:
+        return from_city(city, elevation_m)
+    if (latitude_deg is None) != (longitude_deg is None):
+        missing = "--lon" if longitude_deg is None else "--lat"
+        raise LocationError(f"{missing} is missing: give both --lat and --lon (or --city)")
+    if latitude_deg is not None and longitude_deg is not None:
+        return from_coordinates(latitude_deg, longitude_deg, elevation_m or 0.0)
+    if elevation_m is not None:
+        raise LocationError("--elevation needs --lat and --lon (or --city)")
+    return load_saved(config_dir())
+
+
+MAX_CONFIG_BYTES = 64 * 1024
+MAX_NAME_CHARS = 200
+
+
+def load_saved(config_dir: Path) -> Location | None:
+    """Return the saved home location, or None when none is saved."""
+    path = config_dir / CONFIG_FILE
+    raw = _read_config(path)
+    if raw is None:
+        return None
+    fix = "run 'isstrack location set ...' to replace it, or 'isstrack location clear'"
+    try:
+        data = _toml_loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path} is damaged ({_short(str(exc))}); {fix}") from None
+    home = data.get("home")
+    if not isinstance(home, dict):
+        raise ConfigError(f"{path} has no [home] table; {fix}")
+    try:
+        name = home.get("name")
+        if name is None:
+            raise ValueError("name is missing")
+        if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME_CHARS:
+            raise ValueError(f"name must be text of 1-{MAX_NAME_CHARS} characters")
+        latitude_deg = _number(home, "latitude_deg", -90, 90)
+        longitude_deg = _number(home, "longitude_deg", -180, 180)
+        elevation_m = _number(home, "elevation_m", MIN_ELEVATION_M, MAX_ELEVATION_M, default=0.0)
+        time_zone = home.get("time_zone")
+        if time_zone is not None:
+            if not isinstance(time_zone, str):
+                raise ValueError("time_zone must be text, an IANA name like Europe/Amsterdam")
+            from isstrack.errors import TimeInputError
+            from isstrack.place.timezones import zone
+
+            try:
+                zone(time_zone, option="time_zone")
+            except TimeInputError as exc:
+                raise ValueError(str(exc)) from None
+    except ValueError as exc:
+        raise ConfigError(f"{path}: {exc}; {fix}") from None
+    return Location(name, latitude_deg, longitude_deg, elevation_m, time_zone or None, "saved")
+
+
+def _number(table: dict[str, Any], key: str, low: float, high: float, default: float | None = None) -> float:
+    """Return a finite number in [low, high] from the config table (booleans are not numbers)."""
+    value = table.get(key, default)
+    if value is None:
+        raise ValueError(f"{key} is missing")
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{key} = {_short(repr(value))} is not a number")
+    number = float(value)
+    if not math.isfinite(number) or not low <= number <= high:
+        raise ValueError(f"{key} = {number:g} is outside [{low:g}, {high:g}]")
+    return number
+
+
+def _short(text: str, limit: int = 120) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _read_config(path: Path) -> bytes | None:
+    """Return the config file's bytes (bounded), None when missing; refuse what is not a regular file."""
+    import stat
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise ConfigError(_directory_message(path)) from None
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot read {path} ({exc.strerror}); fix it, or run 'isstrack location clear'"
+        ) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise ConfigError(_directory_message(path))
+        if not stat.S_ISREG(mode):
+            raise ConfigError(
+                f"{path} is not a regular file; remove it (isstrack location clear) and save the place again"
+            )
+        with os.fdopen(fd, "rb", closefd=False) as stream:
+            raw = stream.read(MAX_CONFIG_BYTES + 1)
+    except OSError as exc:
+        raise ConfigError(
+            f"cannot read {path} ({exc.strerror}); fix it, or run 'isstrack location clear'"
+        ) from None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(
+            f"{path} is over {MAX_CONFIG_BYTES // 1024} KiB, too big for a saved place; "
+            "run 'isstrack location clear'"
+        )
+    return raw
+
+
+def _directory_message(path: Path) -> str:
+    return (
+        f"{path} is a directory, not a config file; run 'isstrack location clear' if it is empty, "
+        f"or move it away (mv '{path}' '{path}.old')"
+    )
+
+
+def save(location: Location, config_dir: Path) -> Path:
+    """Write the home location as TOML, atomically; return the file's path."""
+    import tomli_w
+
+    home: dict[str, Any] = {
+        "name": location.name,
+        "latitude_deg": location.latitude_deg,
+        "longitude_deg": location.longitude_deg,
+        "elevation_m": location.elevation_m,
+    }
+    if location.time_zone:
+        home["time_zone"] = location.time_zone
+    text = "# isstrack home location, written by 'isstrack location set'\n" + tomli_w.dumps({"home": home})
+    path = config_dir / CONFIG_FILE
+    from isstrack.io.atomic import sweep_stale_temps, write_atomic
+
+    try:
+        config_dir.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, text.encode("utf-8"))
+    except OSError as exc:
+        if path.is_dir():
+            raise ConfigError(_directory_message(path)) from None
+        raise ConfigError(
+            f"cannot write {path} ({exc.strerror}); set ISSTRACK_CONFIG_DIR to a writable directory"
+        ) from None
+    sweep_stale_temps(config_dir, CONFIG_FILE)
+    return path
+
+
+def clear(config_dir: Path) -> bool:
+    """Remove the saved home location (a file, link or empty directory); return whether there was one."""
+    path = config_dir / CONFIG_FILE
+    try:
+        if path.is_dir() and not path.is_symlink():
+            path.rmdir()
+        else:
+            path.unlink()
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        if path.is_dir() and not path.is_symlink():
+            raise ConfigError(
+                f"{path} is a directory with files in it; isstrack will not delete them: "
+                f"move it away (mv '{path}' '{path}.old')"
+            ) from None
+        raise ConfigError(f"cannot remove {path} ({exc.strerror}); remove it yourself") from None
+    return True
+
+
+def _toml_loads(text: str) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        data: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(str(exc)) from None
+    return data

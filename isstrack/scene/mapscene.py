@@ -1,0 +1,157 @@
+"""Everything `isstrack map` shows for one moment, computed once and shared by the picture and --json."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from isstrack.elements.load import ElementsInUse
+from isstrack.elements.plausible import LOW_EARTH_ORBIT
+from isstrack.place.location import Location
+from isstrack.sky.earth import bearing_deg
+from isstrack.sky.groundtrack import (
+    TRACK_STEP_S,
+    SubsolarPoint,
+    TrackPoint,
+    footprint_radius_deg,
+    footprint_radius_km,
+    ground_track,
+    orbital_period,
+    subsolar_point,
+)
+from isstrack.sky.orbit import Orbit, StationState
+
+if TYPE_CHECKING:
+    from isstrack.sky.nextpass import NextPass
+
+DEFAULT_ORBITS = 1.5
+MAX_ORBITS = 5.0
+PASS_TRACK_STEP_S = 10.0
+HEADING_STEP = timedelta(seconds=10)
+# The longest orbit any accepted element set can have (the slowest mean motion let through): a map's
+# time must leave this much ephemeris before it and `orbits` times it after, whatever the elements.
+LONGEST_PERIOD = timedelta(days=1 / LOW_EARTH_ORBIT.mean_motion_rev_per_day[0])
+
+
+@dataclass(frozen=True)
+class MapScene:
+    """The station, its track, the Sun and (with a place) the next visible pass at one moment."""
+
+    at: datetime
+    state: StationState
+    heading_deg: float
+    orbits_ahead: float
+    track: tuple[TrackPoint, ...]
+    subsolar: SubsolarPoint
+    footprint_radius_deg: float
+    footprint_radius_km: float
+    place: Location | None = None
+    next_visible: NextPass | None = None
+    pass_track: tuple[TrackPoint, ...] = ()
+
+
+def track_window(orbit: Orbit, at: datetime, orbits_ahead: float) -> tuple[datetime, datetime]:
+    """Return the span a map shows: the last orbit before `at` and `orbits_ahead` orbits after it."""
+    period = orbital_period(orbit)
+    return at - period, at + period * orbits_ahead
+
+
+def build_scene(
+    orbit: Orbit,
+    at: datetime,
+    orbits_ahead: float = DEFAULT_ORBITS,
+    place: Location | None = None,
+    min_elevation_deg: float = 10.0,
+    track: tuple[TrackPoint, ...] | None = None,
+    upcoming: NextPass | None = None,
+) -> MapScene:
+    """Compute the scene at `at`, reusing a `track` and `upcoming` pass from an earlier frame if given."""
+    state = orbit.state(at)
+    ahead = ground_track(orbit, at, at + HEADING_STEP, HEADING_STEP.total_seconds())[1]
+    heading = bearing_deg(state.latitude_deg, state.longitude_deg, ahead.latitude_deg, ahead.longitude_deg)
+    if track is None:
+        start, end = track_window(orbit, at, orbits_ahead)
+        track = ground_track(orbit, start, end)
+    pass_track: tuple[TrackPoint, ...] = ()
+    if place is not None:
+        from isstrack.sky.nextpass import NextPass, find_next
+
+        if upcoming is None or upcoming.end <= at:
+            upcoming = find_next(orbit, place.observer, at, min_elevation_deg, True, None)
+        else:
+            upcoming = NextPass(upcoming.item, at)
+        if upcoming is not None:
+            pass_track = ground_track(orbit, upcoming.start, upcoming.end, PASS_TRACK_STEP_S)
+    return MapScene(
+        at=at,
+        state=state,
+        heading_deg=heading,
+        orbits_ahead=orbits_ahead,
+        track=track,
+        subsolar=subsolar_point(orbit, at),
+        footprint_radius_deg=footprint_radius_deg(state.altitude_km),
+        footprint_radius_km=footprint_radius_km(state.altitude_km),
+        place=place,
+        next_visible=upcoming,
+        pass_track=pass_track,
+    )
+
+
+def _point_json(point: TrackPoint) -> dict[str, Any]:
+    from isstrack.sky.times import iso_z
+
+    return {
+        "time": iso_z(point.time),
+        "latitude_deg": round(point.latitude_deg, 4),
+        "longitude_deg": round(point.longitude_deg, 4),
+        "altitude_km": round(point.altitude_km, 2),
+        "sunlit": point.sunlit,
+    }
+
+
+def scene_json(scene: MapScene, used: ElementsInUse, zone_label: str) -> dict[str, Any]:
+    """Return the `map` JSON document (without schema_version)."""
+    from isstrack.render.jsonout import elements_json, location_json, pass_json
+    from isstrack.sky.earth import compass
+    from isstrack.sky.times import iso_z
+
+    s = scene.state
+    upcoming = scene.next_visible
+    return {
+        "time": iso_z(scene.at),
+        "station": {
+            "latitude_deg": round(s.latitude_deg, 4),
+            "longitude_deg": round(s.longitude_deg, 4),
+            "altitude_km": round(s.altitude_km, 2),
+            "speed_km_s": round(s.speed_km_s, 3),
+            "sunlit": s.sunlit,
+            "heading_deg": round(scene.heading_deg, 1),
+            "heading_compass": compass(scene.heading_deg),
+        },
+        "footprint": {
+            "radius_km": round(scene.footprint_radius_km, 1),
+            "radius_deg": round(scene.footprint_radius_deg, 3),
+        },
+        "subsolar_point": {
+            "latitude_deg": round(scene.subsolar.latitude_deg, 4),
+            "longitude_deg": round(scene.subsolar.longitude_deg, 4),
+        },
+        "track": {
+            "from": iso_z(scene.track[0].time),
+            "to": iso_z(scene.track[-1].time),
+            "orbits_ahead": scene.orbits_ahead,
+            "step_s": TRACK_STEP_S,
+            "points": [_point_json(p) for p in scene.track],
+        },
+        "location": None if scene.place is None else location_json(scene.place),
+        "time_zone": zone_label if scene.place is not None else None,
+        "next_visible_pass": None
+        if upcoming is None
+        else {
+            **pass_json(upcoming.item),
+            "seconds_until": max(0, round((upcoming.start - scene.at).total_seconds())),
+            "track": [_point_json(p) for p in scene.pass_track],
+        },
+        "elements": elements_json(used, scene.at),
+    }

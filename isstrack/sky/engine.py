@@ -1,0 +1,304 @@
+"""One pass engine for one observer or a million: screen every observer against one propagated track.
+
+The station is propagated once for the window (`isstrack.sky.track.Track`). Each chunk of observers is
+screened against every grid time as one matrix: the angle between the observer's zenith and the
+station's direction from the Earth's centre, compared with a conservative bound on the angle at
+which the station can be above the minimum elevation (padded by how far it moves in half a grid
+step, so a pass shorter than a step is still caught). Only the runs of grid times inside that cone
+are refined: the culmination as the root of the elevation's rate, rise and set as roots of the
+elevation, all to 0.01 s on the interpolated track. Sunlight, dark sky and magnitude are then worked
+out for the passes found (`isstrack.sky.visibility`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from datetime import datetime, timedelta
+
+import numpy as np
+
+from isstrack.sky.orbit import Observer, Orbit
+from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE, Pass, PassPoint, PassSearch
+from isstrack.sky.track import WGS84_A_KM, WGS84_E2, Array, Track, dot, norm, observer_frames
+
+SEARCH_MARGIN = timedelta(minutes=30)  # longer than any ISS pass, to find true rises and sets
+TIME_TOLERANCE_S = 0.01
+SUN_SIN_RATE = 7.5e-5  # 1/s: Earth's rotation (7.29e-5 rad/s) and the Sun's yearly motion (2e-7), padded
+# Memory for one chunk's screening matrices (float32 products, masks): bounds peak memory.
+CHUNK_BUDGET_BYTES = 64 * 2**20
+SKY_STEP_S = 600.0
+
+
+def find_passes_many(
+    orbit: Orbit,
+    observers: Sequence[Observer],
+    start: datetime,
+    end: datetime,
+    min_elevation_deg: float,
+    std_magnitude: float = DEFAULT_STD_MAGNITUDE,
+    *,
+    visible_only: bool = False,
+) -> list[PassSearch]:
+    """Return one PassSearch per observer, in order, for every pass up at any time in [start, end)."""
+    return list(
+        iter_passes_many(
+            orbit, observers, start, end, min_elevation_deg, std_magnitude, visible_only=visible_only
+        )
+    )
+
+
+def iter_passes_many(
+    orbit: Orbit,
+    observers: Sequence[Observer],
+    start: datetime,
+    end: datetime,
+    min_elevation_deg: float,
+    std_magnitude: float = DEFAULT_STD_MAGNITUDE,
+    track: Track | None = None,
+    *,
+    visible_only: bool = False,
+) -> Iterator[PassSearch]:
+    """Yield one PassSearch per observer, in order, computing a bounded chunk of observers at a time.
+
+    With `visible_only`, each PassSearch holds only the visible passes (`sky_gets_dark` still
+    reflects them all): much less to build and hold when only those are wanted.
+    """
+    from isstrack.sky.ephemeris import check_in_range
+
+    check_in_range(start - SEARCH_MARGIN, end + SEARCH_MARGIN)
+    if track is None:
+        track = window_track(orbit, start, end)
+    chunk = max(1, CHUNK_BUDGET_BYTES // (len(track.times_s) * 8))
+    for first in range(0, len(observers), chunk):
+        part = observers[first : first + chunk]
+        yield from _search_chunk(track, part, start, end, min_elevation_deg, std_magnitude, visible_only)
+
+
+_LAST_TRACK: dict[tuple[str, str, datetime, datetime], Track] = {}
+
+
+def window_track(orbit: Orbit, start: datetime, end: datetime) -> Track:
+    """Return the propagated track a search over [start, end) needs (reusable for many observers).
+
+    The last one is kept, so consecutive calls for chunks of places over one window propagate once.
+    """
+    key = (orbit.elements.line1, orbit.elements.line2, start, end)
+    track = _LAST_TRACK.get(key)
+    if track is None:
+        track = Track(orbit, start - SEARCH_MARGIN, end - start + 2 * SEARCH_MARGIN)
+        _LAST_TRACK.clear()
+        _LAST_TRACK[key] = track
+    return track
+
+
+class Sky:
+    """Look angles from a set of observers to the station and the Sun at arbitrary times."""
+
+    def __init__(self, track: Track, observers: Sequence[Observer]) -> None:
+        self.track = track
+        self.frames = observer_frames(
+            np.array([o.latitude_deg for o in observers], dtype=float),
+            np.array([o.longitude_deg for o in observers], dtype=float),
+            np.array([o.elevation_m for o in observers], dtype=float),
+        )
+
+    def sin_elevation(self, who: np.ndarray, position_km: Array) -> Array:
+        """Return the sine of the elevation of points (km, Earth-fixed) seen by observers `who`."""
+        d = position_km - self.frames.position[who]
+        return np.asarray(dot(self.frames.up[who], d) / norm(d))
+
+    def elevation_rate(self, who: np.ndarray, position_km: Array, velocity_km_s: Array) -> Array:
+        """Return the time derivative of the sine of the station's elevation (1/s)."""
+        up = self.frames.up[who]
+        d = position_km - self.frames.position[who]
+        distance = norm(d)
+        height = dot(up, d)
+        rate = dot(up, velocity_km_s) - height * dot(d, velocity_km_s) / distance**2
+        return np.asarray(rate / distance)
+
+    def station_sin_elevation(self, t_s: Array, who: np.ndarray) -> Array:
+        """Return the sine of the station's elevation at times `t_s` for observers `who`."""
+        return self.sin_elevation(who, self.track.position(t_s))
+
+    def station_elevation_rate(self, t_s: Array, who: np.ndarray) -> Array:
+        """Return the rate of the sine of the station's elevation at `t_s` for observers `who`."""
+        return self.elevation_rate(who, *self.track.state(t_s))
+
+    def azimuth_elevation(self, t_s: Array, who: np.ndarray) -> tuple[Array, Array]:
+        """Return the station's azimuth and elevation (degrees) at `t_s` for observers `who`."""
+        d = self.track.position(t_s) - self.frames.position[who]
+        east = dot(self.frames.east[who], d)
+        north = dot(self.frames.north[who], d)
+        up = dot(self.frames.up[who], d)
+        azimuth = np.degrees(np.arctan2(east, north)) % 360.0
+        return azimuth, np.degrees(np.arctan2(up, np.hypot(east, north)))
+
+
+def _cone_cos_limit(track: Track, sky: Sky, min_elevation_deg: float) -> float:
+    """Return a cosine below which no grid time can be within half a step of a pass (see module doc)."""
+    radius = norm(track.position_km)
+    rate = np.linalg.norm(np.cross(track.position_km, track.velocity_km_s), axis=1) / radius**2
+    offset_km = WGS84_A_KM * WGS84_E2  # the zenith line passes this close to the Earth's centre
+    lowest_km = WGS84_A_KM + min(0.0, float(np.min(sky.frames.height_km)))
+    h = math.radians(min_elevation_deg)
+    ratio = lowest_km / (float(np.max(radius)) + offset_km) * math.cos(h)
+    cone = math.acos(min(1.0, ratio)) - h
+    cone += math.asin(offset_km / (float(np.min(radius)) - offset_km))
+    cone += float(np.max(rate)) * track.step_s / 2 + 1e-3
+    return math.cos(min(cone, math.pi))
+
+
+def _candidate_runs(
+    track: Track, sky: Sky, min_elevation_deg: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (observer, first, last) grid indices of every run inside the cone, one step either side."""
+    unit = (track.position_km / norm(track.position_km)[:, None]).astype(np.float32)
+    inside = (sky.frames.up.astype(np.float32) @ unit.T) >= np.float32(
+        _cone_cos_limit(track, sky, min_elevation_deg)
+    )
+    # Runs touching the grid's ends lie in the 30-minute margins outside the window: cut them there
+    # (refinement then drops them), so that every row starts and ends outside and changes pair up.
+    inside[:, 0] = inside[:, -1] = False
+    count = inside.shape[1]
+    changes = np.flatnonzero(inside[:, 1:] != inside[:, :-1])
+    del inside
+    who, column = np.divmod(changes, count - 1)
+    return who[0::2], column[0::2], column[1::2] + 1
+
+
+def _may_be_visible(
+    track: Track, sky: Sky, who: np.ndarray, lo: np.ndarray, hi: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Drop the runs whose sky stays bright, or whose station stays in Earth's shadow, throughout."""
+    from isstrack.sky.visibility import DARK_SIN, shadow_boundaries
+
+    a, b = lo * track.step_s, hi * track.step_s  # a run's pass rises and sets within [a, b]
+    # The Sun's direction turns at most at the Earth's rate plus its own yearly motion, so the sine
+    # of its altitude moves at most SUN_SIN_RATE per second from the value at the run's middle.
+    sun = sky.sin_elevation(who, track.sun_itrs((a + b) / 2)) - DARK_SIN
+    bright = sun > SUN_SIN_RATE * (b - a) / 2 + 1e-3
+    boundaries, lit_at_origin = shadow_boundaries(track)
+    first = np.searchsorted(boundaries, a, side="right")
+    last = np.searchsorted(boundaries, b, side="left")
+    shadowed = ~(lit_at_origin ^ (first % 2 == 1)) & (first == last)
+    keep = ~(bright | shadowed)
+    return who[keep], lo[keep], hi[keep]
+
+
+def _search_chunk(
+    track: Track,
+    observers: Sequence[Observer],
+    start: datetime,
+    end: datetime,
+    min_elevation_deg: float,
+    std_magnitude: float,
+    visible_only: bool,
+) -> list[PassSearch]:
+    from isstrack.sky.roots import find_roots
+    from isstrack.sky.visibility import sky_gets_dark, visibility
+
+    sky = Sky(track, observers)
+    h = track.step_s
+    threshold = math.sin(math.radians(min_elevation_deg))
+    who, lo, hi = _candidate_runs(track, sky, min_elevation_deg)
+    if visible_only:
+        who, lo, hi = _may_be_visible(track, sky, who, lo, hi)
+    lengths = hi - lo + 1
+    offsets = (np.cumsum(lengths) - lengths).astype(np.int64)
+    run = np.repeat(np.arange(len(who)), lengths)
+    j = lo[run] + (np.arange(int(lengths.sum())) - offsets[run])
+    observer = who[run]
+    f = sky.sin_elevation(observer, track.position_km[j]) - threshold
+    g = sky.elevation_rate(observer, track.position_km[j], track.velocity_km_s[j])
+    if len(who):
+        peak = np.maximum.reduceat(f, offsets)
+        first_max = np.flatnonzero(f == peak[run])
+        _, where = np.unique(run[first_max], return_index=True)
+        k = first_max[where]
+    else:
+        k = np.zeros(0, dtype=np.int64)
+    # The culmination: a root of the elevation's rate next to the highest grid time.
+    rising = g[k] > 0
+    k2 = np.clip(np.where(rising, k + 1, k - 1), offsets, offsets + lengths - 1)
+    a, b = np.where(rising, k, k2), np.where(rising, k2, k)
+    culmination = _culminations(sky, who, j[a] * h, j[b] * h, g[a], g[b])
+    top = sky.station_sin_elevation(culmination, who) - threshold
+    keep = top >= 0
+    grid_c = np.floor(culmination / h).astype(np.int64)
+    below = f < 0
+    last_below = (
+        np.maximum.reduceat(np.where(below & (j <= grid_c[run]), j, -1), offsets) if len(who) else j[:0]
+    )
+    first_after = (
+        np.minimum.reduceat(np.where(below & (j > grid_c[run]), j, len(track.times_s)), offsets)
+        if len(who)
+        else j[:0]
+    )
+    keep &= (last_below >= 0) & (first_after < len(track.times_s))
+    who, culmination, top = who[keep], culmination[keep], top[keep]
+    ra, sb, offs = last_below[keep], first_after[keep], offsets[keep]
+    lo_k = lo[keep]
+
+    def elevation_fn(t: Array, which: np.ndarray) -> Array:
+        return sky.station_sin_elevation(t, who[which]) - threshold
+
+    f_ra = f[offs + (ra - lo_k)]
+    rise_end = np.minimum((ra + 1) * h, culmination)
+    f_rise_end = np.where((ra + 1) * h < culmination, f[np.minimum(offs + (ra + 1 - lo_k), len(f) - 1)], top)
+    rise = find_roots(elevation_fn, ra * h, rise_end, f_ra, f_rise_end, TIME_TOLERANCE_S)
+    f_sb = f[offs + (sb - lo_k)]
+    set_start = np.maximum((sb - 1) * h, culmination)
+    f_set_start = np.where((sb - 1) * h > culmination, f[np.maximum(offs + (sb - 1 - lo_k), 0)], top)
+    set_ = find_roots(elevation_fn, set_start, sb * h, f_set_start, f_sb, TIME_TOLERANCE_S)
+    start_s = (start - track.origin).total_seconds()
+    end_s = (end - track.origin).total_seconds()
+    inside = (set_ > start_s) & (rise < end_s)
+    who, rise, culmination, set_ = who[inside], rise[inside], culmination[inside], set_[inside]
+    seen = visibility(sky, who, rise, culmination, set_, std_magnitude)
+    not_daylight = np.zeros(len(observers), dtype=bool)
+    not_daylight[who[np.array(seen.kind) != "daylight"]] = True
+    if visible_only:
+        wanted = np.array(seen.kind) == "visible"
+        who, rise, culmination, set_ = who[wanted], rise[wanted], culmination[wanted], set_[wanted]
+        seen = seen.subset(np.flatnonzero(wanted).tolist())
+    corners = np.concatenate([rise, culmination, set_])
+    azimuth, elevation = sky.azimuth_elevation(corners, np.concatenate([who, who, who]))
+    revolutions = _revolutions(track, culmination)
+    points = [
+        PassPoint(*x) for x in zip(track.moments(corners), azimuth.tolist(), elevation.tolist(), strict=True)
+    ]
+    n = len(who)
+    found: list[list[Pass]] = [[] for _ in observers]
+    make_pass = seen.make_pass
+    for p, (owner, early, revolution) in enumerate(
+        zip(who.tolist(), (rise < start_s).tolist(), revolutions.tolist(), strict=True)
+    ):
+        found[owner].append(make_pass(p, points[p], points[n + p], points[2 * n + p], early, revolution))
+    dark = not_daylight.copy()
+    unsure = np.flatnonzero(~not_daylight)
+    dark[unsure] = sky_gets_dark(sky, unsure, start_s, end_s)
+    return [
+        PassSearch(start, end, min_elevation_deg, tuple(items), bool(dark[i]))
+        for i, items in enumerate(found)
+    ]
+
+
+def _culminations(sky: Sky, who: np.ndarray, a: Array, b: Array, ga: Array, gb: Array) -> Array:
+    from isstrack.sky.roots import find_roots
+
+    def rate(t: Array, which: np.ndarray) -> Array:
+        return sky.station_elevation_rate(t, who[which])
+
+    return find_roots(rate, a, b, ga, gb, TIME_TOLERANCE_S)
+
+
+def _revolutions(track: Track, t_s: Array) -> np.ndarray:
+    """Return revolution numbers at `t_s`, as Orbit.revolution counts them."""
+    elements = track.orbit.elements
+    line2 = elements.line2
+    argument_of_latitude_deg = float(line2[34:42]) + float(line2[43:51])
+    revs = elements.mean_motion_rev_per_day * (elements.age_days(track.origin) + t_s / 86400.0)
+    return elements.revolution_number_at_epoch + np.floor(argument_of_latitude_deg / 360.0 + revs).astype(
+        np.int64
+    )

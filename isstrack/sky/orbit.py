@@ -1,0 +1,127 @@
+"""Where the station is at a moment: the point below, speed, footprint, sunlight, look angles."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from isstrack.elements.tle import ElementSet
+from isstrack.sky.ephemeris import bodies, check_in_range, sunlight_ephemeris, timescale
+
+EARTH_MEAN_RADIUS_KM = 6371.0088
+DARK_SKY_SUN_ALTITUDE_DEG = -6.0
+DEFAULT_MIN_ELEVATION_DEG = 10.0
+
+
+@dataclass(frozen=True)
+class Observer:
+    """A place on the WGS84 ellipsoid."""
+
+    latitude_deg: float
+    longitude_deg: float
+    elevation_m: float = 0.0
+
+
+@dataclass(frozen=True)
+class LookAngles:
+    """The station as seen from an observer at one moment."""
+
+    azimuth_deg: float
+    elevation_deg: float
+    range_km: float
+    sun_altitude_deg: float
+    above_horizon: bool
+    visible: bool
+
+
+@dataclass(frozen=True)
+class StationState:
+    """The station at one moment, from the whole Earth's point of view."""
+
+    time: datetime
+    latitude_deg: float
+    longitude_deg: float
+    altitude_km: float
+    speed_km_s: float
+    ground_speed_km_s: float
+    footprint_km: float
+    sunlit: bool
+    revolution: int
+
+
+def footprint_km(altitude_km: float) -> float:
+    """Return the diameter, along the surface, of the circle that sees the station on the horizon."""
+    half_angle = math.acos(EARTH_MEAN_RADIUS_KM / (EARTH_MEAN_RADIUS_KM + altitude_km))
+    return 2 * EARTH_MEAN_RADIUS_KM * half_angle
+
+
+def is_visible(sunlit: bool, sun_altitude_deg: float, elevation_deg: float, min_elevation_deg: float) -> bool:
+    """Return whether the eye can see the station: sunlit, sky dark, high enough."""
+    return sunlit and sun_altitude_deg <= DARK_SKY_SUN_ALTITUDE_DEG and elevation_deg >= min_elevation_deg
+
+
+class Orbit:
+    """Propagate one element set with Skyfield's SGP4."""
+
+    def __init__(self, elements: ElementSet) -> None:
+        from skyfield.sgp4lib import EarthSatellite
+
+        self.elements = elements
+        self.ts = timescale()
+        self.satellite = EarthSatellite(elements.line1, elements.line2, elements.name, self.ts)
+
+    def time(self, moment: datetime) -> Any:
+        """Return a Skyfield Time for a timezone-aware datetime."""
+        check_in_range(moment)
+        return self.ts.from_datetime(moment)
+
+    def state(self, moment: datetime) -> StationState:
+        """Return the station's state at `moment`."""
+        from skyfield.framelib import itrs
+        from skyfield.toposlib import wgs84
+
+        t = self.time(moment)
+        geocentric = self.satellite.at(t)
+        point = wgs84.geographic_position_of(geocentric)
+        altitude_km = float(point.elevation.km)
+        _, ground_velocity = geocentric.frame_xyz_and_velocity(itrs)
+        return StationState(
+            time=moment.astimezone(timezone.utc),
+            latitude_deg=float(point.latitude.degrees),
+            longitude_deg=float(point.longitude.degrees),
+            altitude_km=altitude_km,
+            speed_km_s=float(geocentric.speed().km_per_s),
+            ground_speed_km_s=float(ground_velocity.km_per_s.dot(ground_velocity.km_per_s) ** 0.5),
+            footprint_km=footprint_km(altitude_km),
+            sunlit=bool(geocentric.is_sunlit(sunlight_ephemeris())),
+            revolution=self.revolution(moment),
+        )
+
+    def look(self, moment: datetime, observer: Observer, min_elevation_deg: float) -> LookAngles:
+        """Return azimuth, elevation, range and visibility of the station from `observer`."""
+        from skyfield.toposlib import wgs84
+
+        earth, sun = bodies()
+        t = self.time(moment)
+        place = wgs84.latlon(observer.latitude_deg, observer.longitude_deg, observer.elevation_m)
+        elevation, azimuth, distance = (self.satellite - place).at(t).altaz()
+        sun_altitude = (sun - (earth + place)).at(t).altaz()[0].degrees
+        sunlit = bool(self.satellite.at(t).is_sunlit(sunlight_ephemeris()))
+        elevation_deg = float(elevation.degrees)
+        return LookAngles(
+            azimuth_deg=float(azimuth.degrees),
+            elevation_deg=elevation_deg,
+            range_km=float(distance.km),
+            sun_altitude_deg=float(sun_altitude),
+            above_horizon=elevation_deg > 0,
+            visible=is_visible(sunlit, float(sun_altitude), elevation_deg, min_elevation_deg),
+        )
+
+    def revolution(self, moment: datetime) -> int:
+        """Return the revolution number at `moment`, counted at ascending-node crossings."""
+        line2 = self.elements.line2
+        argument_of_latitude_deg = float(line2[34:42]) + float(line2[43:51])
+        revs = self.elements.mean_motion_rev_per_day * self.elements.age_days(moment)
+        return self.elements.revolution_number_at_epoch + math.floor(argument_of_latitude_deg / 360.0 + revs)

@@ -19,7 +19,7 @@ _TEXT_SUFFIXES = ("_time", "_direction")
 
 
 def _client(address: str) -> Any:
-    from isstrack.render.safe import literal
+    from isstrack.io.literal import literal
 
     try:
         from distributed import Client as client_class

@@ -87,7 +87,7 @@ class PlaceTable:
 def read_places(path: Path, stdin_idle_s: float) -> PlaceTable:
     """Read and validate a places CSV (`-` for standard input) before any work is done."""
     from isstrack.io.infile import NotRegularFileError, StdinTimeoutError, is_stdin, open_regular, open_stdin
-    from isstrack.render.safe import literal
+    from isstrack.io.literal import literal
 
     label = "standard input" if is_stdin(path) else literal(str(path))
     try:

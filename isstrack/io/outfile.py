@@ -28,7 +28,7 @@ _OWN_FD_PREFIXES = ("/dev/stdout", "/dev/stderr", "/dev/fd/", "/proc/self/fd/", 
 
 
 def _label(path: Path, option: str | None) -> str:
-    from isstrack.render.safe import literal
+    from isstrack.io.literal import literal
 
     return literal(f"{option} {path}" if option else str(path))
 

@@ -125,7 +125,7 @@ def _json_lines(live: LiveScene, now: Any, interval: float) -> None:
     import json as jsonlib
 
     from isstrack.render.jsonout import SCHEMA_VERSION
-    from isstrack.scene.snapshot import snapshot_json
+    from isstrack.render.scenejson import snapshot_json
 
     while True:
         live.at(now())

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from isstrack.elements.load import ElementsInUse
 from isstrack.elements.plausible import LOW_EARTH_ORBIT
 from isstrack.place.location import Location
 from isstrack.sky.earth import bearing_deg
 from isstrack.sky.groundtrack import (
-    TRACK_STEP_S,
     SubsolarPoint,
     TrackPoint,
     footprint_radius_deg,
@@ -96,62 +94,3 @@ def build_scene(
         next_visible=upcoming,
         pass_track=pass_track,
     )
-
-
-def _point_json(point: TrackPoint) -> dict[str, Any]:
-    from isstrack.sky.times import iso_z
-
-    return {
-        "time": iso_z(point.time),
-        "latitude_deg": round(point.latitude_deg, 4),
-        "longitude_deg": round(point.longitude_deg, 4),
-        "altitude_km": round(point.altitude_km, 2),
-        "sunlit": point.sunlit,
-    }
-
-
-def scene_json(scene: MapScene, used: ElementsInUse, zone_label: str) -> dict[str, Any]:
-    """Return the `map` JSON document (without schema_version)."""
-    from isstrack.render.jsonout import elements_json, location_json, pass_json
-    from isstrack.sky.earth import compass
-    from isstrack.sky.times import iso_z
-
-    s = scene.state
-    upcoming = scene.next_visible
-    return {
-        "time": iso_z(scene.at),
-        "station": {
-            "latitude_deg": round(s.latitude_deg, 4),
-            "longitude_deg": round(s.longitude_deg, 4),
-            "altitude_km": round(s.altitude_km, 2),
-            "speed_km_s": round(s.speed_km_s, 3),
-            "sunlit": s.sunlit,
-            "heading_deg": round(scene.heading_deg, 1),
-            "heading_compass": compass(scene.heading_deg),
-        },
-        "footprint": {
-            "radius_km": round(scene.footprint_radius_km, 1),
-            "radius_deg": round(scene.footprint_radius_deg, 3),
-        },
-        "subsolar_point": {
-            "latitude_deg": round(scene.subsolar.latitude_deg, 4),
-            "longitude_deg": round(scene.subsolar.longitude_deg, 4),
-        },
-        "track": {
-            "from": iso_z(scene.track[0].time),
-            "to": iso_z(scene.track[-1].time),
-            "orbits_ahead": scene.orbits_ahead,
-            "step_s": TRACK_STEP_S,
-            "points": [_point_json(p) for p in scene.track],
-        },
-        "location": None if scene.place is None else location_json(scene.place),
-        "time_zone": zone_label if scene.place is not None else None,
-        "next_visible_pass": None
-        if upcoming is None
-        else {
-            **pass_json(upcoming.item),
-            "seconds_until": max(0, round((upcoming.start - scene.at).total_seconds())),
-            "track": [_point_json(p) for p in scene.pass_track],
-        },
-        "elements": elements_json(used, scene.at),
-    }

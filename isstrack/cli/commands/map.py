@@ -125,7 +125,7 @@ def map_(
     overlay, extra = _tonight_overlay(orbit, start, hours, map_rows(columns), columns, min_elevation, tonight)
     if json:
         from isstrack.render.jsonout import write_json
-        from isstrack.scene.mapscene import scene_json
+        from isstrack.render.scenejson import scene_json
 
         write_json({**scene_json(scene, used, zone_label), **extra})
         return

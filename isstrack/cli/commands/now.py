@@ -80,7 +80,7 @@ def now(
 def _emit(snapshot: Any, json: bool, zone: Any, zone_label: str) -> None:
     if json:
         from isstrack.render.jsonout import write_json
-        from isstrack.scene.snapshot import snapshot_json
+        from isstrack.render.scenejson import snapshot_json
 
         write_json(snapshot_json(snapshot))
     else:
@@ -99,7 +99,7 @@ def _watch(frame: Any, start: datetime, interval: float, json: bool, zone: Any, 
     try:
         if json:
             from isstrack.render.jsonout import SCHEMA_VERSION, dumps
-            from isstrack.scene.snapshot import snapshot_json
+            from isstrack.render.scenejson import snapshot_json
 
             while True:
                 line = {"schema_version": SCHEMA_VERSION, **snapshot_json(frame(when()))}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from isstrack.render.worldmap import (
+from isstrack.render.mapgrid import heading_arrow
+from isstrack.render.mapstyle import (
     BACKGROUND,
     FOOTPRINT,
     HOME,
@@ -24,7 +25,6 @@ from isstrack.render.worldmap import (
     Run,
     _style,
     cells,
-    heading_arrow,
     shown,
 )
 from isstrack.scene.mapscene import MapScene

@@ -123,10 +123,9 @@ def compose(live: Any, scene: MapScene, zone: Any, columns: int, lines: int, wid
     colour = system is not None
     status = status_lines(live, scene, zone, colour, columns)
     place_name = scene.place.name if scene.place is not None else ""
-    world = next(iter(_maps.values()), None) or WorldMap(min(columns, MAX_COLUMNS), colour)
     map_columns = min(columns, width or columns, MAX_COLUMNS)
     while map_columns > MIN_LIVE_COLUMNS:  # the widest map that leaves room for status and legend
-        legend = legend_lines(world, scene, zone, place_name, map_columns)
+        legend = legend_lines(scene, zone, place_name, map_columns, colour)
         if len(status) + map_rows(map_columns) + len(legend) <= lines:
             break
         map_columns -= 1

@@ -23,6 +23,7 @@ from isstrack.render.mapgrid import cell_of as cell_of
 from isstrack.render.mapgrid import heading_arrow as heading_arrow
 from isstrack.render.mapgrid import map_rows as map_rows
 from isstrack.render.mapgrid import rasterise as rasterise
+from isstrack.render.maplegend import legend_lines
 from isstrack.render.mapstyle import (
     BACKGROUND,
     COAST,
@@ -246,8 +247,6 @@ class WorldMap:
         """Draw a scene: the map's lines and its legend."""
         import numpy as np
 
-        from isstrack.render.maplegend import legend_lines
-
         layers = self.layers(scene)
         top = np.full((self.rows, self.columns), -1)
         codes = np.zeros((self.rows, self.columns), dtype=np.uint8)
@@ -291,7 +290,7 @@ class WorldMap:
                 runs = [(text[a:b], self._style_of(int(ids[a]))) for a, b in itertools.pairwise(cuts)]
                 self._rows[key] = runs
             lines.append(runs)
-        return MapFrame(lines, legend_lines(self, scene, zone, place_name))
+        return MapFrame(lines, legend_lines(scene, zone, place_name, self.columns, self.colour, self.overlay))
 
     def _style_of(self, style_id: int) -> Any:
         if not self.colour:

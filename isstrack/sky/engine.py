@@ -18,10 +18,13 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from isstrack.sky.ephemeris import check_in_range
 from isstrack.sky.orbit import Observer, Orbit
 from isstrack.sky.passtypes import DEFAULT_STD_MAGNITUDE, Pass, PassPoint, PassSearch
+from isstrack.sky.roots import find_roots
 from isstrack.sky.skyview import Sky
 from isstrack.sky.track import WGS84_A_KM, WGS84_E2, Array, Track, norm
+from isstrack.sky.visibility import DARK_SIN, shadow_boundaries, sky_gets_dark, visibility
 
 SEARCH_MARGIN = timedelta(minutes=30)  # longer than any ISS pass, to find true rises and sets
 TIME_TOLERANCE_S = 0.01
@@ -65,8 +68,6 @@ def iter_passes_many(
     With `visible_only`, each PassSearch holds only the visible passes (`sky_gets_dark` still
     reflects them all): much less to build and hold when only those are wanted.
     """
-    from isstrack.sky.ephemeris import check_in_range
-
     check_in_range(start - SEARCH_MARGIN, end + SEARCH_MARGIN)
     if track is None:
         track = window_track(orbit, start, end)
@@ -129,8 +130,6 @@ def _may_be_visible(
     track: Track, sky: Sky, who: np.ndarray, lo: np.ndarray, hi: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Drop the runs whose sky stays bright, or whose station stays in Earth's shadow, throughout."""
-    from isstrack.sky.visibility import DARK_SIN, shadow_boundaries
-
     a, b = lo * track.step_s, hi * track.step_s  # a run's pass rises and sets within [a, b]
     # The Sun's direction turns at most at the Earth's rate plus its own yearly motion, so the sine
     # of its altitude moves at most SUN_SIN_RATE per second from the value at the run's middle.
@@ -153,9 +152,6 @@ def _search_chunk(
     std_magnitude: float,
     visible_only: bool,
 ) -> list[PassSearch]:
-    from isstrack.sky.roots import find_roots
-    from isstrack.sky.visibility import sky_gets_dark, visibility
-
     sky = Sky(track, observers)
     h = track.step_s
     threshold = math.sin(math.radians(min_elevation_deg))
@@ -243,8 +239,6 @@ def _search_chunk(
 
 
 def _culminations(sky: Sky, who: np.ndarray, a: Array, b: Array, ga: Array, gb: Array) -> Array:
-    from isstrack.sky.roots import find_roots
-
     def rate(t: Array, which: np.ndarray) -> Array:
         return sky.station_elevation_rate(t, who[which])
 

@@ -38,6 +38,8 @@ def find_passes(
     A pass already up at `start` keeps its true rise (marked in progress); a pass still up at `end`
     keeps its true set. This is the pass engine (`isstrack.sky.engine`) for one observer.
     """
+    # Here, not at the top: the commands read DEFAULT_STD_MAGNITUDE from this module at start-up,
+    # and the engine loads numpy and the track.
     from isstrack.sky.engine import find_passes_many
 
     return find_passes_many(orbit, [observer], start, end, min_elevation_deg, std_magnitude)[0]

@@ -8,8 +8,12 @@ from datetime import timezone
 from functools import cache
 from typing import Any
 
-from isstrack.render.worldmap import MAX_COLUMNS, Run, WorldMap, _style, cells, map_rows, shown
+from isstrack.render.maplegend import legend_lines, wrap_items
+from isstrack.render.mapstyle import Run, _style, cells, shown
+from isstrack.render.text import age_text
+from isstrack.render.worldmap import MAX_COLUMNS, WorldMap, map_rows
 from isstrack.scene.mapscene import MapScene
+from isstrack.sky.earth import compass, format_latitude, format_longitude
 
 MIN_LIVE_COLUMNS = 20
 _maps: dict[tuple[int, bool], WorldMap] = {}
@@ -46,9 +50,6 @@ def duration_words(seconds: float) -> str:
 def status_lines(live: Any, scene: MapScene, zone: Any, colour: bool, columns: int) -> list[list[Run]]:
     """Return the status block wrapped to `columns`: time, position, height, speed, light, what is
     below, the view from the place and the next visible pass, the elements' age."""
-    from isstrack.render.maplegend import wrap_items
-    from isstrack.render.text import age_text
-    from isstrack.sky.earth import compass, format_latitude, format_longitude
 
     snap = live.snapshot
     s = scene.state
@@ -117,7 +118,6 @@ def _ansi(runs: list[Run], system: Any) -> str:
 
 def compose(live: Any, scene: MapScene, zone: Any, columns: int, lines: int, width: int | None) -> str:
     """Return the whole screen for a terminal of `columns` x `lines`, no line wider than the screen."""
-    from isstrack.render.maplegend import legend_lines
 
     system = terminal_colours()
     colour = system is not None

@@ -112,7 +112,7 @@ def map_(
 
     orbit = Orbit(used.elements)
     if watch:
-        from isstrack.render.mapwatch import watch_map
+        from isstrack.render.watch import watch_map
 
         watch_map(orbit, used, start, orbits, place, min_elevation, zone, zone_label, width, interval, json)
         return

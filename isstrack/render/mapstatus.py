@@ -13,6 +13,7 @@ from isstrack.render.mapstyle import Run, _style, cells, shown
 from isstrack.render.text import age_text
 from isstrack.render.worldmap import MAX_COLUMNS, WorldMap, map_rows
 from isstrack.scene.mapscene import MapScene
+from isstrack.scene.snapshot import Snapshot
 from isstrack.sky.earth import compass, format_latitude, format_longitude
 
 MIN_LIVE_COLUMNS = 20
@@ -47,11 +48,10 @@ def duration_words(seconds: float) -> str:
     return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
 
 
-def status_lines(live: Any, scene: MapScene, zone: Any, colour: bool, columns: int) -> list[list[Run]]:
+def status_lines(snap: Snapshot, scene: MapScene, zone: Any, colour: bool, columns: int) -> list[list[Run]]:
     """Return the status block wrapped to `columns`: time, position, height, speed, light, what is
     below, the view from the place and the next visible pass, the elements' age."""
 
-    snap = live.snapshot
     s = scene.state
     local = scene.at.astimezone(zone or timezone.utc)
     light: Run = ("sunlit", _style("bold #ffe066") if colour else None)
@@ -116,12 +116,14 @@ def _ansi(runs: list[Run], system: Any) -> str:
     return "".join(style.render(text, color_system=system) if style else text for text, style in runs)
 
 
-def compose(live: Any, scene: MapScene, zone: Any, columns: int, lines: int, width: int | None) -> str:
+def compose(
+    snapshot: Snapshot, scene: MapScene, zone: Any, columns: int, lines: int, width: int | None
+) -> str:
     """Return the whole screen for a terminal of `columns` x `lines`, no line wider than the screen."""
 
     system = terminal_colours()
     colour = system is not None
-    status = status_lines(live, scene, zone, colour, columns)
+    status = status_lines(snapshot, scene, zone, colour, columns)
     place_name = scene.place.name if scene.place is not None else ""
     map_columns = min(columns, width or columns, MAX_COLUMNS)
     while map_columns > MIN_LIVE_COLUMNS:  # the widest map that leaves room for status and legend

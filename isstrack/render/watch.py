@@ -1,4 +1,9 @@
-"""`isstrack map --watch`: the live full-screen map, or one JSON line per interval when piped."""
+"""Live views (`now --watch`, `map --watch`): one redraw loop for a terminal, or one line per interval.
+
+On a terminal the view takes the alternate screen and is redrawn in full every interval, and at once
+when the terminal is resized; Ctrl-C or SIGTERM leaves it, restoring the screen as it was. Elsewhere
+(a pipe, a file) each interval adds a line: a JSON document, or the text a view prints.
+"""
 
 from __future__ import annotations
 
@@ -7,97 +12,82 @@ import select
 import signal
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from isstrack.elements.load import ElementsInUse
-from isstrack.place.location import Location
-from isstrack.scene.live import LiveScene
-from isstrack.sky.orbit import Orbit
+from isstrack.render.jsonout import SCHEMA_VERSION, dumps
+from isstrack.render.mapstatus import compose
+from isstrack.render.safe import ascii_only
+from isstrack.render.text import fitted_now_panel
+from isstrack.render.worldmap import as_ascii
+from isstrack.scene.mapscene import MapScene
+from isstrack.scene.snapshot import Snapshot
 
 ENTER_SCREEN = "\x1b[?1049h\x1b[?25l\x1b[2J"
 LEAVE_SCREEN = "\x1b[0m\x1b[?25h\x1b[?1049l"
+DEFAULT_SIZE = os.terminal_size((80, 24))  # for a pty that reports no size
+
+# The whole screen as text, for a moment and a terminal of (columns, lines).
+Screen = Callable[[datetime, int, int], str]
 
 
-def watch_map(
-    orbit: Orbit,
-    used: ElementsInUse,
-    start: datetime,
-    orbits: float,
-    place: Location | None,
-    min_elevation_deg: float,
-    zone: Any,
-    zone_label: str,
-    width: int | None,
-    interval: float,
-    json: bool,
-) -> None:
-    """Redraw the map every `interval` seconds until Ctrl-C; JSON lines instead with --json or a pipe."""
+def _clock(start: datetime) -> Callable[[], datetime]:
+    """Return a clock that reads `start` now and runs at the pace of the wall clock."""
     clock_start = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - clock_start)
 
-    def now() -> datetime:
-        return start + timedelta(seconds=time.monotonic() - clock_start)
 
-    live = LiveScene(orbit, used, orbits, place, min_elevation_deg)
+def watch_lines(show: Callable[[datetime], None], start: datetime, interval: float) -> None:
+    """Call `show` with the moment every `interval` seconds from `start` until Ctrl-C."""
+    now = _clock(start)
     try:
-        if json or not sys.stdout.isatty():
-            _json_lines(live, now, interval)
-        else:
-            _full_screen(live, now, interval, zone, width)
+        while True:
+            show(now())
+            time.sleep(interval)
     except KeyboardInterrupt:
         return
 
 
-def _json_lines(live: LiveScene, now: Any, interval: float) -> None:
-    import json as jsonlib
-
-    from isstrack.render.jsonout import SCHEMA_VERSION
-    from isstrack.render.scenejson import snapshot_json
-
-    while True:
-        live.at(now())
-        line = {"schema_version": SCHEMA_VERSION, **snapshot_json(live.snapshot)}
-        print(jsonlib.dumps(line, ensure_ascii=False), flush=True)
-        time.sleep(interval)
+def json_line(document: dict[str, Any]) -> None:
+    """Print one JSON document (the schema version first) on a line of its own, at once."""
+    print(dumps({"schema_version": SCHEMA_VERSION, **document}), flush=True)
 
 
-def _full_screen(live: LiveScene, now: Any, interval: float, zone: Any, width: int | None) -> None:
-    from isstrack.render.mapstatus import compose
-    from isstrack.render.safe import ascii_only
-    from isstrack.render.worldmap import as_ascii
-
+def watch_screen(screen: Screen, start: datetime, interval: float) -> None:
+    """Redraw the alternate screen with `screen` every `interval` seconds and on resizes, until Ctrl-C."""
+    now = _clock(start)
     out = sys.stdout
     fd = out.fileno()
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_write, False)
     os.set_blocking(wake_read, False)
+    # Any signal (SIGWINCH for a resize, SIGINT) writes to the pipe and so ends the wait at once.
     previous_wakeup = signal.set_wakeup_fd(wake_write)
     previous_winch = signal.signal(signal.SIGWINCH, lambda *_: None)
     previous_term = signal.signal(signal.SIGTERM, _raise_interrupt)
-    out.write(ENTER_SCREEN)
-    out.flush()
     try:
+        out.write(ENTER_SCREEN)
+        out.flush()
         size = os.terminal_size((0, 0))
         while True:
             current = os.get_terminal_size(fd)
-            if current.columns < 1 or current.lines < 1:  # size unknown (some ptys): assume 80 x 24
-                current = os.terminal_size((80, 24))
+            if current.columns < 1 or current.lines < 1:
+                current = DEFAULT_SIZE
             if current != size:
                 size = current
-                out.write("\x1b[2J")
-            text = compose(live, live.at(now()), zone, size.columns, size.lines, width)
-            if ascii_only():
-                text = as_ascii(text)  # glyphs as one ASCII character each: the layout holds
-            out.write("\x1b[H" + text + "\x1b[J")
+                out.write("\x1b[2J")  # no fragments of a larger frame left behind
+            text = screen(now(), size.columns, size.lines)
+            rows = text.count("\n") + 1
+            # Below a shorter frame, erase from the next line's start: an erase right after a line
+            # that fills the screen's width would wipe its last cell.
+            out.write("\x1b[H" + text + (f"\x1b[{rows + 1};1H\x1b[J" if rows < size.lines else ""))
             out.flush()
             ready, _, _ = select.select([wake_read], [], [], interval)
             if ready:
-                while True:
-                    try:
-                        if not os.read(wake_read, 512):
-                            break
-                    except BlockingIOError:
-                        break
+                _drain(wake_read)
+    except KeyboardInterrupt:
+        return
     finally:
         out.write(LEAVE_SCREEN)
         out.flush()
@@ -108,5 +98,34 @@ def _full_screen(live: LiveScene, now: Any, interval: float, zone: Any, width: i
         os.close(wake_write)
 
 
+def _drain(fd: int) -> None:
+    while True:
+        try:
+            if not os.read(fd, 512):
+                return
+        except BlockingIOError:
+            return
+
+
 def _raise_interrupt(*_: Any) -> None:
     raise KeyboardInterrupt
+
+
+def now_screen(console: Any, snapshot: Snapshot, zone: Any, zone_label: str, columns: int, lines: int) -> str:
+    """Return the `now` panel that fits a terminal of `columns` x `lines`, as that whole screen."""
+    from rich.screen import Screen as FullScreen
+
+    console.size = (columns, lines)
+    panel = fitted_now_panel(snapshot, zone, zone_label, console)
+    with console.capture() as captured:
+        console.print(FullScreen(panel), end="")  # every line padded to the width, every line drawn
+    text: str = captured.get()
+    return text
+
+
+def map_screen(
+    snapshot: Snapshot, scene: MapScene, zone: Any, columns: int, lines: int, width: int | None
+) -> str:
+    """Return the live map of a terminal of `columns` x `lines`: status, map (at most `width`), legend."""
+    text = compose(snapshot, scene, zone, columns, lines, width)
+    return as_ascii(text) if ascii_only() else text  # glyphs as one ASCII character each: the layout holds

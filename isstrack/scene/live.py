@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
 from isstrack.elements.load import ElementsInUse
 from isstrack.place.location import Location
-from isstrack.scene.mapscene import PASS_TRACK_STEP_S, MapScene, track_window
+from isstrack.scene.mapscene import DEFAULT_ORBITS, PASS_TRACK_STEP_S, MapScene, track_window
+from isstrack.scene.snapshot import Snapshot, take_snapshot
+from isstrack.sky.earth import bearing_deg
 from isstrack.sky.groundtrack import (
     SubsolarPoint,
     TrackPoint,
@@ -17,61 +19,72 @@ from isstrack.sky.groundtrack import (
     subsolar_point,
 )
 from isstrack.sky.orbit import Orbit
+from isstrack.sky.passtypes import Pass
+
+if TYPE_CHECKING:
+    from isstrack.sky.nextpass import NextPass
 
 TRACK_REFRESH = timedelta(minutes=3)
 SUN_REFRESH = timedelta(minutes=1)
 
 
 class LiveScene:
-    """Scenes for successive moments, recomputing the track, the Sun and the next pass only as needed."""
+    """Snapshots and map scenes for successive moments of a live view, reusing the slow parts.
+
+    The next visible pass is searched again only once it is over; its ground track only when it
+    changes; the map's track every TRACK_REFRESH and the subsolar point every SUN_REFRESH.
+    """
 
     def __init__(
         self,
         orbit: Orbit,
         used: ElementsInUse,
-        orbits: float,
         place: Location | None,
         min_elevation_deg: float,
+        orbits_ahead: float = DEFAULT_ORBITS,
     ) -> None:
-        self.orbit, self.used, self.orbits = orbit, used, orbits
+        self.orbit, self.used, self.orbits_ahead = orbit, used, orbits_ahead
         self.place, self.min_elevation_deg = place, min_elevation_deg
-        self.track: tuple[TrackPoint, ...] = ()
-        self.track_at: datetime | None = None
-        self.sun: SubsolarPoint | None = None
-        self.upcoming: Any = None
-        self.pass_track: tuple[TrackPoint, ...] = ()
-        self.snapshot: Any = None
+        self._upcoming: NextPass | None = None
+        self._track: tuple[TrackPoint, ...] = ()
+        self._track_at: datetime | None = None
+        self._sun: SubsolarPoint | None = None
+        self._pass_track: tuple[TrackPoint, ...] = ()
+        self._pass_track_of: Pass | None = None
 
-    def at(self, when: datetime) -> MapScene:
-        """Return the scene at `when` (the matching `now` snapshot is left in .snapshot)."""
-        from isstrack.scene.snapshot import take_snapshot
+    def snapshot(self, when: datetime) -> Snapshot:
+        """Return what `isstrack now` shows at `when`."""
+        snap = take_snapshot(self.orbit, self.used, when, self.place, self.min_elevation_deg, self._upcoming)
+        self._upcoming = snap.next_visible
+        return snap
 
-        snap = take_snapshot(self.orbit, self.used, when, self.place, self.min_elevation_deg, self.upcoming)
-        self.snapshot = snap
-        if snap.next_visible is None:
-            self.pass_track = ()
-        elif self.upcoming is None or snap.next_visible.item is not self.upcoming.item:
-            found = snap.next_visible
-            self.pass_track = ground_track(self.orbit, found.start, found.end, PASS_TRACK_STEP_S)
-        self.upcoming = snap.next_visible
-        if self.track_at is None or abs(when - self.track_at) >= TRACK_REFRESH:
-            self.track = ground_track(self.orbit, *track_window(self.orbit, when, self.orbits))
-            self.track_at = when
-        if self.sun is None or abs(when - self.sun.time) >= SUN_REFRESH:
-            self.sun = subsolar_point(self.orbit, when)
+    def scene(self, when: datetime) -> tuple[Snapshot, MapScene]:
+        """Return the snapshot and the map scene at `when`."""
+        snap = self.snapshot(when)
+        upcoming = snap.next_visible
+        if upcoming is None:
+            self._pass_track, self._pass_track_of = (), None
+        elif upcoming.item is not self._pass_track_of:
+            self._pass_track = ground_track(self.orbit, upcoming.start, upcoming.end, PASS_TRACK_STEP_S)
+            self._pass_track_of = upcoming.item
+        if self._track_at is None or abs(when - self._track_at) >= TRACK_REFRESH:
+            self._track = ground_track(self.orbit, *track_window(self.orbit, when, self.orbits_ahead))
+            self._track_at = when
+        if self._sun is None or abs(when - self._sun.time) >= SUN_REFRESH:
+            self._sun = subsolar_point(self.orbit, when)
         state = snap.state
-        return MapScene(
+        return snap, MapScene(
             at=when,
             state=state,
-            heading_deg=track_heading(self.track, when, state.latitude_deg, state.longitude_deg),
-            orbits_ahead=self.orbits,
-            track=self.track,
-            subsolar=self.sun,
+            heading_deg=track_heading(self._track, when, state.latitude_deg, state.longitude_deg),
+            orbits_ahead=self.orbits_ahead,
+            track=self._track,
+            subsolar=self._sun,
             footprint_radius_deg=footprint_radius_deg(state.altitude_km),
             footprint_radius_km=footprint_radius_km(state.altitude_km),
             place=self.place,
-            next_visible=self.upcoming,
-            pass_track=self.pass_track,
+            next_visible=upcoming,
+            pass_track=self._pass_track,
         )
 
 
@@ -79,7 +92,5 @@ def track_heading(
     track: tuple[TrackPoint, ...], when: datetime, latitude_deg: float, longitude_deg: float
 ) -> float:
     """Return the bearing from a point towards the next track point after `when`."""
-    from isstrack.sky.earth import bearing_deg
-
     ahead = next((p for p in track if p.time > when), track[-1])
     return bearing_deg(latitude_deg, longitude_deg, ahead.latitude_deg, ahead.longitude_deg)

@@ -61,24 +61,19 @@ def build_scene(
     orbits_ahead: float = DEFAULT_ORBITS,
     place: Location | None = None,
     min_elevation_deg: float = 10.0,
-    track: tuple[TrackPoint, ...] | None = None,
-    upcoming: NextPass | None = None,
 ) -> MapScene:
-    """Compute the scene at `at`, reusing a `track` and `upcoming` pass from an earlier frame if given."""
+    """Compute the scene at `at` (a live view reuses its slow parts instead: `isstrack.scene.live`)."""
     state = orbit.state(at)
     ahead = ground_track(orbit, at, at + HEADING_STEP, HEADING_STEP.total_seconds())[1]
     heading = bearing_deg(state.latitude_deg, state.longitude_deg, ahead.latitude_deg, ahead.longitude_deg)
-    if track is None:
-        start, end = track_window(orbit, at, orbits_ahead)
-        track = ground_track(orbit, start, end)
+    track = ground_track(orbit, *track_window(orbit, at, orbits_ahead))
+    upcoming: NextPass | None = None
     pass_track: tuple[TrackPoint, ...] = ()
     if place is not None:
-        from isstrack.sky.nextpass import NextPass, find_next
+        # Here, not at the top: a map without a place never searches passes.
+        from isstrack.sky.nextpass import find_next
 
-        if upcoming is None or upcoming.end <= at:
-            upcoming = find_next(orbit, place.observer, at, min_elevation_deg, True, None)
-        else:
-            upcoming = NextPass(upcoming.item, at)
+        upcoming = find_next(orbit, place.observer, at, min_elevation_deg, True, None)
         if upcoming is not None:
             pass_track = ground_track(orbit, upcoming.start, upcoming.end, PASS_TRACK_STEP_S)
     return MapScene(

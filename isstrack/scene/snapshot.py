@@ -40,6 +40,7 @@ def take_snapshot(
     state = orbit.state(when)
     look = None
     if place is not None:
+        # Here, not at the top: `now` without a place never searches passes (and starts faster).
         from isstrack.sky.nextpass import NextPass, find_next
 
         look = orbit.look(when, place.observer, min_elevation_deg)

@@ -1,6 +1,7 @@
 """isstrack map: a world map with the ground track, day and night, the footprint and your next pass."""
 
-from datetime import timedelta
+import sys
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -32,6 +33,9 @@ from isstrack.cli.commands.common import (
     moment,
 )
 from isstrack.errors import BadInputError
+from isstrack.render.scenejson import snapshot_json
+from isstrack.render.watch import json_line, map_screen, watch_lines, watch_screen
+from isstrack.scene.live import LiveScene
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
 
 Orbits = Annotated[
@@ -112,9 +116,7 @@ def map_(
 
     orbit = Orbit(used.elements)
     if watch:
-        from isstrack.render.watch import watch_map
-
-        watch_map(orbit, used, start, orbits, place, min_elevation, zone, zone_label, width, interval, json)
+        _watch(LiveScene(orbit, used, place, min_elevation, orbits), start, interval, json, zone, width)
         return
     from isstrack.scene.mapscene import build_scene
 
@@ -162,6 +164,20 @@ def map_(
     make_console().print(
         WorldMap(columns, True, overlay).frame(scene, zone, name).text(ascii_only()), width=columns, crop=True
     )
+
+
+def _watch(
+    live: LiveScene, start: datetime, interval: float, json: bool, zone: Any, width: int | None
+) -> None:
+    """Redraw the map full screen every `interval` seconds; JSON lines of `now` with --json or a pipe."""
+    if json or not sys.stdout.isatty():
+        watch_lines(lambda when: json_line(snapshot_json(live.snapshot(when))), start, interval)
+        return
+
+    def screen(when: datetime, columns: int, lines: int) -> str:
+        return map_screen(*live.scene(when), zone, columns, lines, width)
+
+    watch_screen(screen, start, interval)
 
 
 def _terminal_columns() -> int:

@@ -8,8 +8,16 @@ from typing import Any, Protocol
 
 from isstrack.alerts.delivery import Notice, Target, deliver, parse_target
 from isstrack.alerts.record import SentEntry, SentRecord, termination_held
-from isstrack.alerts.rules import Announcement, Filters, compose, due_passes, place_key, position_now
-from isstrack.errors import DeliveryError
+from isstrack.alerts.rules import (
+    Announcement,
+    Filters,
+    compose,
+    due_passes,
+    parse_hours,
+    place_key,
+    position_now,
+)
+from isstrack.errors import BadInputError, DeliveryError
 from isstrack.io.paths import state_dir
 from isstrack.place.location import Location
 from isstrack.sky.nextpass import NextPass, require_trusted_passes
@@ -25,6 +33,17 @@ class Reporting(Protocol):
 
     def warn(self, text: str) -> None:
         """Write a warning."""
+
+
+def alert_filters(
+    max_magnitude: float | None, min_peak_deg: float | None, min_duration_s: float | None, between: str | None
+) -> Filters:
+    """Return the filters the options ask for (`between` like 19:00-23:30); raise BadInputError if invalid."""
+    if min_peak_deg is not None and not 0 <= min_peak_deg <= 90:
+        raise BadInputError(f"--min-peak {min_peak_deg:g} is outside [0, 90]; give degrees above the horizon")
+    if min_duration_s is not None and min_duration_s < 0:
+        raise BadInputError(f"--min-duration {min_duration_s:g} is negative; give seconds")
+    return Filters(max_magnitude, min_peak_deg, min_duration_s, parse_hours(between) if between else None)
 
 
 def choose_targets(ntfy: list[str], webhook: list[str], desktop: bool, print_: bool) -> list[Target]:

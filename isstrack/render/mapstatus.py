@@ -10,8 +10,9 @@ from typing import Any
 
 from isstrack.render.maplegend import legend_lines, wrap_items
 from isstrack.render.mapstyle import Run, _style, cells, shown
+from isstrack.render.safe import ascii_only
 from isstrack.render.text import age_text
-from isstrack.render.worldmap import MAX_COLUMNS, WorldMap, map_rows
+from isstrack.render.worldmap import MAX_COLUMNS, WorldMap, as_ascii, map_rows
 from isstrack.scene.mapscene import MapScene
 from isstrack.scene.snapshot import Snapshot
 from isstrack.sky.earth import compass, format_latitude, format_longitude
@@ -119,7 +120,11 @@ def _ansi(runs: list[Run], system: Any) -> str:
 def compose(
     snapshot: Snapshot, scene: MapScene, zone: Any, columns: int, lines: int, width: int | None
 ) -> str:
-    """Return the whole screen for a terminal of `columns` x `lines`, no line wider than the screen."""
+    """Return the whole screen for a terminal of `columns` x `lines`, no line wider than the screen.
+
+    The map is at most `width` columns wide; where stdout takes only ASCII, each glyph is one ASCII
+    character, so the layout holds.
+    """
 
     system = terminal_colours()
     colour = system is not None
@@ -143,4 +148,5 @@ def compose(
     # Erase to the end of short lines only: on a full line the cursor waits at the last cell and
     # an erase there would wipe that cell.
     tail = ["\x1b[0m\x1b[K" if w < columns else "\x1b[0m" for w in widths]
-    return "\n".join(line + end for line, end in list(zip(rendered, tail, strict=True))[:lines])
+    text = "\n".join(line + end for line, end in list(zip(rendered, tail, strict=True))[:lines])
+    return as_ascii(text) if ascii_only() else text

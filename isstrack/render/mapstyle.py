@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from isstrack.render.safe import literal
 from isstrack.sky.groundtrack import NIGHT, TWILIGHT
 
 STATION, OBSERVER, SUBSOLAR = "✦", "⌂", "☼"
@@ -54,8 +55,6 @@ Run = tuple[str, Any]  # text and its Rich Style (None without colour)
 
 def shown(text: str) -> str:
     """Return an outside string safe to display: control characters escaped."""
-    from isstrack.render.safe import literal
-
     return literal(text)
 
 

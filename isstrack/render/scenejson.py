@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from isstrack.elements.load import ElementsInUse
-from isstrack.scene.mapscene import MapScene
-from isstrack.scene.snapshot import Snapshot
-from isstrack.sky.groundtrack import TRACK_STEP_S, TrackPoint
+from isstrack.render.jsonout import elements_json, location_json, pass_json
+from isstrack.sky.earth import compass
+from isstrack.sky.times import iso_z
+
+if TYPE_CHECKING:  # `now --json` starts without the map's modules
+    from isstrack.elements.load import ElementsInUse
+    from isstrack.scene.mapscene import MapScene
+    from isstrack.scene.snapshot import Snapshot
+    from isstrack.sky.groundtrack import TrackPoint
 
 
 def snapshot_json(snapshot: Snapshot) -> dict[str, Any]:
     """Return the `now` JSON object (without schema_version)."""
-    from isstrack.render.jsonout import elements_json, location_json, pass_json
-    from isstrack.sky.earth import compass
-    from isstrack.sky.times import iso_z
-
     s = snapshot.state
     b = snapshot.below
     observer: dict[str, Any] | None = None
@@ -63,8 +64,6 @@ def snapshot_json(snapshot: Snapshot) -> dict[str, Any]:
 
 
 def _point_json(point: TrackPoint) -> dict[str, Any]:
-    from isstrack.sky.times import iso_z
-
     return {
         "time": iso_z(point.time),
         "latitude_deg": round(point.latitude_deg, 4),
@@ -76,10 +75,6 @@ def _point_json(point: TrackPoint) -> dict[str, Any]:
 
 def scene_json(scene: MapScene, used: ElementsInUse, zone_label: str) -> dict[str, Any]:
     """Return the `map` JSON document (without schema_version)."""
-    from isstrack.render.jsonout import elements_json, location_json, pass_json
-    from isstrack.sky.earth import compass
-    from isstrack.sky.times import iso_z
-
     s = scene.state
     upcoming = scene.next_visible
     return {
@@ -105,7 +100,7 @@ def scene_json(scene: MapScene, used: ElementsInUse, zone_label: str) -> dict[st
             "from": iso_z(scene.track[0].time),
             "to": iso_z(scene.track[-1].time),
             "orbits_ahead": scene.orbits_ahead,
-            "step_s": TRACK_STEP_S,
+            "step_s": scene.track_step_s,
             "points": [_point_json(p) for p in scene.track],
         },
         "location": None if scene.place is None else location_json(scene.place),

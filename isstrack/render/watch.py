@@ -17,12 +17,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from isstrack.render.jsonout import SCHEMA_VERSION, dumps
-from isstrack.render.mapstatus import compose
-from isstrack.render.safe import ascii_only
-from isstrack.render.text import fitted_now_panel
-from isstrack.render.worldmap import as_ascii
-from isstrack.scene.mapscene import MapScene
-from isstrack.scene.snapshot import Snapshot
 
 ENTER_SCREEN = "\x1b[?1049h\x1b[?25l\x1b[2J"
 LEAVE_SCREEN = "\x1b[0m\x1b[?25h\x1b[?1049l"
@@ -111,21 +105,12 @@ def _raise_interrupt(*_: Any) -> None:
     raise KeyboardInterrupt
 
 
-def now_screen(console: Any, snapshot: Snapshot, zone: Any, zone_label: str, columns: int, lines: int) -> str:
-    """Return the `now` panel that fits a terminal of `columns` x `lines`, as that whole screen."""
+def rich_screen(console: Any, view: Callable[[Any], Any], columns: int, lines: int) -> str:
+    """Return the Rich renderable `view(console)` drawn on a whole screen of `columns` x `lines`."""
     from rich.screen import Screen as FullScreen
 
     console.size = (columns, lines)
-    panel = fitted_now_panel(snapshot, zone, zone_label, console)
     with console.capture() as captured:
-        console.print(FullScreen(panel), end="")  # every line padded to the width, every line drawn
+        console.print(FullScreen(view(console)), end="")  # every line padded to the width, every line drawn
     text: str = captured.get()
     return text
-
-
-def map_screen(
-    snapshot: Snapshot, scene: MapScene, zone: Any, columns: int, lines: int, width: int | None
-) -> str:
-    """Return the live map of a terminal of `columns` x `lines`: status, map (at most `width`), legend."""
-    text = compose(snapshot, scene, zone, columns, lines, width)
-    return as_ascii(text) if ascii_only() else text  # glyphs as one ASCII character each: the layout holds

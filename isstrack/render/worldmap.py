@@ -52,6 +52,7 @@ from isstrack.render.mapstyle import Overlay as Overlay
 from isstrack.render.mapstyle import Run as Run
 from isstrack.render.mapstyle import cells as cells
 from isstrack.render.mapstyle import shown as shown
+from isstrack.render.safe import to_ascii
 from isstrack.scene.mapscene import MapScene
 from isstrack.sky.groundtrack import (
     NIGHT,
@@ -114,8 +115,6 @@ class MapFrame:
 
 def as_ascii(text: str) -> str:
     """Return map text in ASCII: a glyph as one ASCII character, anything else as safe.to_ascii spells it."""
-    from isstrack.render.safe import to_ascii
-
     return to_ascii(text.translate(_ASCII_TABLE))
 
 

@@ -1,14 +1,11 @@
-"""Scenes for a live view: successive moments, recomputing the slow parts only as needed."""
+"""Scenes for a live map: successive moments, recomputing the slow parts only as needed."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
-from isstrack.elements.load import ElementsInUse
-from isstrack.place.location import Location
 from isstrack.scene.mapscene import DEFAULT_ORBITS, PASS_TRACK_STEP_S, MapScene, track_window
-from isstrack.scene.snapshot import Snapshot, take_snapshot
+from isstrack.scene.snapshot import Snapshot, Snapshots
 from isstrack.sky.earth import bearing_deg
 from isstrack.sky.groundtrack import (
     SubsolarPoint,
@@ -18,49 +15,30 @@ from isstrack.sky.groundtrack import (
     ground_track,
     subsolar_point,
 )
-from isstrack.sky.orbit import Orbit
 from isstrack.sky.passtypes import Pass
-
-if TYPE_CHECKING:
-    from isstrack.sky.nextpass import NextPass
 
 TRACK_REFRESH = timedelta(minutes=3)
 SUN_REFRESH = timedelta(minutes=1)
 
 
 class LiveScene:
-    """Snapshots and map scenes for successive moments of a live view, reusing the slow parts.
+    """Snapshots and map scenes for successive moments of a live map, reusing the slow parts.
 
-    The next visible pass is searched again only once it is over; its ground track only when it
-    changes; the map's track every TRACK_REFRESH and the subsolar point every SUN_REFRESH.
+    The next visible pass is searched again only once it is over (`Snapshots`); its ground track
+    is drawn again when it changes; the track every TRACK_REFRESH and the Sun every SUN_REFRESH.
     """
 
-    def __init__(
-        self,
-        orbit: Orbit,
-        used: ElementsInUse,
-        place: Location | None,
-        min_elevation_deg: float,
-        orbits_ahead: float = DEFAULT_ORBITS,
-    ) -> None:
-        self.orbit, self.used, self.orbits_ahead = orbit, used, orbits_ahead
-        self.place, self.min_elevation_deg = place, min_elevation_deg
-        self._upcoming: NextPass | None = None
+    def __init__(self, snapshots: Snapshots, orbits_ahead: float = DEFAULT_ORBITS) -> None:
+        self.snapshots, self.orbit, self.orbits_ahead = snapshots, snapshots.orbit, orbits_ahead
         self._track: tuple[TrackPoint, ...] = ()
         self._track_at: datetime | None = None
         self._sun: SubsolarPoint | None = None
         self._pass_track: tuple[TrackPoint, ...] = ()
         self._pass_track_of: Pass | None = None
 
-    def snapshot(self, when: datetime) -> Snapshot:
-        """Return what `isstrack now` shows at `when`."""
-        snap = take_snapshot(self.orbit, self.used, when, self.place, self.min_elevation_deg, self._upcoming)
-        self._upcoming = snap.next_visible
-        return snap
-
     def scene(self, when: datetime) -> tuple[Snapshot, MapScene]:
         """Return the snapshot and the map scene at `when`."""
-        snap = self.snapshot(when)
+        snap = self.snapshots.at(when)
         upcoming = snap.next_visible
         if upcoming is None:
             self._pass_track, self._pass_track_of = (), None
@@ -82,7 +60,7 @@ class LiveScene:
             subsolar=self._sun,
             footprint_radius_deg=footprint_radius_deg(state.altitude_km),
             footprint_radius_km=footprint_radius_km(state.altitude_km),
-            place=self.place,
+            place=self.snapshots.place,
             next_visible=upcoming,
             pass_track=self._pass_track,
         )

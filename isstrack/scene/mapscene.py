@@ -10,6 +10,7 @@ from isstrack.elements.plausible import LOW_EARTH_ORBIT
 from isstrack.place.location import Location
 from isstrack.sky.earth import bearing_deg
 from isstrack.sky.groundtrack import (
+    TRACK_STEP_S,
     SubsolarPoint,
     TrackPoint,
     footprint_radius_deg,
@@ -47,6 +48,7 @@ class MapScene:
     place: Location | None = None
     next_visible: NextPass | None = None
     pass_track: tuple[TrackPoint, ...] = ()
+    track_step_s: float = TRACK_STEP_S  # the track's sampling step
 
 
 def track_window(orbit: Orbit, at: datetime, orbits_ahead: float) -> tuple[datetime, datetime]:

@@ -50,3 +50,17 @@ def take_snapshot(
             upcoming = NextPass(upcoming.item, when)
     below = whereabouts(state.latitude_deg, state.longitude_deg)
     return Snapshot(state, below, used, place, look, min_elevation_deg, upcoming)
+
+
+class Snapshots:
+    """Snapshots of successive moments, the next visible pass searched again only once it is over."""
+
+    def __init__(self, orbit: Orbit, used: ElementsInUse, place: Location | None, min_elevation_deg: float):
+        self.orbit, self.used, self.place, self.min_elevation_deg = orbit, used, place, min_elevation_deg
+        self._upcoming: NextPass | None = None
+
+    def at(self, when: datetime) -> Snapshot:
+        """Return the snapshot for `when`."""
+        snap = take_snapshot(self.orbit, self.used, when, self.place, self.min_elevation_deg, self._upcoming)
+        self._upcoming = snap.next_visible
+        return snap

@@ -4,7 +4,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from isstrack.alerts.rules import Announcement, Filters, parse_hours
 from isstrack.cli.commands.common import (
     At,
     City,
@@ -32,7 +31,7 @@ from isstrack.cli.commands.common import (
 )
 from isstrack.elements.load import timeout_from_env
 from isstrack.elements.trust import check_max_age
-from isstrack.errors import BadInputError, NothingFoundError
+from isstrack.errors import NothingFoundError
 from isstrack.render.jsonout import SCHEMA_VERSION, next_json
 from isstrack.render.safe import literal
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG, Orbit
@@ -40,6 +39,7 @@ from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE
 from isstrack.sky.times import parse_duration
 
 if TYPE_CHECKING:
+    from isstrack.alerts.rules import Announcement
     from isstrack.sky.nextpass import NextPass
 
 Before = Annotated[
@@ -124,16 +124,19 @@ def alert(
     Exit 0 sent, 1 nothing to send, 3 elements not trustworthy, 5 a delivery failed.
     """
     # The alert run searches passes (sky.nextpass): loaded when it runs, not when any command starts.
-    from isstrack.alerts.workflow import announce, choose_targets, due_alerts, notices_for, preview
+    from isstrack.alerts.workflow import (
+        alert_filters,
+        announce,
+        choose_targets,
+        due_alerts,
+        notices_for,
+        preview,
+    )
 
     check_min_elevation(min_elevation)
     check_max_age(max_age)
     span = parse_duration(before, "--before")
-    if min_peak is not None and not 0 <= min_peak <= 90:
-        raise BadInputError(f"--min-peak {min_peak:g} is outside [0, 90]; give degrees above the horizon")
-    if min_duration is not None and min_duration < 0:
-        raise BadInputError(f"--min-duration {min_duration:g} is negative; give seconds")
-    filters = Filters(max_magnitude, min_peak, min_duration, parse_hours(between) if between else None)
+    filters = alert_filters(max_magnitude, min_peak, min_duration, between)
     targets = choose_targets(ntfy or [], webhook or [], desktop, print_)
     timeout_s = timeout_from_env()
     now = moment(at)
@@ -151,7 +154,7 @@ def alert(
         reporter.log(f"no visible pass to announce starts within {before} or is in progress")
         raise NothingFoundError("")
 
-    def document(found: "NextPass", words: Announcement) -> dict[str, Any]:
+    def document(found: "NextPass", words: "Announcement") -> dict[str, Any]:
         """Return the webhook's JSON: the `next --json` document and the alert's words."""
         return {
             "schema_version": SCHEMA_VERSION,

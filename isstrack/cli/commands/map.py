@@ -34,8 +34,8 @@ from isstrack.cli.commands.common import (
 )
 from isstrack.errors import BadInputError
 from isstrack.render.scenejson import snapshot_json
-from isstrack.render.watch import json_line, map_screen, watch_lines, watch_screen
-from isstrack.scene.live import LiveScene
+from isstrack.render.watch import json_line, watch_lines, watch_screen
+from isstrack.scene.snapshot import Snapshots
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
 
 Orbits = Annotated[
@@ -116,7 +116,7 @@ def map_(
 
     orbit = Orbit(used.elements)
     if watch:
-        _watch(LiveScene(orbit, used, place, min_elevation, orbits), start, interval, json, zone, width)
+        _watch(Snapshots(orbit, used, place, min_elevation), orbits, start, interval, json, zone, width)
         return
     from isstrack.scene.mapscene import build_scene
 
@@ -167,15 +167,25 @@ def map_(
 
 
 def _watch(
-    live: LiveScene, start: datetime, interval: float, json: bool, zone: Any, width: int | None
+    snapshots: Snapshots,
+    orbits: float,
+    start: datetime,
+    interval: float,
+    json: bool,
+    zone: Any,
+    width: int | None,
 ) -> None:
     """Redraw the map full screen every `interval` seconds; JSON lines of `now` with --json or a pipe."""
     if json or not sys.stdout.isatty():
-        watch_lines(lambda when: json_line(snapshot_json(live.snapshot(when))), start, interval)
+        watch_lines(lambda when: json_line(snapshot_json(snapshots.at(when))), start, interval)
         return
+    from isstrack.render.mapstatus import compose
+    from isstrack.scene.live import LiveScene
+
+    live = LiveScene(snapshots, orbits)
 
     def screen(when: datetime, columns: int, lines: int) -> str:
-        return map_screen(*live.scene(when), zone, columns, lines, width)
+        return compose(*live.scene(when), zone, columns, lines, width)
 
     watch_screen(screen, start, interval)
 

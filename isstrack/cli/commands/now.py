@@ -31,10 +31,8 @@ from isstrack.cli.commands.common import (
 from isstrack.render.console import make_console
 from isstrack.render.jsonout import write_json
 from isstrack.render.scenejson import snapshot_json
-from isstrack.render.text import now_panel
-from isstrack.render.watch import json_line, now_screen, watch_lines, watch_screen
-from isstrack.scene.live import LiveScene
-from isstrack.scene.snapshot import Snapshot
+from isstrack.render.watch import json_line, rich_screen, watch_lines, watch_screen
+from isstrack.scene.snapshot import Snapshot, Snapshots
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG, Orbit
 
 Watch = Annotated[bool, typer.Option("--watch", "-w", help="Redraw in place until Ctrl-C.")]
@@ -65,37 +63,44 @@ def now(
     start = moment(at, search_ahead=None if place is None else _search_ahead())
     zone, zone_label = local_zone(place, tz) if (place is not None or tz is not None) else (None, "")
     used = load_elements(reporter, offline, tle_file, start)
-    live = LiveScene(Orbit(used.elements), used, place, min_elevation)
+    snapshots = Snapshots(Orbit(used.elements), used, place, min_elevation)
     if not watch:
-        _emit(live.snapshot(start), json, zone, zone_label)
+        _emit(snapshots.at(start), json, zone, zone_label)
         return
-    _watch(live, start, interval, json, zone, zone_label)
+    _watch(snapshots, start, interval, json, zone, zone_label)
 
 
 def _emit(snapshot: Snapshot, json: bool, zone: Any, zone_label: str) -> None:
     if json:
         write_json(snapshot_json(snapshot))
     else:
+        from isstrack.render.text import now_panel
+
         make_console().print(now_panel(snapshot, zone, zone_label))
 
 
-def _watch(live: LiveScene, start: datetime, interval: float, json: bool, zone: Any, zone_label: str) -> None:
+def _watch(
+    snapshots: Snapshots, start: datetime, interval: float, json: bool, zone: Any, zone_label: str
+) -> None:
     """Show the view every `interval` seconds: JSON lines, panels when piped, else redrawn in place."""
     if json:
-        watch_lines(lambda when: json_line(snapshot_json(live.snapshot(when))), start, interval)
+        watch_lines(lambda when: json_line(snapshot_json(snapshots.at(when))), start, interval)
         return
+    from isstrack.render.text import fitted_now_panel, now_panel
+
     console = make_console()
     if not console.is_terminal:
 
         def show(when: datetime) -> None:
-            console.print(now_panel(live.snapshot(when), zone, zone_label))
+            console.print(now_panel(snapshots.at(when), zone, zone_label))
             console.file.flush()
 
         watch_lines(show, start, interval)
         return
 
     def screen(when: datetime, columns: int, lines: int) -> str:
-        return now_screen(console, live.snapshot(when), zone, zone_label, columns, lines)
+        snapshot = snapshots.at(when)
+        return rich_screen(console, lambda c: fitted_now_panel(snapshot, zone, zone_label, c), columns, lines)
 
     watch_screen(screen, start, interval)
 

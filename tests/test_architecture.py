@@ -23,6 +23,7 @@ LAZY: dict[tuple[str, str], str] = {
     ("isstrack.sky.passes", "isstrack.sky.engine"): (
         "commands read DEFAULT_STD_MAGNITUDE from sky.passes at start-up; the engine loads numpy"
     ),
+    ("isstrack.sky.tonight", "isstrack.sky.engine"): "`map` reads MAX_HOURS here; only --tonight searches",
     ("isstrack.scene.snapshot", "isstrack.sky.nextpass"): "`now` without a place searches no pass",
     ("isstrack.scene.mapscene", "isstrack.sky.nextpass"): "`map` without a place searches no pass",
     ("isstrack.cli.commands.now", "isstrack.sky.nextpass"): "`now` without a place searches no pass",

@@ -1,4 +1,4 @@
-"""Show strings from outside (files, network, config, arguments) literally: no controls, no markup."""
+"""Show outside strings in Rich literally (escaped by io.literal, never markup), in ASCII where need be."""
 
 from __future__ import annotations
 

@@ -1,4 +1,8 @@
-"""Find the station's passes over a place, their visible segments and their brightness."""
+"""Find the station's passes over a place, their visible segments and their brightness.
+
+The types (`Pass`, `PassPoint`, `PassSearch`) are defined in `isstrack.sky.passtypes`, below the
+engine that builds them, and offered here too.
+"""
 
 from __future__ import annotations
 

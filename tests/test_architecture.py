@@ -27,7 +27,12 @@ LAZY: dict[tuple[str, str], str] = {
     ("isstrack.scene.snapshot", "isstrack.sky.nextpass"): "`now` without a place searches no pass",
     ("isstrack.scene.mapscene", "isstrack.sky.nextpass"): "`map` without a place searches no pass",
     ("isstrack.cli.commands.now", "isstrack.sky.nextpass"): "`now` without a place searches no pass",
+    ("isstrack.cli.commands.now", "isstrack.scene.snapshot"): "other commands start without the gazetteer",
     ("isstrack.cli.commands.now", "isstrack.render.text"): "`now --json` starts without the panels",
+    ("isstrack.cli.commands.now", "isstrack.render.watch"): "only --watch loads the redraw loop",
+    ("isstrack.cli.commands.map", "isstrack.scene.snapshot"): "only `map --watch` takes `now` snapshots",
+    ("isstrack.cli.commands.map", "isstrack.render.scenejson"): "`map` loads its JSON shaping when it runs",
+    ("isstrack.cli.commands.map", "isstrack.render.watch"): "only `map --watch` loads the redraw loop",
     ("isstrack.cli.commands.map", "isstrack.render.mapstatus"): "only `map --watch` draws the live map",
     ("isstrack.cli.commands.map", "isstrack.scene.live"): "only `map --watch` keeps a live scene",
     ("isstrack.cli.commands.alert", "isstrack.alerts.workflow"): (

@@ -3,7 +3,7 @@
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -33,10 +33,12 @@ from isstrack.cli.commands.common import (
     moment,
 )
 from isstrack.errors import BadInputError
-from isstrack.render.scenejson import snapshot_json
-from isstrack.render.watch import json_line, watch_lines, watch_screen
-from isstrack.scene.snapshot import Snapshots
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
+
+if TYPE_CHECKING:
+    from isstrack.elements.load import ElementsInUse
+    from isstrack.place.location import Location
+    from isstrack.sky.orbit import Orbit
 
 Orbits = Annotated[
     float,
@@ -116,7 +118,7 @@ def map_(
 
     orbit = Orbit(used.elements)
     if watch:
-        _watch(Snapshots(orbit, used, place, min_elevation), orbits, start, interval, json, zone, width)
+        _watch(orbit, used, place, min_elevation, orbits, start, interval, json, zone, width)
         return
     from isstrack.scene.mapscene import build_scene
 
@@ -167,7 +169,10 @@ def map_(
 
 
 def _watch(
-    snapshots: Snapshots,
+    orbit: "Orbit",
+    used: "ElementsInUse",
+    place: "Location | None",
+    min_elevation: float,
     orbits: float,
     start: datetime,
     interval: float,
@@ -176,6 +181,11 @@ def _watch(
     width: int | None,
 ) -> None:
     """Redraw the map full screen every `interval` seconds; JSON lines of `now` with --json or a pipe."""
+    from isstrack.render.scenejson import snapshot_json
+    from isstrack.render.watch import json_line, watch_lines, watch_screen
+    from isstrack.scene.snapshot import Snapshots
+
+    snapshots = Snapshots(orbit, used, place, min_elevation)
     if json or not sys.stdout.isatty():
         watch_lines(lambda when: json_line(snapshot_json(snapshots.at(when))), start, interval)
         return

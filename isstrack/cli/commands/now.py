@@ -1,7 +1,7 @@
 """isstrack now: where the station is, from the whole Earth and from where you stand, once or live."""
 
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -31,9 +31,10 @@ from isstrack.cli.commands.common import (
 from isstrack.render.console import make_console
 from isstrack.render.jsonout import write_json
 from isstrack.render.scenejson import snapshot_json
-from isstrack.render.watch import json_line, rich_screen, watch_lines, watch_screen
-from isstrack.scene.snapshot import Snapshot, Snapshots
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG, Orbit
+
+if TYPE_CHECKING:
+    from isstrack.scene.snapshot import Snapshot, Snapshots
 
 Watch = Annotated[bool, typer.Option("--watch", "-w", help="Redraw in place until Ctrl-C.")]
 
@@ -63,6 +64,8 @@ def now(
     start = moment(at, search_ahead=None if place is None else _search_ahead())
     zone, zone_label = local_zone(place, tz) if (place is not None or tz is not None) else (None, "")
     used = load_elements(reporter, offline, tle_file, start)
+    from isstrack.scene.snapshot import Snapshots  # the gazetteer: other commands start without it
+
     snapshots = Snapshots(Orbit(used.elements), used, place, min_elevation)
     if not watch:
         _emit(snapshots.at(start), json, zone, zone_label)
@@ -70,7 +73,7 @@ def now(
     _watch(snapshots, start, interval, json, zone, zone_label)
 
 
-def _emit(snapshot: Snapshot, json: bool, zone: Any, zone_label: str) -> None:
+def _emit(snapshot: "Snapshot", json: bool, zone: Any, zone_label: str) -> None:
     if json:
         write_json(snapshot_json(snapshot))
     else:
@@ -80,9 +83,11 @@ def _emit(snapshot: Snapshot, json: bool, zone: Any, zone_label: str) -> None:
 
 
 def _watch(
-    snapshots: Snapshots, start: datetime, interval: float, json: bool, zone: Any, zone_label: str
+    snapshots: "Snapshots", start: datetime, interval: float, json: bool, zone: Any, zone_label: str
 ) -> None:
     """Show the view every `interval` seconds: JSON lines, panels when piped, else redrawn in place."""
+    from isstrack.render.watch import json_line, rich_screen, watch_lines, watch_screen
+
     if json:
         watch_lines(lambda when: json_line(snapshot_json(snapshots.at(when))), start, interval)
         return

@@ -48,7 +48,7 @@ def test_scheduler_output_is_identical_to_the_local_run(
 
 
 def test_map_partitions_gives_the_cli_rows(cli: Any, cluster: Any, tmp_path: Path, tle_file: str) -> None:
-    from isstrack.batch.cluster import partition_meta, passes_for_partition
+    from isstrack.render.dataframe import partition_meta, passes_for_partition
 
     places = random_places(12)
     path = write_places(tmp_path / "p.csv", places)

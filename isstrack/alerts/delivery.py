@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from isstrack import __version__
 from isstrack.errors import BadInputError
-from isstrack.render.safe import literal
+from isstrack.io.literal import literal
 
 TargetKind = Literal["ntfy", "webhook", "desktop", "print"]
 NTFY_PRIORITY = "high"

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from isstrack.errors import OutputError
+from isstrack.io.atomic import sweep_stale_temps, write_atomic
 
 RECORD_NAME = "alerts-sent.json"
 LOCK_NAME = "alerts.lock"
@@ -119,8 +120,6 @@ class SentRecord:
         """Write the entries of passes not yet over (atomically: temp file, fsync, rename)."""
         kept = [e for e in entries if e.end + KEEP_AFTER_END > now]
         payload = {"version": RECORD_VERSION, "sent": [_raw(e) for e in kept]}
-        from isstrack.io.atomic import sweep_stale_temps, write_atomic
-
         try:
             write_atomic(self.path, json.dumps(payload, indent=1).encode("utf-8"))
         except OSError as exc:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from isstrack.errors import TimeInputError
+from isstrack.sky.earth import compass
 from isstrack.sky.orbit import Observer, Orbit
 from isstrack.sky.passes import Pass, PassPoint, find_passes
 
@@ -127,8 +128,6 @@ def compose(
     item: Pass, now: datetime, zone: tzinfo, place_name: str, seen_now: PassPoint | None = None
 ) -> Announcement:
     """Return the title and message for a visible pass seen from `now` (where it is: `seen_now`) in `zone`."""
-    from isstrack.sky.earth import compass
-
     assert item.visible_start is not None and item.visible_highest is not None
     assert item.visible_end is not None
     start = item.visible_start.time.astimezone(zone)

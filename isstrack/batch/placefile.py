@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from isstrack.errors import BadInputError
-from isstrack.place.location import MAX_ELEVATION_M, MIN_ELEVATION_M
+from isstrack.io.infile import NotRegularFileError, StdinTimeoutError, is_stdin, open_regular, open_stdin
+from isstrack.io.literal import literal
+from isstrack.place.location import MAX_ELEVATION_M, MIN_ELEVATION_M, check_coordinates
 
 MAX_PLACES = 10_000_000
 MAX_NAME_CHARS = 200
@@ -86,9 +88,6 @@ class PlaceTable:
 
 def read_places(path: Path, stdin_idle_s: float) -> PlaceTable:
     """Read and validate a places CSV (`-` for standard input) before any work is done."""
-    from isstrack.io.infile import NotRegularFileError, StdinTimeoutError, is_stdin, open_regular, open_stdin
-    from isstrack.render.safe import literal
-
     label = "standard input" if is_stdin(path) else literal(str(path))
     try:
         # Standard input has no size limit (up to MAX_PLACES rows), only an idle deadline.
@@ -217,4 +216,40 @@ def parse_places(lines: Iterable[str], label: str) -> PlaceTable:
         np.frombuffer(elevation, dtype=np.float64),
         bytes(names) if "name" in where else None,
         np.frombuffer(name_ends, dtype=np.int64) if "name" in where else None,
+    )
+
+
+def frame_chunk(frame: Any) -> PlaceChunk:
+    """Return the places of a pandas DataFrame (the CSV's column names) as one chunk, each one checked.
+
+    A frame with an integer index numbers its rows by it (index + 1), as the CSV numbers its lines.
+    """
+    import numpy as np
+    import pandas as pd
+
+    where = header_columns([str(c) for c in frame.columns], "DataFrame columns")
+    columns = list(frame.columns)
+    latitude = frame[columns[where["latitude_deg"]]].to_numpy(dtype=np.float64)
+    longitude = frame[columns[where["longitude_deg"]]].to_numpy(dtype=np.float64)
+    elevation = (
+        frame[columns[where["elevation_m"]]].fillna(0.0).to_numpy(dtype=np.float64)
+        if "elevation_m" in where
+        else np.zeros(len(frame))
+    )
+    for lat, lon, height in zip(latitude, longitude, elevation, strict=True):
+        check_coordinates(float(lat), float(lon), float(height))
+    names = (
+        tuple("" if pd.isna(n) else str(n) for n in frame[columns[where["name"]]])
+        if "name" in where
+        else None
+    )
+    index = frame.index
+    rows = tuple(int(i) + 1 for i in index) if pd.api.types.is_integer_dtype(index) else None
+    return PlaceChunk(
+        1,
+        tuple(float(v) for v in latitude),
+        tuple(float(v) for v in longitude),
+        tuple(float(v) for v in elevation),
+        names,
+        rows,
     )

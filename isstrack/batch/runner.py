@@ -3,22 +3,22 @@
 from __future__ import annotations
 
 import math
+import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
 
 from isstrack.batch.placefile import PlaceChunk, PlaceTable
 from isstrack.elements.tle import ElementSet
+from isstrack.sky.engine import iter_passes_many
 from isstrack.sky.orbit import Observer, Orbit
-from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE, Pass, PassSearch
+from isstrack.sky.passtypes import DEFAULT_STD_MAGNITUDE, Pass, PassSearch
 
-if TYPE_CHECKING:
-    from isstrack.sky.track import Track
-
-OutputFormat = Literal["csv", "jsonl"]
+# Turns a chunk's kept passes (one list per place) into output text: CSV rows, JSON Lines, ...
+# A module-level function, so that worker processes (and Dask) receive it by name.
+ChunkWriter = Callable[[PlaceChunk, list[list[Pass]]], str]
 MAX_CHUNK_PLACES = 1000
 CHUNKS_PER_WORKER = 4  # small enough chunks to balance the load, and to show progress
 WINDOW_PER_WORKER = 2  # chunks in flight per worker: bounds memory when stdout is slow
@@ -46,7 +46,6 @@ class PassJob:
 
 
 _ORBITS: dict[tuple[str, str], Orbit] = {}
-_TRACKS: dict[tuple[str, str, datetime, datetime], Track] = {}
 
 
 def _orbit(elements: ElementSet) -> Orbit:
@@ -57,48 +56,34 @@ def _orbit(elements: ElementSet) -> Orbit:
     return _ORBITS[key]
 
 
-def _track(job: PassJob) -> Track:
-    """Return the propagated track for the job's window, built once per process and job."""
-    from isstrack.sky.engine import window_track
-
-    key = (job.elements.line1, job.elements.line2, job.start, job.end)
-    if key not in _TRACKS:
-        _TRACKS.clear()
-        _TRACKS[key] = window_track(_orbit(job.elements), job.start, job.end)
-    return _TRACKS[key]
-
-
 def search_chunk(job: PassJob, chunk: PlaceChunk) -> list[PassSearch]:
     """Return one PassSearch per place of the chunk, in order."""
     observers = [
         Observer(lat, lon, height)
         for lat, lon, height in zip(chunk.latitude_deg, chunk.longitude_deg, chunk.elevation_m, strict=True)
     ]
-    from isstrack.sky.engine import iter_passes_many
-
-    orbit = _orbit(job.elements)
-    track = _track(job)
+    # The engine keeps the last propagated track: each process propagates once per job window.
     return list(
         iter_passes_many(
-            orbit,
+            _orbit(job.elements),
             observers,
             job.start,
             job.end,
             job.min_elevation_deg,
             job.std_magnitude,
-            track=track,
             visible_only=not job.all_passes,  # only visible passes are output without --all
         )
     )
 
 
-def render_chunk(job: PassJob, chunk: PlaceChunk, fmt: OutputFormat) -> str:
-    """Search a chunk and return its passes as CSV rows or JSON Lines (no header)."""
-    from isstrack.render.multi import chunk_csv, chunk_jsonl
+def kept_passes(job: PassJob, chunk: PlaceChunk) -> list[list[Pass]]:
+    """Search a chunk and return, for each place in order, the passes the job reports."""
+    return [[p for p in search.passes if job.keep(p)] for search in search_chunk(job, chunk)]
 
-    searches = search_chunk(job, chunk)
-    kept = [[p for p in search.passes if job.keep(p)] for search in searches]
-    return chunk_csv(chunk, kept) if fmt == "csv" else chunk_jsonl(chunk, kept)
+
+def chunk_text(job: PassJob, chunk: PlaceChunk, write: ChunkWriter) -> str:
+    """Search a chunk and return its reported passes as `write` formats them."""
+    return write(chunk, kept_passes(job, chunk))
 
 
 def chunk_size(places: int, workers: int) -> int:
@@ -127,23 +112,20 @@ def in_order(
         yield count, future.result()
 
 
-def run_local(job: PassJob, table: PlaceTable, fmt: OutputFormat, workers: int) -> Iterator[tuple[int, str]]:
+def run_local(job: PassJob, table: PlaceTable, write: ChunkWriter, workers: int) -> Iterator[tuple[int, str]]:
     """Yield (places done, text) per chunk, in input order, computed by `workers` processes."""
     size = chunk_size(len(table), workers)
     if workers <= 1 or len(table) <= size:
         for chunk in chunks(table, size):
-            yield len(chunk), render_chunk(job, chunk, fmt)
+            yield len(chunk), chunk_text(job, chunk, write)
         return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     finished = False
     try:
         yield from in_order(
-            lambda chunk: pool.submit(render_chunk, job, chunk, fmt),
+            lambda chunk: pool.submit(chunk_text, job, chunk, write),
             chunks(table, size),
             workers * WINDOW_PER_WORKER,
         )

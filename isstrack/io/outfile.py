@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 
 from isstrack.errors import OutputError
+from isstrack.io.atomic import sweep_matching, sweep_stale_temps, write_atomic
+from isstrack.io.literal import literal
 
 STDOUT = "-"
 # Wall-time limit for writing into a FIFO or character device, waiting for a reader included.
@@ -28,8 +30,6 @@ _OWN_FD_PREFIXES = ("/dev/stdout", "/dev/stderr", "/dev/fd/", "/proc/self/fd/", 
 
 
 def _label(path: Path, option: str | None) -> str:
-    from isstrack.render.safe import literal
-
     return literal(f"{option} {path}" if option else str(path))
 
 
@@ -125,8 +125,6 @@ def write_output(
 
 def _replace(target: Path, raw: bytes, found: os.stat_result | None, label: str) -> None:
     """Write to a temporary file next to `target`, keep the old mode (and owner), rename into place."""
-    from isstrack.io.atomic import sweep_matching, sweep_stale_temps, write_atomic
-
     if found is not None:
         mode, owner = stat.S_IMODE(found.st_mode), (found.st_uid, found.st_gid)
     else:

@@ -6,6 +6,8 @@ import math
 from functools import cache
 from typing import Any
 
+from isstrack.place.landmask import land_at
+
 DOT_WEIGHTS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))  # braille dot bits, row by column
 ARROWS = "↑↗→↘↓↙←↖"
 
@@ -55,8 +57,6 @@ def rasterise(segments: list[tuple[float, float, float, float]], width: int, hei
 def _land_dots(width: int, height: int) -> Any:
     """Return the land mask sampled at every dot centre."""
     import numpy as np
-
-    from isstrack.place.landmask import land_at
 
     lat = 90.0 - (np.arange(height) + 0.5) * 180.0 / height
     lon = -180.0 + (np.arange(width) + 0.5) * 360.0 / width

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from isstrack.render.worldmap import (
+from isstrack.render.mapgrid import heading_arrow
+from isstrack.render.mapstyle import (
     BACKGROUND,
     FOOTPRINT,
     HOME,
@@ -21,24 +22,20 @@ from isstrack.render.worldmap import (
     SUBSOLAR,
     SUN_MARK,
     SUNLIT,
+    Overlay,
     Run,
     _style,
     cells,
-    heading_arrow,
     shown,
 )
 from isstrack.scene.mapscene import MapScene
 from isstrack.sky.groundtrack import DAY, NIGHT, TWILIGHT
 
-if TYPE_CHECKING:
-    from isstrack.render.worldmap import WorldMap
-
 
 def legend_lines(
-    world: WorldMap, scene: MapScene, zone: Any, place_name: str, columns: int | None = None
+    scene: MapScene, zone: Any, place_name: str, columns: int, colour: bool, overlay: Overlay | None = None
 ) -> list[list[Run]]:
-    """Return the legend, wrapped to the map's width: one entry per thing drawn."""
-    colour = world.colour
+    """Return the legend, wrapped to `columns`: one entry per thing drawn (`overlay` included)."""
 
     def line_item(layer: int, words: str) -> list[Run]:
         if colour:
@@ -68,10 +65,10 @@ def legend_lines(
         items.append([(PLAIN_SHADE[TWILIGHT], None), (" twilight", None)])
         items.append([(PLAIN_SHADE[NIGHT], None), (" night", None)])
         items.append([("⠿", None), (" coast", None)])
-    if world.overlay is not None:
-        swatch = ("  ", _style(f"on {world.overlay.colour}")) if colour else (world.overlay.glyph, None)
-        items.append([swatch, (f" {world.overlay.label}", None)])
-    return wrap_items(items, columns or world.columns)
+    if overlay is not None:
+        swatch = ("  ", _style(f"on {overlay.colour}")) if colour else (overlay.glyph, None)
+        items.append([swatch, (f" {overlay.label}", None)])
+    return wrap_items(items, columns)
 
 
 def wrap_items(items: list[list[Run]], width: int, gap: int = 3, separator: str = "") -> list[list[Run]]:

@@ -8,8 +8,14 @@ from datetime import timezone
 from functools import cache
 from typing import Any
 
-from isstrack.render.worldmap import MAX_COLUMNS, Run, WorldMap, _style, cells, map_rows, shown
+from isstrack.render.maplegend import legend_lines, wrap_items
+from isstrack.render.mapstyle import Run, _style, cells, shown
+from isstrack.render.safe import ascii_only
+from isstrack.render.text import age_text
+from isstrack.render.worldmap import MAX_COLUMNS, WorldMap, as_ascii, map_rows
 from isstrack.scene.mapscene import MapScene
+from isstrack.scene.snapshot import Snapshot
+from isstrack.sky.earth import compass, format_latitude, format_longitude
 
 MIN_LIVE_COLUMNS = 20
 _maps: dict[tuple[int, bool], WorldMap] = {}
@@ -43,14 +49,10 @@ def duration_words(seconds: float) -> str:
     return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
 
 
-def status_lines(live: Any, scene: MapScene, zone: Any, colour: bool, columns: int) -> list[list[Run]]:
+def status_lines(snap: Snapshot, scene: MapScene, zone: Any, colour: bool, columns: int) -> list[list[Run]]:
     """Return the status block wrapped to `columns`: time, position, height, speed, light, what is
     below, the view from the place and the next visible pass, the elements' age."""
-    from isstrack.render.maplegend import wrap_items
-    from isstrack.render.text import age_text
-    from isstrack.sky.earth import compass, format_latitude, format_longitude
 
-    snap = live.snapshot
     s = scene.state
     local = scene.at.astimezone(zone or timezone.utc)
     light: Run = ("sunlit", _style("bold #ffe066") if colour else None)
@@ -115,18 +117,22 @@ def _ansi(runs: list[Run], system: Any) -> str:
     return "".join(style.render(text, color_system=system) if style else text for text, style in runs)
 
 
-def compose(live: Any, scene: MapScene, zone: Any, columns: int, lines: int, width: int | None) -> str:
-    """Return the whole screen for a terminal of `columns` x `lines`, no line wider than the screen."""
-    from isstrack.render.maplegend import legend_lines
+def compose(
+    snapshot: Snapshot, scene: MapScene, zone: Any, columns: int, lines: int, width: int | None
+) -> str:
+    """Return the whole screen for a terminal of `columns` x `lines`, no line wider than the screen.
+
+    The map is at most `width` columns wide; where stdout takes only ASCII, each glyph is one ASCII
+    character, so the layout holds.
+    """
 
     system = terminal_colours()
     colour = system is not None
-    status = status_lines(live, scene, zone, colour, columns)
+    status = status_lines(snapshot, scene, zone, colour, columns)
     place_name = scene.place.name if scene.place is not None else ""
-    world = next(iter(_maps.values()), None) or WorldMap(min(columns, MAX_COLUMNS), colour)
     map_columns = min(columns, width or columns, MAX_COLUMNS)
     while map_columns > MIN_LIVE_COLUMNS:  # the widest map that leaves room for status and legend
-        legend = legend_lines(world, scene, zone, place_name, map_columns)
+        legend = legend_lines(scene, zone, place_name, map_columns, colour)
         if len(status) + map_rows(map_columns) + len(legend) <= lines:
             break
         map_columns -= 1
@@ -142,4 +148,5 @@ def compose(live: Any, scene: MapScene, zone: Any, columns: int, lines: int, wid
     # Erase to the end of short lines only: on a full line the cursor waits at the last cell and
     # an erase there would wipe that cell.
     tail = ["\x1b[0m\x1b[K" if w < columns else "\x1b[0m" for w in widths]
-    return "\n".join(line + end for line, end in list(zip(rendered, tail, strict=True))[:lines])
+    text = "\n".join(line + end for line, end in list(zip(rendered, tail, strict=True))[:lines])
+    return as_ascii(text) if ascii_only() else text

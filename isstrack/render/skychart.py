@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from isstrack.render.console import make_console
 from isstrack.sky.earth import compass
 from isstrack.sky.skypath import SkyPath, SkyPoint
 
@@ -207,17 +208,14 @@ class _Grid:
         return out
 
 
-def print_charts(orbit: Any, observer: Any, items: list[Any], zone: Any, heading: bool = False) -> None:
-    """Print a sky chart for each pass (with a one-line heading per chart if asked)."""
-    from isstrack.render.console import make_console
-    from isstrack.sky.skypath import sky_path
-
+def print_charts(paths: list[SkyPath], zone: Any, heading: bool = False) -> None:
+    """Print a sky chart for each pass's path (with a one-line heading per chart if asked)."""
     console = make_console()
     colour = console.color_system is not None and not console.no_color
-    for item in items:
+    for path in paths:
         if heading:
-            start = (item.visible_start or item.rise).time.astimezone(zone)
+            start = (path.item.visible_start or path.item.rise).time.astimezone(zone)
             console.print(f"\n{start:%a %d %b %H:%M} pass", style="bold" if colour else None, highlight=False)
         else:
             console.print()
-        console.print(sky_chart(sky_path(orbit, observer, item), zone, colour, console.width), crop=True)
+        console.print(sky_chart(path, zone, colour, console.width), crop=True)

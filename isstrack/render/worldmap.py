@@ -23,6 +23,36 @@ from isstrack.render.mapgrid import cell_of as cell_of
 from isstrack.render.mapgrid import heading_arrow as heading_arrow
 from isstrack.render.mapgrid import map_rows as map_rows
 from isstrack.render.mapgrid import rasterise as rasterise
+from isstrack.render.maplegend import legend_lines
+from isstrack.render.mapstyle import (
+    BACKGROUND,
+    COAST,
+    FOOTPRINT,
+    HEADING,
+    HOME,
+    ISS,
+    LABEL,
+    LAYER_FG,
+    MARKER_BASE,
+    MARKERS,
+    OBSERVER,
+    OVERLAY_BACKGROUND,
+    PASS,
+    PAST,
+    PLAIN_SHADE,
+    PLAIN_TABLE,
+    SHADOW,
+    STATION,
+    SUBSOLAR,
+    SUN_MARK,
+    SUNLIT,
+    _style,
+)
+from isstrack.render.mapstyle import Overlay as Overlay
+from isstrack.render.mapstyle import Run as Run
+from isstrack.render.mapstyle import cells as cells
+from isstrack.render.mapstyle import shown as shown
+from isstrack.render.safe import to_ascii
 from isstrack.scene.mapscene import MapScene
 from isstrack.sky.groundtrack import (
     NIGHT,
@@ -35,7 +65,6 @@ from isstrack.sky.groundtrack import (
 
 MIN_COLUMNS = 60
 MAX_COLUMNS = 400
-STATION, OBSERVER, SUBSOLAR = "✦", "⌂", "☼"
 # One ASCII character for each map glyph, for output that cannot carry Unicode (PYTHONIOENCODING=ascii):
 # every cell stays one character wide, so the picture keeps its shape. See README, "Map and sky charts".
 ASCII_GLYPHS = {
@@ -57,48 +86,6 @@ def _glyph_tables() -> tuple[Any, Any]:
     import numpy as np
 
     return np.array([chr(0x2800 + n) for n in range(256)]), np.array(PLAIN_TABLE)
-
-
-# Layers from the bottom up; the highest layer with a dot in a cell draws that cell.
-COAST, PAST, FOOTPRINT, SHADOW, SUNLIT, PASS = range(6)
-LAYER_FG = {
-    COAST: "#b5c99a",
-    PAST: "#a8a8a8",
-    FOOTPRINT: "#ff9f43",
-    SHADOW: "#6fd3ff",
-    SUNLIT: "bold #ffe066",
-    PASS: "bold #ff5fd7",
-}
-PLAIN_GLYPH = {PAST: "~", FOOTPRINT: "o", SHADOW: "+", SUNLIT: "*", PASS: "#"}
-PLAIN_SHADE = {TWILIGHT: ":", NIGHT: "·"}
-PLAIN_TABLE = ["", *(PLAIN_GLYPH.get(layer, "") for layer in range(1, PASS + 1))]
-# Backgrounds by light class x 2 + land: day, twilight, night over sea and land; 6 is the overlay.
-BACKGROUND = ("#2a5b8c", "#4f6f34", "#1b3a5c", "#334722", "#0c1828", "#172012")
-OVERLAY_BACKGROUND = 6
-# Single-cell glyphs: their styles (without a background they take the cell's).
-ISS, HEADING, HOME, SUN_MARK, LABEL = range(5)
-MARKERS = ("bold #ffffff on #d7263d", "bold #ff8080", "bold #ffffff", "bold #ffd700", "bold #ff5fd7")
-MARKER_BASE = 128  # a multiple of 8: the low 3 bits of a style id are its background
-
-
-@dataclass(frozen=True)
-class Overlay:
-    """A region to shade on the map, with its legend entry.
-
-    `mask` is a 2-D boolean array over the whole globe at any resolution: row 0 is the band at
-    90° N and the last row the band at 90° S, column 0 starts at 180° W and the last ends at
-    180° E (cell-centred, equal steps). A map cell is in the region when the mask is true at the
-    cell's centre. In colour it gets the background `colour`; without colour, empty and
-    coast-only cells show `glyph` (one character). `label` is the legend text, shown after the swatch.
-    """
-
-    mask: Any
-    label: str
-    colour: str = "#7b2fbe"
-    glyph: str = "▒"
-
-
-Run = tuple[str, Any]  # text and its Rich Style (None without colour)
 
 
 @dataclass
@@ -128,33 +115,7 @@ class MapFrame:
 
 def as_ascii(text: str) -> str:
     """Return map text in ASCII: a glyph as one ASCII character, anything else as safe.to_ascii spells it."""
-    from isstrack.render.safe import to_ascii
-
     return to_ascii(text.translate(_ASCII_TABLE))
-
-
-def shown(text: str) -> str:
-    """Return an outside string safe to display: control characters escaped."""
-    from isstrack.render.safe import literal
-
-    return literal(text)
-
-
-def cells(text: str) -> int:
-    """Return the terminal cells a string takes: 2 for wide East Asian characters, 0 for combining marks."""
-    import unicodedata
-
-    return sum(
-        0 if unicodedata.combining(ch) else 2 if unicodedata.east_asian_width(ch) in "WF" else 1
-        for ch in text
-    )
-
-
-@cache
-def _style(spec: str) -> Any:
-    from rich.style import Style
-
-    return Style.parse(spec)
 
 
 class WorldMap:
@@ -285,8 +246,6 @@ class WorldMap:
         """Draw a scene: the map's lines and its legend."""
         import numpy as np
 
-        from isstrack.render.maplegend import legend_lines
-
         layers = self.layers(scene)
         top = np.full((self.rows, self.columns), -1)
         codes = np.zeros((self.rows, self.columns), dtype=np.uint8)
@@ -330,7 +289,7 @@ class WorldMap:
                 runs = [(text[a:b], self._style_of(int(ids[a]))) for a, b in itertools.pairwise(cuts)]
                 self._rows[key] = runs
             lines.append(runs)
-        return MapFrame(lines, legend_lines(self, scene, zone, place_name))
+        return MapFrame(lines, legend_lines(scene, zone, place_name, self.columns, self.colour, self.overlay))
 
     def _style_of(self, style_id: int) -> Any:
         if not self.colour:

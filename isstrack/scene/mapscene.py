@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from isstrack.elements.load import ElementsInUse
 from isstrack.elements.plausible import LOW_EARTH_ORBIT
 from isstrack.place.location import Location
 from isstrack.sky.earth import bearing_deg
@@ -49,6 +48,7 @@ class MapScene:
     place: Location | None = None
     next_visible: NextPass | None = None
     pass_track: tuple[TrackPoint, ...] = ()
+    track_step_s: float = TRACK_STEP_S  # the track's sampling step
 
 
 def track_window(orbit: Orbit, at: datetime, orbits_ahead: float) -> tuple[datetime, datetime]:
@@ -63,24 +63,19 @@ def build_scene(
     orbits_ahead: float = DEFAULT_ORBITS,
     place: Location | None = None,
     min_elevation_deg: float = 10.0,
-    track: tuple[TrackPoint, ...] | None = None,
-    upcoming: NextPass | None = None,
 ) -> MapScene:
-    """Compute the scene at `at`, reusing a `track` and `upcoming` pass from an earlier frame if given."""
+    """Compute the scene at `at` (a live view reuses its slow parts instead: `isstrack.scene.live`)."""
     state = orbit.state(at)
     ahead = ground_track(orbit, at, at + HEADING_STEP, HEADING_STEP.total_seconds())[1]
     heading = bearing_deg(state.latitude_deg, state.longitude_deg, ahead.latitude_deg, ahead.longitude_deg)
-    if track is None:
-        start, end = track_window(orbit, at, orbits_ahead)
-        track = ground_track(orbit, start, end)
+    track = ground_track(orbit, *track_window(orbit, at, orbits_ahead))
+    upcoming: NextPass | None = None
     pass_track: tuple[TrackPoint, ...] = ()
     if place is not None:
-        from isstrack.sky.nextpass import NextPass, find_next
+        # Here, not at the top: a map without a place never searches passes.
+        from isstrack.sky.nextpass import find_next
 
-        if upcoming is None or upcoming.end <= at:
-            upcoming = find_next(orbit, place.observer, at, min_elevation_deg, True, None)
-        else:
-            upcoming = NextPass(upcoming.item, at)
+        upcoming = find_next(orbit, place.observer, at, min_elevation_deg, True, None)
         if upcoming is not None:
             pass_track = ground_track(orbit, upcoming.start, upcoming.end, PASS_TRACK_STEP_S)
     return MapScene(
@@ -96,62 +91,3 @@ def build_scene(
         next_visible=upcoming,
         pass_track=pass_track,
     )
-
-
-def _point_json(point: TrackPoint) -> dict[str, Any]:
-    from isstrack.sky.times import iso_z
-
-    return {
-        "time": iso_z(point.time),
-        "latitude_deg": round(point.latitude_deg, 4),
-        "longitude_deg": round(point.longitude_deg, 4),
-        "altitude_km": round(point.altitude_km, 2),
-        "sunlit": point.sunlit,
-    }
-
-
-def scene_json(scene: MapScene, used: ElementsInUse, zone_label: str) -> dict[str, Any]:
-    """Return the `map` JSON document (without schema_version)."""
-    from isstrack.render.jsonout import elements_json, location_json, pass_json
-    from isstrack.sky.earth import compass
-    from isstrack.sky.times import iso_z
-
-    s = scene.state
-    upcoming = scene.next_visible
-    return {
-        "time": iso_z(scene.at),
-        "station": {
-            "latitude_deg": round(s.latitude_deg, 4),
-            "longitude_deg": round(s.longitude_deg, 4),
-            "altitude_km": round(s.altitude_km, 2),
-            "speed_km_s": round(s.speed_km_s, 3),
-            "sunlit": s.sunlit,
-            "heading_deg": round(scene.heading_deg, 1),
-            "heading_compass": compass(scene.heading_deg),
-        },
-        "footprint": {
-            "radius_km": round(scene.footprint_radius_km, 1),
-            "radius_deg": round(scene.footprint_radius_deg, 3),
-        },
-        "subsolar_point": {
-            "latitude_deg": round(scene.subsolar.latitude_deg, 4),
-            "longitude_deg": round(scene.subsolar.longitude_deg, 4),
-        },
-        "track": {
-            "from": iso_z(scene.track[0].time),
-            "to": iso_z(scene.track[-1].time),
-            "orbits_ahead": scene.orbits_ahead,
-            "step_s": TRACK_STEP_S,
-            "points": [_point_json(p) for p in scene.track],
-        },
-        "location": None if scene.place is None else location_json(scene.place),
-        "time_zone": zone_label if scene.place is not None else None,
-        "next_visible_pass": None
-        if upcoming is None
-        else {
-            **pass_json(upcoming.item),
-            "seconds_until": max(0, round((upcoming.start - scene.at).total_seconds())),
-            "track": [_point_json(p) for p in scene.pass_track],
-        },
-        "elements": elements_json(used, scene.at),
-    }

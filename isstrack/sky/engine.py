@@ -18,9 +18,13 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from isstrack.sky.ephemeris import check_in_range
 from isstrack.sky.orbit import Observer, Orbit
-from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE, Pass, PassPoint, PassSearch
-from isstrack.sky.track import WGS84_A_KM, WGS84_E2, Array, Track, dot, norm, observer_frames
+from isstrack.sky.passtypes import DEFAULT_STD_MAGNITUDE, Pass, PassPoint, PassSearch
+from isstrack.sky.roots import find_roots
+from isstrack.sky.skyview import Sky
+from isstrack.sky.track import WGS84_A_KM, WGS84_E2, Array, Track, norm
+from isstrack.sky.visibility import DARK_SIN, shadow_boundaries, sky_gets_dark, visibility
 
 SEARCH_MARGIN = timedelta(minutes=30)  # longer than any ISS pass, to find true rises and sets
 TIME_TOLERANCE_S = 0.01
@@ -64,8 +68,6 @@ def iter_passes_many(
     With `visible_only`, each PassSearch holds only the visible passes (`sky_gets_dark` still
     reflects them all): much less to build and hold when only those are wanted.
     """
-    from isstrack.sky.ephemeris import check_in_range
-
     check_in_range(start - SEARCH_MARGIN, end + SEARCH_MARGIN)
     if track is None:
         track = window_track(orbit, start, end)
@@ -90,49 +92,6 @@ def window_track(orbit: Orbit, start: datetime, end: datetime) -> Track:
         _LAST_TRACK.clear()
         _LAST_TRACK[key] = track
     return track
-
-
-class Sky:
-    """Look angles from a set of observers to the station and the Sun at arbitrary times."""
-
-    def __init__(self, track: Track, observers: Sequence[Observer]) -> None:
-        self.track = track
-        self.frames = observer_frames(
-            np.array([o.latitude_deg for o in observers], dtype=float),
-            np.array([o.longitude_deg for o in observers], dtype=float),
-            np.array([o.elevation_m for o in observers], dtype=float),
-        )
-
-    def sin_elevation(self, who: np.ndarray, position_km: Array) -> Array:
-        """Return the sine of the elevation of points (km, Earth-fixed) seen by observers `who`."""
-        d = position_km - self.frames.position[who]
-        return np.asarray(dot(self.frames.up[who], d) / norm(d))
-
-    def elevation_rate(self, who: np.ndarray, position_km: Array, velocity_km_s: Array) -> Array:
-        """Return the time derivative of the sine of the station's elevation (1/s)."""
-        up = self.frames.up[who]
-        d = position_km - self.frames.position[who]
-        distance = norm(d)
-        height = dot(up, d)
-        rate = dot(up, velocity_km_s) - height * dot(d, velocity_km_s) / distance**2
-        return np.asarray(rate / distance)
-
-    def station_sin_elevation(self, t_s: Array, who: np.ndarray) -> Array:
-        """Return the sine of the station's elevation at times `t_s` for observers `who`."""
-        return self.sin_elevation(who, self.track.position(t_s))
-
-    def station_elevation_rate(self, t_s: Array, who: np.ndarray) -> Array:
-        """Return the rate of the sine of the station's elevation at `t_s` for observers `who`."""
-        return self.elevation_rate(who, *self.track.state(t_s))
-
-    def azimuth_elevation(self, t_s: Array, who: np.ndarray) -> tuple[Array, Array]:
-        """Return the station's azimuth and elevation (degrees) at `t_s` for observers `who`."""
-        d = self.track.position(t_s) - self.frames.position[who]
-        east = dot(self.frames.east[who], d)
-        north = dot(self.frames.north[who], d)
-        up = dot(self.frames.up[who], d)
-        azimuth = np.degrees(np.arctan2(east, north)) % 360.0
-        return azimuth, np.degrees(np.arctan2(up, np.hypot(east, north)))
 
 
 def _cone_cos_limit(track: Track, sky: Sky, min_elevation_deg: float) -> float:
@@ -171,8 +130,6 @@ def _may_be_visible(
     track: Track, sky: Sky, who: np.ndarray, lo: np.ndarray, hi: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Drop the runs whose sky stays bright, or whose station stays in Earth's shadow, throughout."""
-    from isstrack.sky.visibility import DARK_SIN, shadow_boundaries
-
     a, b = lo * track.step_s, hi * track.step_s  # a run's pass rises and sets within [a, b]
     # The Sun's direction turns at most at the Earth's rate plus its own yearly motion, so the sine
     # of its altitude moves at most SUN_SIN_RATE per second from the value at the run's middle.
@@ -195,9 +152,6 @@ def _search_chunk(
     std_magnitude: float,
     visible_only: bool,
 ) -> list[PassSearch]:
-    from isstrack.sky.roots import find_roots
-    from isstrack.sky.visibility import sky_gets_dark, visibility
-
     sky = Sky(track, observers)
     h = track.step_s
     threshold = math.sin(math.radians(min_elevation_deg))
@@ -285,8 +239,6 @@ def _search_chunk(
 
 
 def _culminations(sky: Sky, who: np.ndarray, a: Array, b: Array, ga: Array, gb: Array) -> Array:
-    from isstrack.sky.roots import find_roots
-
     def rate(t: Array, which: np.ndarray) -> Array:
         return sky.station_elevation_rate(t, who[which])
 

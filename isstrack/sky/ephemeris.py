@@ -8,6 +8,7 @@ from functools import cache
 from typing import Any
 
 from isstrack.errors import TimeInputError
+from isstrack.io.paths import data_file
 
 EPHEMERIS_FILE = "sun-moon-earth-2000-2050.bsp"
 FIRST = datetime(2000, 1, 2, tzinfo=timezone.utc)
@@ -33,8 +34,6 @@ def timescale() -> Any:
 @cache
 def _kernel() -> Any:
     from skyfield.jpllib import SpiceKernel
-
-    from isstrack.io.paths import data_file
 
     kernel = SpiceKernel(str(data_file(EPHEMERIS_FILE)))
     atexit.register(kernel.close)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from isstrack.elements.trust import is_trusted, require_trusted_event, require_trusted_span
 from isstrack.errors import BadInputError
 from isstrack.sky.earth import compass
 from isstrack.sky.orbit import Observer, Orbit
@@ -101,8 +102,6 @@ def require_trusted_passes(
 
     With none found at all, raise it when part of the span from `at` to `end` is past the limit.
     """
-    from isstrack.elements.trust import require_trusted_event, require_trusted_span
-
     kept = [item for item in items if _trusted_start(item, epoch, at, max_age_days)]
     if kept:
         return kept
@@ -113,8 +112,6 @@ def require_trusted_passes(
 
 
 def _trusted_start(item: Pass, epoch: datetime, at: datetime, max_age_days: float | None) -> bool:
-    from isstrack.elements.trust import is_trusted
-
     announced = max(NextPass(item, at).start, at)  # a pass in progress is announced now
     return is_trusted((announced - epoch).total_seconds() / 86400.0, max_age_days)
 

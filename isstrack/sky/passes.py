@@ -1,73 +1,23 @@
-"""Find the station's passes over a place, their visible segments and their brightness."""
+"""Find the station's passes over a place, their visible segments and their brightness.
+
+The types (`Pass`, `PassPoint`, `PassSearch`) are defined in `isstrack.sky.passtypes`, below the
+engine that builds them, and offered here too.
+"""
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
+
+from isstrack.sky.passtypes import DEFAULT_STD_MAGNITUDE as DEFAULT_STD_MAGNITUDE
+from isstrack.sky.passtypes import Pass as Pass
+from isstrack.sky.passtypes import PassKind as PassKind
+from isstrack.sky.passtypes import PassPoint as PassPoint
+from isstrack.sky.passtypes import PassSearch as PassSearch
 
 if TYPE_CHECKING:
     from isstrack.sky.orbit import Observer, Orbit
-
-DEFAULT_STD_MAGNITUDE = -1.8
-
-PassKind = Literal["visible", "daylight", "shadow"]
-
-
-@dataclass(frozen=True)
-class PassPoint:
-    """The station at one moment of a pass, as seen by the observer."""
-
-    time: datetime
-    azimuth_deg: float
-    elevation_deg: float
-
-
-@dataclass(frozen=True)
-class Pass:
-    """One pass above the minimum elevation, and the part of it the eye can see."""
-
-    rise: PassPoint
-    culmination: PassPoint
-    set: PassPoint
-    in_progress: bool
-    kind: PassKind
-    revolution: int
-    visible_start: PassPoint | None = None
-    visible_end: PassPoint | None = None
-    visible_highest: PassPoint | None = None
-    magnitude: float | None = None
-    emerges_from_shadow: bool = False
-    fades_into_shadow: bool = False
-
-    @property
-    def visible(self) -> bool:
-        """Return whether any part of the pass can be seen."""
-        return self.kind == "visible"
-
-    @property
-    def duration_s(self) -> float:
-        """Return the seconds from rise to set."""
-        return (self.set.time - self.rise.time).total_seconds()
-
-    @property
-    def visible_duration_s(self) -> float:
-        """Return the seconds the pass can be seen (0 if not at all)."""
-        if self.visible_start is None or self.visible_end is None:
-            return 0.0
-        return (self.visible_end.time - self.visible_start.time).total_seconds()
-
-
-@dataclass(frozen=True)
-class PassSearch:
-    """The passes in a window and whether the sky got dark enough to see any."""
-
-    start: datetime
-    end: datetime
-    min_elevation_deg: float
-    passes: tuple[Pass, ...]
-    sky_gets_dark: bool
 
 
 def magnitude(range_km: float, phase_angle_rad: float, std_magnitude: float = DEFAULT_STD_MAGNITUDE) -> float:
@@ -92,6 +42,8 @@ def find_passes(
     A pass already up at `start` keeps its true rise (marked in progress); a pass still up at `end`
     keeps its true set. This is the pass engine (`isstrack.sky.engine`) for one observer.
     """
+    # Here, not at the top: the commands read DEFAULT_STD_MAGNITUDE from this module at start-up,
+    # and the engine loads numpy and the track.
     from isstrack.sky.engine import find_passes_many
 
     return find_passes_many(orbit, [observer], start, end, min_elevation_deg, std_magnitude)[0]

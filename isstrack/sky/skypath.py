@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, timezone
 
 from isstrack.sky.ephemeris import sunlight_ephemeris
 from isstrack.sky.orbit import Observer, Orbit
-from isstrack.sky.passes import Pass
+from isstrack.sky.passtypes import Pass
 
 PATH_STEP_S = 5.0
 

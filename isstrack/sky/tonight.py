@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from isstrack.sky.orbit import Orbit
+from isstrack.sky.orbit import Observer, Orbit
+from isstrack.sky.times import iso_z
 
 DEFAULT_HOURS = 24.0
 MAX_HOURS = 72.0
@@ -39,8 +40,8 @@ def visibility_grid(
     """Return whether a visible pass occurs within `hours` from each cell centre of a rows x columns grid."""
     import numpy as np
 
+    # Here, not at the top: `map` reads MAX_HOURS on every run, the engine is needed only with --tonight.
     from isstrack.sky.engine import find_passes_many
-    from isstrack.sky.orbit import Observer
 
     end = start + timedelta(hours=hours)
     observers = [Observer(*cell_centre(r, c, rows, columns)) for r in range(rows) for c in range(columns)]
@@ -56,8 +57,6 @@ def legend(grid: VisibilityGrid, hours: float) -> str:
 
 def grid_json(grid: VisibilityGrid, hours: float) -> dict[str, Any]:
     """Return the grid for --json: window, size and one string of 0/1 per row, north first."""
-    from isstrack.sky.times import iso_z
-
     rows, columns = grid.shape
     return {
         "from": iso_z(grid.start),

@@ -16,8 +16,10 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Literal
 
 from isstrack.sky.earth import EARTH_MEAN_RADIUS_KM, bearing_deg
-from isstrack.sky.ephemeris import check_in_range
+from isstrack.sky.ephemeris import check_in_range, sunlight_ephemeris
 from isstrack.sky.orbit import Observer, Orbit
+from isstrack.sky.passes import find_passes
+from isstrack.sky.transitgeo import Geometry, Place, strip_width_km
 
 Body = Literal["sun", "moon"]
 BODIES: tuple[Body, ...] = ("sun", "moon")
@@ -103,8 +105,6 @@ def find_transits(
     min_altitude_deg: float = 0.0,
 ) -> TransitSearch:
     """Return every Sun or Moon transit in [start, end) seen from within `radius_km` of `observer`."""
-    from isstrack.sky.passes import find_passes
-
     check_in_range(start - timedelta(hours=1), end + timedelta(hours=1))
     search = find_passes(orbit, observer, start, end, pass_threshold_deg(radius_km, min_altitude_deg))
     windows = [(p.rise.time, p.set.time) for p in search.passes]
@@ -130,8 +130,6 @@ def _body_transits(
     min_altitude_deg: float,
 ) -> list[Transit]:
     import numpy as np
-
-    from isstrack.sky.transitgeo import Geometry, Place, strip_width_km
 
     if not windows:
         return []
@@ -216,9 +214,6 @@ def _refine_all(
 ) -> list[Transit]:
     """Refine every candidate at once: the centre line's nearest point, then the place's closest approach."""
     import numpy as np
-
-    from isstrack.sky.ephemeris import sunlight_ephemeris
-    from isstrack.sky.transitgeo import strip_width_km
 
     if not guesses_tt:
         return []

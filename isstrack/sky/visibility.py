@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from isstrack.sky.orbit import DARK_SKY_SUN_ALTITUDE_DEG
-from isstrack.sky.passes import Pass, PassKind, PassPoint
+from isstrack.sky.passtypes import Pass, PassKind, PassPoint
 from isstrack.sky.roots import find_minima, find_roots
+from isstrack.sky.skyview import Sky
 from isstrack.sky.track import Array, Track, dot, norm
-
-if TYPE_CHECKING:
-    from isstrack.sky.engine import Sky
 
 TIME_TOLERANCE_S = 0.001
 # A visible part shorter than this is not a visible pass (README, "Visible passes"): it is shorter

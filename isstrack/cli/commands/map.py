@@ -1,8 +1,9 @@
 """isstrack map: a world map with the ground track, day and night, the footprint and your next pass."""
 
-from datetime import timedelta
+import sys
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -33,6 +34,11 @@ from isstrack.cli.commands.common import (
 )
 from isstrack.errors import BadInputError
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
+
+if TYPE_CHECKING:
+    from isstrack.elements.load import ElementsInUse
+    from isstrack.place.location import Location
+    from isstrack.sky.orbit import Orbit
 
 Orbits = Annotated[
     float,
@@ -112,9 +118,7 @@ def map_(
 
     orbit = Orbit(used.elements)
     if watch:
-        from isstrack.render.mapwatch import watch_map
-
-        watch_map(orbit, used, start, orbits, place, min_elevation, zone, zone_label, width, interval, json)
+        _watch(orbit, used, place, min_elevation, orbits, start, interval, json, zone, width)
         return
     from isstrack.scene.mapscene import build_scene
 
@@ -125,7 +129,7 @@ def map_(
     overlay, extra = _tonight_overlay(orbit, start, hours, map_rows(columns), columns, min_elevation, tonight)
     if json:
         from isstrack.render.jsonout import write_json
-        from isstrack.scene.mapscene import scene_json
+        from isstrack.render.scenejson import scene_json
 
         write_json({**scene_json(scene, used, zone_label), **extra})
         return
@@ -162,6 +166,38 @@ def map_(
     make_console().print(
         WorldMap(columns, True, overlay).frame(scene, zone, name).text(ascii_only()), width=columns, crop=True
     )
+
+
+def _watch(
+    orbit: "Orbit",
+    used: "ElementsInUse",
+    place: "Location | None",
+    min_elevation: float,
+    orbits: float,
+    start: datetime,
+    interval: float,
+    json: bool,
+    zone: Any,
+    width: int | None,
+) -> None:
+    """Redraw the map full screen every `interval` seconds; JSON lines of `now` with --json or a pipe."""
+    from isstrack.render.scenejson import snapshot_json
+    from isstrack.render.watch import json_line, watch_lines, watch_screen
+    from isstrack.scene.snapshot import Snapshots
+
+    snapshots = Snapshots(orbit, used, place, min_elevation)
+    if json or not sys.stdout.isatty():
+        watch_lines(lambda when: json_line(snapshot_json(snapshots.at(when))), start, interval)
+        return
+    from isstrack.render.mapstatus import compose
+    from isstrack.scene.live import LiveScene
+
+    live = LiveScene(snapshots, orbits)
+
+    def screen(when: datetime, columns: int, lines: int) -> str:
+        return compose(*live.scene(when), zone, columns, lines, width)
+
+    watch_screen(screen, start, interval)
 
 
 def _terminal_columns() -> int:

@@ -127,8 +127,9 @@ def next_(
             print(f"{fields['place']}: {next_line(found, fields)}")  # the place, so a wrong one shows
             if chart:
                 from isstrack.render.skychart import print_charts
+                from isstrack.sky.skypath import sky_path
 
-                print_charts(orbit, place.observer, [found.item], zone)
+                print_charts([sky_path(orbit, place.observer, found.item)], zone)
     elif span is None:
         what = "pass" if all_ else "visible pass"
         if max_magnitude is not None:

@@ -1,8 +1,7 @@
 """isstrack now: where the station is, from the whole Earth and from where you stand, once or live."""
 
-import time
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -29,7 +28,13 @@ from isstrack.cli.commands.common import (
     location,
     moment,
 )
-from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
+from isstrack.render.console import make_console
+from isstrack.render.jsonout import write_json
+from isstrack.render.scenejson import snapshot_json
+from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG, Orbit
+
+if TYPE_CHECKING:
+    from isstrack.scene.snapshot import Snapshot, Snapshots
 
 Watch = Annotated[bool, typer.Option("--watch", "-w", help="Redraw in place until Ctrl-C.")]
 
@@ -52,9 +57,6 @@ def now(
     debug: Debug = False,
 ) -> None:
     """Show where the station is now (or --at a time), and how it looks from your place."""
-    from isstrack.scene.snapshot import take_snapshot
-    from isstrack.sky.orbit import Orbit
-
     check_min_elevation(min_elevation)
     check_interval(interval)
     reporter = Reporter(quiet, verbose)
@@ -62,95 +64,50 @@ def now(
     start = moment(at, search_ahead=None if place is None else _search_ahead())
     zone, zone_label = local_zone(place, tz) if (place is not None or tz is not None) else (None, "")
     used = load_elements(reporter, offline, tle_file, start)
-    orbit = Orbit(used.elements)
+    from isstrack.scene.snapshot import Snapshots  # the gazetteer: other commands start without it
 
-    upcoming: list[Any] = [None]
-
-    def frame(when: datetime) -> Any:
-        snapshot = take_snapshot(orbit, used, when, place, min_elevation, upcoming[0])
-        upcoming[0] = snapshot.next_visible
-        return snapshot
-
+    snapshots = Snapshots(Orbit(used.elements), used, place, min_elevation)
     if not watch:
-        _emit(frame(start), json, zone, zone_label)
+        _emit(snapshots.at(start), json, zone, zone_label)
         return
-    _watch(frame, start, interval, json, zone, zone_label)
+    _watch(snapshots, start, interval, json, zone, zone_label)
 
 
-def _emit(snapshot: Any, json: bool, zone: Any, zone_label: str) -> None:
+def _emit(snapshot: "Snapshot", json: bool, zone: Any, zone_label: str) -> None:
     if json:
-        from isstrack.render.jsonout import write_json
-        from isstrack.scene.snapshot import snapshot_json
-
         write_json(snapshot_json(snapshot))
     else:
-        from isstrack.render.console import make_console
         from isstrack.render.text import now_panel
 
         make_console().print(now_panel(snapshot, zone, zone_label))
 
 
-def _watch(frame: Any, start: datetime, interval: float, json: bool, zone: Any, zone_label: str) -> None:
-    clock_start = time.monotonic()
+def _watch(
+    snapshots: "Snapshots", start: datetime, interval: float, json: bool, zone: Any, zone_label: str
+) -> None:
+    """Show the view every `interval` seconds: JSON lines, panels when piped, else redrawn in place."""
+    from isstrack.render.watch import json_line, rich_screen, watch_lines, watch_screen
 
-    def when() -> datetime:
-        return start + timedelta(seconds=time.monotonic() - clock_start)
+    if json:
+        watch_lines(lambda when: json_line(snapshot_json(snapshots.at(when))), start, interval)
+        return
+    from isstrack.render.text import fitted_now_panel, now_panel
 
-    try:
-        if json:
-            from isstrack.render.jsonout import SCHEMA_VERSION, dumps
-            from isstrack.scene.snapshot import snapshot_json
+    console = make_console()
+    if not console.is_terminal:
 
-            while True:
-                line = {"schema_version": SCHEMA_VERSION, **snapshot_json(frame(when()))}
-                print(dumps(line), flush=True)
-                time.sleep(interval)
-        from isstrack.render.console import make_console
-        from isstrack.render.text import now_panel
+        def show(when: datetime) -> None:
+            console.print(now_panel(snapshots.at(when), zone, zone_label))
+            console.file.flush()
 
-        console = make_console()
-        if not console.is_terminal:
-            while True:
-                console.print(now_panel(frame(when()), zone, zone_label))
-                console.file.flush()
-                time.sleep(interval)
-        _watch_screen(console, lambda: frame(when()), interval, zone, zone_label)
-    except KeyboardInterrupt:
+        watch_lines(show, start, interval)
         return
 
+    def screen(when: datetime, columns: int, lines: int) -> str:
+        snapshot = snapshots.at(when)
+        return rich_screen(console, lambda c: fitted_now_panel(snapshot, zone, zone_label, c), columns, lines)
 
-def _watch_screen(console: Any, snapshot: Any, interval: float, zone: Any, zone_label: str) -> None:
-    """Redraw the whole (alternate) screen every `interval` seconds and at once when the terminal resizes."""
-    import contextlib
-    import os
-    import select
-    import signal
-
-    from rich.live import Live
-
-    from isstrack.render.text import fitted_now_panel
-
-    wake_read, wake_write = os.pipe()
-    os.set_blocking(wake_write, False)
-
-    def on_resize(signum: int, frame: Any) -> None:
-        with contextlib.suppress(BlockingIOError):  # a wake-up is already pending
-            os.write(wake_write, b"w")
-
-    previous = signal.signal(signal.SIGWINCH, on_resize)
-    try:
-        # screen=True: the alternate screen, redrawn in full each time, so a resize leaves no fragments;
-        # leaving it (also on Ctrl-C) restores the terminal as it was.
-        with Live(console=console, screen=True, auto_refresh=False, redirect_stderr=False) as live:
-            while True:
-                live.update(fitted_now_panel(snapshot(), zone, zone_label, console), refresh=True)
-                ready, _, _ = select.select([wake_read], [], [], interval)
-                if ready:
-                    os.read(wake_read, 64)
-    finally:
-        signal.signal(signal.SIGWINCH, previous)
-        os.close(wake_read)
-        os.close(wake_write)
+    watch_screen(screen, start, interval)
 
 
 def _search_ahead() -> timedelta:

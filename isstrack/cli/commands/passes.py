@@ -157,5 +157,7 @@ def passes(
         passes_table(search, shown, place, zone, zone_label, used, all_)
         if chart:
             from isstrack.render.skychart import print_charts
+            from isstrack.sky.skypath import sky_path
 
-            print_charts(orbit, place.observer, [p for p in shown if p.visible], zone, heading=True)
+            paths = [sky_path(orbit, place.observer, p) for p in shown if p.visible]
+            print_charts(paths, zone, heading=True)

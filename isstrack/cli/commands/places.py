@@ -79,21 +79,21 @@ def passes_for_places(
     end = start + timedelta(days=days)
 
     from isstrack.batch.placefile import read_places
-    from isstrack.batch.runner import OutputFormat, PassJob, run_local
+    from isstrack.batch.runner import PassJob, run_local
     from isstrack.elements.sources import timeout_from_env
-    from isstrack.render.multi import csv_header
+    from isstrack.render.multi import chunk_csv, chunk_jsonl, csv_header
 
     table = read_places(places, stdin_idle_s=timeout_from_env())
     reporter = Reporter(quiet, verbose)
     used = load_elements(reporter, offline, tle_file, start)
     job = PassJob(used.elements, start, end, min_elevation_deg, std_magnitude, all_passes, max_magnitude)
-    fmt: OutputFormat = "jsonl" if json else "csv"
+    write = chunk_jsonl if json else chunk_csv
     if scheduler is not None:
         from isstrack.batch.cluster import run_on_cluster
 
-        results: Iterator[tuple[int, str]] = run_on_cluster(scheduler, job, table, fmt)
+        results: Iterator[tuple[int, str]] = run_on_cluster(scheduler, job, table, write)
     else:
-        results = run_local(job, table, fmt, workers or _cpus())
+        results = run_local(job, table, write, workers or _cpus())
     out = sys.stdout
     if not json:
         out.write(csv_header())

@@ -1,0 +1,116 @@
+"""Live views (`now --watch`, `map --watch`): one redraw loop for a terminal, or one line per interval.
+
+On a terminal the view takes the alternate screen and is redrawn in full every interval, and at once
+when the terminal is resized; Ctrl-C or SIGTERM leaves it, restoring the screen as it was. Elsewhere
+(a pipe, a file) each interval adds a line: a JSON document, or the text a view prints.
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import signal
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from isstrack.render.jsonout import SCHEMA_VERSION, dumps
+
+ENTER_SCREEN = "\x1b[?1049h\x1b[?25l\x1b[2J"
+LEAVE_SCREEN = "\x1b[0m\x1b[?25h\x1b[?1049l"
+DEFAULT_SIZE = os.terminal_size((80, 24))  # for a pty that reports no size
+
+# The whole screen as text, for a moment and a terminal of (columns, lines).
+Screen = Callable[[datetime, int, int], str]
+
+
+def _clock(start: datetime) -> Callable[[], datetime]:
+    """Return a clock that reads `start` now and runs at the pace of the wall clock."""
+    clock_start = time.monotonic()
+    return lambda: start + timedelta(seconds=time.monotonic() - clock_start)
+
+
+def watch_lines(show: Callable[[datetime], None], start: datetime, interval: float) -> None:
+    """Call `show` with the moment every `interval` seconds from `start` until Ctrl-C."""
+    now = _clock(start)
+    try:
+        while True:
+            show(now())
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        return
+
+
+def json_line(document: dict[str, Any]) -> None:
+    """Print one JSON document (the schema version first) on a line of its own, at once."""
+    print(dumps({"schema_version": SCHEMA_VERSION, **document}), flush=True)
+
+
+def watch_screen(screen: Screen, start: datetime, interval: float) -> None:
+    """Redraw the alternate screen with `screen` every `interval` seconds and on resizes, until Ctrl-C."""
+    now = _clock(start)
+    out = sys.stdout
+    fd = out.fileno()
+    wake_read, wake_write = os.pipe()
+    os.set_blocking(wake_write, False)
+    os.set_blocking(wake_read, False)
+    # Any signal (SIGWINCH for a resize, SIGINT) writes to the pipe and so ends the wait at once.
+    previous_wakeup = signal.set_wakeup_fd(wake_write)
+    previous_winch = signal.signal(signal.SIGWINCH, lambda *_: None)
+    previous_term = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        out.write(ENTER_SCREEN)
+        out.flush()
+        size = os.terminal_size((0, 0))
+        while True:
+            current = os.get_terminal_size(fd)
+            if current.columns < 1 or current.lines < 1:
+                current = DEFAULT_SIZE
+            if current != size:
+                size = current
+                out.write("\x1b[2J")  # no fragments of a larger frame left behind
+            text = screen(now(), size.columns, size.lines)
+            rows = text.count("\n") + 1
+            # Below a shorter frame, erase from the next line's start: an erase right after a line
+            # that fills the screen's width would wipe its last cell.
+            out.write("\x1b[H" + text + (f"\x1b[{rows + 1};1H\x1b[J" if rows < size.lines else ""))
+            out.flush()
+            ready, _, _ = select.select([wake_read], [], [], interval)
+            if ready:
+                _drain(wake_read)
+    except KeyboardInterrupt:
+        return
+    finally:
+        out.write(LEAVE_SCREEN)
+        out.flush()
+        signal.set_wakeup_fd(previous_wakeup)
+        signal.signal(signal.SIGWINCH, previous_winch)
+        signal.signal(signal.SIGTERM, previous_term)
+        os.close(wake_read)
+        os.close(wake_write)
+
+
+def _drain(fd: int) -> None:
+    while True:
+        try:
+            if not os.read(fd, 512):
+                return
+        except BlockingIOError:
+            return
+
+
+def _raise_interrupt(*_: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def rich_screen(console: Any, view: Callable[[Any], Any], columns: int, lines: int) -> str:
+    """Return the Rich renderable `view(console)` drawn on a whole screen of `columns` x `lines`."""
+    from rich.screen import Screen as FullScreen
+
+    console.size = (columns, lines)
+    with console.capture() as captured:
+        console.print(FullScreen(view(console)), end="")  # every line padded to the width, every line drawn
+    text: str = captured.get()
+    return text

@@ -7,8 +7,8 @@ stays as cheap as before and the command line, which imports this package first,
 from __future__ import annotations
 
 from importlib import import_module
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # typing's own flag, without importing typing (type checkers read it as True)
 __version__ = "0.1.0"
 
 ISS_CATALOG_NUMBER = 25544

@@ -217,6 +217,7 @@ print(sorted(m for m in sys.modules if m.split(".")[0] in ("typer", "rich", "cli
 def test_every_public_name_resolves_to_its_home_and_is_listed() -> None:
     from isstrack import api, elements, errors, sky  # noqa: F401 (the subpackages still import)
 
+    assert set(isstrack.__all__) == {*isstrack._HOMES, "ISS_CATALOG_NUMBER", "__version__"}
     for name in isstrack.__all__:
         assert getattr(isstrack, name) is not None
         assert name in dir(isstrack)

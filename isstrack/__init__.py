@@ -1,34 +1,18 @@
 """isstrack: where the International Space Station is, and when you can see it.
 
-The library API (see the README's "Library" section) is imported on first use, so `import isstrack`
-stays as cheap as before and the command line, which imports this package first, pays nothing for it.
+The library's names (README, "Library") are imported on first use (PEP 562), so `import isstrack`
+stays as cheap as before and the command line, which imports this package first, pays nothing for
+them. Their types are in `__init__.pyi`: imports here, even for type checkers only, would make this
+package (which the lowest layers import for its version) import the library above them.
 """
 
 from __future__ import annotations
 
 from importlib import import_module
 
-TYPE_CHECKING = False  # typing's own flag, without importing typing (type checkers read it as True)
 __version__ = "0.1.0"
 
 ISS_CATALOG_NUMBER = 25544
-
-if TYPE_CHECKING:
-    from isstrack.api import (
-        find_passes,
-        find_passes_many,
-        load_bundled_elements,
-        load_elements,
-        load_elements_file,
-        parse_elements_text,
-        station_state,
-        station_states,
-    )
-    from isstrack.elements.sources import ElementsInUse
-    from isstrack.elements.tle import ElementSet
-    from isstrack.errors import BadInputError, IsstrackError, NoElementsError
-    from isstrack.sky.orbit import Observer, StationState
-    from isstrack.sky.passes import Pass, PassPoint, PassSearch
 
 # Each public name and the module that holds it: a name imports its own module on first use only,
 # so `from isstrack import Pass` does not load the pass engine (and numpy) with it.
@@ -45,9 +29,9 @@ _HOMES = {
     "ElementsInUse": "isstrack.elements.sources",
     "Observer": "isstrack.sky.orbit",
     "StationState": "isstrack.sky.orbit",
-    "Pass": "isstrack.sky.passes",
-    "PassPoint": "isstrack.sky.passes",
-    "PassSearch": "isstrack.sky.passes",
+    "Pass": "isstrack.sky.passtypes",
+    "PassPoint": "isstrack.sky.passtypes",
+    "PassSearch": "isstrack.sky.passtypes",
     "IsstrackError": "isstrack.errors",
     "BadInputError": "isstrack.errors",
     "NoElementsError": "isstrack.errors",
@@ -77,18 +61,14 @@ __all__ = [
 ]
 
 
-if not TYPE_CHECKING:
-    # Hidden from type checkers: they see the imports above, and a misspelt name stays an error
-    # for them instead of falling back to this function's return type.
-
-    def __getattr__(name: str) -> object:
-        """Import a public name from its module on first use (PEP 562) and keep it."""
-        home = _HOMES.get(name)
-        if home is None:
-            raise AttributeError(f"module 'isstrack' has no attribute {name!r}")
-        value = getattr(import_module(home), name)
-        globals()[name] = value
-        return value
+def __getattr__(name: str) -> object:
+    """Import a public name from its module on first use and keep it."""
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module 'isstrack' has no attribute {name!r}")
+    value = getattr(import_module(home), name)
+    globals()[name] = value
+    return value
 
 
 def __dir__() -> list[str]:

@@ -26,8 +26,8 @@ from isstrack.errors import BadInputError, TimeInputError
 from isstrack.io.paths import cache_dir as default_cache_dir
 from isstrack.place.location import check_coordinates
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG, Observer, Orbit, StationState
-from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE, PassSearch
 from isstrack.sky.passes import find_passes as find_passes_one
+from isstrack.sky.passtypes import DEFAULT_STD_MAGNITUDE, PassSearch
 
 __all__ = [
     "find_passes",

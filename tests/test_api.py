@@ -6,6 +6,7 @@ that it keeps the command line's element policy, and that it turns bad values aw
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import io
 import json
@@ -218,6 +219,9 @@ def test_every_public_name_resolves_to_its_home_and_is_listed() -> None:
     from isstrack import api, elements, errors, sky  # noqa: F401 (the subpackages still import)
 
     assert set(isstrack.__all__) == {*isstrack._HOMES, "ISS_CATALOG_NUMBER", "__version__"}
+    stub = ast.parse((ROOT / "isstrack" / "__init__.pyi").read_text())
+    typed = {a.asname: n.module for n in stub.body if isinstance(n, ast.ImportFrom) for a in n.names}
+    assert typed == isstrack._HOMES  # type checkers see each name where it is imported from
     for name in isstrack.__all__:
         assert getattr(isstrack, name) is not None
         assert name in dir(isstrack)

@@ -1,9 +1,11 @@
-"""The README's Architecture section matches the package: every package drawn, the import order named."""
+"""The README's Architecture section matches the package and the rules tests/test_architecture.py holds."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+
+from tests.test_architecture import LAYERS, LAZY
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "isstrack"
@@ -41,8 +43,17 @@ def test_the_tree_draws_every_package_and_module_and_nothing_else() -> None:
     assert all(len(text.split()) >= 4 for text in entries.values()), "each line says what it owns"
 
 
-def test_the_import_order_names_each_subpackage_once() -> None:
-    named = [name for layer in layers() for name in layer]
-    assert len(named) == len(set(named))
+def test_the_import_order_is_the_one_the_import_graph_test_holds() -> None:
+    enforced = [
+        {name.removeprefix("isstrack.") for name in layer if name not in ("isstrack", "isstrack.__main__")}
+        for layer in LAYERS
+    ]
+    assert layers() == [layer for layer in enforced if layer]
     subpackages = {name.rstrip("/") for name in drawn() if name.endswith("/") and name != "data/"}
-    assert set(named) == subpackages | {"errors"}
+    assert {name for layer in layers() for name in layer} == subpackages | {"errors", "api"}
+
+
+def test_the_lazy_imports_named_are_the_ones_the_import_graph_test_allows() -> None:
+    named = re.findall(r"^  - `([\w.]+)` → `([\w.]+)`: ", architecture(), re.M)
+    assert {(f"isstrack.{a}", f"isstrack.{b}") for a, b in named} == set(LAZY)
+    assert len(named) == len(LAZY)

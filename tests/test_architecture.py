@@ -3,7 +3,7 @@
 1. No import circles, function-level imports included.
 2. Nothing outside `isstrack/render` and `isstrack/cli` imports them (and render never imports cli);
    more generally, imports go down the layers: io/errors < elements < sky < place < batch, alerts,
-   scene < render < cli.
+   scene < api < render < cli.
 3. Imports of isstrack's own modules sit at the top of their file (`if TYPE_CHECKING:` counts), except
    the pairs in LAZY: each kept inside a function so that starting `isstrack` (every command imports
    every command module) does not load what most runs never use.
@@ -47,6 +47,7 @@ LAYERS = (
     ("isstrack.sky",),
     ("isstrack.place",),
     ("isstrack.batch", "isstrack.alerts", "isstrack.scene"),
+    ("isstrack.api",),  # the library: everything that computes, nothing that draws
     ("isstrack.render",),
     ("isstrack.cli",),
     ("isstrack.__main__",),

@@ -159,7 +159,7 @@ def _station_rows(grid: Any, snapshot: Any) -> None:
         f"{s.speed_km_s * 3600:,.0f} km/h ({s.speed_km_s:.2f} km/s) inertial; "
         f"{s.ground_speed_km_s * 3600:,.0f} km/h ({s.ground_speed_km_s:.2f} km/s) over the ground",
     )
-    _row(grid, "footprint", f"{s.footprint_km:,.0f} km across (where it is above the horizon)")
+    _row(grid, "footprint", f"{s.footprint_diameter_km:,.0f} km across (where it is above the horizon)")
     _row(grid, "sunlight", _sunlight(snapshot))
     _row(grid, "orbit", f"revolution {s.revolution:,}")
     used = snapshot.elements

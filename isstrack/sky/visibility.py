@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from isstrack.sky.arrays import ragged
 from isstrack.sky.orbit import DARK_SKY_SUN_ALTITUDE_DEG
 from isstrack.sky.passtypes import Pass, PassKind, PassPoint
 from isstrack.sky.roots import find_minima, find_roots
@@ -68,9 +69,7 @@ def _magnitudes(sky: Sky, who: np.ndarray, t_s: Array, std_magnitude: float) -> 
 
 def _flatten(first: Array, last: Array, counts: np.ndarray) -> tuple[np.ndarray, Array, np.ndarray]:
     """Return (owner, times, offsets) of `counts[i]` evenly spaced times from first[i] to last[i]."""
-    offsets = (np.cumsum(counts) - counts).astype(np.int64)
-    owner = np.repeat(np.arange(len(counts)), counts)
-    step = np.arange(int(counts.sum())) - offsets[owner]
+    owner, step, offsets = ragged(counts)
     fraction = step / np.maximum(counts[owner] - 1, 1)
     return owner, first[owner] + (last[owner] - first[owner]) * fraction, offsets
 
@@ -132,9 +131,8 @@ def visibility(
     inner_first = np.floor(rise / h).astype(np.int64) + 1
     inner_last = np.ceil(set_ / h).astype(np.int64) - 1
     counts = np.maximum(inner_last - inner_first + 1, 0) + 2
-    offsets = (np.cumsum(counts) - counts).astype(np.int64)
-    owner = np.repeat(np.arange(n), counts)
-    t = (inner_first[owner] + np.arange(int(counts.sum())) - offsets[owner] - 1) * h
+    owner, step, offsets = ragged(counts)
+    t = (inner_first[owner] + step - 1) * h
     t[offsets] = rise
     t[offsets + counts - 1] = set_
     sun = _sun_sin_altitude(sky, who[owner], t) - DARK_SIN

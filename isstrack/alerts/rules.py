@@ -14,6 +14,7 @@ from datetime import datetime, timedelta, tzinfo
 
 from isstrack.errors import TimeInputError
 from isstrack.sky.earth import compass
+from isstrack.sky.nextpass import is_wanted
 from isstrack.sky.orbit import Observer, Orbit
 from isstrack.sky.passes import Pass, PassPoint, find_passes
 
@@ -73,7 +74,7 @@ class Filters:
         """Return whether a visible pass passes every filter (the window applies to its visible start)."""
         if not item.visible or item.visible_start is None or item.visible_highest is None:
             return False
-        if self.max_magnitude is not None and (item.magnitude is None or item.magnitude > self.max_magnitude):
+        if not is_wanted(item, False, self.max_magnitude):
             return False
         if self.min_peak_deg is not None and item.visible_highest.elevation_deg < self.min_peak_deg:
             return False

@@ -111,6 +111,7 @@ def passes(
             scheduler=scheduler,
         )
         return
+    from isstrack.sky.nextpass import is_wanted
     from isstrack.sky.orbit import Orbit
     from isstrack.sky.passes import find_passes
 
@@ -131,12 +132,7 @@ def passes(
     used = load_elements(reporter, offline, tle_file, start)
     orbit = Orbit(used.elements)
     search = find_passes(orbit, place.observer, start, end, min_elevation, std_mag)
-    shown = [
-        p
-        for p in search.passes
-        if (all_ or p.visible)
-        and (max_magnitude is None or (p.magnitude is not None and p.magnitude <= max_magnitude))
-    ]
+    shown = [p for p in search.passes if is_wanted(p, all_, max_magnitude)]
     if json:
         from isstrack.render.jsonout import passes_json, write_json
 

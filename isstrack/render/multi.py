@@ -8,7 +8,7 @@ import json
 from datetime import datetime, timedelta, timezone
 
 from isstrack.batch.placefile import PlaceChunk
-from isstrack.render.jsonout import SCHEMA_VERSION, pass_json
+from isstrack.render.jsonout import SCHEMA_VERSION, fit_json, pass_json
 from isstrack.render.tabular import HEADER
 from isstrack.sky.earth import COMPASS_POINTS
 from isstrack.sky.passes import Pass
@@ -110,5 +110,5 @@ def chunk_jsonl(chunk: PlaceChunk, kept: list[list[Pass]]) -> str:
         place["row"] = place.pop("place_row")
         for item in passes:
             document = {"schema_version": SCHEMA_VERSION, "place": place, "pass": pass_json(item)}
-            lines.append(json.dumps(document, ensure_ascii=False) + "\n")
+            lines.append(fit_json(json.dumps(document, ensure_ascii=False), ascii_only=False) + "\n")
     return "".join(lines)

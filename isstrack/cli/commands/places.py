@@ -81,6 +81,7 @@ def passes_for_places(
     from isstrack.batch.placefile import read_places
     from isstrack.batch.runner import PassJob, run_local
     from isstrack.elements.sources import timeout_from_env
+    from isstrack.render.jsonout import write_json_text
     from isstrack.render.multi import chunk_csv, chunk_jsonl, csv_header
 
     table = read_places(places, stdin_idle_s=timeout_from_env())
@@ -99,7 +100,10 @@ def passes_for_places(
         out.write(csv_header())
     with _progress(len(table)) as advance:
         for count, text in results:
-            out.write(text)
+            if json:
+                write_json_text(text, out)  # made in a worker: fitted to this stdout here
+            else:
+                out.write(text)
             out.flush()
             advance(count)
 

@@ -7,7 +7,6 @@ import typer
 from isstrack.cli.commands.common import (
     At,
     City,
-    Debug,
     Elevation,
     Lat,
     Lon,
@@ -117,7 +116,6 @@ def alert(
     offline: Offline = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
-    debug: Debug = False,
 ) -> None:
     """Announce each visible pass once per target, shortly before it starts (README: Alerts).
 

@@ -48,7 +48,6 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Silence warnings on 
 Verbose = Annotated[
     bool, typer.Option("--verbose", "-v", help="Say each decision on stderr (cache hit, fetch, fallback).")
 ]
-Debug = Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.", hidden=True)]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON (schema in README).")]
 Lat = Annotated[
     float | None,

@@ -10,7 +10,6 @@ import typer
 from isstrack.cli.commands.common import (
     At,
     City,
-    Debug,
     Elevation,
     Interval,
     Json,
@@ -86,7 +85,6 @@ def map_(
     offline: Offline = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
-    debug: Debug = False,
     tonight: Tonight = False,
     hours: Hours = None,
 ) -> None:

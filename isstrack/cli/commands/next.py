@@ -8,7 +8,6 @@ import typer
 from isstrack.cli.commands.common import (
     At,
     City,
-    Debug,
     Elevation,
     Json,
     Lat,
@@ -78,7 +77,6 @@ def next_(
     max_age: MaxAge = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
-    debug: Debug = False,
 ) -> None:
     """Print the next visible pass (any pass with --all) in one line."""
     from isstrack.elements.trust import check_max_age

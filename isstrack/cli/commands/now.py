@@ -8,7 +8,6 @@ import typer
 from isstrack.cli.commands.common import (
     At,
     City,
-    Debug,
     Elevation,
     Interval,
     Json,
@@ -54,7 +53,6 @@ def now(
     offline: Offline = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
-    debug: Debug = False,
 ) -> None:
     """Show where the station is now (or --at a time), and how it looks from your place."""
     check_min_elevation(min_elevation)

@@ -8,7 +8,6 @@ import typer
 
 from isstrack.cli.commands.common import (
     City,
-    Debug,
     Elevation,
     Json,
     Lat,
@@ -73,7 +72,6 @@ def passes(
     offline: Offline = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
-    debug: Debug = False,
     places: Places = None,
     workers: Workers = None,
     scheduler: Scheduler = None,

@@ -2,7 +2,6 @@
 
 from isstrack import ISS_CATALOG_NUMBER
 from isstrack.cli.commands.common import (
-    Debug,
     Json,
     Offline,
     Quiet,
@@ -21,7 +20,6 @@ def tle(
     tle_file: TleFile = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
-    debug: Debug = False,
 ) -> None:
     """Show the orbital elements in use: source, fetch time, epoch and age. --update fetches now."""
     from isstrack.cli.commands.common import exclusive

@@ -7,7 +7,6 @@ import typer
 
 from isstrack.cli.commands.common import (
     City,
-    Debug,
     Elevation,
     Json,
     Lat,
@@ -69,7 +68,6 @@ def transits(
     offline: Offline = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
-    debug: Debug = False,
 ) -> None:
     """List the station's transits across the Sun and the Moon, with the centre line and strip width."""
     from isstrack.sky.orbit import Orbit

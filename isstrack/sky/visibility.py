@@ -60,10 +60,17 @@ def _magnitudes(sky: Sky, who: np.ndarray, t_s: Array, std_magnitude: float) -> 
     to_observer = sky.frames.position[who] - station
     range_km = norm(to_observer)
     cos_phase = dot(to_sun, to_observer) / (norm(to_sun) * range_km)
-    phase = np.arccos(np.clip(cos_phase, -1.0, 1.0))
+    return magnitude(range_km, np.arccos(np.clip(cos_phase, -1.0, 1.0)), std_magnitude)
+
+
+def magnitude(range_km: Array, phase_angle_rad: Array, std_magnitude: float) -> Array:
+    """Return the apparent magnitudes of a Lambertian sphere (Matson 2001) at ranges and phase angles."""
+    phase = np.asarray(phase_angle_rad, dtype=float)
     term = np.sin(phase) + (math.pi - phase) * np.cos(phase)
     with np.errstate(divide="ignore", invalid="ignore"):
-        value = std_magnitude + 5 * np.log10(range_km / 1000.0) - 2.5 * np.log10(term)
+        value = (
+            std_magnitude + 5 * np.log10(np.asarray(range_km, dtype=float) / 1000.0) - 2.5 * np.log10(term)
+        )
     return np.where(term > 0, value, np.inf)
 
 

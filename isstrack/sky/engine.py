@@ -33,7 +33,6 @@ TIME_TOLERANCE_S = 0.01
 SUN_SIN_RATE = 7.5e-5  # 1/s: Earth's rotation (7.29e-5 rad/s) and the Sun's yearly motion (2e-7), padded
 # Memory for one chunk's screening matrices (float32 products, masks): bounds peak memory.
 CHUNK_BUDGET_BYTES = 64 * 2**20
-SKY_STEP_S = 600.0
 
 
 def find_passes_many(

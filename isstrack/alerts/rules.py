@@ -17,6 +17,7 @@ from isstrack.sky.earth import compass
 from isstrack.sky.nextpass import is_wanted
 from isstrack.sky.orbit import Observer, Orbit
 from isstrack.sky.passes import Pass, PassPoint, find_passes
+from isstrack.timetext import duration_text
 
 TITLE_MAX_CHARS = 60
 MESSAGE_MAX_CHARS = 120
@@ -151,8 +152,8 @@ def compose(
         if item.magnitude is None or not math.isfinite(item.magnitude)
         else f"mag {item.magnitude:.1f}"
     )
-    seconds = round(item.visible_duration_s)
-    message = f"{when}: {appears}, {highest}, {mag}, visible {seconds // 60}m{seconds % 60:02d}s"
+    seen = duration_text(item.visible_duration_s, show_seconds=True, compact=True)
+    message = f"{when}: {appears}, {highest}, {mag}, visible {seen}"
     title = f"ISS over {place_name}"
     if len(title) > TITLE_MAX_CHARS:
         title = title[: TITLE_MAX_CHARS - 1] + "…"
@@ -160,13 +161,4 @@ def compose(
 
 
 def _span(seconds: float) -> str:
-    minutes = math.floor(seconds / 60)
-    if minutes < 1:
-        return "<1 min"
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours} h {minutes:02d} min"
-    days, hours = divmod(hours, 24)
-    return f"{days} d {hours} h"
+    return duration_text(seconds, round_down=True, coarse=True)

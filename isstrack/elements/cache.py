@@ -20,6 +20,7 @@ from isstrack.elements.download import MAX_PAUSE
 from isstrack.elements.plausible import check_epoch_not_ahead, check_plausible
 from isstrack.elements.tle import ElementSet, parse_elements
 from isstrack.errors import TleFormatError
+from isstrack.timetext import time_text
 
 CLOCK_SKEW = timedelta(minutes=5)  # a recorded time this far ahead of the clock is still believed
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -109,7 +110,7 @@ class CacheFiles:
         """Write the cache file atomically; return False (with a warning) if it could not be."""
         payload = {
             "catalog_number": self.catalog_number,
-            "fetched_at": iso(record.fetched_at),
+            "fetched_at": time_text(record.fetched_at, truncate=True),
             "url": record.url,
             "tle": record.elements.as_text(),
         }
@@ -118,9 +119,9 @@ class CacheFiles:
     def write_state(self, state: State, notes: Notes) -> bool:
         """Write the download log atomically; return False (with a warning) if it could not be."""
         payload = {
-            "last_attempt": iso(state.last_attempt) if state.last_attempt else None,
+            "last_attempt": time_text(state.last_attempt, truncate=True) if state.last_attempt else None,
             "outcome": state.outcome,
-            "retry_after": iso(state.retry_after) if state.retry_after else None,
+            "retry_after": time_text(state.retry_after, truncate=True) if state.retry_after else None,
         }
         return self._write_atomic(self.state_path, payload, notes)
 
@@ -202,11 +203,6 @@ def _recorded_time(value: object, key: str, latest: datetime) -> datetime:
     if moment > latest:
         raise _Damaged(f"{key} {value} is ahead of the clock (clock changed?)")
     return moment
-
-
-def iso(moment: datetime) -> str:
-    """Return a UTC time as YYYY-MM-DDTHH:MM:SSZ."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_iso(text: str) -> datetime:

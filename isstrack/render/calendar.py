@@ -8,7 +8,7 @@ from pathlib import Path
 from isstrack.place.location import Location
 from isstrack.sky.earth import compass
 from isstrack.sky.passes import Pass
-from isstrack.sky.times import nearest_second
+from isstrack.timetext import nearest_second, time_text
 
 REMINDER = timedelta(minutes=10)
 
@@ -65,11 +65,11 @@ def calendar_bytes(passes: list[Pass], place: Location, catalog_number: int) -> 
             event.add(
                 "description",
                 f"Not visible ({item.kind} pass). "
-                f"Rises {nearest_second(first.time):%H:%M:%S} UTC "
+                f"Rises {time_text(first.time, '%H:%M:%S UTC')} "
                 f"{compass(first.azimuth_deg)}, highest {item.culmination.elevation_deg:.0f}° "
                 f"{compass(item.culmination.azimuth_deg)} "
-                f"at {nearest_second(item.culmination.time):%H:%M:%S} UTC, "
-                f"sets {nearest_second(last.time):%H:%M:%S} UTC {compass(last.azimuth_deg)}.",
+                f"at {time_text(item.culmination.time, '%H:%M:%S UTC')}, "
+                f"sets {time_text(last.time, '%H:%M:%S UTC')} {compass(last.azimuth_deg)}.",
             )
         event.add("dtstart", nearest_second(first.time))
         event.add("dtend", nearest_second(last.time) + timedelta(seconds=1))
@@ -89,13 +89,13 @@ def _visible_description(item: Pass) -> str:
     assert item.visible_start is not None and item.visible_end is not None
     highest = item.visible_highest or item.culmination
     return (
-        f"Appears {nearest_second(item.visible_start.time):%H:%M:%S} UTC "
+        f"Appears {time_text(item.visible_start.time, '%H:%M:%S UTC')} "
         f"at {item.visible_start.elevation_deg:.0f}° "
         f"{compass(item.visible_start.azimuth_deg)}"
         f"{' (out of Earth shadow)' if item.emerges_from_shadow else ''}; "
         f"highest {highest.elevation_deg:.0f}° {compass(highest.azimuth_deg)} "
-        f"at {nearest_second(highest.time):%H:%M:%S} UTC; "
-        f"disappears {nearest_second(item.visible_end.time):%H:%M:%S} UTC "
+        f"at {time_text(highest.time, '%H:%M:%S UTC')}; "
+        f"disappears {time_text(item.visible_end.time, '%H:%M:%S UTC')} "
         f"at {item.visible_end.elevation_deg:.0f}° "
         f"{compass(item.visible_end.azimuth_deg)}"
         f"{' (into Earth shadow)' if item.fades_into_shadow else ''}. Magnitude {item.magnitude:.1f}."

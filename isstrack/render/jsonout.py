@@ -10,7 +10,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from isstrack.elements.load import ElementsInUse
 from isstrack.place.location import Location
-from isstrack.sky.times import iso_z
+from isstrack.timetext import iso_z
 
 if TYPE_CHECKING:
     from isstrack.sky.passes import Pass, PassPoint, PassSearch

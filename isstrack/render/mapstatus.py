@@ -16,6 +16,7 @@ from isstrack.render.worldmap import MAX_COLUMNS, WorldMap, as_ascii, map_rows
 from isstrack.scene.mapscene import MapScene
 from isstrack.scene.snapshot import Snapshot
 from isstrack.sky.earth import compass, format_latitude, format_longitude
+from isstrack.timetext import duration_text
 
 MIN_LIVE_COLUMNS = 20
 _maps: dict[tuple[int, bool], WorldMap] = {}
@@ -41,12 +42,7 @@ def terminal_colours() -> Any:
 
 def duration_words(seconds: float) -> str:
     """Return a countdown like '2h 05m 09s', '4m 03s' or '12s'."""
-    total = max(0, round(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}h {minutes:02d}m {secs:02d}s"
-    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
+    return duration_text(seconds, show_seconds=True)
 
 
 def status_lines(snap: Snapshot, scene: MapScene, zone: Any, colour: bool, columns: int) -> list[list[Run]]:

@@ -8,6 +8,7 @@ from typing import Any
 from isstrack.elements.load import ElementsInUse
 from isstrack.render.console import make_console
 from isstrack.render.text import age_text
+from isstrack.timetext import duration_text, time_text
 
 TITLE_SEPARATOR = " · "
 
@@ -33,28 +34,23 @@ COMPACT_LEGEND = "(sh) the station fades into or emerges from Earth's shadow the
 
 def _point(point: Any, zone: Any, with_time: bool = True) -> str:
     from isstrack.sky.earth import compass
-    from isstrack.sky.times import nearest_second
 
     if point is None:
         return "-"
     where = f"{round(point.elevation_deg)}°{compass(point.azimuth_deg)}"  # an int: never "-0°"
-    return f"{nearest_second(point.time).astimezone(zone):%H:%M:%S} {where}" if with_time else where
+    return f"{time_text(point.time, '%H:%M:%S', zone)} {where}" if with_time else where
 
 
 def _rows(shown: list[Any], zone: Any, layout: Layout, all_passes: bool) -> list[tuple[list[str], str]]:
-    from isstrack.sky.times import nearest_second
-
     rows = []
     for item in shown:
         if item.visible:
             first, top, last = item.visible_start, item.visible_highest, item.visible_end
-            seconds = round(item.visible_duration_s)
-            duration = f"{seconds // 60}m{seconds % 60:02d}s"
+            duration = duration_text(item.visible_duration_s, show_seconds=True, compact=True)
         else:
             first, top, last = item.rise, item.culmination, item.set
             duration = "-"
-        day = nearest_second(first.time).astimezone(zone)
-        date = f"{day:%a %d %b}" if layout.weekday else f"{day:%d %b}"
+        date = time_text(first.time, "%a %d %b" if layout.weekday else "%d %b", zone)
         cells = [
             date + (" *" if item.in_progress else ""),
             _point(first, zone) + (layout.shadow_mark if item.emerges_from_shadow else ""),
@@ -124,12 +120,12 @@ def passes_table(
     from isstrack.render.safe import text
 
     console = make_console()
-    start = search.start.astimezone(zone)
-    end = search.end.astimezone(zone)
+    window = "%Y-%m-%d %H:%M"
     parts = [
         f"{'All' if all_passes else 'Visible'} ISS passes over {place.name}",
         f"times in {zone_label}",
-        f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}",
+        f"{time_text(search.start, window, zone, truncate=True)} to "
+        f"{time_text(search.end, window, zone, truncate=True)}",
         f"above {search.min_elevation_deg:g}°",
         f"elements {age_text(used.elements.age_days(search.start))}",
     ]

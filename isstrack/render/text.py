@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from isstrack.elements.load import ElementsInUse
 from isstrack.render.console import make_console
+from isstrack.timetext import LOCAL_TEXT, UTC_TEXT, duration_text, time_text
 
 _SOURCE_TEXT = {
     "network": "CelesTrak, downloaded just now",
@@ -25,17 +26,9 @@ def age_text(days: float) -> str:
     return f"{days:.1f} days{suffix}"
 
 
-def _minutes_ago(span: timedelta) -> str:
-    minutes = round(span.total_seconds() / 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min ago" if hours else f"{minutes} min ago"
-
-
 def utc_text(moment: datetime) -> str:
     """Return a UTC time like 2026-09-24 21:30:05 UTC."""
-    from isstrack.sky.times import nearest_second
-
-    return nearest_second(moment).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return time_text(moment, UTC_TEXT)
 
 
 def _row(grid: Any, label: str, value: Any) -> None:
@@ -66,7 +59,8 @@ def tle_panel(used: ElementsInUse, now: datetime, next_fetch: datetime | None) -
         _row(
             grid,
             "fetched",
-            f"{utc_text(used.fetched_at)} ({_minutes_ago(now - used.fetched_at)})",
+            f"{utc_text(used.fetched_at)} "
+            f"({duration_text((now - used.fetched_at).total_seconds(), days=False, clamp=False)} ago)",
         )
     _row(grid, "epoch", f"{utc_text(elements.epoch)} ({age_text(elements.age_days(now))})")
     if used.source != "file":
@@ -81,10 +75,7 @@ def tle_panel(used: ElementsInUse, now: datetime, next_fetch: datetime | None) -
 
 def local_text(moment: datetime, zone: Any) -> str:
     """Return a local time like 2026-09-24 23:30:05 CEST."""
-    from isstrack.sky.times import nearest_second
-
-    local = nearest_second(moment).astimezone(zone)
-    return local.strftime("%Y-%m-%d %H:%M:%S ") + (local.tzname() or "")
+    return time_text(moment, LOCAL_TEXT, zone)
 
 
 def now_panel(snapshot: Any, zone: Any, zone_label: str, compact: bool = False, border: bool = True) -> Any:
@@ -92,13 +83,12 @@ def now_panel(snapshot: Any, zone: Any, zone_label: str, compact: bool = False, 
     from rich.panel import Panel
 
     from isstrack.render.safe import text as safe_text
-    from isstrack.sky.times import nearest_second
 
     s = snapshot.state
     grid = _grid()
     when = utc_text(s.time)
     if zone is not None and compact:
-        when += f"  ({nearest_second(s.time).astimezone(zone):%H:%M:%S %Z})"
+        when += f"  ({time_text(s.time, '%H:%M:%S %Z', zone)})"
     elif zone is not None:
         when += f"  ({local_text(s.time, zone)})"
     _row(grid, "time", when)
@@ -244,11 +234,7 @@ def next_line(found: Any, fields: dict[str, Any]) -> str:
     if found.in_progress:
         when = f"now (since {start:%H:%M}, until {fields['end_local']:%H:%M} {fields['end_local'].tzname()})"
     else:
-        days, minutes = divmod(fields["minutes_until"], 24 * 60)
-        hours, mins = divmod(minutes, 60)
-        span = f"{hours} h {mins:02d} min" if hours else f"{mins} min"
-        if days:
-            span = f"{days} d {span}"
+        span = duration_text(fields["minutes_until"] * 60)  # whole minutes already: nothing to round
         when = f"{start:%a %d %b %H:%M} {start.tzname()} (in {span})"
     item = found.item
     parts = [
@@ -258,7 +244,7 @@ def next_line(found: Any, fields: dict[str, Any]) -> str:
     ]
     if item.visible:
         parts.append(f"mag {item.magnitude:+.1f}")
-        parts.append(f"visible {fields['duration_s'] // 60}m{fields['duration_s'] % 60:02d}s")
+        parts.append(f"visible {duration_text(fields['duration_s'], show_seconds=True, compact=True)}")
     else:
         parts.append(f"{item.kind} pass, not visible")
     return ", ".join(parts)

@@ -14,7 +14,7 @@ from isstrack.errors import BadInputError
 from isstrack.sky.earth import compass
 from isstrack.sky.orbit import Observer, Orbit
 from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE, Pass, find_passes
-from isstrack.sky.times import nearest_second
+from isstrack.timetext import nearest_second
 
 SEARCH_STEPS_DAYS = (2, 10, 30)
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from isstrack.sky.orbit import Observer, Orbit
-from isstrack.sky.times import iso_z
+from isstrack.timetext import iso_z
 
 DEFAULT_HOURS = 24.0
 MAX_HOURS = 72.0

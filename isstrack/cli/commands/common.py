@@ -22,6 +22,7 @@ from isstrack.errors import BadInputError, ConfigError, TimeInputError
 from isstrack.io.paths import cache_dir, config_dir
 from isstrack.place.location import Location, resolve
 from isstrack.sky.times import check_supported, parse_time, utc_now
+from isstrack.timetext import ISO_MINUTES, time_text
 
 # -- option types, shared so flags are spelled the same everywhere ---------------------------
 
@@ -221,7 +222,9 @@ def moment(
     if at is not None:
         return parse_time(at, option, before, after)
     when = utc_now()
-    check_supported(when, f"the current time ({when:%Y-%m-%dT%H:%MZ})", option, before, after)
+    check_supported(
+        when, f"the current time ({time_text(when, ISO_MINUTES, truncate=True)})", option, before, after
+    )
     return when
 
 

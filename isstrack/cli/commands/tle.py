@@ -10,7 +10,8 @@ from isstrack.cli.commands.common import (
     Verbose,
     load_elements,
 )
-from isstrack.sky.times import iso_z, utc_now
+from isstrack.sky.times import utc_now
+from isstrack.timetext import iso_z
 
 
 def tle(

@@ -1,4 +1,5 @@
-"""Typed exceptions raised by the core, each carrying its exit status; the CLI maps them in one place."""
+"""Typed exceptions raised by the core, each carrying its exit status (the CLI maps them in one place),
+and the one range check of numeric options."""
 
 from __future__ import annotations
 
@@ -106,3 +107,31 @@ class DeliveryError(IsstrackError):
     """Report that at least one alert could not be delivered (the next run retries it)."""
 
     exit_status = ExitStatus.DELIVERY_FAILED
+
+
+def check_range(
+    option: str,
+    value: float,
+    low: float,
+    high: float,
+    then: str = "",
+    *,
+    open_low: bool = False,
+    open_high: bool = False,
+    dashed: bool = False,
+) -> None:
+    """Reject an option's value outside [low, high] (ends left out with `open_low`, `open_high`).
+
+    The message reads "--days 40 is outside 1-30" (`dashed`, for closed ranges) or "--orbits 9 is
+    outside (0, 5]", followed by `then`: "; the fix" or a unit.
+    """
+    above_low = low < value if open_low else low <= value
+    below_high = value < high if open_high else value <= high
+    if above_low and below_high:
+        return
+    shown = f"{value}" if isinstance(value, int) else f"{value:g}"
+    if dashed:
+        bounds = f"{low:g}-{high:g}"
+    else:
+        bounds = f"{'(' if open_low else '['}{low:g}, {high:g}{')' if open_high else ']'}"
+    raise BadInputError(f"{option} {shown} is outside {bounds}{then}")

@@ -18,7 +18,7 @@ from isstrack.elements.load import (
     url_template_from_env,
 )
 from isstrack.elements.trust import assess, require_trusted
-from isstrack.errors import BadInputError, ConfigError, TimeInputError
+from isstrack.errors import BadInputError, ConfigError, TimeInputError, check_range
 from isstrack.io.paths import cache_dir, config_dir
 from isstrack.place.location import Location, resolve
 from isstrack.sky.times import check_supported, parse_time, utc_now
@@ -273,20 +273,22 @@ def local_zone(place: Location | None, tz: str | None) -> tuple[object, str]:
 
 def check_interval(value: float) -> None:
     """Reject a --watch redraw interval outside [0.2, 3600] seconds."""
-    if not 0.2 <= value <= 3600:
-        raise BadInputError(f"--interval {value:g} is outside [0.2, 3600] seconds")
+    check_range("--interval", value, 0.2, 3600, " seconds")
 
 
 def check_min_elevation(value: float) -> None:
     """Reject a minimum elevation outside [0, 90)."""
-    if not 0 <= value < 90:
-        raise BadInputError(f"--min-elevation {value:g} is outside [0, 90); give degrees above the horizon")
+    check_range("--min-elevation", value, 0, 90, "; give degrees above the horizon", open_high=True)
 
 
 def check_std_mag(value: float) -> None:
     """Reject a standard magnitude outside [-10, 10]."""
-    if not -10 <= value <= 10:
-        raise BadInputError(f"--std-mag {value:g} is outside [-10, 10]; the ISS's is about -1.8")
+    check_range("--std-mag", value, -10, 10, "; the ISS's is about -1.8")
+
+
+def check_days(value: int) -> None:
+    """Reject a --days window outside 1-30."""
+    check_range("--days", value, 1, 30, "; give a whole number of days from 1 to 30", dashed=True)
 
 
 def exclusive(why: str = "pick one output", /, **flags: bool) -> None:

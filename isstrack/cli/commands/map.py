@@ -31,7 +31,7 @@ from isstrack.cli.commands.common import (
     location,
     moment,
 )
-from isstrack.errors import BadInputError
+from isstrack.errors import BadInputError, check_range
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
 
 if TYPE_CHECKING:
@@ -94,10 +94,9 @@ def map_(
 
     exclusive("pick one output", **{"--json": json, "--svg": svg is not None})
     exclusive("--svg writes one picture", **{"--watch": watch, "--svg": svg is not None})
-    if not 0 < orbits <= MAX_ORBITS:
-        raise BadInputError(f"--orbits {orbits:g} is outside (0, {MAX_ORBITS:g}]; give up to 5 orbits ahead")
-    if width is not None and not MIN_COLUMNS <= width <= MAX_COLUMNS:
-        raise BadInputError(f"--width {width} is outside {MIN_COLUMNS}-{MAX_COLUMNS} columns")
+    check_range("--orbits", orbits, 0, MAX_ORBITS, "; give up to 5 orbits ahead", open_low=True)
+    if width is not None:
+        check_range("--width", width, MIN_COLUMNS, MAX_COLUMNS, " columns", dashed=True)
     check_interval(interval)
     check_min_elevation(min_elevation)
     _check_tonight(tonight, hours, watch)
@@ -233,8 +232,8 @@ def _check_tonight(tonight: bool, hours: float | None, watch: bool) -> None:
 
     if hours is not None and not tonight:
         raise BadInputError("--hours goes with --tonight; add --tonight")
-    if hours is not None and not 0 < hours <= MAX_HOURS:
-        raise BadInputError(f"--hours {hours:g} is outside (0, {MAX_HOURS:g}]; give hours ahead to look")
+    if hours is not None:
+        check_range("--hours", hours, 0, MAX_HOURS, "; give hours ahead to look", open_low=True)
     exclusive("the shading is computed once, not redrawn", **{"--tonight": tonight, "--watch": watch})
 
 

@@ -21,6 +21,7 @@ from isstrack.cli.commands.common import (
     TleFile,
     Tz,
     Verbose,
+    check_days,
     check_min_elevation,
     check_std_mag,
     exclusive,
@@ -114,8 +115,7 @@ def passes(
     from isstrack.sky.passes import find_passes
 
     exclusive("pick one output", **{"--json": json, "--csv": csv, "--ics": ics is not None, "--chart": chart})
-    if not 1 <= days <= 30:
-        raise BadInputError(f"--days {days} is outside 1-30; give a whole number of days from 1 to 30")
+    check_days(days)
     check_min_elevation(min_elevation)
     check_std_mag(std_mag)
     start = moment(from_, "--from", search_ahead=timedelta(days=days))

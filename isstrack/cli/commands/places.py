@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from isstrack.errors import BadInputError
+from isstrack.errors import BadInputError, check_range
 
 Places = Annotated[
     Path | None,
@@ -64,15 +64,20 @@ def passes_for_places(
     scheduler: str | None,
 ) -> None:
     """Validate everything, read the places, then stream their passes to stdout in input order."""
-    from isstrack.cli.commands.common import Reporter, check_min_elevation, load_elements, moment
+    from isstrack.cli.commands.common import (
+        Reporter,
+        check_days,
+        check_min_elevation,
+        check_std_mag,
+        load_elements,
+        moment,
+    )
 
-    if not 1 <= days <= 30:
-        raise BadInputError(f"--days {days} is outside 1-30; give a whole number of days from 1 to 30")
+    check_days(days)
     check_min_elevation(min_elevation_deg)
-    if not -10 <= std_magnitude <= 10:
-        raise BadInputError(f"--std-mag {std_magnitude:g} is outside [-10, 10]; the ISS's is about -1.8")
-    if workers is not None and not 1 <= workers <= MAX_WORKERS:
-        raise BadInputError(f"--workers {workers} is outside 1-{MAX_WORKERS}; give a number of processes")
+    check_std_mag(std_magnitude)
+    if workers is not None:
+        check_range("--workers", workers, 1, MAX_WORKERS, "; give a number of processes", dashed=True)
     if scheduler is not None and workers is not None:
         raise BadInputError("--workers and --scheduler cannot be used together; the cluster has its workers")
     start = moment(from_, "--from", timedelta(days=days), margin=timedelta(hours=1))

@@ -17,6 +17,7 @@ from isstrack.cli.commands.common import (
     TleFile,
     Tz,
     Verbose,
+    check_days,
     finite,
     load_elements,
     local_zone,
@@ -25,7 +26,7 @@ from isstrack.cli.commands.common import (
     require_place,
 )
 from isstrack.cli.commands.passes import Days, From
-from isstrack.errors import BadInputError
+from isstrack.errors import BadInputError, check_range
 
 if TYPE_CHECKING:
     from isstrack.sky.transits import Body
@@ -73,16 +74,11 @@ def transits(
     from isstrack.sky.orbit import Orbit
     from isstrack.sky.transits import MAX_RADIUS_KM, find_transits
 
-    if not 1 <= days <= 30:
-        raise BadInputError(f"--days {days} is outside 1-30; give a whole number of days from 1 to 30")
-    if not 0 <= radius <= MAX_RADIUS_KM:
-        raise BadInputError(f"--radius {radius:g} is outside 0-300; give kilometres from 0 to 300")
+    check_days(days)
+    check_range("--radius", radius, 0, MAX_RADIUS_KM, "; give kilometres from 0 to 300", dashed=True)
     if body.lower() not in _BODIES:
         raise BadInputError(f"--body {body!r} is not sun, moon or both; pick one of those")
-    if not 0 <= min_altitude < 90:
-        raise BadInputError(
-            f"--min-altitude {min_altitude:g} is outside [0, 90); give degrees above the horizon"
-        )
+    check_range("--min-altitude", min_altitude, 0, 90, "; give degrees above the horizon", open_high=True)
     start = moment(from_, "--from", timedelta(days=days), margin=timedelta(hours=1))
     end = start + timedelta(days=days)
     place = require_place(location(lat, lon, elevation, city), "transits")

@@ -18,7 +18,6 @@ from isstrack.cli.commands.common import (
     MinElevation,
     Offline,
     Quiet,
-    Reporter,
     TleFile,
     Tz,
     Verbose,
@@ -26,11 +25,9 @@ from isstrack.cli.commands.common import (
     check_min_elevation,
     exclusive,
     finite,
-    load_elements,
-    local_zone,
-    location,
     moment,
 )
+from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare
 from isstrack.errors import BadInputError, check_range
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
 
@@ -104,16 +101,16 @@ def map_(
         from isstrack.io.outfile import check_output
 
         check_output(svg, "--svg")
-    reporter = Reporter(quiet, verbose)
-    place = location(lat, lon, elevation, city, optional=reporter)  # a broken config only warns
-    start = moment(
-        at, search_ahead=_looks_ahead(orbits, place is not None, tonight, hours), margin=LONGEST_PERIOD
+    where = PlaceOptions(lat, lon, elevation, city, tz)
+    source = ElementOptions(tle_file, offline, quiet, verbose)
+    _, place, zone, zone_label, start, used, orbit = prepare(  # a broken saved place only warns
+        where,
+        source,
+        lambda place: moment(
+            at, search_ahead=_looks_ahead(orbits, place is not None, tonight, hours), margin=LONGEST_PERIOD
+        ),
     )
-    zone, zone_label = local_zone(place, tz) if (place is not None or tz is not None) else (None, "")
-    used = load_elements(reporter, offline, tle_file, start)
-    from isstrack.sky.orbit import Orbit
 
-    orbit = Orbit(used.elements)
     if watch:
         _watch(orbit, used, place, min_elevation, orbits, start, interval, json, zone, width)
         return

@@ -17,7 +17,6 @@ from isstrack.cli.commands.common import (
     MinElevation,
     Offline,
     Quiet,
-    Reporter,
     StdMag,
     TleFile,
     Tz,
@@ -25,12 +24,9 @@ from isstrack.cli.commands.common import (
     check_min_elevation,
     check_std_mag,
     exclusive,
-    load_elements,
-    local_zone,
-    location,
     moment,
-    require_place,
 )
+from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare_at_place
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
 from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE
 
@@ -90,7 +86,6 @@ def next_(
         require_trusted_passes,
         template_fields,
     )
-    from isstrack.sky.orbit import Orbit
     from isstrack.sky.times import parse_duration
 
     exclusive("pick one output", **{"--json": json, "--format": format_ is not None, "--chart": chart})
@@ -101,11 +96,12 @@ def next_(
     if format_ is not None:
         check_template(format_)
     start = moment(at, search_ahead=span or timedelta(days=SEARCH_STEPS_DAYS[-1]))
-    reporter = Reporter(quiet, verbose)
-    place = require_place(location(lat, lon, elevation, city, reporter=reporter), "next")
-    zone, zone_label = local_zone(place, tz)
-    used = load_elements(reporter, offline, tle_file, start, scripted=True, max_age_days=max_age)
-    orbit = Orbit(used.elements)
+    where = PlaceOptions(lat, lon, elevation, city, tz)
+    source = ElementOptions(tle_file, offline, quiet, verbose)
+    _, place, zone, zone_label, _, used, orbit = prepare_at_place(
+        "next", where, source, start, scripted=True, max_age_days=max_age
+    )
+
     found = find_next(orbit, place.observer, start, min_elevation, not all_, span, std_mag, max_magnitude)
     search_end = start + (span or timedelta(days=SEARCH_STEPS_DAYS[-1]))
     # Never announce a pass (nor its absence) at a moment the elements are too old to trust.

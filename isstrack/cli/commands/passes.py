@@ -16,7 +16,6 @@ from isstrack.cli.commands.common import (
     MinElevation,
     Offline,
     Quiet,
-    Reporter,
     StdMag,
     TleFile,
     Tz,
@@ -25,13 +24,10 @@ from isstrack.cli.commands.common import (
     check_min_elevation,
     check_std_mag,
     exclusive,
-    load_elements,
-    local_zone,
-    location,
     moment,
-    require_place,
 )
 from isstrack.cli.commands.places import Places, Scheduler, Workers
+from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare_at_place
 from isstrack.errors import BadInputError
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
 from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE
@@ -111,24 +107,22 @@ def passes(
         )
         return
     from isstrack.sky.nextpass import is_wanted
-    from isstrack.sky.orbit import Orbit
     from isstrack.sky.passes import find_passes
 
     exclusive("pick one output", **{"--json": json, "--csv": csv, "--ics": ics is not None, "--chart": chart})
     check_days(days)
     check_min_elevation(min_elevation)
     check_std_mag(std_mag)
-    start = moment(from_, "--from", search_ahead=timedelta(days=days))
-    end = start + timedelta(days=days)
-    reporter = Reporter(quiet, verbose)
-    place = require_place(location(lat, lon, elevation, city, reporter=reporter), "passes")
-    zone, zone_label = local_zone(place, tz)
     if ics is not None:
         from isstrack.io.outfile import check_output
 
         check_output(ics, "--ics")
-    used = load_elements(reporter, offline, tle_file, start)
-    orbit = Orbit(used.elements)
+    start = moment(from_, "--from", search_ahead=timedelta(days=days))
+    end = start + timedelta(days=days)
+    where = PlaceOptions(lat, lon, elevation, city, tz)
+    source = ElementOptions(tle_file, offline, quiet, verbose)
+    reporter, place, zone, zone_label, _, used, orbit = prepare_at_place("passes", where, source, start)
+
     search = find_passes(orbit, place.observer, start, end, min_elevation, std_mag)
     shown = [p for p in search.passes if is_wanted(p, all_, max_magnitude)]
     if json:
@@ -143,8 +137,8 @@ def passes(
         from isstrack.render.calendar import write_calendar
 
         count = write_calendar(ics, shown, place, used.elements.catalog_number)
-        where = "standard output" if str(ics) == "-" else str(ics)
-        reporter.note(f"wrote {count} {'' if all_ else 'visible '}passes to {where}")
+        written = "standard output" if str(ics) == "-" else str(ics)
+        reporter.note(f"wrote {count} {'' if all_ else 'visible '}passes to {written}")
     else:
         from isstrack.render.passtable import passes_table
 

@@ -13,19 +13,15 @@ from isstrack.cli.commands.common import (
     Lon,
     Offline,
     Quiet,
-    Reporter,
     TleFile,
     Tz,
     Verbose,
     check_days,
     finite,
-    load_elements,
-    local_zone,
-    location,
     moment,
-    require_place,
 )
 from isstrack.cli.commands.passes import Days, From
+from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare_at_place
 from isstrack.errors import BadInputError, check_range
 
 if TYPE_CHECKING:
@@ -71,7 +67,6 @@ def transits(
     verbose: Verbose = False,
 ) -> None:
     """List the station's transits across the Sun and the Moon, with the centre line and strip width."""
-    from isstrack.sky.orbit import Orbit
     from isstrack.sky.transits import MAX_RADIUS_KM, find_transits
 
     check_days(days)
@@ -81,13 +76,15 @@ def transits(
     check_range("--min-altitude", min_altitude, 0, 90, "; give degrees above the horizon", open_high=True)
     start = moment(from_, "--from", timedelta(days=days), margin=timedelta(hours=1))
     end = start + timedelta(days=days)
-    place = require_place(location(lat, lon, elevation, city), "transits")
-    zone, zone_label = local_zone(place, tz)
-    reporter = Reporter(quiet, verbose)
-    used = load_elements(reporter, offline, tle_file, start)
+    where = PlaceOptions(lat, lon, elevation, city, tz)
+    source = ElementOptions(tle_file, offline, quiet, verbose)
+    reporter, place, zone, zone_label, _, used, orbit = prepare_at_place(
+        "transits", where, source, start, say_city=False
+    )
+
     bodies = _BODIES[body.lower()]
     search = find_transits(
-        Orbit(used.elements),
+        orbit,
         place.observer,
         start,
         end,

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import isstrack_command
-from tests.tle_tools import newest
+from tests.tle_tools import newest, text
 
 EVIL = "Home\u202eevil"  # a right-to-left override: would show the rest of the line reversed
 AT = "2026-09-24T21:00:00Z"
@@ -22,9 +22,9 @@ AT = "2026-09-24T21:00:00Z"
 
 @pytest.fixture
 def tle_file(tmp_path: Path) -> str:
-    path = tmp_path / "iss.tle"
-    path.write_text("\n".join(newest()) + "\n")
-    return str(path)
+    """Return the newest reference set, in a file of its own."""
+    (tmp_path / "iss.tle").write_text(text(newest()))
+    return str(tmp_path / "iss.tle")
 
 
 @pytest.fixture

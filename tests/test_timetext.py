@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from isstrack.timetext import (
+from isstrack.io.timetext import (
     ISO_FRACTION,
     ISO_MINUTES,
     LOCAL_TEXT,

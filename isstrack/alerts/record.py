@@ -21,7 +21,7 @@ from typing import Any
 
 from isstrack.errors import OutputError
 from isstrack.io.atomic import sweep_stale_temps, write_atomic
-from isstrack.timetext import time_text
+from isstrack.io.timetext import time_text
 
 RECORD_NAME = "alerts-sent.json"
 LOCK_NAME = "alerts.lock"

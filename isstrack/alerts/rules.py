@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from isstrack.errors import TimeInputError
+from isstrack.io.timetext import duration_text
 from isstrack.sky.earth import compass
 from isstrack.sky.nextpass import is_wanted
 from isstrack.sky.orbit import Observer, Orbit
 from isstrack.sky.passes import Pass, PassPoint, find_passes
-from isstrack.timetext import duration_text
 
 TITLE_MAX_CHARS = 60
 MESSAGE_MAX_CHARS = 120

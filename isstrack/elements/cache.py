@@ -20,7 +20,7 @@ from isstrack.elements.download import MAX_PAUSE
 from isstrack.elements.plausible import check_epoch_not_ahead, check_plausible
 from isstrack.elements.tle import ElementSet, parse_elements
 from isstrack.errors import TleFormatError
-from isstrack.timetext import time_text
+from isstrack.io.timetext import time_text
 
 CLOCK_SKEW = timedelta(minutes=5)  # a recorded time this far ahead of the clock is still believed
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)

@@ -11,7 +11,7 @@ from isstrack.elements.sources import ElementsInUse, timeout_from_env
 from isstrack.elements.tle import parse_all, parse_elements
 from isstrack.errors import TleFormatError
 from isstrack.io.infile import NotRegularFileError, StdinTimeoutError, is_stdin, open_regular, open_stdin
-from isstrack.timetext import time_text
+from isstrack.io.timetext import time_text
 
 MAX_FILE_BYTES = MAX_RESPONSE_BYTES
 

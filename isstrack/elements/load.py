@@ -41,7 +41,7 @@ from isstrack.errors import (
     TleFormatError,
     UpdateError,
 )
-from isstrack.timetext import UTC_TEXT_MINUTES, duration_text, time_text
+from isstrack.io.timetext import UTC_TEXT_MINUTES, duration_text, time_text
 
 __all__ = [
     "ElementStore",

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from isstrack.io.timetext import nearest_second, time_text
 from isstrack.place.location import Location
 from isstrack.sky.earth import compass
 from isstrack.sky.passes import Pass
-from isstrack.timetext import nearest_second, time_text
 
 REMINDER = timedelta(minutes=10)
 

@@ -9,8 +9,8 @@ from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
 
 from isstrack.elements.load import ElementsInUse
+from isstrack.io.timetext import iso_z
 from isstrack.place.location import Location
-from isstrack.timetext import iso_z
 
 if TYPE_CHECKING:
     from isstrack.sky.passes import Pass, PassPoint, PassSearch

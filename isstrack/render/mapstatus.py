@@ -8,6 +8,7 @@ from datetime import timezone
 from functools import cache
 from typing import Any
 
+from isstrack.io.timetext import duration_text
 from isstrack.render.maplegend import legend_lines, wrap_items
 from isstrack.render.mapstyle import Run, _style, cells, shown
 from isstrack.render.safe import ascii_only
@@ -16,7 +17,6 @@ from isstrack.render.worldmap import MAX_COLUMNS, WorldMap, as_ascii, map_rows
 from isstrack.scene.mapscene import MapScene
 from isstrack.scene.snapshot import Snapshot
 from isstrack.sky.earth import compass, format_latitude, format_longitude
-from isstrack.timetext import duration_text
 
 MIN_LIVE_COLUMNS = 20
 _maps: dict[tuple[int, bool], WorldMap] = {}

@@ -7,11 +7,11 @@ import io
 import json
 
 from isstrack.batch.placefile import PlaceChunk
+from isstrack.io.timetext import iso_z_many
 from isstrack.render.jsonout import SCHEMA_VERSION, fit_json, pass_json
 from isstrack.render.tabular import HEADER
 from isstrack.sky.earth import COMPASS_POINTS
 from isstrack.sky.passes import Pass
-from isstrack.timetext import iso_z_many
 
 PLACE_COLUMNS = ["place", "place_row", "latitude_deg", "longitude_deg", "elevation_m"]
 CSV_HEADER = PLACE_COLUMNS + HEADER

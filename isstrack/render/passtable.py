@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from isstrack.elements.load import ElementsInUse
+from isstrack.io.timetext import duration_text, time_text
 from isstrack.render.console import make_console
 from isstrack.render.text import age_text
-from isstrack.timetext import duration_text, time_text
 
 TITLE_SEPARATOR = " · "
 

@@ -6,8 +6,8 @@ from datetime import datetime
 from typing import Any
 
 from isstrack.elements.load import ElementsInUse
+from isstrack.io.timetext import LOCAL_TEXT, UTC_TEXT, duration_text, time_text
 from isstrack.render.console import make_console
-from isstrack.timetext import LOCAL_TEXT, UTC_TEXT, duration_text, time_text
 
 _SOURCE_TEXT = {
     "network": "CelesTrak, downloaded just now",

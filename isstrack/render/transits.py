@@ -6,10 +6,10 @@ from datetime import datetime
 from typing import Any
 
 from isstrack.elements.load import ElementsInUse
+from isstrack.io.timetext import ISO_FRACTION, iso_z, time_text
 from isstrack.place.location import Location
 from isstrack.render.safe import literal as _literal
 from isstrack.sky.transits import GOOD_AGE_DAYS, TRIP_AGE_DAYS, Transit, TransitSearch
-from isstrack.timetext import ISO_FRACTION, iso_z, time_text
 
 SOLAR_FILTER_WARNING = (
     "WARNING: never look at the Sun, or point binoculars, a telescope or a camera at it, without a "

@@ -11,10 +11,10 @@ from typing import Any
 
 from isstrack.elements.trust import is_trusted, require_trusted_event, require_trusted_span
 from isstrack.errors import BadInputError
+from isstrack.io.timetext import nearest_second
 from isstrack.sky.earth import compass
 from isstrack.sky.orbit import Observer, Orbit
 from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE, Pass, find_passes
-from isstrack.timetext import nearest_second
 
 SEARCH_STEPS_DAYS = (2, 10, 30)
 

@@ -6,9 +6,9 @@ import re
 from datetime import datetime, timedelta, timezone
 
 from isstrack.errors import TimeInputError
-from isstrack.timetext import ISO_MINUTES, duration_text, time_text
-from isstrack.timetext import iso_z as iso_z  # where the commands, scenes and tests find them
-from isstrack.timetext import nearest_second as nearest_second
+from isstrack.io.timetext import ISO_MINUTES, duration_text, time_text
+from isstrack.io.timetext import iso_z as iso_z  # where the commands, scenes and tests find them
+from isstrack.io.timetext import nearest_second as nearest_second
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

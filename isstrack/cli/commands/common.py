@@ -20,9 +20,9 @@ from isstrack.elements.load import (
 from isstrack.elements.trust import assess, require_trusted
 from isstrack.errors import BadInputError, ConfigError, TimeInputError, check_range
 from isstrack.io.paths import cache_dir, config_dir
+from isstrack.io.timetext import ISO_MINUTES, time_text
 from isstrack.place.location import Location, resolve
 from isstrack.sky.times import check_supported, parse_time, utc_now
-from isstrack.timetext import ISO_MINUTES, time_text
 
 # -- option types, shared so flags are spelled the same everywhere ---------------------------
 

@@ -10,8 +10,8 @@ from isstrack.cli.commands.common import (
     Verbose,
     load_elements,
 )
+from isstrack.io.timetext import iso_z
 from isstrack.sky.times import utc_now
-from isstrack.timetext import iso_z
 
 
 def tle(

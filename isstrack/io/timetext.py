@@ -2,7 +2,7 @@
 
 Every module that writes a time or a span of time uses these two functions (`time_text`,
 `duration_text`), so the JSON contract, the tables, the messages and the saved files cannot drift
-apart. It sits beside `errors` at the bottom of the imports, so the element layer can use it too.
+apart. It sits in `io`, at the bottom of the imports, so the element layer can use it too.
 """
 
 from __future__ import annotations

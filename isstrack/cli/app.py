@@ -20,6 +20,7 @@ from isstrack.cli.commands.tle import tle
 from isstrack.cli.commands.transits import transits
 from isstrack.errors import ExitStatus, IsstrackError
 from isstrack.render.console import StdoutClosed, wrap_for
+from isstrack.render.safe import fit_streams, literal
 
 # Before numpy is first imported: OpenBLAS would start a spinning thread per core (about 0.08 s of
 # CPU on every run) for matrices this small; --places parallelises with processes instead.
@@ -99,8 +100,6 @@ def exit_code(error: BaseException) -> int:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and exit with the status for what happened; no traceback unless --debug."""
-    from isstrack.render.safe import fit_streams
-
     args = sys.argv[1:] if argv is None else argv
     # Read here for every command (no command takes it): a traceback instead of the one-line error.
     debug = "--debug" in args
@@ -203,8 +202,6 @@ def _quiet_exit() -> None:
 
 
 def _fail(message: str, status: int) -> None:
-    from isstrack.render.safe import literal
-
     if message:
         with contextlib.suppress(BrokenPipeError):  # nobody is reading stderr either
             print(wrap_for(sys.stderr, f"isstrack: error: {literal(message)}"), file=sys.stderr)

@@ -20,6 +20,7 @@ from isstrack.elements.download import MAX_PAUSE
 from isstrack.elements.plausible import check_epoch_not_ahead, check_plausible
 from isstrack.elements.tle import ElementSet, parse_elements
 from isstrack.errors import TleFormatError
+from isstrack.io.atomic import sweep_matching, sweep_stale_temps, write_atomic
 from isstrack.io.timetext import time_text
 
 CLOCK_SKEW = timedelta(minutes=5)  # a recorded time this far ahead of the clock is still believed
@@ -138,8 +139,6 @@ class CacheFiles:
 
     def sweep_stale_temps(self, notes: Notes) -> None:
         """Delete our own temporary files older than atomic.STALE_TEMP_S (left by killed runs)."""
-        from isstrack.io.atomic import sweep_matching, sweep_stale_temps
-
         removed = [
             *sweep_stale_temps(self.cache_dir, self.cache_path.name),
             *sweep_stale_temps(self.cache_dir, self.state_path.name),
@@ -177,8 +176,6 @@ class CacheFiles:
             notes.warnings.append(f"{message}; treating it as missing")
 
     def _write_atomic(self, path: Path, payload: dict[str, Any], notes: Notes) -> bool:
-        from isstrack.io.atomic import write_atomic
-
         try:
             write_atomic(path, json.dumps(payload, indent=1).encode("utf-8"))
         except OSError as exc:

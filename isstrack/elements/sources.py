@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from isstrack.elements.tle import ElementSet, parse_elements
 from isstrack.errors import BadInputError, NoElementsError, TleFormatError
+from isstrack.io.paths import data_file
 
 DEFAULT_URL_TEMPLATE = "https://celestrak.org/NORAD/elements/gp.php?CATNR={catnr}&FORMAT=TLE"
 DEFAULT_TIMEOUT_S = 10.0
@@ -108,8 +109,6 @@ def timeout_from_env() -> float:
 
 def load_bundled(catalog_number: int) -> ElementsInUse:
     """Return the element set shipped with the package."""
-    from isstrack.io.paths import data_file
-
     path = data_file(BUNDLED_FILE)
     try:
         elements = parse_elements(path.read_text(encoding="utf-8"), catalog_number)

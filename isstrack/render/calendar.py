@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from isstrack import __version__
+from isstrack.io.outfile import write_output
 from isstrack.io.timetext import nearest_second, time_text
 from isstrack.place.location import Location
 from isstrack.sky.earth import compass
@@ -36,8 +38,6 @@ def summary(item: Pass) -> str:
 
 def write_calendar(path: Path, passes: list[Pass], place: Location, catalog_number: int) -> int:
     """Write one event per pass given (the visible part of visible ones) to `path`; return how many."""
-    from isstrack.io.outfile import write_output
-
     write_output(path, calendar_bytes(passes, place, catalog_number), "--ics")
     return len(passes)
 
@@ -45,8 +45,6 @@ def write_calendar(path: Path, passes: list[Pass], place: Location, catalog_numb
 def calendar_bytes(passes: list[Pass], place: Location, catalog_number: int) -> bytes:
     """Return the calendar: one event per pass, over its visible part when it has one, else rise to set."""
     from icalendar import Alarm, Calendar, Event
-
-    from isstrack import __version__
 
     calendar = Calendar()
     calendar.add("prodid", f"-//isstrack//isstrack {__version__}//EN")

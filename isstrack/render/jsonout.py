@@ -9,8 +9,10 @@ from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
 
 from isstrack.elements.load import ElementsInUse
+from isstrack.elements.trust import is_trusted
 from isstrack.io.timetext import iso_z
 from isstrack.place.location import Location
+from isstrack.sky.earth import compass
 
 if TYPE_CHECKING:
     from isstrack.sky.passes import Pass, PassPoint, PassSearch
@@ -24,8 +26,6 @@ def elements_json(used: ElementsInUse, at: datetime, until: datetime | None = No
     `trusted` is false when the elements are too old to trust at either end of the span the output
     covers (the worse end, as the text output's warning counts it).
     """
-    from isstrack.elements.trust import is_trusted
-
     age_days = used.elements.age_days(at)
     worst_days = max(age_days, used.elements.age_days(until or at), key=abs)
     return {
@@ -115,7 +115,6 @@ def point_json(point: PassPoint | None) -> dict[str, Any] | None:
     """Return a pass point as {time, azimuth_deg, elevation_deg, direction}, or None."""
     if point is None:
         return None
-    from isstrack.sky.earth import compass
 
     return {
         "time": iso_z(point.time),

@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from isstrack.elements.load import ElementsInUse
+from isstrack.elements.trust import untrusted_line
 from isstrack.io.timetext import duration_text, time_text
 from isstrack.render.console import make_console
+from isstrack.render.safe import text
 from isstrack.render.text import age_text
+from isstrack.sky.earth import compass
 
 TITLE_SEPARATOR = " · "
 
@@ -33,8 +36,6 @@ COMPACT_LEGEND = "(sh) the station fades into or emerges from Earth's shadow the
 
 
 def _point(point: Any, zone: Any, with_time: bool = True) -> str:
-    from isstrack.sky.earth import compass
-
     if point is None:
         return "-"
     where = f"{round(point.elevation_deg)}°{compass(point.azimuth_deg)}"  # an int: never "-0°"
@@ -76,8 +77,6 @@ def _table(rows: list[tuple[list[str], str]], all_passes: bool, layout: Layout) 
     from rich import box
     from rich.table import Table
 
-    from isstrack.render.safe import text
-
     table = Table(
         box=box.SIMPLE_HEAD, header_style="bold", padding=(0, 1, 0, 0), pad_edge=False, show_edge=False
     )
@@ -117,8 +116,6 @@ def passes_table(
     """Print the passes as a table fitted to the console, under a title with the place, zone and window."""
     from rich.measure import Measurement
 
-    from isstrack.render.safe import text
-
     console = make_console()
     window = "%Y-%m-%d %H:%M"
     parts = [
@@ -129,7 +126,6 @@ def passes_table(
         f"above {search.min_elevation_deg:g}°",
         f"elements {age_text(used.elements.age_days(search.start))}",
     ]
-    from isstrack.elements.trust import untrusted_line
 
     ages = (used.elements.age_days(search.start), used.elements.age_days(search.end))
     distrust = untrusted_line(max(ages, key=abs))  # the worst end of the window

@@ -6,8 +6,12 @@ from datetime import datetime
 from typing import Any
 
 from isstrack.elements.load import ElementsInUse
+from isstrack.elements.trust import untrusted_line
 from isstrack.io.timetext import LOCAL_TEXT, UTC_TEXT, duration_text, time_text
 from isstrack.render.console import make_console
+from isstrack.render.safe import text
+from isstrack.render.safe import text as safe_text
+from isstrack.sky.earth import compass, format_latitude, format_longitude
 
 _SOURCE_TEXT = {
     "network": "CelesTrak, downloaded just now",
@@ -33,8 +37,6 @@ def utc_text(moment: datetime) -> str:
 
 def _row(grid: Any, label: str, value: Any) -> None:
     """Add a row; a plain string is shown literally (escaped, never read as Rich markup)."""
-    from isstrack.render.safe import text
-
     grid.add_row(text(label), text(value) if isinstance(value, str) else value)
 
 
@@ -82,8 +84,6 @@ def now_panel(snapshot: Any, zone: Any, zone_label: str, compact: bool = False, 
     """Return the Rich renderable for one `isstrack now` snapshot (`compact`: fewer, denser rows)."""
     from rich.panel import Panel
 
-    from isstrack.render.safe import text as safe_text
-
     s = snapshot.state
     grid = _grid()
     when = utc_text(s.time)
@@ -97,7 +97,6 @@ def now_panel(snapshot: Any, zone: Any, zone_label: str, compact: bool = False, 
         _compact_station_rows(grid, snapshot)
     else:
         _station_rows(grid, snapshot)
-    from isstrack.elements.trust import untrusted_line
 
     distrust = untrusted_line(snapshot.elements.elements.age_days(s.time))
     if distrust and compact:  # the age is on the sunlight row already
@@ -123,8 +122,6 @@ def fitted_now_panel(snapshot: Any, zone: Any, zone_label: str, console: Any) ->
 
 
 def _sunlight(snapshot: Any, extra: str = "") -> Any:
-    from isstrack.render.safe import text as safe_text
-
     if snapshot.state.sunlit:
         shown = safe_text("sunlit", style="bold yellow")
     else:
@@ -133,8 +130,6 @@ def _sunlight(snapshot: Any, extra: str = "") -> Any:
 
 
 def _station_rows(grid: Any, snapshot: Any) -> None:
-    from isstrack.sky.earth import format_latitude, format_longitude
-
     s = snapshot.state
     _row(
         grid,
@@ -162,8 +157,6 @@ def _station_rows(grid: Any, snapshot: Any) -> None:
 
 
 def _compact_station_rows(grid: Any, snapshot: Any) -> None:
-    from isstrack.sky.earth import format_latitude, format_longitude
-
     s = snapshot.state
     _row(
         grid,
@@ -176,9 +169,6 @@ def _compact_station_rows(grid: Any, snapshot: Any) -> None:
 
 
 def _observer_rows(grid: Any, snapshot: Any, zone: Any, zone_label: str, compact: bool) -> None:
-    from isstrack.render.safe import text as safe_text
-    from isstrack.sky.earth import compass
-
     look, place = snapshot.look, snapshot.place
     _row(grid, "from", f"{place.name} ({zone_label})")
     above = look.above_horizon
@@ -211,8 +201,6 @@ def _observer_rows(grid: Any, snapshot: Any, zone: Any, zone_label: str, compact
 
 
 def _visibility_text(snapshot: Any) -> Any:
-    from isstrack.render.safe import text as safe_text
-
     look = snapshot.look
     if look.visible:
         return safe_text("yes: sunlit against a dark sky, look up", style="bold green")

@@ -8,7 +8,10 @@ from typing import Any
 from isstrack.elements.load import ElementsInUse
 from isstrack.io.timetext import ISO_FRACTION, iso_z, time_text
 from isstrack.place.location import Location
+from isstrack.render.console import make_console
+from isstrack.render.jsonout import elements_json, location_json
 from isstrack.render.safe import literal as _literal
+from isstrack.sky.earth import compass
 from isstrack.sky.transits import GOOD_AGE_DAYS, TRIP_AGE_DAYS, Transit, TransitSearch
 
 SOLAR_FILTER_WARNING = (
@@ -34,8 +37,6 @@ def _tenths(moment: datetime, zone: Any) -> str:
 
 def event_json(event: Transit) -> dict[str, Any]:
     """Return one transit in the documented schema."""
-    from isstrack.sky.earth import compass
-
     line = event.centre_line
     return {
         "body": event.body,
@@ -69,8 +70,6 @@ def transits_json(
     search: TransitSearch, place: Location, zone_label: str, used: ElementsInUse
 ) -> dict[str, Any]:
     """Return the `transits` JSON document (without schema_version)."""
-    from isstrack.render.jsonout import elements_json, location_json
-
     return {
         "location": location_json(place),
         "time_zone": zone_label,
@@ -93,9 +92,6 @@ def transits_table(search: TransitSearch, place: Location, zone: Any, zone_label
     """Print one row per transit, how to use the table, and the warnings it needs."""
     from rich.table import Table
     from rich.text import Text
-
-    from isstrack.render.console import make_console
-    from isstrack.sky.earth import compass
 
     console = make_console()
     names = " and ".join(b.capitalize() for b in search.bodies) if len(search.bodies) > 1 else None

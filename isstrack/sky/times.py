@@ -9,6 +9,7 @@ from isstrack.errors import TimeInputError
 from isstrack.io.timetext import ISO_MINUTES, duration_text, time_text
 from isstrack.io.timetext import iso_z as iso_z  # where the commands, scenes and tests find them
 from isstrack.io.timetext import nearest_second as nearest_second
+from isstrack.sky.ephemeris import FIRST, LAST
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -62,8 +63,6 @@ def check_supported(
     after: timedelta = timedelta(0),
 ) -> None:
     """Raise TimeInputError unless [moment - before, moment + after] lies inside the bundled ephemeris."""
-    from isstrack.sky.ephemeris import FIRST, LAST
-
     first = FIRST + before
     last = LAST - after
     if first <= moment <= last:

@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 
 from isstrack.errors import NoElementsError
 from isstrack.sky.earth import EARTH_SHADOW_RADIUS_KM, geodetic_to_itrs_km, geodetic_up, teme_to_itrs_xy
-from isstrack.sky.ephemeris import fast_nutation
+from isstrack.sky.ephemeris import bodies, fast_nutation
 from isstrack.sky.orbit import Orbit
 
 Array = NDArray[Any]
@@ -98,8 +98,6 @@ class Track:
     def _sun_in_teme(self, span: timedelta) -> tuple[Array, Array]:
         from skyfield.functions import mxv
         from skyfield.sgp4lib import TEME
-
-        from isstrack.sky.ephemeris import bodies
 
         earth, sun = bodies()
         count = max(2, math.ceil(span.total_seconds() / SUN_STEP_S) + 2)

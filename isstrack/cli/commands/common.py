@@ -22,6 +22,9 @@ from isstrack.errors import BadInputError, ConfigError, TimeInputError, check_ra
 from isstrack.io.paths import cache_dir, config_dir
 from isstrack.io.timetext import ISO_MINUTES, time_text
 from isstrack.place.location import Location, resolve
+from isstrack.place.timezones import zone
+from isstrack.render.console import wrap_for
+from isstrack.render.safe import literal
 from isstrack.sky.times import check_supported, parse_time, utc_now
 
 # -- option types, shared so flags are spelled the same everywhere ---------------------------
@@ -141,9 +144,6 @@ class Reporter:
     stream: TextIO | None = None
 
     def _write(self, text: str) -> None:
-        from isstrack.render.console import wrap_for
-        from isstrack.render.safe import literal
-
         stream = self.stream or sys.stderr
         print(wrap_for(stream, f"isstrack: {literal(text)}"), file=stream)
 
@@ -258,8 +258,6 @@ def location(
 def local_zone(place: Location | None, tz: str | None) -> tuple[object, str]:
     """Return (tzinfo, label) for local times: --tz, the place's zone, else UTC labelled as such."""
     from datetime import timezone
-
-    from isstrack.place.timezones import zone
 
     if tz is not None:
         return zone(tz), tz

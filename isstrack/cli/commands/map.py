@@ -29,6 +29,9 @@ from isstrack.cli.commands.common import (
 )
 from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare
 from isstrack.errors import BadInputError, check_range
+from isstrack.render.console import PIPED_WIDTH, make_console
+from isstrack.render.jsonout import write_json
+from isstrack.render.safe import ascii_only
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
 
 if TYPE_CHECKING:
@@ -122,7 +125,6 @@ def map_(
     columns = width or (120 if json or svg is not None else _terminal_columns())
     overlay, extra = _tonight_overlay(orbit, start, hours, map_rows(columns), columns, min_elevation, tonight)
     if json:
-        from isstrack.render.jsonout import write_json
         from isstrack.render.scenejson import scene_json
 
         write_json({**scene_json(scene, used, zone_label), **extra})
@@ -150,12 +152,9 @@ def map_(
     import os
     import sys
 
-    from isstrack.render.safe import ascii_only
-
     if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
         sys.stdout.write(WorldMap(columns, False, overlay).frame(scene, zone, name).plain(ascii_only()))
         return
-    from isstrack.render.console import make_console
 
     make_console().print(
         WorldMap(columns, True, overlay).frame(scene, zone, name).text(ascii_only()), width=columns, crop=True
@@ -200,7 +199,6 @@ def _terminal_columns() -> int:
     import shutil
     import sys
 
-    from isstrack.render.console import PIPED_WIDTH
     from isstrack.render.worldmap import MAX_COLUMNS, MIN_COLUMNS
 
     if not sys.stdout.isatty() and "COLUMNS" not in os.environ:

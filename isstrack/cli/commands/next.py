@@ -27,8 +27,13 @@ from isstrack.cli.commands.common import (
     moment,
 )
 from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare_at_place
+from isstrack.elements.trust import check_max_age
+from isstrack.errors import NothingFoundError
+from isstrack.render.jsonout import next_json, write_json
+from isstrack.render.safe import literal
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
 from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE
+from isstrack.sky.times import parse_duration
 
 Within = Annotated[
     str | None,
@@ -75,9 +80,6 @@ def next_(
     verbose: Verbose = False,
 ) -> None:
     """Print the next visible pass (any pass with --all) in one line."""
-    from isstrack.elements.trust import check_max_age
-    from isstrack.errors import NothingFoundError
-    from isstrack.render.safe import literal
     from isstrack.sky.nextpass import (
         SEARCH_STEPS_DAYS,
         check_template,
@@ -86,7 +88,6 @@ def next_(
         require_trusted_passes,
         template_fields,
     )
-    from isstrack.sky.times import parse_duration
 
     exclusive("pick one output", **{"--json": json, "--format": format_ is not None, "--chart": chart})
     check_min_elevation(min_elevation)
@@ -107,8 +108,6 @@ def next_(
     # Never announce a pass (nor its absence) at a moment the elements are too old to trust.
     require_trusted_passes([found.item] if found else [], used.elements.epoch, start, search_end, max_age)
     if json:
-        from isstrack.render.jsonout import next_json, write_json
-
         write_json(next_json(found, place, zone_label, used, start, search_end))
     elif found is not None:
         # The template is the user's own (a tab in it stays a tab); the place name comes from outside.

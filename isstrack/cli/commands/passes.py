@@ -26,11 +26,12 @@ from isstrack.cli.commands.common import (
     exclusive,
     moment,
 )
-from isstrack.cli.commands.places import Places, Scheduler, Workers
+from isstrack.cli.commands.places import Places, Scheduler, Workers, passes_for_places, reject_place_options
 from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare_at_place
 from isstrack.errors import BadInputError
+from isstrack.render.jsonout import passes_json, write_json
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
-from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE
+from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE, find_passes
 
 From = Annotated[
     str | None, typer.Option("--from", metavar="TIME", help="Start of the window, ISO 8601 (default: now).")
@@ -75,8 +76,6 @@ def passes(
 ) -> None:
     """List the passes over a place: visible ones by default, every pass with --all."""
     if places is not None or workers is not None or scheduler is not None:
-        from isstrack.cli.commands.places import passes_for_places, reject_place_options
-
         if places is None:
             raise BadInputError("--workers and --scheduler go with --places FILE; give the places file")
         exclusive("pick one output", **{"--json": json, "--csv": csv})
@@ -107,7 +106,6 @@ def passes(
         )
         return
     from isstrack.sky.nextpass import is_wanted
-    from isstrack.sky.passes import find_passes
 
     exclusive("pick one output", **{"--json": json, "--csv": csv, "--ics": ics is not None, "--chart": chart})
     check_days(days)
@@ -126,8 +124,6 @@ def passes(
     search = find_passes(orbit, place.observer, start, end, min_elevation, std_mag)
     shown = [p for p in search.passes if is_wanted(p, all_, max_magnitude)]
     if json:
-        from isstrack.render.jsonout import passes_json, write_json
-
         write_json(passes_json(search, shown, place, zone_label, used, std_mag, all_))
     elif csv:
         from isstrack.render.tabular import write_csv

@@ -12,7 +12,18 @@ from typing import Annotated
 
 import typer
 
+from isstrack.cli.commands.common import (
+    Reporter,
+    check_days,
+    check_min_elevation,
+    check_std_mag,
+    load_elements,
+    moment,
+)
+from isstrack.elements.sources import timeout_from_env
 from isstrack.errors import BadInputError, check_range
+from isstrack.render.console import make_console
+from isstrack.render.jsonout import write_json_text
 
 Places = Annotated[
     Path | None,
@@ -64,15 +75,6 @@ def passes_for_places(
     scheduler: str | None,
 ) -> None:
     """Validate everything, read the places, then stream their passes to stdout in input order."""
-    from isstrack.cli.commands.common import (
-        Reporter,
-        check_days,
-        check_min_elevation,
-        check_std_mag,
-        load_elements,
-        moment,
-    )
-
     check_days(days)
     check_min_elevation(min_elevation_deg)
     check_std_mag(std_magnitude)
@@ -85,8 +87,6 @@ def passes_for_places(
 
     from isstrack.batch.placefile import read_places
     from isstrack.batch.runner import PassJob, run_local
-    from isstrack.elements.sources import timeout_from_env
-    from isstrack.render.jsonout import write_json_text
     from isstrack.render.multi import chunk_csv, chunk_jsonl, csv_header
 
     table = read_places(places, stdin_idle_s=timeout_from_env())
@@ -120,8 +120,6 @@ def _progress(total: int) -> Iterator[Callable[[int], None]]:
         yield lambda count: None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    from isstrack.render.console import make_console
 
     columns = ("places", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=make_console(sys.stderr), transient=True) as bar:

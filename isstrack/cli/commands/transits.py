@@ -23,6 +23,7 @@ from isstrack.cli.commands.common import (
 from isstrack.cli.commands.passes import Days, From
 from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare_at_place
 from isstrack.errors import BadInputError, check_range
+from isstrack.render.jsonout import write_json
 
 if TYPE_CHECKING:
     from isstrack.sky.transits import Body
@@ -100,7 +101,6 @@ def transits(
             "wide; 2.5-day-old sets were 15 km off). Update the elements and ask again the day before"
         )
     if json:
-        from isstrack.render.jsonout import write_json
         from isstrack.render.transits import transits_json
 
         write_json(transits_json(search, place, zone_label, used))

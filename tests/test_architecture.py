@@ -64,10 +64,7 @@ LAZY: dict[tuple[str, str], str] = {
     ("isstrack.cli.commands.tle", "isstrack.render.text"): "`tle --json` starts without the panels",
     ("isstrack.cli.commands.transits", "isstrack.sky.transits"): "`transits` loads its search when it runs",
     ("isstrack.cli.commands.transits", "isstrack.render.transits"): "`transits` loads its table when it runs",
-    (
-        "isstrack.place.location",
-        "isstrack.place.gazetteer",
-    ): "a place given by coordinates needs no gazetteer",
+    ("isstrack.place.location", "isstrack.place.gazetteer"): "coordinates need no gazetteer",
     ("isstrack.render.text", "isstrack.sky.nextpass"): "`now`'s panel is drawn without the pass search",
 }
 

@@ -1,14 +1,52 @@
-"""Typed exceptions raised by the core; the CLI maps them to exit codes in one place."""
+"""Typed exceptions raised by the core, each carrying its exit status (the CLI maps them in one place),
+and the one range check of numeric options."""
 
 from __future__ import annotations
+
+from enum import IntEnum
+from typing import ClassVar
+
+
+class ExitStatus(IntEnum):
+    """The exit statuses of every command (README, Exit codes)."""
+
+    OK = 0
+    NOTHING_FOUND = 1
+    USAGE = 2
+    NO_ELEMENTS = 3
+    UPDATE_FAILED = 4
+    DELIVERY_FAILED = 5
+    INTERNAL = 70
+    INTERRUPTED = 130
+
+    @property
+    def meaning(self) -> str:
+        """Return the words the README's exit-status table gives this status."""
+        return _MEANINGS[self]
+
+
+_MEANINGS = {
+    ExitStatus.OK: "success",
+    ExitStatus.NOTHING_FOUND: "nothing found",
+    ExitStatus.USAGE: "usage error or bad input",
+    ExitStatus.NO_ELEMENTS: "no usable elements",
+    ExitStatus.UPDATE_FAILED: "`tle --update` failed",
+    ExitStatus.DELIVERY_FAILED: "could not be delivered",
+    ExitStatus.INTERNAL: "internal error",
+    ExitStatus.INTERRUPTED: "interrupted",
+}
 
 
 class IsstrackError(Exception):
     """Fail with a one-line message that names the problem and, where there is one, the fix."""
 
+    exit_status: ClassVar[ExitStatus] = ExitStatus.USAGE
+
 
 class BadInputError(IsstrackError):
     """Reject input from the user: an option, a file, a name, a time."""
+
+    exit_status = ExitStatus.USAGE
 
 
 class TleFormatError(BadInputError):
@@ -46,6 +84,8 @@ class ConfigError(BadInputError):
 class NoElementsError(IsstrackError):
     """Report that no usable element set could be found from any source."""
 
+    exit_status = ExitStatus.NO_ELEMENTS
+
 
 class UntrustedElementsError(NoElementsError):
     """Refuse, for scripted use, elements too old to trust (raise the limit with --max-age)."""
@@ -54,10 +94,44 @@ class UntrustedElementsError(NoElementsError):
 class UpdateError(IsstrackError):
     """Report that an explicit element update could not be done now."""
 
+    exit_status = ExitStatus.UPDATE_FAILED
+
 
 class NothingFoundError(IsstrackError):
     """Report, by exit status alone, that `next --within` found no pass in the span."""
 
+    exit_status = ExitStatus.NOTHING_FOUND
+
 
 class DeliveryError(IsstrackError):
     """Report that at least one alert could not be delivered (the next run retries it)."""
+
+    exit_status = ExitStatus.DELIVERY_FAILED
+
+
+def check_range(
+    option: str,
+    value: float,
+    low: float,
+    high: float,
+    then: str = "",
+    *,
+    open_low: bool = False,
+    open_high: bool = False,
+    dashed: bool = False,
+) -> None:
+    """Reject an option's value outside [low, high] (ends left out with `open_low`, `open_high`).
+
+    The message reads "--days 40 is outside 1-30" (`dashed`, for closed ranges) or "--orbits 9 is
+    outside (0, 5]", followed by `then`: "; the fix" or a unit.
+    """
+    above_low = low < value if open_low else low <= value
+    below_high = value < high if open_high else value <= high
+    if above_low and below_high:
+        return
+    shown = f"{value}" if isinstance(value, int) else f"{value:g}"
+    if dashed:
+        bounds = f"{low:g}-{high:g}"
+    else:
+        bounds = f"{'(' if open_low else '['}{low:g}, {high:g}{')' if open_high else ']'}"
+    raise BadInputError(f"{option} {shown} is outside {bounds}{then}")

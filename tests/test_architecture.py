@@ -38,6 +38,34 @@ LAZY: dict[tuple[str, str], str] = {
     ("isstrack.cli.commands.alert", "isstrack.alerts.workflow"): (
         "only `alert` loads the alert run (pass search, record, deliveries)"
     ),
+    # Every command module loads when any command starts: what one command (or one of its options)
+    # needs loads when it runs.
+    ("isstrack.cli.commands.common", "isstrack.sky.engine"): "only commands that search read its margin",
+    ("isstrack.cli.commands.map", "isstrack.render.worldmap"): "`map` loads its renderer when it runs",
+    ("isstrack.cli.commands.map", "isstrack.scene.mapscene"): "`map` loads its scene when it runs",
+    ("isstrack.cli.commands.map", "isstrack.io.outfile"): "only --svg writes a file",
+    ("isstrack.cli.commands.map", "isstrack.sky.nextpass"): "`map` without a place searches no pass",
+    ("isstrack.cli.commands.map", "isstrack.sky.tonight"): "`map` loads --tonight's limits when it runs",
+    ("isstrack.cli.commands.next", "isstrack.sky.nextpass"): "`next` loads the pass search when it runs",
+    ("isstrack.cli.commands.next", "isstrack.render.text"): "`next --json` starts without the panels",
+    ("isstrack.cli.commands.next", "isstrack.render.skychart"): "only --chart draws a sky chart",
+    ("isstrack.cli.commands.next", "isstrack.sky.skypath"): "only --chart draws a sky chart",
+    ("isstrack.cli.commands.passes", "isstrack.sky.nextpass"): "`passes` loads the pass filter when it runs",
+    ("isstrack.cli.commands.passes", "isstrack.io.outfile"): "only --ics writes a file",
+    ("isstrack.cli.commands.passes", "isstrack.render.tabular"): "only --csv writes CSV",
+    ("isstrack.cli.commands.passes", "isstrack.render.calendar"): "only --ics writes a calendar",
+    ("isstrack.cli.commands.passes", "isstrack.render.passtable"): "`passes --json` starts without the table",
+    ("isstrack.cli.commands.passes", "isstrack.render.skychart"): "only --chart draws a sky chart",
+    ("isstrack.cli.commands.passes", "isstrack.sky.skypath"): "only --chart draws a sky chart",
+    ("isstrack.cli.commands.places", "isstrack.batch.placefile"): "only --places reads a places file",
+    ("isstrack.cli.commands.places", "isstrack.batch.runner"): "only --places runs the many-place search",
+    ("isstrack.cli.commands.places", "isstrack.render.multi"): "only --places writes many-place output",
+    ("isstrack.cli.commands.places", "isstrack.batch.cluster"): "only --scheduler loads Dask",
+    ("isstrack.cli.commands.tle", "isstrack.render.text"): "`tle --json` starts without the panels",
+    ("isstrack.cli.commands.transits", "isstrack.sky.transits"): "`transits` loads its search when it runs",
+    ("isstrack.cli.commands.transits", "isstrack.render.transits"): "`transits` loads its table when it runs",
+    ("isstrack.place.location", "isstrack.place.gazetteer"): "coordinates need no gazetteer",
+    ("isstrack.render.text", "isstrack.sky.nextpass"): "`now`'s panel is drawn without the pass search",
 }
 
 # The layers from the bottom up: a module imports only from its own layer or those below it.

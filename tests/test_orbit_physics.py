@@ -96,10 +96,10 @@ def test_sunlit_agrees_with_pyephem_on_both_sides_of_every_shadow_crossing() -> 
 
 
 def test_footprint_matches_the_spherical_formula() -> None:
-    from isstrack.sky.orbit import footprint_km
+    from isstrack.sky.earth import footprint_diameter_km
 
     # 420 km up: half-angle acos(6371/6791) = 20.256 degrees = 0.35354 rad; 2 * 6371 * 0.35354 = 4,505 km.
-    assert abs(footprint_km(420.0) - 4505) < 2
+    assert abs(footprint_diameter_km(420.0) - 4505) < 2
 
 
 def test_revolution_number_counts_up_by_one_per_orbit() -> None:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import math
 from datetime import datetime, timedelta, timezone
 
+import numpy as np
 import pytest
 
 from isstrack.elements.tle import parse_elements
 from isstrack.sky.orbit import Observer, Orbit
-from isstrack.sky.passes import find_passes, magnitude
+from isstrack.sky.passes import find_passes
+from isstrack.sky.visibility import magnitude
 from tests.independent import ephem_body, ephem_passes
 from tests.tle_tools import newest, text
 
@@ -91,9 +92,11 @@ def test_visible_segment_obeys_the_three_rules_to_a_second() -> None:
 
 
 def test_magnitude_matches_the_worked_values() -> None:
-    assert magnitude(1000.0, math.radians(90.0), -1.8) == pytest.approx(-1.8, abs=1e-9)
-    assert magnitude(485.0, math.radians(113.1), -1.8) == pytest.approx(-2.53, abs=0.01)
-    assert magnitude(1000.0, math.radians(90.0), -1.3) == pytest.approx(-1.3, abs=1e-9)
+    # The vectorised function the pass engine uses (sky.visibility), fed arrays as the engine does.
+    ranges_km, phases_rad = np.array([1000.0, 485.0]), np.radians([90.0, 113.1])
+    assert magnitude(ranges_km, phases_rad, -1.8).tolist() == pytest.approx([-1.8, -2.53], abs=0.01)
+    assert float(magnitude(ranges_km, phases_rad, -1.8)[0]) == pytest.approx(-1.8, abs=1e-9)
+    assert float(magnitude(np.array([1000.0]), np.radians([90.0]), -1.3)[0]) == pytest.approx(-1.3, abs=1e-9)
 
 
 def test_polar_day_means_no_dark_sky() -> None:

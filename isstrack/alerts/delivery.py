@@ -23,6 +23,7 @@ from typing import IO, Any, Literal
 from urllib.parse import urlsplit
 
 from isstrack import __version__
+from isstrack.elements.sources import check_http_url
 from isstrack.errors import BadInputError
 from isstrack.io.literal import literal
 
@@ -67,15 +68,13 @@ class Target:
 def parse_target(kind: TargetKind, url: str) -> Target:
     """Return a target for an http(s) URL, or raise BadInputError without echoing the URL in full."""
     option = f"--{kind}"
-    try:
-        parts = urlsplit(url.strip())
-        parts.port  # noqa: B018 - raises ValueError for a bad port
-    except ValueError:
-        raise BadInputError(f"{option} {redact(url)} is not a valid URL") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    check = check_http_url(url.strip())
+    if check.invalid is not None:
+        raise BadInputError(f"{option} {redact(url)} is not a valid URL")
+    if check.not_http:
         example = "https://ntfy.sh/YOUR-TOPIC" if kind == "ntfy" else "https://example.org/hook"
         raise BadInputError(f"{option} needs a full http(s) URL, like {example}")
-    if any(ord(c) < 33 or ord(c) == 127 for c in url.strip()):
+    if check.controls:
         raise BadInputError(f"{option} {redact(url)} contains spaces or control characters")
     return Target(kind, url.strip())
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from isstrack.errors import OutputError
 from isstrack.io.atomic import sweep_stale_temps, write_atomic
+from isstrack.io.timetext import time_text
 
 RECORD_NAME = "alerts-sent.json"
 LOCK_NAME = "alerts.lock"
@@ -146,7 +147,7 @@ def termination_held() -> Iterator[None]:
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return time_text(moment, truncate=True)
 
 
 def _time(text: Any) -> datetime:

@@ -13,7 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from isstrack.errors import TimeInputError
+from isstrack.io.timetext import duration_text
 from isstrack.sky.earth import compass
+from isstrack.sky.nextpass import is_wanted
 from isstrack.sky.orbit import Observer, Orbit
 from isstrack.sky.passes import Pass, PassPoint, find_passes
 
@@ -73,7 +75,7 @@ class Filters:
         """Return whether a visible pass passes every filter (the window applies to its visible start)."""
         if not item.visible or item.visible_start is None or item.visible_highest is None:
             return False
-        if self.max_magnitude is not None and (item.magnitude is None or item.magnitude > self.max_magnitude):
+        if not is_wanted(item, False, self.max_magnitude):
             return False
         if self.min_peak_deg is not None and item.visible_highest.elevation_deg < self.min_peak_deg:
             return False
@@ -150,8 +152,8 @@ def compose(
         if item.magnitude is None or not math.isfinite(item.magnitude)
         else f"mag {item.magnitude:.1f}"
     )
-    seconds = round(item.visible_duration_s)
-    message = f"{when}: {appears}, {highest}, {mag}, visible {seconds // 60}m{seconds % 60:02d}s"
+    seen = duration_text(item.visible_duration_s, show_seconds=True, compact=True)
+    message = f"{when}: {appears}, {highest}, {mag}, visible {seen}"
     title = f"ISS over {place_name}"
     if len(title) > TITLE_MAX_CHARS:
         title = title[: TITLE_MAX_CHARS - 1] + "…"
@@ -159,13 +161,4 @@ def compose(
 
 
 def _span(seconds: float) -> str:
-    minutes = math.floor(seconds / 60)
-    if minutes < 1:
-        return "<1 min"
-    if minutes < 60:
-        return f"{minutes} min"
-    hours, minutes = divmod(minutes, 60)
-    if hours < 24:
-        return f"{hours} h {minutes:02d} min"
-    days, hours = divmod(hours, 24)
-    return f"{days} d {hours} h"
+    return duration_text(seconds, round_down=True, coarse=True)

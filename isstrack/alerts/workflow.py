@@ -17,7 +17,7 @@ from isstrack.alerts.rules import (
     place_key,
     position_now,
 )
-from isstrack.errors import BadInputError, DeliveryError
+from isstrack.errors import BadInputError, DeliveryError, check_range
 from isstrack.io.paths import state_dir
 from isstrack.place.location import Location
 from isstrack.sky.nextpass import NextPass, require_trusted_passes
@@ -39,8 +39,8 @@ def alert_filters(
     max_magnitude: float | None, min_peak_deg: float | None, min_duration_s: float | None, between: str | None
 ) -> Filters:
     """Return the filters the options ask for (`between` like 19:00-23:30); raise BadInputError if invalid."""
-    if min_peak_deg is not None and not 0 <= min_peak_deg <= 90:
-        raise BadInputError(f"--min-peak {min_peak_deg:g} is outside [0, 90]; give degrees above the horizon")
+    if min_peak_deg is not None:
+        check_range("--min-peak", min_peak_deg, 0, 90, "; give degrees above the horizon")
     if min_duration_s is not None and min_duration_s < 0:
         raise BadInputError(f"--min-duration {min_duration_s:g} is negative; give seconds")
     return Filters(max_magnitude, min_peak_deg, min_duration_s, parse_hours(between) if between else None)

@@ -13,6 +13,7 @@ from datetime import datetime
 from isstrack.batch.placefile import PlaceChunk, PlaceTable
 from isstrack.elements.tle import ElementSet
 from isstrack.sky.engine import iter_passes_many
+from isstrack.sky.nextpass import is_wanted
 from isstrack.sky.orbit import Observer, Orbit
 from isstrack.sky.passtypes import DEFAULT_STD_MAGNITUDE, Pass, PassSearch
 
@@ -38,11 +39,7 @@ class PassJob:
 
     def keep(self, item: Pass) -> bool:
         """Return whether a pass is reported: visible (or any with all_passes) and bright enough."""
-        if not (self.all_passes or item.visible):
-            return False
-        return self.max_magnitude is None or (
-            item.magnitude is not None and item.magnitude <= self.max_magnitude
-        )
+        return is_wanted(item, self.all_passes, self.max_magnitude)
 
 
 _ORBITS: dict[tuple[str, str], Orbit] = {}

@@ -18,8 +18,9 @@ from isstrack.cli.commands.now import now
 from isstrack.cli.commands.passes import passes
 from isstrack.cli.commands.tle import tle
 from isstrack.cli.commands.transits import transits
-from isstrack.errors import DeliveryError, IsstrackError, NoElementsError, NothingFoundError, UpdateError
+from isstrack.errors import ExitStatus, IsstrackError
 from isstrack.render.console import StdoutClosed, wrap_for
+from isstrack.render.safe import fit_streams, literal
 
 # Before numpy is first imported: OpenBLAS would start a spinning thread per core (about 0.08 s of
 # CPU on every run) for matrices this small; --places parallelises with processes instead.
@@ -30,15 +31,6 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 UsageError: type[Exception] = typer.BadParameter.__mro__[1]
 ClickException: type[Exception] = typer.BadParameter.__mro__[2]
 Abort = typer.Abort
-
-EXIT_OK = 0
-EXIT_NOTHING_FOUND = 1
-EXIT_USAGE = 2
-EXIT_NO_ELEMENTS = 3
-EXIT_UPDATE_FAILED = 4
-EXIT_DELIVERY_FAILED = 5
-EXIT_INTERNAL = 70
-EXIT_INTERRUPTED = 130
 
 EXIT_CODES_HELP = (
     "Exit codes: 0 success; 1 nothing found (next --within) or nothing to alert; 2 usage or bad input; "
@@ -87,26 +79,31 @@ app.add_typer(location_app, name="location")
 
 
 def exit_code(error: BaseException) -> int:
-    """Return the exit status for an exception raised by a command."""
-    if isinstance(error, NothingFoundError):
-        return EXIT_NOTHING_FOUND
-    if isinstance(error, UpdateError):
-        return EXIT_UPDATE_FAILED
-    if isinstance(error, DeliveryError):
-        return EXIT_DELIVERY_FAILED
-    if isinstance(error, NoElementsError):
-        return EXIT_NO_ELEMENTS
-    if isinstance(error, (IsstrackError, UsageError)):  # BadInputError and its kin
-        return EXIT_USAGE
-    return EXIT_INTERNAL
+    """Return the exit status for an exception raised by a command (the one place they are mapped).
+
+    isstrack's own errors carry theirs (`IsstrackError.exit_status`); Click's usage errors are bad
+    input, its other errors keep their own status; Ctrl-C is "interrupted"; standard output that
+    cannot be written (a full disk) is bad input too; anything else is a bug.
+    """
+    if isinstance(error, IsstrackError):
+        return error.exit_status
+    if isinstance(error, UsageError):
+        return ExitStatus.USAGE
+    if isinstance(error, ClickException):
+        return int(error.exit_code)  # type: ignore[attr-defined]
+    if isinstance(error, (KeyboardInterrupt, Abort)):
+        return ExitStatus.INTERRUPTED
+    if isinstance(error, OSError) and error.errno in _OUTPUT_ERRNOS:
+        return ExitStatus.USAGE
+    return ExitStatus.INTERNAL
 
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI and exit with the status for what happened; no traceback unless --debug."""
-    from isstrack.render.safe import fit_streams
-
     args = sys.argv[1:] if argv is None else argv
+    # Read here for every command (no command takes it): a traceback instead of the one-line error.
     debug = "--debug" in args
+    args = [arg for arg in args if arg != "--debug"]
     fit_streams()
     try:
         status = app(args=args, prog_name="isstrack", standalone_mode=False)
@@ -122,31 +119,34 @@ def main(argv: list[str] | None = None) -> None:
         ctx = getattr(error, "ctx", None)
         command = ctx.command_path if ctx is not None else "isstrack"
         message = error.format_message()  # type: ignore[attr-defined]
-        _fail(f"{command}: {message} (see '{command} --help')", EXIT_USAGE)
+        _fail(f"{command}: {message} (see '{command} --help')", exit_code(error))
     except ClickException as error:
-        _fail(error.format_message(), error.exit_code)  # type: ignore[attr-defined]
+        _fail(error.format_message(), exit_code(error))  # type: ignore[attr-defined]
     except IsstrackError as error:
         if debug:
             raise
         _fail(str(error), exit_code(error))
-    except (KeyboardInterrupt, Abort):
-        _fail("interrupted", EXIT_INTERRUPTED)
+    except (KeyboardInterrupt, Abort) as error:
+        _fail("interrupted", exit_code(error))
     except OSError as error:
         if debug or error.errno not in _OUTPUT_ERRNOS:
             raise
         # Every file isstrack writes itself reports its own errors (OutputError, cache warnings), so a
         # full disk or an I/O error reaching here is standard output: say so, and don't retry at exit.
         _stdout_to_devnull()
-        _fail(f"cannot write the output: {error.strerror}; free some space or write it elsewhere", EXIT_USAGE)
+        _fail(
+            f"cannot write the output: {error.strerror}; free some space or write it elsewhere",
+            exit_code(error),
+        )
     except Exception as error:
         if debug:
             raise
         _fail(
             f"internal error: {type(error).__name__}: {error} (rerun with --debug for a traceback, "
             "and please report it)",
-            EXIT_INTERNAL,
+            exit_code(error),
         )
-    code = status if isinstance(status, int) else EXIT_OK
+    code = status if isinstance(status, int) else ExitStatus.OK
     if argv is None:  # the console script, not a caller in the same process
         _exit_now(code)
     sys.exit(code)
@@ -198,12 +198,10 @@ def _stdout_to_devnull() -> None:
 def _quiet_exit() -> None:
     """Exit 0 after the reader of stdout went away (`| head -1`), without noise at shutdown."""
     _stdout_to_devnull()
-    sys.exit(EXIT_OK)
+    sys.exit(ExitStatus.OK)
 
 
 def _fail(message: str, status: int) -> None:
-    from isstrack.render.safe import literal
-
     if message:
         with contextlib.suppress(BrokenPipeError):  # nobody is reading stderr either
             print(wrap_for(sys.stderr, f"isstrack: error: {literal(message)}"), file=sys.stderr)

@@ -20,6 +20,8 @@ from isstrack.elements.download import MAX_PAUSE
 from isstrack.elements.plausible import check_epoch_not_ahead, check_plausible
 from isstrack.elements.tle import ElementSet, parse_elements
 from isstrack.errors import TleFormatError
+from isstrack.io.atomic import sweep_matching, sweep_stale_temps, write_atomic
+from isstrack.io.timetext import time_text
 
 CLOCK_SKEW = timedelta(minutes=5)  # a recorded time this far ahead of the clock is still believed
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
@@ -109,7 +111,7 @@ class CacheFiles:
         """Write the cache file atomically; return False (with a warning) if it could not be."""
         payload = {
             "catalog_number": self.catalog_number,
-            "fetched_at": iso(record.fetched_at),
+            "fetched_at": time_text(record.fetched_at, truncate=True),
             "url": record.url,
             "tle": record.elements.as_text(),
         }
@@ -118,9 +120,9 @@ class CacheFiles:
     def write_state(self, state: State, notes: Notes) -> bool:
         """Write the download log atomically; return False (with a warning) if it could not be."""
         payload = {
-            "last_attempt": iso(state.last_attempt) if state.last_attempt else None,
+            "last_attempt": time_text(state.last_attempt, truncate=True) if state.last_attempt else None,
             "outcome": state.outcome,
-            "retry_after": iso(state.retry_after) if state.retry_after else None,
+            "retry_after": time_text(state.retry_after, truncate=True) if state.retry_after else None,
         }
         return self._write_atomic(self.state_path, payload, notes)
 
@@ -137,8 +139,6 @@ class CacheFiles:
 
     def sweep_stale_temps(self, notes: Notes) -> None:
         """Delete our own temporary files older than atomic.STALE_TEMP_S (left by killed runs)."""
-        from isstrack.io.atomic import sweep_matching, sweep_stale_temps
-
         removed = [
             *sweep_stale_temps(self.cache_dir, self.cache_path.name),
             *sweep_stale_temps(self.cache_dir, self.state_path.name),
@@ -176,8 +176,6 @@ class CacheFiles:
             notes.warnings.append(f"{message}; treating it as missing")
 
     def _write_atomic(self, path: Path, payload: dict[str, Any], notes: Notes) -> bool:
-        from isstrack.io.atomic import write_atomic
-
         try:
             write_atomic(path, json.dumps(payload, indent=1).encode("utf-8"))
         except OSError as exc:
@@ -202,11 +200,6 @@ def _recorded_time(value: object, key: str, latest: datetime) -> datetime:
     if moment > latest:
         raise _Damaged(f"{key} {value} is ahead of the clock (clock changed?)")
     return moment
-
-
-def iso(moment: datetime) -> str:
-    """Return a UTC time as YYYY-MM-DDTHH:MM:SSZ."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_iso(text: str) -> datetime:

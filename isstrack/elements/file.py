@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
-from isstrack.elements.cache import iso
 from isstrack.elements.download import MAX_RESPONSE_BYTES
 from isstrack.elements.plausible import check_plausible
 from isstrack.elements.sources import ElementsInUse, timeout_from_env
 from isstrack.elements.tle import parse_all, parse_elements
 from isstrack.errors import TleFormatError
 from isstrack.io.infile import NotRegularFileError, StdinTimeoutError, is_stdin, open_regular, open_stdin
+from isstrack.io.timetext import time_text
 
 MAX_FILE_BYTES = MAX_RESPONSE_BYTES
 
@@ -32,15 +32,16 @@ def load_file(path: Path, catalog_number: int, at: datetime | None = None) -> El
     try:
         check_plausible(chosen)
     except TleFormatError as exc:
+        epoch = time_text(chosen.epoch, truncate=True)
         raise TleFormatError(
-            f"--tle-file {path}: the set with epoch {iso(chosen.epoch)} cannot be catalog number "
+            f"--tle-file {path}: the set with epoch {epoch} cannot be catalog number "
             f"{catalog_number}: {exc}; give a file with real elements for it"
         ) from None
     log = [f"elements from file {path}"]
     if len(sets) > 1:
         log.append(
             f"{len(sets)} sets for {catalog_number} in {path}: using the one with epoch "
-            f"{iso(chosen.epoch)}, the nearest to {iso(when)}"
+            f"{time_text(chosen.epoch, truncate=True)}, the nearest to {time_text(when, truncate=True)}"
         )
     return ElementsInUse(chosen, "file", str(path), log=tuple(log))
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from isstrack import __version__
-from isstrack.elements.cache import CacheFiles, CacheRecord, Notes, State, iso
+from isstrack.elements.cache import CacheFiles, CacheRecord, Notes, State
 from isstrack.elements.download import (
     PAUSE_AFTER_ERROR,
     PAUSE_AFTER_NO_ANSWER,
@@ -41,6 +41,7 @@ from isstrack.errors import (
     TleFormatError,
     UpdateError,
 )
+from isstrack.io.timetext import UTC_TEXT_MINUTES, duration_text, time_text
 
 __all__ = [
     "ElementStore",
@@ -166,9 +167,8 @@ class ElementStore:
                 if failed
                 else f"CelesTrak allows one download per 2 hours and the last was at {last}"
             )
-            message = (
-                f"{why}; next download allowed {_clock_time(allowed_at)} (in {_duration(allowed_at - now)})"
-            )
+            wait = duration_text((allowed_at - now).total_seconds(), days=False)
+            message = f"{why}; next download allowed {_clock_time(allowed_at)} (in {wait})"
             if forced:
                 raise UpdateError(f"not updating: {message}")
             notes.log.append(f"not downloading: {message}")
@@ -205,13 +205,13 @@ class ElementStore:
         if cache is not None and fresh.epoch < cache.elements.epoch:
             self.files.write_state(State(now, "ok, but older than the cache", retry), notes)
             notes.log.append(
-                f"downloaded epoch {iso(fresh.epoch)} is older than cached "
-                f"{iso(cache.elements.epoch)}: keeping the cache"
+                f"downloaded epoch {time_text(fresh.epoch, truncate=True)} is older than cached "
+                f"{time_text(cache.elements.epoch, truncate=True)}: keeping the cache"
             )
             return self._use_cache(cache, State(now, "ok", retry), notes, "kept cache")
         self.files.write_cache(CacheRecord(fresh, now, self.url), notes)
         self.files.write_state(State(now, "ok", retry), notes)
-        notes.log.append(f"downloaded elements with epoch {iso(fresh.epoch)}")
+        notes.log.append(f"downloaded elements with epoch {time_text(fresh.epoch, truncate=True)}")
         return ElementsInUse(fresh, "network", self.url, now, retry, tuple(notes.warnings), tuple(notes.log))
 
     # -- choosing ---------------------------------------------------------------
@@ -244,7 +244,7 @@ class ElementStore:
         if cache is not None and cache.elements.epoch >= bundled.elements.epoch:
             return self._use_cache(cache, state, notes, "using the cache (newer than bundled)")
         notes.log.append(
-            f"using the bundled elements (epoch {iso(bundled.elements.epoch)})"
+            f"using the bundled elements (epoch {time_text(bundled.elements.epoch, truncate=True)})"
             + ("" if cache is None else "; the cache is older")
         )
         return ElementsInUse(
@@ -296,10 +296,4 @@ class ElementStore:
 
 
 def _clock_time(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _duration(span: timedelta) -> str:
-    minutes = max(0, round(span.total_seconds() / 60))
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+    return time_text(moment, UTC_TEXT_MINUTES, truncate=True)

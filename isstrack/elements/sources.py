@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from isstrack.elements.tle import ElementSet, parse_elements
 from isstrack.errors import BadInputError, NoElementsError, TleFormatError
+from isstrack.io.paths import data_file
 
 DEFAULT_URL_TEMPLATE = "https://celestrak.org/NORAD/elements/gp.php?CATNR={catnr}&FORMAT=TLE"
 DEFAULT_TIMEOUT_S = 10.0
@@ -30,6 +31,26 @@ class ElementsInUse:
     next_fetch_at: datetime | None = None
     warnings: tuple[str, ...] = ()
     log: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class UrlCheck:
+    """What keeps a text from being an http(s) URL with a host; each caller words and orders them."""
+
+    controls: bool  # spaces or control characters: never part of a URL a program should fetch
+    invalid: str | None  # why it cannot be parsed (a bad port, an unmatched bracket), else None
+    not_http: bool  # not http:// or https://, or no host (also true when it cannot be parsed)
+
+
+def check_http_url(url: str) -> UrlCheck:
+    """Return what, if anything, keeps `url` from being an http:// or https:// URL with a host."""
+    controls = any(ord(ch) < 33 or ord(ch) == 127 for ch in url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (raises ValueError for a bad port)
+    except ValueError as exc:
+        return UrlCheck(controls, str(exc), True)
+    return UrlCheck(controls, None, parts.scheme not in ("http", "https") or not parts.hostname)
 
 
 def url_template_from_env() -> str:
@@ -62,15 +83,12 @@ def check_url_template(template: str) -> str:
         if spec or conversion:
             written = "{catnr" + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "") + "}"
             raise bad(f"has {written[:60]}, with a conversion or format spec; write a bare {{catnr}}")
-    url = template.format(catnr=25544)
-    if any(ord(ch) < 33 or ord(ch) == 127 for ch in url):
+    url = check_http_url(template.format(catnr=25544))
+    if url.controls:
         raise bad("contains spaces or control characters")
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 (raises ValueError for a bad port)
-    except ValueError as exc:
-        raise bad(f"is not a valid URL ({exc})") from None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    if url.invalid is not None:
+        raise bad(f"is not a valid URL ({url.invalid})")
+    if url.not_http:
         raise bad("is not an http:// or https:// URL with a host")
     return template
 
@@ -91,8 +109,6 @@ def timeout_from_env() -> float:
 
 def load_bundled(catalog_number: int) -> ElementsInUse:
     """Return the element set shipped with the package."""
-    from isstrack.io.paths import data_file
-
     path = data_file(BUNDLED_FILE)
     try:
         elements = parse_elements(path.read_text(encoding="utf-8"), catalog_number)

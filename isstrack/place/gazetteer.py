@@ -9,6 +9,8 @@ from functools import cache
 from typing import Any
 
 from isstrack.errors import AmbiguousCityError, LocationError
+from isstrack.io.paths import data_file
+from isstrack.place.timezones import _common_country_names, _country_names
 from isstrack.sky.earth import bearing_deg, compass, distance_km
 
 PLACES_FILE = "places.npz"
@@ -82,8 +84,6 @@ def whereabouts(latitude_deg: float, longitude_deg: float) -> Whereabouts:
 def _country_grid() -> tuple[Any, list[str], float, dict[str, str]]:
     import numpy as np
 
-    from isstrack.io.paths import data_file
-
     with np.load(data_file(COUNTRY_GRID_FILE), allow_pickle=False) as data:
         codes = [str(c) for c in data["codes"]]
         names = dict(zip(codes, (str(n) for n in data["names"]), strict=True))
@@ -103,8 +103,6 @@ def country_at(latitude_deg: float, longitude_deg: float) -> str | None:
 @cache
 def _notable() -> tuple[Any, Any, Any, Any, Any]:
     import numpy as np
-
-    from isstrack.io.paths import data_file
 
     with np.load(data_file(PLACES_FILE), allow_pickle=False) as data:
         return (
@@ -157,8 +155,6 @@ def is_code(alternate: str) -> bool:
 def _gazetteer() -> dict[str, Any]:
     import numpy as np
 
-    from isstrack.io.paths import data_file
-
     with np.load(data_file(CITIES_FILE), allow_pickle=False) as data:
         index = {name: data[name] for name in data.files}
     if int(index["key_version"]) != NAME_KEY_VERSION:  # pragma: no cover - a packaging mistake
@@ -190,8 +186,6 @@ def _named(key: str) -> list[City]:
 
 
 def _country_code_for(text: str) -> str | None:
-    from isstrack.place.timezones import _country_names
-
     folded = _fold(text)
     names = _country_names()
     if len(folded) == 2 and folded.upper() in names:
@@ -258,8 +252,6 @@ def choose_city(query: str) -> CityChoice:
 
 def describe(city: City) -> str:
     """Return a candidate as 'León, NI (Nicaragua, 144,538 people)'."""
-    from isstrack.place.timezones import _common_country_names
-
     country = _common_country_names().get(city.country_code, city.country_code)
     return f"{city.label} ({country}, {city.population:,} people)"
 

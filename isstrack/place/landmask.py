@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from isstrack.place.gazetteer import _country_grid
+
 ANTARCTIC_LIMIT_DEG = -60.0
 # The country grid comes from time-zone boundaries, which cut Antarctica into wedges reaching out
 # to sea; south of 60° S the coast (ice-shelf fronts included) is this latitude by longitude.
@@ -50,8 +52,6 @@ ANTARCTIC_COAST = (
 def land_at(latitudes_deg: Any, longitudes_deg: Any) -> Any:
     """Return whether each (latitude row, longitude column) of a grid is land (or territorial water)."""
     import numpy as np
-
-    from isstrack.place.gazetteer import _country_grid
 
     grid, _, step, _ = _country_grid()
     lat = np.asarray(latitudes_deg, dtype=float)

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from isstrack.errors import ConfigError, LocationError
+from isstrack.errors import ConfigError, LocationError, TimeInputError
+from isstrack.io.atomic import sweep_stale_temps, write_atomic
+from isstrack.place.timezones import zone, zone_name_at
 from isstrack.sky.earth import format_latitude, format_longitude
 from isstrack.sky.orbit import Observer
 
@@ -60,8 +62,6 @@ def from_coordinates(
     """Return a Location for coordinates, finding the time zone offline unless given."""
     check_coordinates(latitude_deg, longitude_deg, elevation_m)
     if time_zone is None:
-        from isstrack.place.timezones import zone_name_at
-
         time_zone = zone_name_at(latitude_deg, longitude_deg)
     name = f"{format_latitude(latitude_deg)}, {format_longitude(longitude_deg)}"
     return Location(name, latitude_deg, longitude_deg, elevation_m, time_zone, "coordinates")
@@ -141,8 +141,6 @@ def load_saved(config_dir: Path) -> Location | None:
         if time_zone is not None:
             if not isinstance(time_zone, str):
                 raise ValueError("time_zone must be text, an IANA name like Europe/Amsterdam")
-            from isstrack.errors import TimeInputError
-            from isstrack.place.timezones import zone
 
             try:
                 zone(time_zone, option="time_zone")
@@ -230,7 +228,6 @@ def save(location: Location, config_dir: Path) -> Path:
         home["time_zone"] = location.time_zone
     text = "# isstrack home location, written by 'isstrack location set'\n" + tomli_w.dumps({"home": home})
     path = config_dir / CONFIG_FILE
-    from isstrack.io.atomic import sweep_stale_temps, write_atomic
 
     try:
         config_dir.mkdir(parents=True, exist_ok=True)

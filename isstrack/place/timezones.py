@@ -6,6 +6,7 @@ from functools import cache
 from typing import Any
 
 from isstrack.errors import TimeInputError
+from isstrack.io.paths import data_file
 
 TZ_GRID_FILE = "tz-grid.npz"
 _MIXED = 65535
@@ -33,8 +34,6 @@ def zone_name_at(latitude_deg: float, longitude_deg: float) -> str | None:
 @cache
 def _tz_grid() -> tuple[Any, list[str], float]:
     import numpy as np
-
-    from isstrack.io.paths import data_file
 
     with np.load(data_file(TZ_GRID_FILE), allow_pickle=False) as data:
         return data["grid"], [str(n) for n in data["names"]], float(data["step_deg"])

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from isstrack import __version__
+from isstrack.io.outfile import write_output
+from isstrack.io.timetext import nearest_second, time_text
 from isstrack.place.location import Location
 from isstrack.sky.earth import compass
 from isstrack.sky.passes import Pass
-from isstrack.sky.times import nearest_second
 
 REMINDER = timedelta(minutes=10)
 
@@ -36,8 +38,6 @@ def summary(item: Pass) -> str:
 
 def write_calendar(path: Path, passes: list[Pass], place: Location, catalog_number: int) -> int:
     """Write one event per pass given (the visible part of visible ones) to `path`; return how many."""
-    from isstrack.io.outfile import write_output
-
     write_output(path, calendar_bytes(passes, place, catalog_number), "--ics")
     return len(passes)
 
@@ -45,8 +45,6 @@ def write_calendar(path: Path, passes: list[Pass], place: Location, catalog_numb
 def calendar_bytes(passes: list[Pass], place: Location, catalog_number: int) -> bytes:
     """Return the calendar: one event per pass, over its visible part when it has one, else rise to set."""
     from icalendar import Alarm, Calendar, Event
-
-    from isstrack import __version__
 
     calendar = Calendar()
     calendar.add("prodid", f"-//isstrack//isstrack {__version__}//EN")
@@ -65,11 +63,11 @@ def calendar_bytes(passes: list[Pass], place: Location, catalog_number: int) -> 
             event.add(
                 "description",
                 f"Not visible ({item.kind} pass). "
-                f"Rises {nearest_second(first.time):%H:%M:%S} UTC "
+                f"Rises {time_text(first.time, '%H:%M:%S UTC')} "
                 f"{compass(first.azimuth_deg)}, highest {item.culmination.elevation_deg:.0f}° "
                 f"{compass(item.culmination.azimuth_deg)} "
-                f"at {nearest_second(item.culmination.time):%H:%M:%S} UTC, "
-                f"sets {nearest_second(last.time):%H:%M:%S} UTC {compass(last.azimuth_deg)}.",
+                f"at {time_text(item.culmination.time, '%H:%M:%S UTC')}, "
+                f"sets {time_text(last.time, '%H:%M:%S UTC')} {compass(last.azimuth_deg)}.",
             )
         event.add("dtstart", nearest_second(first.time))
         event.add("dtend", nearest_second(last.time) + timedelta(seconds=1))
@@ -89,13 +87,13 @@ def _visible_description(item: Pass) -> str:
     assert item.visible_start is not None and item.visible_end is not None
     highest = item.visible_highest or item.culmination
     return (
-        f"Appears {nearest_second(item.visible_start.time):%H:%M:%S} UTC "
+        f"Appears {time_text(item.visible_start.time, '%H:%M:%S UTC')} "
         f"at {item.visible_start.elevation_deg:.0f}° "
         f"{compass(item.visible_start.azimuth_deg)}"
         f"{' (out of Earth shadow)' if item.emerges_from_shadow else ''}; "
         f"highest {highest.elevation_deg:.0f}° {compass(highest.azimuth_deg)} "
-        f"at {nearest_second(highest.time):%H:%M:%S} UTC; "
-        f"disappears {nearest_second(item.visible_end.time):%H:%M:%S} UTC "
+        f"at {time_text(highest.time, '%H:%M:%S UTC')}; "
+        f"disappears {time_text(item.visible_end.time, '%H:%M:%S UTC')} "
         f"at {item.visible_end.elevation_deg:.0f}° "
         f"{compass(item.visible_end.azimuth_deg)}"
         f"{' (into Earth shadow)' if item.fades_into_shadow else ''}. Magnitude {item.magnitude:.1f}."

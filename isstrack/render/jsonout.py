@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-import math
 import re
 import sys
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
 
 from isstrack.elements.load import ElementsInUse
+from isstrack.elements.trust import is_trusted
+from isstrack.io.timetext import iso_z
 from isstrack.place.location import Location
-from isstrack.sky.times import iso_z
+from isstrack.sky.earth import compass
 
 if TYPE_CHECKING:
     from isstrack.sky.passes import Pass, PassPoint, PassSearch
@@ -25,8 +26,6 @@ def elements_json(used: ElementsInUse, at: datetime, until: datetime | None = No
     `trusted` is false when the elements are too old to trust at either end of the span the output
     covers (the worse end, as the text output's warning counts it).
     """
-    from isstrack.elements.trust import is_trusted
-
     age_days = used.elements.age_days(at)
     worst_days = max(age_days, used.elements.age_days(until or at), key=abs)
     return {
@@ -42,28 +41,62 @@ def elements_json(used: ElementsInUse, at: datetime, until: datetime | None = No
     }
 
 
-def rounded(value: float, digits: int) -> float | None:
-    """Return `value` rounded, or None for NaN (JSON has no NaN)."""
-    return None if math.isnan(value) else round(value, digits)
+# What json.dumps leaves raw that a terminal acts on or that must not reach one, by render/safe.py's
+# rules: DEL, C1 controls, lone surrogates (undecodable bytes kept by surrogateescape), line and
+# paragraph separators, and the bidirectional marks, overrides and isolates that reorder what follows.
+# (json.dumps itself escapes C0 controls.) They only ever occur inside JSON strings, where \uXXXX
+# means the same.
+_UNSAFE = re.compile("[\x7f-\x9f\ud800-\udfff\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NOT_ASCII = re.compile("[^\x00-\x7e]")  # for a stream that cannot encode more (DEL included)
 
 
-# Characters json.dumps leaves raw that a terminal acts on (DEL, C1 controls) or that reorder text.
-_RAW_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+def _escape(match: re.Match[str]) -> str:
+    """Return a character as JSON's \\uXXXX escape (a surrogate pair beyond U+FFFF), as json.dumps does."""
+    code = ord(match.group())
+    if code > 0xFFFF:
+        code -= 0x10000
+        return f"\\u{0xD800 | (code >> 10):04x}\\u{0xDC00 | (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def needs_ascii(stream: IO[str] | None = None) -> bool:
+    """Return whether `stream` (stdout by default) cannot encode beyond ASCII: JSON then escapes the rest."""
+    encoding = (getattr(stream or sys.stdout, "encoding", None) or "utf-8").lower().replace("_", "-")
+    return not encoding.startswith("utf")
+
+
+def fit_json(text: str, ascii_only: bool) -> str:
+    """Return JSON text (from json.dumps with ensure_ascii=False) with unsafe characters \\u-escaped.
+
+    With `ascii_only`, every non-ASCII character too, so names survive as escapes (`Z\\u00fcrich`)
+    rather than a stream's replacement characters.
+    """
+    return (_NOT_ASCII if ascii_only else _UNSAFE).sub(_escape, text)
 
 
 def dumps(document: Any, indent: int | None = None, stream: IO[str] | None = None) -> str:
-    """Return `document` as JSON safe to show on a terminal (ASCII-only when `stream` cannot encode more)."""
-    encoding = (getattr(stream or sys.stdout, "encoding", None) or "utf-8").lower().replace("_", "-")
-    text = json.dumps(document, indent=indent, ensure_ascii=not encoding.startswith("utf"))
-    # Those characters only ever occur inside JSON strings, where \uXXXX means the same.
-    return _RAW_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    """Return `document` as JSON safe to show on a terminal, and encodable by `stream` (stdout by default)."""
+    return fit_json(json.dumps(document, indent=indent, ensure_ascii=False), needs_ascii(stream))
 
 
 def write_json(payload: dict[str, Any] | None, stream: IO[str] | None = None) -> None:
-    """Write one JSON document with schema_version first, then a newline."""
+    """Write one JSON document with schema_version first, then a newline (every --json goes here)."""
     out = stream or sys.stdout
     document = payload if payload is None else {"schema_version": SCHEMA_VERSION, **payload}
     out.write(dumps(document, indent=2, stream=out) + "\n")
+
+
+def write_json_line(payload: dict[str, Any], stream: IO[str] | None = None) -> None:
+    """Write one JSON Lines record with schema_version first, and flush it (every live JSON goes here)."""
+    out = stream or sys.stdout
+    out.write(dumps({"schema_version": SCHEMA_VERSION, **payload}, stream=out) + "\n")
+    out.flush()
+
+
+def write_json_text(text: str, stream: IO[str] | None = None) -> None:
+    """Write JSON text fitted in a worker (`fit_json(text, False)`), all ASCII if `stream` needs it."""
+    out = stream or sys.stdout
+    out.write(fit_json(text, True) if needs_ascii(out) else text)
 
 
 def location_json(place: Location) -> dict[str, Any]:
@@ -82,7 +115,6 @@ def point_json(point: PassPoint | None) -> dict[str, Any] | None:
     """Return a pass point as {time, azimuth_deg, elevation_deg, direction}, or None."""
     if point is None:
         return None
-    from isstrack.sky.earth import compass
 
     return {
         "time": iso_z(point.time),

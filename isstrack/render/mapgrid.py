@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 
 from isstrack.place.landmask import land_at
+from isstrack.sky.arrays import ragged
 
 DOT_WEIGHTS = ((0x01, 0x08), (0x02, 0x10), (0x04, 0x20), (0x40, 0x80))  # braille dot bits, row by column
 ARROWS = "↑↗→↘↓↙←↖"
@@ -45,9 +46,8 @@ def rasterise(segments: list[tuple[float, float, float, float]], width: int, hei
     x0, x1 = (s[:, 1] + 180.0) / 360.0 * width, (s[:, 3] + 180.0) / 360.0 * width
     y0, y1 = (90.0 - s[:, 0]) / 180.0 * height, (90.0 - s[:, 2]) / 180.0 * height
     steps = np.ceil(np.maximum(np.abs(x1 - x0), np.abs(y1 - y0))).astype(int) + 1
-    index = np.repeat(np.arange(len(s)), steps)
-    offsets = np.concatenate(([0], np.cumsum(steps)[:-1]))
-    t = (np.arange(len(index)) - offsets[index]) / np.maximum(steps[index] - 1, 1)
+    index, step, _ = ragged(steps)
+    t = step / np.maximum(steps[index] - 1, 1)
     xs = np.clip(np.floor(x0[index] + t * (x1 - x0)[index]), 0, width - 1).astype(int)
     ys = np.clip(np.floor(y0[index] + t * (y1 - y0)[index]), 0, height - 1).astype(int)
     return ys, xs, index

@@ -8,6 +8,7 @@ from datetime import timezone
 from functools import cache
 from typing import Any
 
+from isstrack.io.timetext import duration_text
 from isstrack.render.maplegend import legend_lines, wrap_items
 from isstrack.render.mapstyle import Run, _style, cells, shown
 from isstrack.render.safe import ascii_only
@@ -41,12 +42,7 @@ def terminal_colours() -> Any:
 
 def duration_words(seconds: float) -> str:
     """Return a countdown like '2h 05m 09s', '4m 03s' or '12s'."""
-    total = max(0, round(seconds))
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}h {minutes:02d}m {secs:02d}s"
-    return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
+    return duration_text(seconds, show_seconds=True)
 
 
 def status_lines(snap: Snapshot, scene: MapScene, zone: Any, colour: bool, columns: int) -> list[list[Run]]:

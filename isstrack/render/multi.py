@@ -5,16 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import datetime, timedelta, timezone
 
 from isstrack.batch.placefile import PlaceChunk
-from isstrack.render.jsonout import SCHEMA_VERSION, pass_json
+from isstrack.io.timetext import iso_z_many
+from isstrack.render.jsonout import SCHEMA_VERSION, fit_json, pass_json
 from isstrack.render.tabular import HEADER
 from isstrack.sky.earth import COMPASS_POINTS
 from isstrack.sky.passes import Pass
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-_MICROSECOND = timedelta(microseconds=1)
 
 PLACE_COLUMNS = ["place", "place_row", "latitude_deg", "longitude_deg", "elevation_m"]
 CSV_HEADER = PLACE_COLUMNS + HEADER
@@ -37,15 +34,6 @@ def _place(chunk: PlaceChunk, index: int) -> list[object]:
     ]
 
 
-def iso_seconds(moments: list[datetime]) -> list[str]:
-    """Return ISO 8601 UTC times rounded to the nearest second, half up (as `times.iso_z`), in bulk."""
-    import numpy as np
-
-    seconds = [((m - _EPOCH) // _MICROSECOND + 500_000) // 1_000_000 for m in moments]
-    text = np.datetime_as_string(np.array(seconds, dtype="datetime64[s]"), unit="s").tolist()
-    return [f"{t}Z" for t in text]
-
-
 def _flag(value: bool) -> str:
     return "true" if value else "false"
 
@@ -58,7 +46,7 @@ def pass_cells(passes: list[Pass]) -> list[str]:
         (p.rise, p.culmination, p.set, p.visible_start, p.visible_highest, p.visible_end) for p in passes
     ]
     flat = [q for group in points for q in group if q is not None]
-    times = iso_seconds([q.time for q in flat])
+    times = iso_z_many([q.time for q in flat])
     # compass() in bulk: the same floored modulo and round-half-even, so the same names.
     sector = np.rint(np.remainder(np.array([q.azimuth_deg for q in flat]), 360.0) / 22.5).astype(np.int64)
     names = [COMPASS_POINTS[i] for i in (sector % 16).tolist()]
@@ -110,5 +98,5 @@ def chunk_jsonl(chunk: PlaceChunk, kept: list[list[Pass]]) -> str:
         place["row"] = place.pop("place_row")
         for item in passes:
             document = {"schema_version": SCHEMA_VERSION, "place": place, "pass": pass_json(item)}
-            lines.append(json.dumps(document, ensure_ascii=False) + "\n")
+            lines.append(fit_json(json.dumps(document, ensure_ascii=False), ascii_only=False) + "\n")
     return "".join(lines)

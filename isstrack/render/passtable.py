@@ -6,8 +6,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from isstrack.elements.load import ElementsInUse
+from isstrack.elements.trust import untrusted_line
+from isstrack.io.timetext import duration_text, time_text
 from isstrack.render.console import make_console
+from isstrack.render.safe import text
 from isstrack.render.text import age_text
+from isstrack.sky.earth import compass
 
 TITLE_SEPARATOR = " · "
 
@@ -32,29 +36,22 @@ COMPACT_LEGEND = "(sh) the station fades into or emerges from Earth's shadow the
 
 
 def _point(point: Any, zone: Any, with_time: bool = True) -> str:
-    from isstrack.sky.earth import compass
-    from isstrack.sky.times import nearest_second
-
     if point is None:
         return "-"
     where = f"{round(point.elevation_deg)}°{compass(point.azimuth_deg)}"  # an int: never "-0°"
-    return f"{nearest_second(point.time).astimezone(zone):%H:%M:%S} {where}" if with_time else where
+    return f"{time_text(point.time, '%H:%M:%S', zone)} {where}" if with_time else where
 
 
 def _rows(shown: list[Any], zone: Any, layout: Layout, all_passes: bool) -> list[tuple[list[str], str]]:
-    from isstrack.sky.times import nearest_second
-
     rows = []
     for item in shown:
         if item.visible:
             first, top, last = item.visible_start, item.visible_highest, item.visible_end
-            seconds = round(item.visible_duration_s)
-            duration = f"{seconds // 60}m{seconds % 60:02d}s"
+            duration = duration_text(item.visible_duration_s, show_seconds=True, compact=True)
         else:
             first, top, last = item.rise, item.culmination, item.set
             duration = "-"
-        day = nearest_second(first.time).astimezone(zone)
-        date = f"{day:%a %d %b}" if layout.weekday else f"{day:%d %b}"
+        date = time_text(first.time, "%a %d %b" if layout.weekday else "%d %b", zone)
         cells = [
             date + (" *" if item.in_progress else ""),
             _point(first, zone) + (layout.shadow_mark if item.emerges_from_shadow else ""),
@@ -79,8 +76,6 @@ def _rows(shown: list[Any], zone: Any, layout: Layout, all_passes: bool) -> list
 def _table(rows: list[tuple[list[str], str]], all_passes: bool, layout: Layout) -> Any:
     from rich import box
     from rich.table import Table
-
-    from isstrack.render.safe import text
 
     table = Table(
         box=box.SIMPLE_HEAD, header_style="bold", padding=(0, 1, 0, 0), pad_edge=False, show_edge=False
@@ -121,19 +116,16 @@ def passes_table(
     """Print the passes as a table fitted to the console, under a title with the place, zone and window."""
     from rich.measure import Measurement
 
-    from isstrack.render.safe import text
-
     console = make_console()
-    start = search.start.astimezone(zone)
-    end = search.end.astimezone(zone)
+    window = "%Y-%m-%d %H:%M"
     parts = [
         f"{'All' if all_passes else 'Visible'} ISS passes over {place.name}",
         f"times in {zone_label}",
-        f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M}",
+        f"{time_text(search.start, window, zone, truncate=True)} to "
+        f"{time_text(search.end, window, zone, truncate=True)}",
         f"above {search.min_elevation_deg:g}°",
         f"elements {age_text(used.elements.age_days(search.start))}",
     ]
-    from isstrack.elements.trust import untrusted_line
 
     ages = (used.elements.age_days(search.start), used.elements.age_days(search.end))
     distrust = untrusted_line(max(ages, key=abs))  # the worst end of the window

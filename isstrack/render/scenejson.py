@@ -46,7 +46,7 @@ def snapshot_json(snapshot: Snapshot) -> dict[str, Any]:
         "speed_km_s": round(s.speed_km_s, 3),
         "ground_speed_km_s": round(s.ground_speed_km_s, 3),
         "sunlit": s.sunlit,
-        "footprint_km": round(s.footprint_km, 0),
+        "footprint_km": round(s.footprint_diameter_km, 0),
         "revolution": s.revolution,
         "over": {
             "country": b.country,

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from isstrack.elements.load import ElementsInUse
+from isstrack.elements.trust import untrusted_line
+from isstrack.io.timetext import LOCAL_TEXT, UTC_TEXT, duration_text, time_text
 from isstrack.render.console import make_console
+from isstrack.render.safe import text
+from isstrack.render.safe import text as safe_text
+from isstrack.sky.earth import compass, format_latitude, format_longitude
 
 _SOURCE_TEXT = {
     "network": "CelesTrak, downloaded just now",
@@ -25,23 +30,13 @@ def age_text(days: float) -> str:
     return f"{days:.1f} days{suffix}"
 
 
-def _minutes_ago(span: timedelta) -> str:
-    minutes = round(span.total_seconds() / 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min ago" if hours else f"{minutes} min ago"
-
-
 def utc_text(moment: datetime) -> str:
     """Return a UTC time like 2026-09-24 21:30:05 UTC."""
-    from isstrack.sky.times import nearest_second
-
-    return nearest_second(moment).astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+    return time_text(moment, UTC_TEXT)
 
 
 def _row(grid: Any, label: str, value: Any) -> None:
     """Add a row; a plain string is shown literally (escaped, never read as Rich markup)."""
-    from isstrack.render.safe import text
-
     grid.add_row(text(label), text(value) if isinstance(value, str) else value)
 
 
@@ -66,7 +61,8 @@ def tle_panel(used: ElementsInUse, now: datetime, next_fetch: datetime | None) -
         _row(
             grid,
             "fetched",
-            f"{utc_text(used.fetched_at)} ({_minutes_ago(now - used.fetched_at)})",
+            f"{utc_text(used.fetched_at)} "
+            f"({duration_text((now - used.fetched_at).total_seconds(), days=False, clamp=False)} ago)",
         )
     _row(grid, "epoch", f"{utc_text(elements.epoch)} ({age_text(elements.age_days(now))})")
     if used.source != "file":
@@ -81,24 +77,18 @@ def tle_panel(used: ElementsInUse, now: datetime, next_fetch: datetime | None) -
 
 def local_text(moment: datetime, zone: Any) -> str:
     """Return a local time like 2026-09-24 23:30:05 CEST."""
-    from isstrack.sky.times import nearest_second
-
-    local = nearest_second(moment).astimezone(zone)
-    return local.strftime("%Y-%m-%d %H:%M:%S ") + (local.tzname() or "")
+    return time_text(moment, LOCAL_TEXT, zone)
 
 
 def now_panel(snapshot: Any, zone: Any, zone_label: str, compact: bool = False, border: bool = True) -> Any:
     """Return the Rich renderable for one `isstrack now` snapshot (`compact`: fewer, denser rows)."""
     from rich.panel import Panel
 
-    from isstrack.render.safe import text as safe_text
-    from isstrack.sky.times import nearest_second
-
     s = snapshot.state
     grid = _grid()
     when = utc_text(s.time)
     if zone is not None and compact:
-        when += f"  ({nearest_second(s.time).astimezone(zone):%H:%M:%S %Z})"
+        when += f"  ({time_text(s.time, '%H:%M:%S %Z', zone)})"
     elif zone is not None:
         when += f"  ({local_text(s.time, zone)})"
     _row(grid, "time", when)
@@ -107,7 +97,6 @@ def now_panel(snapshot: Any, zone: Any, zone_label: str, compact: bool = False, 
         _compact_station_rows(grid, snapshot)
     else:
         _station_rows(grid, snapshot)
-    from isstrack.elements.trust import untrusted_line
 
     distrust = untrusted_line(snapshot.elements.elements.age_days(s.time))
     if distrust and compact:  # the age is on the sunlight row already
@@ -133,8 +122,6 @@ def fitted_now_panel(snapshot: Any, zone: Any, zone_label: str, console: Any) ->
 
 
 def _sunlight(snapshot: Any, extra: str = "") -> Any:
-    from isstrack.render.safe import text as safe_text
-
     if snapshot.state.sunlit:
         shown = safe_text("sunlit", style="bold yellow")
     else:
@@ -143,8 +130,6 @@ def _sunlight(snapshot: Any, extra: str = "") -> Any:
 
 
 def _station_rows(grid: Any, snapshot: Any) -> None:
-    from isstrack.sky.earth import format_latitude, format_longitude
-
     s = snapshot.state
     _row(
         grid,
@@ -159,7 +144,7 @@ def _station_rows(grid: Any, snapshot: Any) -> None:
         f"{s.speed_km_s * 3600:,.0f} km/h ({s.speed_km_s:.2f} km/s) inertial; "
         f"{s.ground_speed_km_s * 3600:,.0f} km/h ({s.ground_speed_km_s:.2f} km/s) over the ground",
     )
-    _row(grid, "footprint", f"{s.footprint_km:,.0f} km across (where it is above the horizon)")
+    _row(grid, "footprint", f"{s.footprint_diameter_km:,.0f} km across (where it is above the horizon)")
     _row(grid, "sunlight", _sunlight(snapshot))
     _row(grid, "orbit", f"revolution {s.revolution:,}")
     used = snapshot.elements
@@ -172,8 +157,6 @@ def _station_rows(grid: Any, snapshot: Any) -> None:
 
 
 def _compact_station_rows(grid: Any, snapshot: Any) -> None:
-    from isstrack.sky.earth import format_latitude, format_longitude
-
     s = snapshot.state
     _row(
         grid,
@@ -186,9 +169,6 @@ def _compact_station_rows(grid: Any, snapshot: Any) -> None:
 
 
 def _observer_rows(grid: Any, snapshot: Any, zone: Any, zone_label: str, compact: bool) -> None:
-    from isstrack.render.safe import text as safe_text
-    from isstrack.sky.earth import compass
-
     look, place = snapshot.look, snapshot.place
     _row(grid, "from", f"{place.name} ({zone_label})")
     above = look.above_horizon
@@ -221,8 +201,6 @@ def _observer_rows(grid: Any, snapshot: Any, zone: Any, zone_label: str, compact
 
 
 def _visibility_text(snapshot: Any) -> Any:
-    from isstrack.render.safe import text as safe_text
-
     look = snapshot.look
     if look.visible:
         return safe_text("yes: sunlit against a dark sky, look up", style="bold green")
@@ -244,11 +222,7 @@ def next_line(found: Any, fields: dict[str, Any]) -> str:
     if found.in_progress:
         when = f"now (since {start:%H:%M}, until {fields['end_local']:%H:%M} {fields['end_local'].tzname()})"
     else:
-        days, minutes = divmod(fields["minutes_until"], 24 * 60)
-        hours, mins = divmod(minutes, 60)
-        span = f"{hours} h {mins:02d} min" if hours else f"{mins} min"
-        if days:
-            span = f"{days} d {span}"
+        span = duration_text(fields["minutes_until"] * 60)  # whole minutes already: nothing to round
         when = f"{start:%a %d %b %H:%M} {start.tzname()} (in {span})"
     item = found.item
     parts = [
@@ -258,7 +232,7 @@ def next_line(found: Any, fields: dict[str, Any]) -> str:
     ]
     if item.visible:
         parts.append(f"mag {item.magnitude:+.1f}")
-        parts.append(f"visible {fields['duration_s'] // 60}m{fields['duration_s'] % 60:02d}s")
+        parts.append(f"visible {duration_text(fields['duration_s'], show_seconds=True, compact=True)}")
     else:
         parts.append(f"{item.kind} pass, not visible")
     return ", ".join(parts)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from typing import Any
 
 from isstrack.elements.load import ElementsInUse
+from isstrack.io.timetext import ISO_FRACTION, iso_z, time_text
 from isstrack.place.location import Location
+from isstrack.render.console import make_console
+from isstrack.render.jsonout import elements_json, location_json
 from isstrack.render.safe import literal as _literal
+from isstrack.sky.earth import compass
 from isstrack.sky.transits import GOOD_AGE_DAYS, TRIP_AGE_DAYS, Transit, TransitSearch
 
 SOLAR_FILTER_WARNING = (
@@ -24,19 +28,15 @@ USAGE_LINE = (
 
 def iso_tenths(moment: datetime) -> str:
     """Return `moment` as ISO 8601 UTC with tenths of a second and a Z."""
-    rounded = moment.astimezone(timezone.utc) + timedelta(microseconds=50_000)
-    return rounded.strftime("%Y-%m-%dT%H:%M:%S.") + f"{rounded.microsecond // 100_000}Z"
+    return time_text(moment, ISO_FRACTION, digits=1)
 
 
 def _tenths(moment: datetime, zone: Any) -> str:
-    rounded = moment.astimezone(zone) + timedelta(microseconds=50_000)
-    return rounded.strftime("%H:%M:%S.") + str(rounded.microsecond // 100_000)
+    return time_text(moment, "%H:%M:%S.%f", zone, digits=1)
 
 
 def event_json(event: Transit) -> dict[str, Any]:
     """Return one transit in the documented schema."""
-    from isstrack.sky.earth import compass
-
     line = event.centre_line
     return {
         "body": event.body,
@@ -70,9 +70,6 @@ def transits_json(
     search: TransitSearch, place: Location, zone_label: str, used: ElementsInUse
 ) -> dict[str, Any]:
     """Return the `transits` JSON document (without schema_version)."""
-    from isstrack.render.jsonout import elements_json, location_json
-    from isstrack.sky.times import iso_z
-
     return {
         "location": location_json(place),
         "time_zone": zone_label,
@@ -96,17 +93,14 @@ def transits_table(search: TransitSearch, place: Location, zone: Any, zone_label
     from rich.table import Table
     from rich.text import Text
 
-    from isstrack.render.console import make_console
-    from isstrack.sky.earth import compass
-
     console = make_console()
     names = " and ".join(b.capitalize() for b in search.bodies) if len(search.bodies) > 1 else None
     what = f"{names or search.bodies[0].capitalize()} transits of the ISS"
     where = "at" if search.radius_km == 0 else f"within {search.radius_km:g} km of"
-    start, end = search.start.astimezone(zone), search.end.astimezone(zone)
+    start, end = (time_text(t, "%Y-%m-%d %H:%M", zone, truncate=True) for t in (search.start, search.end))
     title = Text(
         f"{what} {where} {_literal(place.name)} · times in {_literal(zone_label)} · "
-        f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} · body above {search.min_altitude_deg:g}°"
+        f"{start} to {end} · body above {search.min_altitude_deg:g}°"
     )
     console.print(title)
     if not search.events:

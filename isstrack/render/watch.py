@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from isstrack.render.jsonout import SCHEMA_VERSION, dumps
+from isstrack.render.jsonout import write_json_line
 
 ENTER_SCREEN = "\x1b[?1049h\x1b[?25l\x1b[2J"
 LEAVE_SCREEN = "\x1b[0m\x1b[?25h\x1b[?1049l"
@@ -45,7 +45,7 @@ def watch_lines(show: Callable[[datetime], None], start: datetime, interval: flo
 
 def json_line(document: dict[str, Any]) -> None:
     """Print one JSON document (the schema version first) on a line of its own, at once."""
-    print(dumps({"schema_version": SCHEMA_VERSION, **document}), flush=True)
+    write_json_line(document)
 
 
 def watch_screen(screen: Screen, start: datetime, interval: float) -> None:

@@ -6,12 +6,10 @@ from datetime import datetime, timedelta
 
 from isstrack.scene.mapscene import DEFAULT_ORBITS, PASS_TRACK_STEP_S, MapScene, track_window
 from isstrack.scene.snapshot import Snapshot, Snapshots
-from isstrack.sky.earth import bearing_deg
+from isstrack.sky.earth import bearing_deg, footprint_radius_deg, footprint_radius_km
 from isstrack.sky.groundtrack import (
     SubsolarPoint,
     TrackPoint,
-    footprint_radius_deg,
-    footprint_radius_km,
     ground_track,
     subsolar_point,
 )

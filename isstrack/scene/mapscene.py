@@ -8,13 +8,11 @@ from typing import TYPE_CHECKING
 
 from isstrack.elements.plausible import LOW_EARTH_ORBIT
 from isstrack.place.location import Location
-from isstrack.sky.earth import bearing_deg
+from isstrack.sky.earth import bearing_deg, footprint_radius_deg, footprint_radius_km
 from isstrack.sky.groundtrack import (
     TRACK_STEP_S,
     SubsolarPoint,
     TrackPoint,
-    footprint_radius_deg,
-    footprint_radius_km,
     ground_track,
     orbital_period,
     subsolar_point,

@@ -1,10 +1,21 @@
-"""Great-circle distance, initial bearing and 16-point compass directions."""
+"""The Earth's figure and the geometry on it: WGS84, the station's footprint, frames, distances, directions.
+
+The one home of the Earth's constants: the pass engine, the transit geometry, the map and the
+gazetteer all take them from here.
+"""
 
 from __future__ import annotations
 
 import math
+from typing import Any
 
-EARTH_MEAN_RADIUS_KM = 6371.0088
+WGS84_A_KM = 6378.137  # equatorial radius
+WGS84_F = 1 / 298.257223563  # flattening
+WGS84_B_KM = WGS84_A_KM * (1 - WGS84_F)  # polar radius
+WGS84_E2 = WGS84_F * (2 - WGS84_F)  # first eccentricity squared
+EARTH_MEAN_RADIUS_KM = 6371.0088  # IUGG mean radius, for distances on a sphere
+# Skyfield's is_sunlit(): a geometric umbra cast by a sphere of the Earth's equatorial radius.
+EARTH_SHADOW_RADIUS_KM = 6378.1366
 COMPASS_POINTS = (
     "N",
     "NNE",
@@ -55,3 +66,55 @@ def format_latitude(value: float) -> str:
 def format_longitude(value: float) -> str:
     """Return a longitude like 0.01° W."""
     return f"{abs(value):.2f}° {'E' if value >= 0 else 'W'}"
+
+
+def footprint_radius_rad(altitude_km: float) -> float:
+    """Return the Earth-central angle from the point below the station to where it sits on the horizon."""
+    return math.acos(EARTH_MEAN_RADIUS_KM / (EARTH_MEAN_RADIUS_KM + altitude_km))
+
+
+def footprint_radius_deg(altitude_km: float) -> float:
+    """Return the footprint's radius as an Earth-central angle, in degrees."""
+    return math.degrees(footprint_radius_rad(altitude_km))
+
+
+def footprint_radius_km(altitude_km: float) -> float:
+    """Return the footprint's radius along the surface, in km."""
+    return EARTH_MEAN_RADIUS_KM * math.radians(footprint_radius_deg(altitude_km))
+
+
+def footprint_diameter_km(altitude_km: float) -> float:
+    """Return the diameter, along the surface, of the circle that sees the station above the horizon."""
+    return 2 * EARTH_MEAN_RADIUS_KM * footprint_radius_rad(altitude_km)
+
+
+def teme_to_itrs_xy(theta_rad: Any, x: Any, y: Any) -> tuple[Any, Any]:
+    """Return the Earth-fixed x and y of TEME x and y, turned by the sidereal angle `theta_rad` (z stays).
+
+    TEME and the Earth-fixed frame differ by the Earth's rotation about z alone (GMST 1982, no polar
+    motion), which is how Skyfield relates them too.
+    """
+    import numpy as np
+
+    c, s = np.cos(theta_rad), np.sin(theta_rad)
+    return c * x + s * y, -s * x + c * y
+
+
+def geodetic_up(lat_rad: Any, lon_rad: Any) -> Any:
+    """Return the unit vectors (3, N) of the local vertical at geodetic latitudes and longitudes."""
+    import numpy as np
+
+    return np.array([np.cos(lat_rad) * np.cos(lon_rad), np.cos(lat_rad) * np.sin(lon_rad), np.sin(lat_rad)])
+
+
+def geodetic_to_itrs_km(lat_rad: Any, lon_rad: Any, height_km: Any) -> tuple[Any, Any, Any]:
+    """Return the Earth-fixed x, y, z (km) of places at WGS84 latitudes, longitudes and heights."""
+    import numpy as np
+
+    sin_lat, cos_lat = np.sin(lat_rad), np.cos(lat_rad)
+    n = WGS84_A_KM / np.sqrt(1 - WGS84_E2 * sin_lat**2)
+    return (
+        (n + height_km) * cos_lat * np.cos(lon_rad),
+        (n + height_km) * cos_lat * np.sin(lon_rad),
+        (n * (1 - WGS84_E2) + height_km) * sin_lat,
+    )

@@ -18,12 +18,14 @@ from datetime import datetime, timedelta
 
 import numpy as np
 
+from isstrack.sky.arrays import ragged
+from isstrack.sky.earth import WGS84_A_KM, WGS84_E2
 from isstrack.sky.ephemeris import check_in_range
-from isstrack.sky.orbit import Observer, Orbit
+from isstrack.sky.orbit import Observer, Orbit, revolution_number
 from isstrack.sky.passtypes import DEFAULT_STD_MAGNITUDE, Pass, PassPoint, PassSearch
 from isstrack.sky.roots import find_roots
 from isstrack.sky.skyview import Sky
-from isstrack.sky.track import WGS84_A_KM, WGS84_E2, Array, Track, norm
+from isstrack.sky.track import Array, Track, norm
 from isstrack.sky.visibility import DARK_SIN, shadow_boundaries, sky_gets_dark, visibility
 
 SEARCH_MARGIN = timedelta(minutes=30)  # longer than any ISS pass, to find true rises and sets
@@ -31,7 +33,6 @@ TIME_TOLERANCE_S = 0.01
 SUN_SIN_RATE = 7.5e-5  # 1/s: Earth's rotation (7.29e-5 rad/s) and the Sun's yearly motion (2e-7), padded
 # Memory for one chunk's screening matrices (float32 products, masks): bounds peak memory.
 CHUNK_BUDGET_BYTES = 64 * 2**20
-SKY_STEP_S = 600.0
 
 
 def find_passes_many(
@@ -159,9 +160,8 @@ def _search_chunk(
     if visible_only:
         who, lo, hi = _may_be_visible(track, sky, who, lo, hi)
     lengths = hi - lo + 1
-    offsets = (np.cumsum(lengths) - lengths).astype(np.int64)
-    run = np.repeat(np.arange(len(who)), lengths)
-    j = lo[run] + (np.arange(int(lengths.sum())) - offsets[run])
+    run, step, offsets = ragged(lengths)
+    j = lo[run] + step
     observer = who[run]
     f = sky.sin_elevation(observer, track.position_km[j]) - threshold
     g = sky.elevation_rate(observer, track.position_km[j], track.velocity_km_s[j])
@@ -218,7 +218,9 @@ def _search_chunk(
         seen = seen.subset(np.flatnonzero(wanted).tolist())
     corners = np.concatenate([rise, culmination, set_])
     azimuth, elevation = sky.azimuth_elevation(corners, np.concatenate([who, who, who]))
-    revolutions = _revolutions(track, culmination)
+    revolutions = revolution_number(
+        track.orbit.elements, track.orbit.elements.age_days(track.origin) + culmination / 86400.0
+    )
     points = [
         PassPoint(*x) for x in zip(track.moments(corners), azimuth.tolist(), elevation.tolist(), strict=True)
     ]
@@ -243,14 +245,3 @@ def _culminations(sky: Sky, who: np.ndarray, a: Array, b: Array, ga: Array, gb: 
         return sky.station_elevation_rate(t, who[which])
 
     return find_roots(rate, a, b, ga, gb, TIME_TOLERANCE_S)
-
-
-def _revolutions(track: Track, t_s: Array) -> np.ndarray:
-    """Return revolution numbers at `t_s`, as Orbit.revolution counts them."""
-    elements = track.orbit.elements
-    line2 = elements.line2
-    argument_of_latitude_deg = float(line2[34:42]) + float(line2[43:51])
-    revs = elements.mean_motion_rev_per_day * (elements.age_days(track.origin) + t_s / 86400.0)
-    return elements.revolution_number_at_epoch + np.floor(argument_of_latitude_deg / 360.0 + revs).astype(
-        np.int64
-    )

@@ -1,4 +1,4 @@
-"""The station's ground track, the subsolar point, the footprint and day/night over the whole Earth."""
+"""The station's ground track, the subsolar point and day/night over the whole Earth."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from isstrack.sky.ephemeris import bodies, check_in_range, sunlight_ephemeris
-from isstrack.sky.orbit import DARK_SKY_SUN_ALTITUDE_DEG, EARTH_MEAN_RADIUS_KM, Orbit
+from isstrack.sky.ephemeris import bodies, check_in_range, fast_nutation, sunlight_ephemeris
+from isstrack.sky.orbit import DARK_SKY_SUN_ALTITUDE_DEG, Orbit
 
 TRACK_STEP_S = 30.0
 SUNRISE_ALTITUDE_DEG = -0.833  # the Sun's upper limb on the horizon, refraction included
@@ -40,14 +40,6 @@ def orbital_period(orbit: Orbit) -> timedelta:
     return timedelta(days=1.0 / orbit.elements.mean_motion_rev_per_day)
 
 
-def _times(orbit: Orbit, moments: list[datetime]) -> Any:
-    from skyfield.nutationlib import iau2000b_radians
-
-    t = orbit.ts.from_datetimes(moments)
-    t._nutation_angles_radians = iau2000b_radians(t)  # as passes.py: 1 mas from 2000A, much faster
-    return t
-
-
 def ground_track(
     orbit: Orbit, start: datetime, end: datetime, step_s: float = TRACK_STEP_S
 ) -> tuple[TrackPoint, ...]:
@@ -60,7 +52,7 @@ def ground_track(
     moments = [start + step * k for k in range(int((end - start) / step) + 1)]
     if moments[-1] < end:
         moments.append(end)
-    geocentric = orbit.satellite.at(_times(orbit, moments))
+    geocentric = orbit.satellite.at(fast_nutation(orbit.ts.from_datetimes(moments)))
     latitude, longitude = wgs84.latlon_of(geocentric)
     height_km = wgs84.height_of(geocentric).km
     sunlit = np.asarray(geocentric.is_sunlit(sunlight_ephemeris()), dtype=bool)
@@ -83,16 +75,6 @@ def subsolar_point(orbit: Orbit, moment: datetime) -> SubsolarPoint:
     earth, sun = bodies()
     latitude, longitude = wgs84.latlon_of((sun - earth).at(orbit.time(moment)))
     return SubsolarPoint(moment.astimezone(timezone.utc), float(latitude.degrees), float(longitude.degrees))
-
-
-def footprint_radius_deg(altitude_km: float) -> float:
-    """Return the Earth-central angle from the point below to where the station sits on the horizon."""
-    return math.degrees(math.acos(EARTH_MEAN_RADIUS_KM / (EARTH_MEAN_RADIUS_KM + altitude_km)))
-
-
-def footprint_radius_km(altitude_km: float) -> float:
-    """Return the footprint's radius along the surface, in km."""
-    return EARTH_MEAN_RADIUS_KM * math.radians(footprint_radius_deg(altitude_km))
 
 
 def circle(latitude_deg: float, longitude_deg: float, radius_deg: float, count: int = 240) -> Any:

@@ -11,10 +11,10 @@ from typing import Any
 
 from isstrack.elements.trust import is_trusted, require_trusted_event, require_trusted_span
 from isstrack.errors import BadInputError
+from isstrack.io.timetext import nearest_second
 from isstrack.sky.earth import compass
 from isstrack.sky.orbit import Observer, Orbit
 from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE, Pass, find_passes
-from isstrack.sky.times import nearest_second
 
 SEARCH_STEPS_DAYS = (2, 10, 30)
 
@@ -63,6 +63,17 @@ class NextPass:
         return self.start <= self.asked_at
 
 
+def is_wanted(item: Pass, all_passes: bool = False, max_magnitude: float | None = None) -> bool:
+    """Return whether a pass is asked for: visible (any pass with `all_passes`) and bright enough.
+
+    The one filter of `passes`, `next`, `passes --places` and `alert`: with `max_magnitude`, only a
+    visible pass at least that bright (magnitude at most that) passes, whatever `all_passes` says.
+    """
+    if not (all_passes or item.visible):
+        return False
+    return max_magnitude is None or (item.magnitude is not None and item.magnitude <= max_magnitude)
+
+
 def find_next(
     orbit: Orbit,
     observer: Observer,
@@ -80,9 +91,7 @@ def find_next(
         end = at + span
         search = find_passes(orbit, observer, searched_to, end, min_elevation_deg, std_magnitude)
         for item in search.passes:
-            if visible_only and not item.visible:
-                continue
-            if max_magnitude is not None and (item.magnitude is None or item.magnitude > max_magnitude):
+            if not is_wanted(item, not visible_only, max_magnitude):
                 continue
             candidate = NextPass(item, at)
             if candidate.end > at and candidate.start < end:

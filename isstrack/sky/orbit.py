@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
 from isstrack.elements.tle import ElementSet
+from isstrack.sky.earth import footprint_diameter_km
 from isstrack.sky.ephemeris import bodies, check_in_range, sunlight_ephemeris, timescale
 
-EARTH_MEAN_RADIUS_KM = 6371.0088
 DARK_SKY_SUN_ALTITUDE_DEG = -6.0
 DEFAULT_MIN_ELEVATION_DEG = 10.0
 
@@ -46,15 +45,9 @@ class StationState:
     altitude_km: float
     speed_km_s: float
     ground_speed_km_s: float
-    footprint_km: float
+    footprint_diameter_km: float
     sunlit: bool
     revolution: int
-
-
-def footprint_km(altitude_km: float) -> float:
-    """Return the diameter, along the surface, of the circle that sees the station on the horizon."""
-    half_angle = math.acos(EARTH_MEAN_RADIUS_KM / (EARTH_MEAN_RADIUS_KM + altitude_km))
-    return 2 * EARTH_MEAN_RADIUS_KM * half_angle
 
 
 def is_visible(sunlit: bool, sun_altitude_deg: float, elevation_deg: float, min_elevation_deg: float) -> bool:
@@ -94,7 +87,7 @@ class Orbit:
             altitude_km=altitude_km,
             speed_km_s=float(geocentric.speed().km_per_s),
             ground_speed_km_s=float(ground_velocity.km_per_s.dot(ground_velocity.km_per_s) ** 0.5),
-            footprint_km=footprint_km(altitude_km),
+            footprint_diameter_km=footprint_diameter_km(altitude_km),
             sunlit=bool(geocentric.is_sunlit(sunlight_ephemeris())),
             revolution=self.revolution(moment),
         )
@@ -121,7 +114,21 @@ class Orbit:
 
     def revolution(self, moment: datetime) -> int:
         """Return the revolution number at `moment`, counted at ascending-node crossings."""
-        line2 = self.elements.line2
-        argument_of_latitude_deg = float(line2[34:42]) + float(line2[43:51])
-        revs = self.elements.mean_motion_rev_per_day * self.elements.age_days(moment)
-        return self.elements.revolution_number_at_epoch + math.floor(argument_of_latitude_deg / 360.0 + revs)
+        return int(revolution_number(self.elements, self.elements.age_days(moment)))
+
+
+def revolution_number(elements: ElementSet, age_days: Any) -> Any:
+    """Return the revolution number(s) `age_days` after the epoch, counted at ascending-node crossings.
+
+    The epoch's count (line 2) plus the mean motion's whole turns, counted from the node: the
+    argument of latitude at the epoch (argument of perigee plus mean anomaly) says how far past it
+    the epoch lies. Takes a float or a numpy array of ages; returns int64 of the same shape.
+    """
+    import numpy as np
+
+    line2 = elements.line2
+    argument_of_latitude_deg = float(line2[34:42]) + float(line2[43:51])
+    revs = elements.mean_motion_rev_per_day * age_days
+    return elements.revolution_number_at_epoch + np.floor(argument_of_latitude_deg / 360.0 + revs).astype(
+        np.int64
+    )

@@ -6,7 +6,6 @@ engine that builds them, and offered here too.
 
 from __future__ import annotations
 
-import math
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -18,15 +17,6 @@ from isstrack.sky.passtypes import PassSearch as PassSearch
 
 if TYPE_CHECKING:
     from isstrack.sky.orbit import Observer, Orbit
-
-
-def magnitude(range_km: float, phase_angle_rad: float, std_magnitude: float = DEFAULT_STD_MAGNITUDE) -> float:
-    """Return the apparent magnitude of a Lambertian sphere (Matson 2001) at a range and phase angle."""
-    b = phase_angle_rad
-    phase_term = math.sin(b) + (math.pi - b) * math.cos(b)
-    if phase_term <= 0:
-        return math.inf
-    return std_magnitude + 5 * math.log10(range_km / 1000.0) - 2.5 * math.log10(phase_term)
 
 
 def find_passes(

@@ -6,6 +6,10 @@ import re
 from datetime import datetime, timedelta, timezone
 
 from isstrack.errors import TimeInputError
+from isstrack.io.timetext import ISO_MINUTES, duration_text, time_text
+from isstrack.io.timetext import iso_z as iso_z  # where the commands, scenes and tests find them
+from isstrack.io.timetext import nearest_second as nearest_second
+from isstrack.sky.ephemeris import FIRST, LAST
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*([smhd])\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -59,8 +63,6 @@ def check_supported(
     after: timedelta = timedelta(0),
 ) -> None:
     """Raise TimeInputError unless [moment - before, moment + after] lies inside the bundled ephemeris."""
-    from isstrack.sky.ephemeris import FIRST, LAST
-
     first = FIRST + before
     last = LAST - after
     if first <= moment <= last:
@@ -75,15 +77,11 @@ def check_supported(
 
 
 def _span(span: timedelta) -> str:
-    minutes = round(span.total_seconds() / 60)
-    days, minutes = divmod(minutes, 24 * 60)
-    hours, minutes = divmod(minutes, 60)
-    parts = [f"{days} d" if days else "", f"{hours} h" if hours else "", f"{minutes} min" if minutes else ""]
-    return " ".join(p for p in parts if p) or "0 min"
+    return duration_text(span.total_seconds(), sparse=True)
 
 
 def _utc(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%MZ")
+    return time_text(moment, ISO_MINUTES, truncate=True)
 
 
 def _shown(text: str) -> str:
@@ -107,13 +105,3 @@ def parse_duration(text: str, option: str = "--within") -> timedelta:
 def utc_now() -> datetime:
     """Return the current time, aware, in UTC."""
     return datetime.now(timezone.utc)
-
-
-def nearest_second(moment: datetime) -> datetime:
-    """Return `moment` rounded to the nearest whole second (half a second rounds up), for display."""
-    return (moment + timedelta(microseconds=500_000)).replace(microsecond=0)
-
-
-def iso_z(moment: datetime) -> str:
-    """Return `moment` as ISO 8601 UTC with a Z, rounded to the nearest second."""
-    return nearest_second(moment).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from isstrack.io.timetext import iso_z
 from isstrack.sky.orbit import Observer, Orbit
-from isstrack.sky.times import iso_z
 
 DEFAULT_HOURS = 24.0
 MAX_HOURS = 72.0

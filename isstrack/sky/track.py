@@ -21,6 +21,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from isstrack.errors import NoElementsError
+from isstrack.sky.earth import EARTH_SHADOW_RADIUS_KM, geodetic_to_itrs_km, geodetic_up, teme_to_itrs_xy
+from isstrack.sky.ephemeris import bodies, fast_nutation
 from isstrack.sky.orbit import Orbit
 
 Array = NDArray[Any]
@@ -28,11 +30,6 @@ Array = NDArray[Any]
 GRID_STEP_S = 60.0
 SUN_STEP_S = 3600.0
 DAY_S = 86400.0
-# Skyfield's is_sunlit(): a geometric umbra cast by a sphere of the Earth's equatorial radius.
-EARTH_SHADOW_RADIUS_KM = 6378.1366
-WGS84_A_KM = 6378.137
-WGS84_F = 1 / 298.257223563
-WGS84_E2 = WGS84_F * (2 - WGS84_F)
 
 
 def dot(a: Array, b: Array) -> Array:
@@ -92,31 +89,25 @@ class Track:
 
     def _to_itrs(self, t_s: Array, r_teme: Array, v_teme: Array) -> tuple[Array, Array]:
         theta, omega = self._theta(t_s)
-        c, s = np.cos(theta), np.sin(theta)
-        x = c * r_teme[:, 0] + s * r_teme[:, 1]
-        y = -s * r_teme[:, 0] + c * r_teme[:, 1]
+        x, y = teme_to_itrs_xy(theta, r_teme[:, 0], r_teme[:, 1])
         position = np.column_stack([x, y, r_teme[:, 2]])
-        vx = c * v_teme[:, 0] + s * v_teme[:, 1] + omega * y
-        vy = -s * v_teme[:, 0] + c * v_teme[:, 1] - omega * x
-        velocity = np.column_stack([vx, vy, v_teme[:, 2]])
+        vx, vy = teme_to_itrs_xy(theta, v_teme[:, 0], v_teme[:, 1])
+        velocity = np.column_stack([vx + omega * y, vy - omega * x, v_teme[:, 2]])
         return position, velocity
 
     def _sun_in_teme(self, span: timedelta) -> tuple[Array, Array]:
         from skyfield.functions import mxv
-        from skyfield.nutationlib import iau2000b_radians
         from skyfield.sgp4lib import TEME
-
-        from isstrack.sky.ephemeris import bodies
 
         earth, sun = bodies()
         count = max(2, math.ceil(span.total_seconds() / SUN_STEP_S) + 2)
         times_s = np.arange(count, dtype=float) * SUN_STEP_S
         o = self.origin
-        t = self.orbit.ts.utc(
-            o.year, o.month, o.day, o.hour, o.minute, o.second + o.microsecond / 1e6 + times_s
+        t = fast_nutation(
+            self.orbit.ts.utc(
+                o.year, o.month, o.day, o.hour, o.minute, o.second + o.microsecond / 1e6 + times_s
+            )
         )
-        # IAU 2000B nutation, as Skyfield's almanac does: 1 mas from 2000A.
-        t._nutation_angles_radians = iau2000b_radians(t)
         gcrs_km = (sun - earth).at(t).position.km
         teme_km = mxv(TEME.rotation_at(t), gcrs_km)
         return times_s, np.asarray(teme_km, dtype=float).T
@@ -127,10 +118,7 @@ class Track:
         fraction = ((t_s - self._sun_times_s[k]) / SUN_STEP_S)[:, None]
         teme = self._sun_teme_km[k] + fraction * (self._sun_teme_km[k + 1] - self._sun_teme_km[k])
         # GMST 1982 is linear in UT1 to 1e-13 rad over a month: no need to evaluate its series again.
-        theta = self._theta_origin + self._omega * t_s
-        c, s = np.cos(theta), np.sin(theta)
-        x = c * teme[:, 0] + s * teme[:, 1]
-        y = -s * teme[:, 0] + c * teme[:, 1]
+        x, y = teme_to_itrs_xy(self._theta_origin + self._omega * t_s, teme[:, 0], teme[:, 1])
         return np.column_stack([x, y, teme[:, 2]])
 
     def _cubic(self, t_s: Array) -> tuple[Array, Array]:
@@ -191,17 +179,9 @@ def observer_frames(latitude_deg: Array, longitude_deg: Array, elevation_m: Arra
     height_km = elevation_m / 1000.0
     sin_lat, cos_lat = np.sin(lat), np.cos(lat)
     sin_lon, cos_lon = np.sin(lon), np.cos(lon)
-    n = WGS84_A_KM / np.sqrt(1 - WGS84_E2 * sin_lat**2)
-    position = np.column_stack(
-        [
-            (n + height_km) * cos_lat * cos_lon,
-            (n + height_km) * cos_lat * sin_lon,
-            (n * (1 - WGS84_E2) + height_km) * sin_lat,
-        ]
-    )
     return Frames(
-        position=position,
-        up=np.column_stack([cos_lat * cos_lon, cos_lat * sin_lon, sin_lat]),
+        position=np.column_stack(geodetic_to_itrs_km(lat, lon, height_km)),
+        up=np.ascontiguousarray(geodetic_up(lat, lon).T),
         east=np.column_stack([-sin_lon, cos_lon, np.zeros_like(lon)]),
         north=np.column_stack([-sin_lat * cos_lon, -sin_lat * sin_lon, cos_lat]),
         height_km=height_km,

@@ -20,20 +20,19 @@ from typing import Any
 
 import numpy as np
 
-from isstrack.sky.ephemeris import bodies, moon
+from isstrack.sky.earth import (
+    WGS84_A_KM,
+    WGS84_B_KM,
+    WGS84_E2,
+    geodetic_to_itrs_km,
+    geodetic_up,
+    teme_to_itrs_xy,
+)
+from isstrack.sky.ephemeris import bodies, fast_nutation, moon
 
-WGS84_A_KM = 6378.137
-WGS84_F = 1 / 298.257223563
-WGS84_B_KM = WGS84_A_KM * (1 - WGS84_F)
-WGS84_E2 = WGS84_F * (2 - WGS84_F)
 BODY_RADIUS_KM = {"sun": 695_700.0, "moon": 1_737.4}  # IAU 2015 nominal solar radius; mean lunar radius
 
 Array = Any  # numpy arrays; shapes are given in the docstrings
-
-
-def geodetic_up(lat_rad: Array, lon_rad: Array) -> Array:
-    """Return the unit vectors (3, N) of the local vertical at geodetic latitudes and longitudes."""
-    return np.array([np.cos(lat_rad) * np.cos(lon_rad), np.cos(lat_rad) * np.sin(lon_rad), np.sin(lat_rad)])
 
 
 def geodetic(xyz_km: Array) -> tuple[Array, Array]:
@@ -79,15 +78,7 @@ class Place:
     def itrs_km(self) -> Array:
         """Return the Earth-fixed position as a (3, 1) array."""
         lat, lon = np.radians(self.latitude_deg), np.radians(self.longitude_deg)
-        n = WGS84_A_KM / np.sqrt(1 - WGS84_E2 * np.sin(lat) ** 2)
-        h = self.elevation_m / 1000.0
-        return np.array(
-            [
-                [(n + h) * np.cos(lat) * np.cos(lon)],
-                [(n + h) * np.cos(lat) * np.sin(lon)],
-                [(n * (1 - WGS84_E2) + h) * np.sin(lat)],
-            ]
-        )
+        return np.array([[v] for v in geodetic_to_itrs_km(lat, lon, self.elevation_m / 1000.0)])
 
 
 class Geometry:
@@ -106,11 +97,7 @@ class Geometry:
 
     def times(self, tt_jd: Array) -> Any:
         """Return a Skyfield Time for TT Julian dates, with IAU 2000B nutation (1 mas from 2000A)."""
-        from skyfield.nutationlib import iau2000b_radians
-
-        t = self.ts.tt_jd(np.asarray(tt_jd, dtype=float))
-        t._nutation_angles_radians = iau2000b_radians(t)
-        return t
+        return fast_nutation(self.ts.tt_jd(np.asarray(tt_jd, dtype=float)))
 
     def vectors(self, tt_jd: Array) -> tuple[Array, Array]:
         """Return the Earth-fixed station and apparent body positions (3, N), km."""
@@ -148,8 +135,7 @@ class Geometry:
         whole = np.floor(utc - 0.5) + 0.5
         error, teme, _ = self.satellite.model.sgp4_array(whole, utc - whole)
         gmst = np.radians(np.asarray(t.gmst) * 15.0)
-        c, s = np.cos(gmst), np.sin(gmst)
-        station = np.array([c * teme[:, 0] + s * teme[:, 1], -s * teme[:, 0] + c * teme[:, 1], teme[:, 2]])
+        station = np.array([*teme_to_itrs_xy(gmst, teme[:, 0], teme[:, 1]), teme[:, 2]])
         firsts, ends = bounds[:-1], bounds[1:] - 1
         anchors = np.stack([tt[firsts], (tt[firsts] + tt[ends]) / 2, tt[ends]], axis=1)
         anchor_t = self.times(anchors.ravel())
@@ -164,10 +150,7 @@ class Geometry:
             curve = b1 + x * (b2 - b0) / 2 + x**2 * (b0 - 2 * b1 + b2) / 2
             turned = rotation[:, :, n] @ curve
             angle = gmst[first:stop] - gmst_middle[n]
-            c, s = np.cos(angle), np.sin(angle)
-            body[:, first:stop] = np.array(
-                [c * turned[0] + s * turned[1], -s * turned[0] + c * turned[1], turned[2]]
-            )
+            body[:, first:stop] = np.array([*teme_to_itrs_xy(angle, turned[0], turned[1]), turned[2]])
         station = np.where(error == 0, station, np.nan)
         return self._at_place(station, body), self._centre_line(station, body)
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from isstrack.sky.arrays import ragged
 from isstrack.sky.orbit import DARK_SKY_SUN_ALTITUDE_DEG
 from isstrack.sky.passtypes import Pass, PassKind, PassPoint
 from isstrack.sky.roots import find_minima, find_roots
@@ -59,18 +60,23 @@ def _magnitudes(sky: Sky, who: np.ndarray, t_s: Array, std_magnitude: float) -> 
     to_observer = sky.frames.position[who] - station
     range_km = norm(to_observer)
     cos_phase = dot(to_sun, to_observer) / (norm(to_sun) * range_km)
-    phase = np.arccos(np.clip(cos_phase, -1.0, 1.0))
+    return magnitude(range_km, np.arccos(np.clip(cos_phase, -1.0, 1.0)), std_magnitude)
+
+
+def magnitude(range_km: Array, phase_angle_rad: Array, std_magnitude: float) -> Array:
+    """Return the apparent magnitudes of a Lambertian sphere (Matson 2001) at ranges and phase angles."""
+    phase = np.asarray(phase_angle_rad, dtype=float)
     term = np.sin(phase) + (math.pi - phase) * np.cos(phase)
     with np.errstate(divide="ignore", invalid="ignore"):
-        value = std_magnitude + 5 * np.log10(range_km / 1000.0) - 2.5 * np.log10(term)
+        value = (
+            std_magnitude + 5 * np.log10(np.asarray(range_km, dtype=float) / 1000.0) - 2.5 * np.log10(term)
+        )
     return np.where(term > 0, value, np.inf)
 
 
 def _flatten(first: Array, last: Array, counts: np.ndarray) -> tuple[np.ndarray, Array, np.ndarray]:
     """Return (owner, times, offsets) of `counts[i]` evenly spaced times from first[i] to last[i]."""
-    offsets = (np.cumsum(counts) - counts).astype(np.int64)
-    owner = np.repeat(np.arange(len(counts)), counts)
-    step = np.arange(int(counts.sum())) - offsets[owner]
+    owner, step, offsets = ragged(counts)
     fraction = step / np.maximum(counts[owner] - 1, 1)
     return owner, first[owner] + (last[owner] - first[owner]) * fraction, offsets
 
@@ -132,9 +138,8 @@ def visibility(
     inner_first = np.floor(rise / h).astype(np.int64) + 1
     inner_last = np.ceil(set_ / h).astype(np.int64) - 1
     counts = np.maximum(inner_last - inner_first + 1, 0) + 2
-    offsets = (np.cumsum(counts) - counts).astype(np.int64)
-    owner = np.repeat(np.arange(n), counts)
-    t = (inner_first[owner] + np.arange(int(counts.sum())) - offsets[owner] - 1) * h
+    owner, step, offsets = ragged(counts)
+    t = (inner_first[owner] + step - 1) * h
     t[offsets] = rise
     t[offsets + counts - 1] = set_
     sun = _sun_sin_altitude(sky, who[owner], t) - DARK_SIN

@@ -7,7 +7,6 @@ import typer
 from isstrack.cli.commands.common import (
     At,
     City,
-    Debug,
     Elevation,
     Lat,
     Lon,
@@ -16,25 +15,21 @@ from isstrack.cli.commands.common import (
     MinElevation,
     Offline,
     Quiet,
-    Reporter,
     StdMag,
     TleFile,
     Tz,
     Verbose,
     check_min_elevation,
     finite,
-    load_elements,
-    local_zone,
-    location,
     moment,
-    require_place,
 )
+from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare_at_place
 from isstrack.elements.load import timeout_from_env
 from isstrack.elements.trust import check_max_age
 from isstrack.errors import NothingFoundError
 from isstrack.render.jsonout import SCHEMA_VERSION, next_json
 from isstrack.render.safe import literal
-from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG, Orbit
+from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
 from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE
 from isstrack.sky.times import parse_duration
 
@@ -117,7 +112,6 @@ def alert(
     offline: Offline = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
-    debug: Debug = False,
 ) -> None:
     """Announce each visible pass once per target, shortly before it starts (README: Alerts).
 
@@ -140,16 +134,16 @@ def alert(
     targets = choose_targets(ntfy or [], webhook or [], desktop, print_)
     timeout_s = timeout_from_env()
     now = moment(at)
-    place = require_place(location(lat, lon, elevation, city), "alert")
-    zone, zone_label = local_zone(place, tz)
-    reporter = Reporter(quiet, verbose)
-    used = load_elements(reporter, offline, tle_file, now, scripted=True, max_age_days=max_age)
-    local_now = now.astimezone(zone)  # type: ignore[arg-type]
+    where = PlaceOptions(lat, lon, elevation, city, tz)
+    source = ElementOptions(tle_file, offline, quiet, verbose)
+    reporter, place, zone, zone_label, _, used, orbit = prepare_at_place(
+        "alert", where, source, now, scripted=True, max_age_days=max_age, say_city=False
+    )
+    local_now = now.astimezone(zone)
     if filters.hours is not None and not filters.hours.contains(local_now):
         reporter.log(f"quiet hours: {local_now:%H:%M} is outside --between {filters.hours}; nothing sent")
         raise NothingFoundError("")
-    orbit = Orbit(used.elements)
-    due = due_alerts(orbit, place, now, span, min_elevation, std_mag, filters, zone, max_age)  # type: ignore[arg-type]
+    due = due_alerts(orbit, place, now, span, min_elevation, std_mag, filters, zone, max_age)
     if not due:
         reporter.log(f"no visible pass to announce starts within {before} or is in progress")
         raise NothingFoundError("")
@@ -162,7 +156,7 @@ def alert(
             "alert": {"title": words.title, "message": words.message},
         }
 
-    notices = notices_for(due, orbit, place, now, zone, document)  # type: ignore[arg-type]
+    notices = notices_for(due, orbit, place, now, zone, document)
     if dry_run:
         todo = preview(notices, targets, place, reporter)
         for notice, target in todo:

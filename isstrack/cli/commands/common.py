@@ -18,9 +18,13 @@ from isstrack.elements.load import (
     url_template_from_env,
 )
 from isstrack.elements.trust import assess, require_trusted
-from isstrack.errors import BadInputError, ConfigError, TimeInputError
+from isstrack.errors import BadInputError, ConfigError, TimeInputError, check_range
 from isstrack.io.paths import cache_dir, config_dir
+from isstrack.io.timetext import ISO_MINUTES, time_text
 from isstrack.place.location import Location, resolve
+from isstrack.place.timezones import zone
+from isstrack.render.console import wrap_for
+from isstrack.render.safe import literal
 from isstrack.sky.times import check_supported, parse_time, utc_now
 
 # -- option types, shared so flags are spelled the same everywhere ---------------------------
@@ -48,7 +52,6 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Silence warnings on 
 Verbose = Annotated[
     bool, typer.Option("--verbose", "-v", help="Say each decision on stderr (cache hit, fetch, fallback).")
 ]
-Debug = Annotated[bool, typer.Option("--debug", help="Show a traceback on errors.", hidden=True)]
 Json = Annotated[bool, typer.Option("--json", help="Print JSON (schema in README).")]
 Lat = Annotated[
     float | None,
@@ -141,9 +144,6 @@ class Reporter:
     stream: TextIO | None = None
 
     def _write(self, text: str) -> None:
-        from isstrack.render.console import wrap_for
-        from isstrack.render.safe import literal
-
         stream = self.stream or sys.stderr
         print(wrap_for(stream, f"isstrack: {literal(text)}"), file=stream)
 
@@ -222,7 +222,9 @@ def moment(
     if at is not None:
         return parse_time(at, option, before, after)
     when = utc_now()
-    check_supported(when, f"the current time ({when:%Y-%m-%dT%H:%MZ})", option, before, after)
+    check_supported(
+        when, f"the current time ({time_text(when, ISO_MINUTES, truncate=True)})", option, before, after
+    )
     return when
 
 
@@ -257,8 +259,6 @@ def local_zone(place: Location | None, tz: str | None) -> tuple[object, str]:
     """Return (tzinfo, label) for local times: --tz, the place's zone, else UTC labelled as such."""
     from datetime import timezone
 
-    from isstrack.place.timezones import zone
-
     if tz is not None:
         return zone(tz), tz
     if place is not None and place.time_zone:
@@ -271,20 +271,22 @@ def local_zone(place: Location | None, tz: str | None) -> tuple[object, str]:
 
 def check_interval(value: float) -> None:
     """Reject a --watch redraw interval outside [0.2, 3600] seconds."""
-    if not 0.2 <= value <= 3600:
-        raise BadInputError(f"--interval {value:g} is outside [0.2, 3600] seconds")
+    check_range("--interval", value, 0.2, 3600, " seconds")
 
 
 def check_min_elevation(value: float) -> None:
     """Reject a minimum elevation outside [0, 90)."""
-    if not 0 <= value < 90:
-        raise BadInputError(f"--min-elevation {value:g} is outside [0, 90); give degrees above the horizon")
+    check_range("--min-elevation", value, 0, 90, "; give degrees above the horizon", open_high=True)
 
 
 def check_std_mag(value: float) -> None:
     """Reject a standard magnitude outside [-10, 10]."""
-    if not -10 <= value <= 10:
-        raise BadInputError(f"--std-mag {value:g} is outside [-10, 10]; the ISS's is about -1.8")
+    check_range("--std-mag", value, -10, 10, "; the ISS's is about -1.8")
+
+
+def check_days(value: int) -> None:
+    """Reject a --days window outside 1-30."""
+    check_range("--days", value, 1, 30, "; give a whole number of days from 1 to 30", dashed=True)
 
 
 def exclusive(why: str = "pick one output", /, **flags: bool) -> None:

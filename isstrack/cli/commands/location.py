@@ -3,6 +3,12 @@
 import typer
 
 from isstrack.cli.commands.common import City, Elevation, Json, Lat, Lon
+from isstrack.errors import LocationError
+from isstrack.io.paths import config_dir
+from isstrack.place.location import clear as clear_saved
+from isstrack.place.location import load_saved, resolve, save
+from isstrack.render.jsonout import location_json, write_json
+from isstrack.render.safe import literal
 
 app = typer.Typer(
     help="Save, show or clear the home location used when no --city or --lat/--lon is given.",
@@ -25,16 +31,11 @@ def set_(
     city: City = None,
 ) -> None:
     """Save a home location (--city NAME, or --lat/--lon [--elevation])."""
-    from isstrack.errors import LocationError
-    from isstrack.io.paths import config_dir
-    from isstrack.place.location import resolve, save
-
     if city is None and lat is None and lon is None:
         raise LocationError("location set needs --city NAME or --lat and --lon")
     place = resolve(lat, lon, elevation, city, config_dir)
     assert place is not None
     path = save(place, config_dir())
-    from isstrack.render.safe import literal
 
     print(
         f"saved {literal(place.name)} ({place.latitude_deg:.4f}, {place.longitude_deg:.4f}, "
@@ -45,19 +46,13 @@ def set_(
 @app.command("show")
 def show(json: Json = False) -> None:
     """Show the saved home location."""
-    from isstrack.io.paths import config_dir
-    from isstrack.place.location import load_saved
-
     place = load_saved(config_dir())
     if json:
-        from isstrack.render.jsonout import location_json, write_json
-
         write_json({"location": location_json(place) if place else None})
         return
     if place is None:
         print("no home location saved; set one with 'isstrack location set --city NAME'")
         return
-    from isstrack.render.safe import literal
 
     print(
         literal(
@@ -70,7 +65,4 @@ def show(json: Json = False) -> None:
 @app.command("clear")
 def clear() -> None:
     """Forget the saved home location."""
-    from isstrack.io.paths import config_dir
-    from isstrack.place.location import clear as clear_saved
-
     print("home location cleared" if clear_saved(config_dir()) else "no home location was saved")

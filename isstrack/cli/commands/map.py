@@ -10,7 +10,6 @@ import typer
 from isstrack.cli.commands.common import (
     At,
     City,
-    Debug,
     Elevation,
     Interval,
     Json,
@@ -19,7 +18,6 @@ from isstrack.cli.commands.common import (
     MinElevation,
     Offline,
     Quiet,
-    Reporter,
     TleFile,
     Tz,
     Verbose,
@@ -27,12 +25,13 @@ from isstrack.cli.commands.common import (
     check_min_elevation,
     exclusive,
     finite,
-    load_elements,
-    local_zone,
-    location,
     moment,
 )
-from isstrack.errors import BadInputError
+from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare
+from isstrack.errors import BadInputError, check_range
+from isstrack.render.console import PIPED_WIDTH, make_console
+from isstrack.render.jsonout import write_json
+from isstrack.render.safe import ascii_only
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
 
 if TYPE_CHECKING:
@@ -86,7 +85,6 @@ def map_(
     offline: Offline = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
-    debug: Debug = False,
     tonight: Tonight = False,
     hours: Hours = None,
 ) -> None:
@@ -96,10 +94,9 @@ def map_(
 
     exclusive("pick one output", **{"--json": json, "--svg": svg is not None})
     exclusive("--svg writes one picture", **{"--watch": watch, "--svg": svg is not None})
-    if not 0 < orbits <= MAX_ORBITS:
-        raise BadInputError(f"--orbits {orbits:g} is outside (0, {MAX_ORBITS:g}]; give up to 5 orbits ahead")
-    if width is not None and not MIN_COLUMNS <= width <= MAX_COLUMNS:
-        raise BadInputError(f"--width {width} is outside {MIN_COLUMNS}-{MAX_COLUMNS} columns")
+    check_range("--orbits", orbits, 0, MAX_ORBITS, "; give up to 5 orbits ahead", open_low=True)
+    if width is not None:
+        check_range("--width", width, MIN_COLUMNS, MAX_COLUMNS, " columns", dashed=True)
     check_interval(interval)
     check_min_elevation(min_elevation)
     _check_tonight(tonight, hours, watch)
@@ -107,16 +104,16 @@ def map_(
         from isstrack.io.outfile import check_output
 
         check_output(svg, "--svg")
-    reporter = Reporter(quiet, verbose)
-    place = location(lat, lon, elevation, city, optional=reporter)  # a broken config only warns
-    start = moment(
-        at, search_ahead=_looks_ahead(orbits, place is not None, tonight, hours), margin=LONGEST_PERIOD
+    where = PlaceOptions(lat, lon, elevation, city, tz)
+    source = ElementOptions(tle_file, offline, quiet, verbose)
+    _, place, zone, zone_label, start, used, orbit = prepare(  # a broken saved place only warns
+        where,
+        source,
+        lambda place: moment(
+            at, search_ahead=_looks_ahead(orbits, place is not None, tonight, hours), margin=LONGEST_PERIOD
+        ),
     )
-    zone, zone_label = local_zone(place, tz) if (place is not None or tz is not None) else (None, "")
-    used = load_elements(reporter, offline, tle_file, start)
-    from isstrack.sky.orbit import Orbit
 
-    orbit = Orbit(used.elements)
     if watch:
         _watch(orbit, used, place, min_elevation, orbits, start, interval, json, zone, width)
         return
@@ -128,7 +125,6 @@ def map_(
     columns = width or (120 if json or svg is not None else _terminal_columns())
     overlay, extra = _tonight_overlay(orbit, start, hours, map_rows(columns), columns, min_elevation, tonight)
     if json:
-        from isstrack.render.jsonout import write_json
         from isstrack.render.scenejson import scene_json
 
         write_json({**scene_json(scene, used, zone_label), **extra})
@@ -156,12 +152,9 @@ def map_(
     import os
     import sys
 
-    from isstrack.render.safe import ascii_only
-
     if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
         sys.stdout.write(WorldMap(columns, False, overlay).frame(scene, zone, name).plain(ascii_only()))
         return
-    from isstrack.render.console import make_console
 
     make_console().print(
         WorldMap(columns, True, overlay).frame(scene, zone, name).text(ascii_only()), width=columns, crop=True
@@ -206,7 +199,6 @@ def _terminal_columns() -> int:
     import shutil
     import sys
 
-    from isstrack.render.console import PIPED_WIDTH
     from isstrack.render.worldmap import MAX_COLUMNS, MIN_COLUMNS
 
     if not sys.stdout.isatty() and "COLUMNS" not in os.environ:
@@ -235,8 +227,8 @@ def _check_tonight(tonight: bool, hours: float | None, watch: bool) -> None:
 
     if hours is not None and not tonight:
         raise BadInputError("--hours goes with --tonight; add --tonight")
-    if hours is not None and not 0 < hours <= MAX_HOURS:
-        raise BadInputError(f"--hours {hours:g} is outside (0, {MAX_HOURS:g}]; give hours ahead to look")
+    if hours is not None:
+        check_range("--hours", hours, 0, MAX_HOURS, "; give hours ahead to look", open_low=True)
     exclusive("the shading is computed once, not redrawn", **{"--tonight": tonight, "--watch": watch})
 
 

@@ -8,7 +8,6 @@ import typer
 from isstrack.cli.commands.common import (
     At,
     City,
-    Debug,
     Elevation,
     Json,
     Lat,
@@ -18,7 +17,6 @@ from isstrack.cli.commands.common import (
     MinElevation,
     Offline,
     Quiet,
-    Reporter,
     StdMag,
     TleFile,
     Tz,
@@ -26,14 +24,16 @@ from isstrack.cli.commands.common import (
     check_min_elevation,
     check_std_mag,
     exclusive,
-    load_elements,
-    local_zone,
-    location,
     moment,
-    require_place,
 )
+from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare_at_place
+from isstrack.elements.trust import check_max_age
+from isstrack.errors import NothingFoundError
+from isstrack.render.jsonout import next_json, write_json
+from isstrack.render.safe import literal
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
 from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE
+from isstrack.sky.times import parse_duration
 
 Within = Annotated[
     str | None,
@@ -78,12 +78,8 @@ def next_(
     max_age: MaxAge = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
-    debug: Debug = False,
 ) -> None:
     """Print the next visible pass (any pass with --all) in one line."""
-    from isstrack.elements.trust import check_max_age
-    from isstrack.errors import NothingFoundError
-    from isstrack.render.safe import literal
     from isstrack.sky.nextpass import (
         SEARCH_STEPS_DAYS,
         check_template,
@@ -92,8 +88,6 @@ def next_(
         require_trusted_passes,
         template_fields,
     )
-    from isstrack.sky.orbit import Orbit
-    from isstrack.sky.times import parse_duration
 
     exclusive("pick one output", **{"--json": json, "--format": format_ is not None, "--chart": chart})
     check_min_elevation(min_elevation)
@@ -103,18 +97,17 @@ def next_(
     if format_ is not None:
         check_template(format_)
     start = moment(at, search_ahead=span or timedelta(days=SEARCH_STEPS_DAYS[-1]))
-    reporter = Reporter(quiet, verbose)
-    place = require_place(location(lat, lon, elevation, city, reporter=reporter), "next")
-    zone, zone_label = local_zone(place, tz)
-    used = load_elements(reporter, offline, tle_file, start, scripted=True, max_age_days=max_age)
-    orbit = Orbit(used.elements)
+    where = PlaceOptions(lat, lon, elevation, city, tz)
+    source = ElementOptions(tle_file, offline, quiet, verbose)
+    _, place, zone, zone_label, _, used, orbit = prepare_at_place(
+        "next", where, source, start, scripted=True, max_age_days=max_age
+    )
+
     found = find_next(orbit, place.observer, start, min_elevation, not all_, span, std_mag, max_magnitude)
     search_end = start + (span or timedelta(days=SEARCH_STEPS_DAYS[-1]))
     # Never announce a pass (nor its absence) at a moment the elements are too old to trust.
     require_trusted_passes([found.item] if found else [], used.elements.epoch, start, search_end, max_age)
     if json:
-        from isstrack.render.jsonout import next_json, write_json
-
         write_json(next_json(found, place, zone_label, used, start, search_end))
     elif found is not None:
         # The template is the user's own (a tab in it stays a tab); the place name comes from outside.

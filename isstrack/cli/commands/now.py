@@ -8,7 +8,6 @@ import typer
 from isstrack.cli.commands.common import (
     At,
     City,
-    Debug,
     Elevation,
     Interval,
     Json,
@@ -17,21 +16,18 @@ from isstrack.cli.commands.common import (
     MinElevation,
     Offline,
     Quiet,
-    Reporter,
     TleFile,
     Tz,
     Verbose,
     check_interval,
     check_min_elevation,
-    load_elements,
-    local_zone,
-    location,
     moment,
 )
+from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare
 from isstrack.render.console import make_console
 from isstrack.render.jsonout import write_json
 from isstrack.render.scenejson import snapshot_json
-from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG, Orbit
+from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
 
 if TYPE_CHECKING:
     from isstrack.scene.snapshot import Snapshot, Snapshots
@@ -54,19 +50,18 @@ def now(
     offline: Offline = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
-    debug: Debug = False,
 ) -> None:
     """Show where the station is now (or --at a time), and how it looks from your place."""
     check_min_elevation(min_elevation)
     check_interval(interval)
-    reporter = Reporter(quiet, verbose)
-    place = location(lat, lon, elevation, city, optional=reporter)
-    start = moment(at, search_ahead=None if place is None else _search_ahead())
-    zone, zone_label = local_zone(place, tz) if (place is not None or tz is not None) else (None, "")
-    used = load_elements(reporter, offline, tle_file, start)
+    where = PlaceOptions(lat, lon, elevation, city, tz)
+    source = ElementOptions(tle_file, offline, quiet, verbose)
+    _, place, zone, zone_label, start, used, orbit = prepare(
+        where, source, lambda place: moment(at, search_ahead=None if place is None else _search_ahead())
+    )
     from isstrack.scene.snapshot import Snapshots  # the gazetteer: other commands start without it
 
-    snapshots = Snapshots(Orbit(used.elements), used, place, min_elevation)
+    snapshots = Snapshots(orbit, used, place, min_elevation)
     if not watch:
         _emit(snapshots.at(start), json, zone, zone_label)
         return

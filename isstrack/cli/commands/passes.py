@@ -8,7 +8,6 @@ import typer
 
 from isstrack.cli.commands.common import (
     City,
-    Debug,
     Elevation,
     Json,
     Lat,
@@ -17,24 +16,22 @@ from isstrack.cli.commands.common import (
     MinElevation,
     Offline,
     Quiet,
-    Reporter,
     StdMag,
     TleFile,
     Tz,
     Verbose,
+    check_days,
     check_min_elevation,
     check_std_mag,
     exclusive,
-    load_elements,
-    local_zone,
-    location,
     moment,
-    require_place,
 )
-from isstrack.cli.commands.places import Places, Scheduler, Workers
+from isstrack.cli.commands.places import Places, Scheduler, Workers, passes_for_places, reject_place_options
+from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare_at_place
 from isstrack.errors import BadInputError
+from isstrack.render.jsonout import passes_json, write_json
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
-from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE
+from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE, find_passes
 
 From = Annotated[
     str | None, typer.Option("--from", metavar="TIME", help="Start of the window, ISO 8601 (default: now).")
@@ -73,15 +70,12 @@ def passes(
     offline: Offline = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
-    debug: Debug = False,
     places: Places = None,
     workers: Workers = None,
     scheduler: Scheduler = None,
 ) -> None:
     """List the passes over a place: visible ones by default, every pass with --all."""
     if places is not None or workers is not None or scheduler is not None:
-        from isstrack.cli.commands.places import passes_for_places, reject_place_options
-
         if places is None:
             raise BadInputError("--workers and --scheduler go with --places FILE; give the places file")
         exclusive("pick one output", **{"--json": json, "--csv": csv})
@@ -111,35 +105,25 @@ def passes(
             scheduler=scheduler,
         )
         return
-    from isstrack.sky.orbit import Orbit
-    from isstrack.sky.passes import find_passes
+    from isstrack.sky.nextpass import is_wanted
 
     exclusive("pick one output", **{"--json": json, "--csv": csv, "--ics": ics is not None, "--chart": chart})
-    if not 1 <= days <= 30:
-        raise BadInputError(f"--days {days} is outside 1-30; give a whole number of days from 1 to 30")
+    check_days(days)
     check_min_elevation(min_elevation)
     check_std_mag(std_mag)
-    start = moment(from_, "--from", search_ahead=timedelta(days=days))
-    end = start + timedelta(days=days)
-    reporter = Reporter(quiet, verbose)
-    place = require_place(location(lat, lon, elevation, city, reporter=reporter), "passes")
-    zone, zone_label = local_zone(place, tz)
     if ics is not None:
         from isstrack.io.outfile import check_output
 
         check_output(ics, "--ics")
-    used = load_elements(reporter, offline, tle_file, start)
-    orbit = Orbit(used.elements)
-    search = find_passes(orbit, place.observer, start, end, min_elevation, std_mag)
-    shown = [
-        p
-        for p in search.passes
-        if (all_ or p.visible)
-        and (max_magnitude is None or (p.magnitude is not None and p.magnitude <= max_magnitude))
-    ]
-    if json:
-        from isstrack.render.jsonout import passes_json, write_json
+    start = moment(from_, "--from", search_ahead=timedelta(days=days))
+    end = start + timedelta(days=days)
+    where = PlaceOptions(lat, lon, elevation, city, tz)
+    source = ElementOptions(tle_file, offline, quiet, verbose)
+    reporter, place, zone, zone_label, _, used, orbit = prepare_at_place("passes", where, source, start)
 
+    search = find_passes(orbit, place.observer, start, end, min_elevation, std_mag)
+    shown = [p for p in search.passes if is_wanted(p, all_, max_magnitude)]
+    if json:
         write_json(passes_json(search, shown, place, zone_label, used, std_mag, all_))
     elif csv:
         from isstrack.render.tabular import write_csv
@@ -149,8 +133,8 @@ def passes(
         from isstrack.render.calendar import write_calendar
 
         count = write_calendar(ics, shown, place, used.elements.catalog_number)
-        where = "standard output" if str(ics) == "-" else str(ics)
-        reporter.note(f"wrote {count} {'' if all_ else 'visible '}passes to {where}")
+        written = "standard output" if str(ics) == "-" else str(ics)
+        reporter.note(f"wrote {count} {'' if all_ else 'visible '}passes to {written}")
     else:
         from isstrack.render.passtable import passes_table
 

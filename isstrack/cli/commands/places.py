@@ -12,7 +12,18 @@ from typing import Annotated
 
 import typer
 
-from isstrack.errors import BadInputError
+from isstrack.cli.commands.common import (
+    Reporter,
+    check_days,
+    check_min_elevation,
+    check_std_mag,
+    load_elements,
+    moment,
+)
+from isstrack.elements.sources import timeout_from_env
+from isstrack.errors import BadInputError, check_range
+from isstrack.render.console import make_console
+from isstrack.render.jsonout import write_json_text
 
 Places = Annotated[
     Path | None,
@@ -64,15 +75,11 @@ def passes_for_places(
     scheduler: str | None,
 ) -> None:
     """Validate everything, read the places, then stream their passes to stdout in input order."""
-    from isstrack.cli.commands.common import Reporter, check_min_elevation, load_elements, moment
-
-    if not 1 <= days <= 30:
-        raise BadInputError(f"--days {days} is outside 1-30; give a whole number of days from 1 to 30")
+    check_days(days)
     check_min_elevation(min_elevation_deg)
-    if not -10 <= std_magnitude <= 10:
-        raise BadInputError(f"--std-mag {std_magnitude:g} is outside [-10, 10]; the ISS's is about -1.8")
-    if workers is not None and not 1 <= workers <= MAX_WORKERS:
-        raise BadInputError(f"--workers {workers} is outside 1-{MAX_WORKERS}; give a number of processes")
+    check_std_mag(std_magnitude)
+    if workers is not None:
+        check_range("--workers", workers, 1, MAX_WORKERS, "; give a number of processes", dashed=True)
     if scheduler is not None and workers is not None:
         raise BadInputError("--workers and --scheduler cannot be used together; the cluster has its workers")
     start = moment(from_, "--from", timedelta(days=days), margin=timedelta(hours=1))
@@ -80,7 +87,6 @@ def passes_for_places(
 
     from isstrack.batch.placefile import read_places
     from isstrack.batch.runner import PassJob, run_local
-    from isstrack.elements.sources import timeout_from_env
     from isstrack.render.multi import chunk_csv, chunk_jsonl, csv_header
 
     table = read_places(places, stdin_idle_s=timeout_from_env())
@@ -99,7 +105,10 @@ def passes_for_places(
         out.write(csv_header())
     with _progress(len(table)) as advance:
         for count, text in results:
-            out.write(text)
+            if json:
+                write_json_text(text, out)  # made in a worker: fitted to this stdout here
+            else:
+                out.write(text)
             out.flush()
             advance(count)
 
@@ -111,8 +120,6 @@ def _progress(total: int) -> Iterator[Callable[[int], None]]:
         yield lambda count: None
         return
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    from isstrack.render.console import make_console
 
     columns = ("places", BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=make_console(sys.stderr), transient=True) as bar:

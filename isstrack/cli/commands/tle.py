@@ -2,16 +2,20 @@
 
 from isstrack import ISS_CATALOG_NUMBER
 from isstrack.cli.commands.common import (
-    Debug,
     Json,
     Offline,
     Quiet,
     Reporter,
     TleFile,
     Verbose,
+    exclusive,
     load_elements,
 )
-from isstrack.sky.times import iso_z, utc_now
+from isstrack.elements.load import ElementStore, timeout_from_env, url_template_from_env
+from isstrack.io.paths import cache_dir
+from isstrack.io.timetext import iso_z
+from isstrack.render.jsonout import elements_json, write_json
+from isstrack.sky.times import utc_now
 
 
 def tle(
@@ -21,13 +25,8 @@ def tle(
     tle_file: TleFile = None,
     quiet: Quiet = False,
     verbose: Verbose = False,
-    debug: Debug = False,
 ) -> None:
     """Show the orbital elements in use: source, fetch time, epoch and age. --update fetches now."""
-    from isstrack.cli.commands.common import exclusive
-    from isstrack.elements.load import ElementStore, timeout_from_env, url_template_from_env
-    from isstrack.io.paths import cache_dir
-
     # --tle-file with --offline is fine (a file never touches the network), as in every command.
     exclusive(
         "--update downloads now, --offline never touches the network",
@@ -52,8 +51,6 @@ def tle(
     if tle_file is None and next_fetch is None:
         next_fetch, _ = store.status()
     if json:
-        from isstrack.render.jsonout import elements_json, write_json
-
         write_json(
             {
                 "elements": elements_json(used, now),

@@ -7,26 +7,23 @@ import typer
 
 from isstrack.cli.commands.common import (
     City,
-    Debug,
     Elevation,
     Json,
     Lat,
     Lon,
     Offline,
     Quiet,
-    Reporter,
     TleFile,
     Tz,
     Verbose,
+    check_days,
     finite,
-    load_elements,
-    local_zone,
-    location,
     moment,
-    require_place,
 )
 from isstrack.cli.commands.passes import Days, From
-from isstrack.errors import BadInputError
+from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare_at_place
+from isstrack.errors import BadInputError, check_range
+from isstrack.render.jsonout import write_json
 
 if TYPE_CHECKING:
     from isstrack.sky.transits import Body
@@ -69,31 +66,26 @@ def transits(
     offline: Offline = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
-    debug: Debug = False,
 ) -> None:
     """List the station's transits across the Sun and the Moon, with the centre line and strip width."""
-    from isstrack.sky.orbit import Orbit
     from isstrack.sky.transits import MAX_RADIUS_KM, find_transits
 
-    if not 1 <= days <= 30:
-        raise BadInputError(f"--days {days} is outside 1-30; give a whole number of days from 1 to 30")
-    if not 0 <= radius <= MAX_RADIUS_KM:
-        raise BadInputError(f"--radius {radius:g} is outside 0-300; give kilometres from 0 to 300")
+    check_days(days)
+    check_range("--radius", radius, 0, MAX_RADIUS_KM, "; give kilometres from 0 to 300", dashed=True)
     if body.lower() not in _BODIES:
         raise BadInputError(f"--body {body!r} is not sun, moon or both; pick one of those")
-    if not 0 <= min_altitude < 90:
-        raise BadInputError(
-            f"--min-altitude {min_altitude:g} is outside [0, 90); give degrees above the horizon"
-        )
+    check_range("--min-altitude", min_altitude, 0, 90, "; give degrees above the horizon", open_high=True)
     start = moment(from_, "--from", timedelta(days=days), margin=timedelta(hours=1))
     end = start + timedelta(days=days)
-    place = require_place(location(lat, lon, elevation, city), "transits")
-    zone, zone_label = local_zone(place, tz)
-    reporter = Reporter(quiet, verbose)
-    used = load_elements(reporter, offline, tle_file, start)
+    where = PlaceOptions(lat, lon, elevation, city, tz)
+    source = ElementOptions(tle_file, offline, quiet, verbose)
+    reporter, place, zone, zone_label, _, used, orbit = prepare_at_place(
+        "transits", where, source, start, say_city=False
+    )
+
     bodies = _BODIES[body.lower()]
     search = find_transits(
-        Orbit(used.elements),
+        orbit,
         place.observer,
         start,
         end,
@@ -109,7 +101,6 @@ def transits(
             "wide; 2.5-day-old sets were 15 km off). Update the elements and ask again the day before"
         )
     if json:
-        from isstrack.render.jsonout import write_json
         from isstrack.render.transits import transits_json
 
         write_json(transits_json(search, place, zone_label, used))

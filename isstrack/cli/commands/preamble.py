@@ -1,0 +1,98 @@
+"""What six commands do first: the reporter, the place and its time zone, the elements and the orbit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from isstrack.cli.commands.common import Reporter, load_elements, local_zone, location, require_place
+from isstrack.elements.load import ElementsInUse
+from isstrack.place.location import Location
+from isstrack.sky.orbit import Orbit
+
+
+class PlaceOptions(NamedTuple):
+    """The options that say where the observer is, and in which zone to show local times."""
+
+    lat: float | None
+    lon: float | None
+    elevation: float | None
+    city: str | None
+    tz: str | None
+
+
+class ElementOptions(NamedTuple):
+    """The options that say where the elements come from, and how much to say about it."""
+
+    tle_file: Path | None
+    offline: bool
+    quiet: bool
+    verbose: bool
+
+
+class Ready(NamedTuple):
+    """A command's setting, for a command that works with or without a place."""
+
+    reporter: Reporter
+    place: Location | None
+    zone: Any  # None without a place or --tz: the command shows UTC only
+    zone_label: str
+    start: datetime
+    used: ElementsInUse
+    orbit: Orbit
+
+
+class ReadyAtPlace(NamedTuple):
+    """A command's setting, for a command that needs a place."""
+
+    reporter: Reporter
+    place: Location
+    zone: Any
+    zone_label: str
+    start: datetime
+    used: ElementsInUse
+    orbit: Orbit
+
+
+def prepare(
+    where: PlaceOptions, source: ElementOptions, start: Callable[[Location | None], datetime]
+) -> Ready:
+    """Return the setting of a command whose place is optional (a broken saved place only warns).
+
+    `start` gives the time the command answers for once the place is known (how far ahead it reads
+    the ephemeris depends on whether there is one).
+    """
+    reporter = Reporter(source.quiet, source.verbose)
+    place = location(where.lat, where.lon, where.elevation, where.city, optional=reporter)
+    when = start(place)
+    has_zone = place is not None or where.tz is not None
+    zone, zone_label = local_zone(place, where.tz) if has_zone else (None, "")
+    used = load_elements(reporter, source.offline, source.tle_file, when)
+    return Ready(reporter, place, zone, zone_label, when, used, Orbit(used.elements))
+
+
+def prepare_at_place(
+    command: str,
+    where: PlaceOptions,
+    source: ElementOptions,
+    start: datetime,
+    *,
+    scripted: bool = False,
+    max_age_days: float | None = None,
+    say_city: bool = True,
+) -> ReadyAtPlace:
+    """Return the setting of `command`, which needs a place (given, or saved) and answers for `start`.
+
+    `scripted` refuses elements too old to trust (see `load_elements`). Without `say_city`, a
+    --city that had to choose among several places is not reported (as transits and alert did).
+    """
+    reporter = Reporter(source.quiet, source.verbose)
+    said = reporter if say_city else None
+    place = require_place(location(where.lat, where.lon, where.elevation, where.city, reporter=said), command)
+    zone, zone_label = local_zone(place, where.tz)
+    used = load_elements(
+        reporter, source.offline, source.tle_file, start, scripted=scripted, max_age_days=max_age_days
+    )
+    return ReadyAtPlace(reporter, place, zone, zone_label, start, used, Orbit(used.elements))

@@ -1,0 +1,120 @@
+"""Write times and durations: one spelling of each, for people and for programs.
+
+Every module that writes a time or a span of time uses these two functions (`time_text`,
+`duration_text`), so the JSON contract, the tables, the messages and the saved files cannot drift
+apart. It sits in `io`, at the bottom of the imports, so the element layer can use it too.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta, timezone, tzinfo
+
+ISO = "%Y-%m-%dT%H:%M:%SZ"  # the JSON contract's times: 2026-09-24T21:30:05Z
+ISO_MINUTES = "%Y-%m-%dT%H:%MZ"
+ISO_FRACTION = "%Y-%m-%dT%H:%M:%S.%fZ"  # with `digits` decimals of the second in place of %f
+UTC_TEXT = "%Y-%m-%d %H:%M:%S UTC"  # for people: 2026-09-24 21:30:05 UTC
+UTC_TEXT_MINUTES = "%Y-%m-%d %H:%M UTC"
+LOCAL_TEXT = "%Y-%m-%d %H:%M:%S %Z"  # 2026-09-24 23:30:05 CEST
+
+_HALF_SECOND = timedelta(microseconds=500_000)
+
+
+def nearest_second(moment: datetime) -> datetime:
+    """Return `moment` rounded to the nearest whole second (half a second rounds up), for display."""
+    return (moment + _HALF_SECOND).replace(microsecond=0)
+
+
+def time_text(
+    moment: datetime,
+    pattern: str = ISO,
+    zone: tzinfo = timezone.utc,
+    *,
+    digits: int = 0,
+    truncate: bool = False,
+) -> str:
+    """Return `moment` by strftime `pattern` in `zone`, rounded half up to `digits` decimals of a second.
+
+    With `digits` (1-6), %f in the pattern stands for those decimals. `truncate` drops the fraction
+    instead of rounding: for records read back later and for patterns without seconds, where
+    rounding up would move the minute shown.
+    """
+    if truncate:
+        shifted = moment
+    else:
+        shifted = moment + timedelta(microseconds=_HALF_SECOND.microseconds // 10**digits)
+        if not digits:
+            shifted = shifted.replace(microsecond=0)
+    shifted = shifted.astimezone(zone)
+    if digits:
+        pattern = pattern.replace("%f", f"{shifted.microsecond // 10 ** (6 - digits):0{digits}d}")
+    return shifted.strftime(pattern)
+
+
+def iso_z(moment: datetime) -> str:
+    """Return `moment` as ISO 8601 UTC with a Z, rounded to the nearest second (the JSON contract's times)."""
+    return time_text(moment)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def iso_z_many(moments: list[datetime]) -> list[str]:
+    """Return `iso_z` of many moments at once (numpy's datetime64 formatting: same text, far faster)."""
+    import numpy as np
+
+    seconds = [((m - _EPOCH) // _MICROSECOND + 500_000) // 1_000_000 for m in moments]
+    text = np.datetime_as_string(np.array(seconds, dtype="datetime64[s]"), unit="s").tolist()
+    return [f"{t}Z" for t in text]
+
+
+def duration_text(
+    seconds: float,
+    *,
+    show_seconds: bool = False,
+    round_down: bool = False,
+    days: bool = True,
+    sparse: bool = False,
+    coarse: bool = False,
+    compact: bool = False,
+    clamp: bool = True,
+) -> str:
+    """Return a span of time for people: '2 h 05 min' by default, to the nearest minute.
+
+    The options keep each place's established wording:
+
+    - default: '45 min', '2 h 05 min', '1 d 2 h 05 min', '1 d 5 min';
+    - `days=False`: hours keep counting past a day ('26 h 05 min');
+    - `sparse`: no zero parts and no padding ('1 d 30 min', '2 h', '0 min'), for margins in messages;
+    - `coarse`: '<1 min' under a minute and no minutes past a day ('1 d 2 h');
+    - `round_down`: whole minutes (or seconds) elapsed, as countdowns count, instead of the nearest;
+    - `clamp=False`: a negative span is written as it comes instead of as zero;
+    - `show_seconds`: a countdown to the second ('2h 05m 09s', '4m 03s', '12s');
+    - `show_seconds` and `compact`: minutes and seconds only ('4m05s', '0m45s', '95m00s').
+    """
+    if show_seconds:
+        total = math.floor(seconds) if round_down else round(seconds)
+        total = max(0, total) if clamp else total
+        if compact:
+            return f"{total // 60}m{total % 60:02d}s"
+        hours, rest = divmod(total, 3600)
+        minutes, secs = divmod(rest, 60)
+        if hours:
+            return f"{hours}h {minutes:02d}m {secs:02d}s"
+        return f"{minutes}m {secs:02d}s" if minutes else f"{secs}s"
+    minutes = math.floor(seconds / 60) if round_down else round(seconds / 60)
+    minutes = max(0, minutes) if clamp else minutes
+    whole_days = 0
+    if days:
+        whole_days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if sparse:
+        parts = [(whole_days, "d"), (hours, "h"), (minutes, "min")]
+        return " ".join(f"{count} {unit}" for count, unit in parts if count) or "0 min"
+    if coarse and not (whole_days or hours or minutes):
+        return "<1 min"
+    if coarse and whole_days:
+        return f"{whole_days} d {hours} h"
+    text = f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
+    return f"{whole_days} d {text}" if whole_days else text

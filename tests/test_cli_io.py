@@ -17,13 +17,6 @@ PLACE = ["--lat", "52.37", "--lon", "4.89"]
 AT = "2026-09-24T21:00:00Z"
 
 
-@pytest.fixture
-def tle_file(tmp_path: Path) -> str:
-    path = tmp_path / "iss.tle"
-    path.write_text("\n".join(newest()) + "\n")
-    return str(path)
-
-
 def test_tle_accepts_tle_file_with_offline_like_every_command(cli: Any, tle_file: str) -> None:
     for command in (["tle"], ["now"], ["passes", *PLACE], ["next", *PLACE, "--at", AT]):
         result = cli(*command, "--tle-file", tle_file, "--offline", "--json", "-q")

@@ -23,13 +23,6 @@ AT = "2026-09-24T21:00:00Z"
 BUNDLED = ["--tle-file", str(HISTORY.parent / "iss-tle-history.tle")]
 
 
-@pytest.fixture
-def tle_file(tmp_path: Path) -> str:
-    path = tmp_path / "iss.tle"
-    path.write_text("\n".join(newest()) + "\n")
-    return str(path)
-
-
 def test_json_contract_without_a_place(cli: Any, tle_file: str) -> None:
     result = cli("now", "--at", AT, "--tle-file", tle_file, "--json")
     assert result.code == 0, result.err

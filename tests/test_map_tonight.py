@@ -9,17 +9,8 @@ from typing import Any
 import numpy as np
 import pytest
 
-from tests.tle_tools import newest
-
 AT = "2026-09-24T12:00:00Z"
 HOURS = 12
-
-
-@pytest.fixture
-def tle_file(tmp_path: Path) -> str:
-    path = tmp_path / "iss.tle"
-    path.write_text("\n".join(newest()) + "\n")
-    return str(path)
 
 
 def test_shaded_cells_have_a_visible_pass_and_unshaded_ones_do_not(cli: Any, tle_file: str) -> None:

@@ -12,23 +12,12 @@ import subprocess
 import termios
 import threading
 import time
-from pathlib import Path
-
-import pytest
 
 from tests.conftest import isstrack_command
-from tests.tle_tools import newest
 
 ENTER_ALTERNATE = "\x1b[?1049h"
 LEAVE_ALTERNATE = "\x1b[?1049l"
 SHOW_CURSOR = "\x1b[?25h"
-
-
-@pytest.fixture
-def tle_file(tmp_path: Path) -> str:
-    path = tmp_path / "iss.tle"
-    path.write_text("\n".join(newest()) + "\n")
-    return str(path)
 
 
 def _set_size(fd: int, rows: int, columns: int) -> None:

@@ -16,18 +16,10 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import isstrack_command
-from tests.tle_tools import newest
 
 FROM = "2026-09-24T12:00:00Z"
 DAYS = "3"
 SINGLE_CSV_COLUMNS = 33  # the single-place CSV columns
-
-
-@pytest.fixture
-def tle_file(tmp_path: Path) -> str:
-    path = tmp_path / "iss.tle"
-    path.write_text("\n".join(newest()) + "\n")
-    return str(path)
 
 
 def random_places(count: int) -> list[tuple[str, float, float, float]]:

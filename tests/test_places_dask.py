@@ -27,13 +27,6 @@ def cluster() -> Iterator[Any]:
         yield local
 
 
-@pytest.fixture
-def tle_file(tmp_path: Path) -> str:
-    path = tmp_path / "iss.tle"
-    path.write_text("\n".join(newest()) + "\n")
-    return str(path)
-
-
 def test_scheduler_output_is_identical_to_the_local_run(
     cli: Any, cluster: Any, tmp_path: Path, tle_file: str
 ) -> None:

@@ -10,16 +10,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import isstrack_command
-from tests.tle_tools import newest
 
 FROM = "2026-09-24T12:00:00Z"
-
-
-@pytest.fixture
-def tle_file(tmp_path: Path) -> str:
-    path = tmp_path / "iss.tle"
-    path.write_text("\n".join(newest()) + "\n")
-    return str(path)
 
 
 def _command(places: str, tle_file: str) -> list[str]:

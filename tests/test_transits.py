@@ -54,13 +54,6 @@ def sky(body: str, lat: float, lon: float) -> Sky:
     return Sky(line1, line2, body, lat, lon)
 
 
-@pytest.fixture
-def tle_file(tmp_path: Path) -> str:
-    path = tmp_path / "iss.tle"
-    path.write_text(text(lines()))
-    return str(path)
-
-
 def _at(lat: float, lon: float) -> list[str]:
     return ["--lat", f"{lat:.6f}", "--lon", f"{lon:.6f}"]
 

@@ -12,25 +12,16 @@ import termios
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pyte
 import pytest
 
 from tests.conftest import isstrack_command
-from tests.tle_tools import newest
 
 PLACE = ["--lat", "52.37", "--lon", "4.89"]
 AT = "2026-09-24T21:00:00Z"  # half a day after the elements' epoch: fresh elements, a fixed start
 FULL_ONLY_ROWS = ("altitude", "footprint", "orbit ")  # rows only the full layout has
-
-
-@pytest.fixture
-def tle_file(tmp_path: Path) -> str:
-    path = tmp_path / "iss.tle"
-    path.write_text("\n".join(newest()) + "\n")
-    return str(path)
 
 
 def _set_size(fd: int, rows: int, columns: int) -> None:

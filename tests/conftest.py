@@ -85,21 +85,25 @@ def isstrack_command() -> list[str]:
     return [script] if script else [sys.executable, "-m", "isstrack"]
 
 
+Stdin = bytes | str | IO[Any] | int | None  # what to send, or an open file or descriptor to read
+
+
 def run_subprocess(
     args: list[str],
     env: Mapping[str, str] | None = None,
-    stdin: bytes | str | None = None,
+    stdin: Stdin = None,
     timeout: float = DEFAULT_TIMEOUT_S,
 ) -> Result:
     """Run the installed isstrack in a fresh process with os.environ plus `env`; stdin empty unless given."""
     data = stdin.encode() if isinstance(stdin, str) else stdin
+    sent = data if isinstance(data, bytes) else None
     proc = subprocess.run(
         [*isstrack_command(), *args],
         capture_output=True,
         env={**os.environ, **(env or {})},
         timeout=timeout,
-        input=data,
-        stdin=subprocess.DEVNULL if data is None else None,
+        input=sent,
+        stdin=None if sent is not None else subprocess.DEVNULL if data is None else data,
     )
     return Result(proc.returncode, _as_text(proc.stdout), _as_text(proc.stderr), proc.stdout, proc.stderr)
 
@@ -186,7 +190,12 @@ def _deadline(timeout: float) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _stdin(data: bytes | None) -> Iterator[IO[str]]:
+def _stdin(data: bytes | IO[Any] | int | None) -> Iterator[IO[str]]:
+    if isinstance(data, int) or hasattr(data, "fileno"):  # a pipe or file the test holds: read it directly
+        fd = data if isinstance(data, int) else data.fileno()  # type: ignore[union-attr]
+        with open(fd, encoding="utf-8", closefd=False) as stream:
+            yield stream
+        return
     if data is None:
         with open(os.devnull, encoding="utf-8") as devnull:
             yield devnull
@@ -201,7 +210,7 @@ def _stdin(data: bytes | None) -> Iterator[IO[str]]:
 def run_in_process(
     args: list[str],
     env: Mapping[str, str] | None = None,
-    stdin: bytes | str | None = None,
+    stdin: Stdin = None,
     timeout: float = DEFAULT_TIMEOUT_S,
 ) -> Result:
     """Run `isstrack ARGS` through isstrack.cli.app.main here, as a piped subprocess would see it."""
@@ -274,7 +283,7 @@ def _runner(run: Callable[..., Result]) -> Runner:
     def cli(
         *args: str,
         env: Mapping[str, str] | None = None,
-        stdin: bytes | str | None = None,
+        stdin: Stdin = None,
         timeout: float = DEFAULT_TIMEOUT_S,
     ) -> Result:
         return run(list(args), env=env, stdin=stdin, timeout=timeout)

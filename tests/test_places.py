@@ -150,17 +150,20 @@ def test_workers_keep_input_order(cli: Any, tmp_path: Path, tle_file: str) -> No
     assert rows == sorted(rows) and len(set(rows)) > 30
 
 
-def test_stdin(tmp_path: Path, tle_file: str, isolated_env: dict[str, str]) -> None:
-    proc = subprocess.run(
-        [*isstrack_command(), "passes", "--places", "-", "--from", FROM, "--tle-file", tle_file, "--json"],
-        input="name,latitude_deg,longitude_deg\nAmsterdam,52.37,4.89\n",
-        capture_output=True,
-        text=True,
-        env={**os.environ, **isolated_env},
-        timeout=120,
+def test_stdin(cli: Any, tle_file: str) -> None:
+    result = cli(
+        "passes",
+        "--places",
+        "-",
+        "--from",
+        FROM,
+        "--tle-file",
+        tle_file,
+        "--json",
+        stdin="name,latitude_deg,longitude_deg\nAmsterdam,52.37,4.89\n",
     )
-    assert proc.returncode == 0, proc.stderr
-    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert result.code == 0, result.err
+    lines = [json.loads(line) for line in result.out.splitlines()]
     assert lines and all(line["place"]["name"] == "Amsterdam" for line in lines)
     assert all(line["pass"]["visible"] for line in lines)
 

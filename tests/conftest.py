@@ -260,7 +260,8 @@ _OWN_STREAM_PATHS = ("/dev/stdin", "/dev/stdout", "/dev/stderr", "/dev/fd/", "/p
 
 def _check_in_process(args: list[str], env: Mapping[str, str] | None) -> None:
     """Refuse a run whose meaning needs a process of its own: the test should use cli_process."""
-    fresh = [key for key in env or {} if key.startswith(_FRESH_INTERPRETER_ENV)]
+    changed = {key for key, value in (env or {}).items() if os.environ.get(key) != value}
+    fresh = sorted(key for key in changed if key.startswith(_FRESH_INTERPRETER_ENV))
     own = [arg for arg in args if arg.startswith(_OWN_STREAM_PATHS)]
     if fresh or own:
         raise ValueError(f"{fresh or own} need a process of their own: run them with cli_process")

@@ -189,6 +189,47 @@ def ephem_visible_seconds(
     return seen * step_s
 
 
+def ephem_longest_visible_run_s(
+    body: ephem.EarthSatellite,
+    lat: float,
+    lon: float,
+    start: datetime,
+    end: datetime,
+    threshold_deg: float,
+    step_s: float = 1.0,
+) -> float:
+    """Return the longest unbroken stretch, sampled every `step_s`, that PyEphem has the satellite visible.
+
+    Visible as FACTS.md defines it: sunlit, above `threshold_deg`, and the Sun at or below -6° for the
+    observer. Passes that are up at any moment of [start, end) count whole (rise to set); the scan for
+    rises and sets runs from an hour before `start` to an hour after `end`, so none is cut short.
+    """
+    obs = ephem_observer(lat, lon, start)
+    sun = ephem.Sun()
+    longest = 0.0
+    for rise, _, set_, _ in ephem_passes(
+        body, lat, lon, start - timedelta(hours=1), end + timedelta(hours=1), threshold_deg
+    ):
+        if set_ <= start or rise >= end:
+            continue
+        run, t = 0.0, rise
+        while t <= set_:
+            obs.date = ephem.Date(t.astimezone(timezone.utc).replace(tzinfo=None))
+            body.compute(obs)
+            sun.compute(obs)
+            if (
+                not body.eclipsed
+                and math.degrees(sun.alt) <= -6.0
+                and math.degrees(body.alt) >= threshold_deg
+            ):
+                run += step_s
+                longest = max(longest, run)
+            else:
+                run = 0.0
+            t += timedelta(seconds=step_s)
+    return longest
+
+
 def matson_magnitude(range_km: float, phase_rad: float, std_magnitude: float) -> float:
     """Return Matson's Lambertian-sphere magnitude (FACTS.md), written out independently of isstrack."""
     term = math.sin(phase_rad) + (math.pi - phase_rad) * math.cos(phase_rad)

@@ -29,7 +29,7 @@ CASES: dict[str, tuple[list[str], dict[str, str]]] = {
     "next verbose": (["next", *PLACE, "--at", AT, "-v", "--tle-file", "{tle}"], {}),
     "next nothing found": (["next", *PLACE, "--at", AT, "--within", "1m", "--tle-file", "{tle}"], {}),
     "next format": (["next", "--city", "León, ES", "--at", AT, "--format", "{place} {appears_dir}"], {}),
-    "tle history verbose": (["tle", "--tle-file", str(HISTORY), "-v"], {"ISSTRACK_AT": AT}),
+    "history file verbose": (["now", "--tle-file", str(HISTORY), "--at", AT, "--json", "-v"], {}),
     "bundled elements, stale, network down": (["now", "--json"], {"ISSTRACK_AT": "2026-11-23T12:00:00Z"}),
     "map": (["map", "--at", AT, "--tle-file", "{tle}"], {"COLUMNS": "100"}),
     "transits": (["transits", *PLACE, "--from", FROM, "--days", "2", "--tle-file", "{tle}"], {}),

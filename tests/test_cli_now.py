@@ -1,4 +1,4 @@
-"""`isstrack now` through the installed CLI: JSON contract, plain and terminal output, bad input, --watch."""
+"""`isstrack now` through the CLI: JSON contract, plain and terminal output, bad input, --watch (on a pty)."""
 
 from __future__ import annotations
 

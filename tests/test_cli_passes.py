@@ -1,4 +1,4 @@
-"""`isstrack passes` and `isstrack next` through the installed CLI."""
+"""`isstrack passes` and `isstrack next` through the CLI."""
 
 from __future__ import annotations
 

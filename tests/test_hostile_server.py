@@ -1,6 +1,6 @@
 """Servers that misbehave at the byte level (trickle, reset, short body, corrupt gzip) and answers
 that cannot be the station: the run stays inside its deadline, the back-off matches the README, and
-nothing bad is cached. Real CLI subprocesses against real loopback sockets."""
+nothing bad is cached. The CLI (a real subprocess where it is killed) against real loopback sockets."""
 
 from __future__ import annotations
 

@@ -164,6 +164,16 @@ def ephem_passes(
     return found
 
 
+def _visible_at(
+    body: ephem.EarthSatellite, obs: ephem.Observer, sun: ephem.Sun, moment: datetime, threshold_deg: float
+) -> bool:
+    """Return whether PyEphem has the satellite sunlit, above `threshold_deg`, and the Sun at or below -6°."""
+    obs.date = ephem.Date(moment.astimezone(timezone.utc).replace(tzinfo=None))
+    body.compute(obs)
+    sun.compute(obs)
+    return not body.eclipsed and math.degrees(sun.alt) <= -6.0 and math.degrees(body.alt) >= threshold_deg
+
+
 def ephem_visible_seconds(
     body: ephem.EarthSatellite,
     lat: float,
@@ -180,11 +190,7 @@ def ephem_visible_seconds(
     seen = 0
     t = start
     while t <= end:
-        obs.date = ephem.Date(t.astimezone(timezone.utc).replace(tzinfo=None))
-        body.compute(obs)
-        sun.compute(obs)
-        if not body.eclipsed and math.degrees(sun.alt) <= -6.0 and math.degrees(body.alt) >= threshold_deg:
-            seen += 1
+        seen += _visible_at(body, obs, sun, t, threshold_deg)
         t += timedelta(seconds=step_s)
     return seen * step_s
 
@@ -207,25 +213,14 @@ def ephem_longest_visible_run_s(
     obs = ephem_observer(lat, lon, start)
     sun = ephem.Sun()
     longest = 0.0
-    for rise, _, set_, _ in ephem_passes(
-        body, lat, lon, start - timedelta(hours=1), end + timedelta(hours=1), threshold_deg
-    ):
+    scan = (start - timedelta(hours=1), end + timedelta(hours=1))
+    for rise, _, set_, _ in ephem_passes(body, lat, lon, *scan, threshold_deg):
         if set_ <= start or rise >= end:
             continue
         run, t = 0.0, rise
         while t <= set_:
-            obs.date = ephem.Date(t.astimezone(timezone.utc).replace(tzinfo=None))
-            body.compute(obs)
-            sun.compute(obs)
-            if (
-                not body.eclipsed
-                and math.degrees(sun.alt) <= -6.0
-                and math.degrees(body.alt) >= threshold_deg
-            ):
-                run += step_s
-                longest = max(longest, run)
-            else:
-                run = 0.0
+            run = run + step_s if _visible_at(body, obs, sun, t, threshold_deg) else 0.0
+            longest = max(longest, run)
             t += timedelta(seconds=step_s)
     return longest
 

@@ -16,6 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import isstrack_command
+from tests.terminal import read_all
 
 FROM = "2026-09-24T12:00:00Z"
 DAYS = "3"
@@ -255,15 +256,7 @@ def test_progress_bar_on_a_terminal_stderr_only(
         env={**os.environ, **isolated_env, "COLUMNS": "80"},
     )
     os.close(follower)
-    drawn = b""
-    while True:
-        try:
-            data = os.read(leader, 4096)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not data:
-            break
-        drawn += data
+    drawn = read_all(leader)
     out, _ = proc.communicate(timeout=120)
     os.close(leader)
     assert proc.returncode == 0

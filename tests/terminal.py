@@ -39,9 +39,17 @@ def read_all(fd: int) -> bytes:
     return b"".join(chunks)
 
 
-def run_on_pty(args: list[str], env: dict[str, str], interrupt_after: float | None = None) -> tuple[int, str]:
-    """Run isstrack with its three streams on a pseudo-terminal, read all the while; optionally Ctrl-C it."""
+def run_on_pty_bytes(
+    args: list[str],
+    env: dict[str, str],
+    interrupt_after: float | None = None,
+    size: tuple[int, int] | None = None,
+) -> tuple[int, bytes]:
+    """Run isstrack with its three streams on a pseudo-terminal (of `size` rows x columns if given),
+    read all the while; optionally Ctrl-C it. Return the exit status and the bytes drawn."""
     leader, follower = pty.openpty()
+    if size is not None:
+        set_size(follower, *size)
     proc = subprocess.Popen(
         [*isstrack_command(), *args], stdin=follower, stdout=follower, stderr=follower, env=env
     )
@@ -55,4 +63,10 @@ def run_on_pty(args: list[str], env: dict[str, str], interrupt_after: float | No
     code = proc.wait(timeout=60)
     reader.join(timeout=10)
     os.close(leader)
-    return code, b"".join(chunks).decode("utf-8", "replace")
+    return code, b"".join(chunks)
+
+
+def run_on_pty(args: list[str], env: dict[str, str], interrupt_after: float | None = None) -> tuple[int, str]:
+    """Run isstrack on a pseudo-terminal as run_on_pty_bytes does; return the output as text."""
+    code, drawn = run_on_pty_bytes(args, env, interrupt_after)
+    return code, drawn.decode("utf-8", "replace")

@@ -11,7 +11,7 @@ import threading
 import time
 
 from tests.conftest import isstrack_command
-from tests.terminal import drain, set_size
+from tests.terminal import drain, run_on_pty_bytes, set_size
 
 ENTER_ALTERNATE = "\x1b[?1049h"
 LEAVE_ALTERNATE = "\x1b[?1049l"
@@ -164,23 +164,12 @@ def test_one_map_on_an_ascii_terminal_draws_every_glyph_in_ascii(
 ) -> None:
     import re
 
-    leader, follower = pty.openpty()
-    set_size(follower, 24, 80)
     env = {**os.environ, **isolated_env, "TERM": "xterm-256color", "PYTHONIOENCODING": "ascii"}
     env.pop("NO_COLOR")
     args = ["map", "--at", "2026-09-24T12:00:00Z", "--tle-file", tle_file, "--city", "Amsterdam", "-q"]
-    proc = subprocess.Popen(
-        [*isstrack_command(), *args], stdin=follower, stdout=follower, stderr=follower, env=env
-    )
-    os.close(follower)
-    chunks: list[bytes] = []
-    reader = threading.Thread(target=drain, args=(leader, chunks), daemon=True)
-    reader.start()
-    code = proc.wait(timeout=60)
-    reader.join(timeout=10)
-    os.close(leader)
-    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode("ascii"))
+    code, drawn = run_on_pty_bytes(args, env, size=(24, 80))
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", drawn.decode("ascii"))
     assert code == 0
     assert "?" not in plain, plain
-    assert "\x1b[" in b"".join(chunks).decode("ascii")  # drawn in colour, as on any terminal
+    assert "\x1b[" in drawn.decode("ascii")  # drawn in colour, as on any terminal
     assert "@ ISS" in plain and "H Amsterdam, NL" in plain and plain.count("%") > 100

@@ -7,18 +7,17 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import run_in_process, run_subprocess
-from tests.tle_tools import HISTORY, newest, text, with_columns
+from tests.tle_tools import newest, text, with_columns
 
 PLACE = ["--lat", "52.37", "--lon", "4.89"]
 AT = "2026-09-24T21:00:00Z"
 FROM = "2026-09-24T12:00:00Z"
 
-# Representative runs: JSON, Rich panels and tables at the piped width and at $COLUMNS, CSV, one-line
-# formats, the map, stderr decisions and warnings, usage and input errors, help, exit 1 and 3, config
-# writes, standard input, and a colour request on a pipe. {tle} is an element file, {dir} a temp dir.
+# Representative runs: JSON, a Rich table at the piped width and a panel at $COLUMNS, a colour request on
+# a pipe, CSV, the map, stderr decisions and warnings (the network down), a usage error and bad input,
+# help, exits 1, 2 and 3, and standard input. {tle} is an element file, {dir} a temp dir.
 CASES: dict[str, tuple[list[str], dict[str, str]]] = {
     "now json": (["now", "--at", AT, "--tle-file", "{tle}", "--json"], {}),
-    "now panel": (["now", "--at", AT, "--city", "Amsterdam", "--tle-file", "{tle}"], {}),
     "now panel 80 columns": (["now", "--at", AT, *PLACE, "--tle-file", "{tle}"], {"COLUMNS": "80"}),
     "now forced colour on a pipe": (
         ["now", "--at", AT, *PLACE, "--tle-file", "{tle}"],
@@ -28,20 +27,12 @@ CASES: dict[str, tuple[list[str], dict[str, str]]] = {
     "passes csv": (["passes", *PLACE, "--from", FROM, "--days", "2", "--csv", "--tle-file", "{tle}"], {}),
     "next verbose": (["next", *PLACE, "--at", AT, "-v", "--tle-file", "{tle}"], {}),
     "next nothing found": (["next", *PLACE, "--at", AT, "--within", "1m", "--tle-file", "{tle}"], {}),
-    "next format": (["next", "--city", "León, ES", "--at", AT, "--format", "{place} {appears_dir}"], {}),
-    "history file verbose": (["now", "--tle-file", str(HISTORY), "--at", AT, "--json", "-v"], {}),
     "bundled elements, stale, network down": (["now", "--json"], {"ISSTRACK_AT": "2026-11-23T12:00:00Z"}),
     "map": (["map", "--at", AT, "--tle-file", "{tle}"], {"COLUMNS": "100"}),
-    "transits": (["transits", *PLACE, "--from", FROM, "--days", "2", "--tle-file", "{tle}"], {}),
     "bad latitude": (["now", "--lat", "95", "--lon", "3"], {}),
     "unknown option": (["passes", "--bogus"], {}),
-    "missing file": (["now", "--tle-file", "{dir}/missing.tle"], {}),
     "decayed set": (["now", "--tle-file", "{dir}/drag.tle", "--at", "2026-11-08T00:00:00Z", "--json"], {}),
     "help": (["--help"], {}),
-    "command help": (["passes", "--help"], {}),
-    "version": (["--version"], {}),
-    "location set": (["location", "set", "--city", "Amsterdam"], {}),
-    "location show, none saved": (["location", "show"], {}),
     "standard input": (["tle", "--tle-file", "-", "--json"], {}),
 }
 

@@ -1,12 +1,9 @@
-"""A recording loopback HTTP server that stands in for ntfy and a webhook, and in-process CLI runs."""
+"""A recording loopback HTTP server that stands in for ntfy and a webhook, and alert test helpers."""
 
 from __future__ import annotations
 
 import contextlib
-import functools
-import io
 import json
-import os
 import threading
 import time
 from collections.abc import Iterator
@@ -16,7 +13,6 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import Result
 from tests.tle_tools import history_sets, text
 
 SECRET = "s3cr3t-T0ken"
@@ -107,39 +103,6 @@ def recording_server() -> Iterator[tuple[str, Recorder]]:
         server.recorder.release.set()
         server.shutdown()
         server.server_close()
-
-
-@functools.cache
-def _command() -> Any:
-    import typer
-
-    from isstrack.cli import app as cli
-
-    return typer.main.get_command(cli.app)  # built once: Typer rebuilds it on every app() call
-
-
-def run_inprocess(args: list[str], env: dict[str, str] | None = None) -> Result:
-    """Run `isstrack ARGS` in this process with extra environment; exit status as cli.exit_code maps it."""
-    from isstrack.cli import app as cli
-
-    saved = {key: os.environ.get(key) for key in env or {}}
-    os.environ.update(env or {})
-    out, err = io.StringIO(), io.StringIO()
-    code = 0
-    try:
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            try:
-                _command().main(args, prog_name="isstrack", standalone_mode=False)
-            except Exception as exc:
-                code = cli.exit_code(exc)
-                print(f"isstrack: error: {exc}", file=err)
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-    return Result(code, out.getvalue(), err.getvalue())
 
 
 def reference_file(tmp_path: Path, index: int) -> Path:

@@ -164,6 +164,16 @@ def ephem_passes(
     return found
 
 
+def _visible_at(
+    body: ephem.EarthSatellite, obs: ephem.Observer, sun: ephem.Sun, moment: datetime, threshold_deg: float
+) -> bool:
+    """Return whether PyEphem has the satellite sunlit, above `threshold_deg`, and the Sun at or below -6°."""
+    obs.date = ephem.Date(moment.astimezone(timezone.utc).replace(tzinfo=None))
+    body.compute(obs)
+    sun.compute(obs)
+    return not body.eclipsed and math.degrees(sun.alt) <= -6.0 and math.degrees(body.alt) >= threshold_deg
+
+
 def ephem_visible_seconds(
     body: ephem.EarthSatellite,
     lat: float,
@@ -180,13 +190,39 @@ def ephem_visible_seconds(
     seen = 0
     t = start
     while t <= end:
-        obs.date = ephem.Date(t.astimezone(timezone.utc).replace(tzinfo=None))
-        body.compute(obs)
-        sun.compute(obs)
-        if not body.eclipsed and math.degrees(sun.alt) <= -6.0 and math.degrees(body.alt) >= threshold_deg:
-            seen += 1
+        seen += _visible_at(body, obs, sun, t, threshold_deg)
         t += timedelta(seconds=step_s)
     return seen * step_s
+
+
+def ephem_longest_visible_run_s(
+    body: ephem.EarthSatellite,
+    lat: float,
+    lon: float,
+    start: datetime,
+    end: datetime,
+    threshold_deg: float,
+    step_s: float = 1.0,
+) -> float:
+    """Return the longest unbroken stretch, sampled every `step_s`, that PyEphem has the satellite visible.
+
+    Visible as FACTS.md defines it: sunlit, above `threshold_deg`, and the Sun at or below -6° for the
+    observer. Passes that are up at any moment of [start, end) count whole (rise to set); the scan for
+    rises and sets runs from an hour before `start` to an hour after `end`, so none is cut short.
+    """
+    obs = ephem_observer(lat, lon, start)
+    sun = ephem.Sun()
+    longest = 0.0
+    scan = (start - timedelta(hours=1), end + timedelta(hours=1))
+    for rise, _, set_, _ in ephem_passes(body, lat, lon, *scan, threshold_deg):
+        if set_ <= start or rise >= end:
+            continue
+        run, t = 0.0, rise
+        while t <= set_:
+            run = run + step_s if _visible_at(body, obs, sun, t, threshold_deg) else 0.0
+            longest = max(longest, run)
+            t += timedelta(seconds=step_s)
+    return longest
 
 
 def matson_magnitude(range_km: float, phase_rad: float, std_magnitude: float) -> float:

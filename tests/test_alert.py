@@ -19,9 +19,8 @@ from tests.alert_helpers import (
     parse_iso,
     recording_server,
     reference_file,
-    run_inprocess,
 )
-from tests.conftest import Result
+from tests.conftest import Result, run_in_process
 from tests.shapes import shape
 from tests.tle_tools import history_sets, shift_epoch, with_checksum
 
@@ -43,7 +42,7 @@ def visible_passes(cli: Any, tle: Path, start: datetime, days: int, *extra: str)
 
 def alert(tle: Path, at: datetime, *extra: str) -> Result:
     """Run `isstrack alert` for Amsterdam in this process, at a simulated time."""
-    return run_inprocess(
+    return run_in_process(
         ["alert", *PLACE, "--before", "15m", "--tle-file", str(tle), *extra], {"ISSTRACK_AT": iso(at)}
     )
 

@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from tests.alert_helpers import SECRET, iso, parse_iso, recording_server, reference_file, run_inprocess
-from tests.conftest import isstrack_command
+from tests.alert_helpers import SECRET, iso, parse_iso, recording_server, reference_file
+from tests.conftest import isstrack_command, run_in_process
 from tests.test_alert import PASS_22, PLACE
 from tests.tle_tools import history_sets, text, with_columns
 
@@ -115,11 +115,11 @@ def test_sigterm_during_delivery_finishes_it_records_it_and_no_duplicate_follows
         record = Path(isolated_env["ISSTRACK_STATE_DIR"]) / "alerts-sent.json"
         assert record.is_file() and '"revolution": 58689' in record.read_text()
         assert not list(record.parent.glob("*.tmp")), "no temporary file left behind"
-        again = subprocess.run(
-            command, env={**env, "ISSTRACK_AT": iso(at + timedelta(minutes=1))},
-            capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
-        assert again.returncode == 1, again.stderr
+        again = run_in_process(  # the next cron run: an ordinary one
+            command[len(isstrack_command()) :],
+            {"ISSTRACK_AT": iso(at + timedelta(minutes=1)), "ISSTRACK_HTTP_TIMEOUT": "20"},
+        )
+        assert again.code == 1, again.err
         assert len(gate.bodies) == 1, "the pass was announced twice"
 
 
@@ -205,7 +205,7 @@ def test_elements_counting_revolutions_one_lower_do_not_silence_the_next_pass(tm
         ((sent,),) = [[r.json() for r in recorder.delivered("/hook/")]]
         assert abs(parse_iso(sent["pass"]["visible_start"]["time"]) - first) < timedelta(seconds=5)
         # 50 minutes later, still within an hour of the first pass's end (so it is in the record):
-        later = run_inprocess(
+        later = run_in_process(
             ["alert", *PLACE, "--before", "1h", "--tle-file", str(renumbered), *hook],
             {"ISSTRACK_AT": iso(second - timedelta(minutes=45))},
         )
@@ -238,9 +238,9 @@ def test_stdout_that_cannot_be_written_fails_print_only_and_the_webhook_still_go
         (line,) = failed.stderr.splitlines()
         assert "print: could not write to stdout" in line and SECRET not in line
         assert len(recorder.delivered("/hook/")) == 1, "the webhook does not depend on stdout"
-        again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=120)
-        assert again.returncode == 0, again.stderr
-        assert again.stdout.startswith("ISS over ") and again.stdout.count("\n") == 1, "print is retried"
+        again = run_in_process(command[len(isstrack_command()) :], {"ISSTRACK_AT": iso(at)})  # stdout works
+        assert again.code == 0, again.err
+        assert again.out.startswith("ISS over ") and again.out.count("\n") == 1, "print is retried"
         assert len(recorder.delivered("/hook/")) == 1, "and the webhook is not sent twice"
 
 

@@ -24,9 +24,8 @@ from tests.alert_helpers import (
     parse_iso,
     recording_server,
     reference_file,
-    run_inprocess,
 )
-from tests.conftest import isstrack_command
+from tests.conftest import isstrack_command, run_in_process
 
 START = datetime(2026, 9, 21, 10, 0, tzinfo=timezone.utc)  # midday in Amsterdam: no pass in progress
 DAYS = 3
@@ -109,7 +108,7 @@ def test_three_days_of_cron_runs_announce_each_qualifying_pass_once_per_target_i
                 outputs += [out1, err1, out2, err2]
                 overlaps += 1
             for repeat in range(2):
-                result = run_inprocess(args, {"ISSTRACK_AT": at})
+                result = run_in_process(args, {"ISSTRACK_AT": at})
                 outputs += [result.out, result.err]
                 sent_now = len(recorder.delivered("/")) > before_count
                 if repeat == 0 and moment not in overlap_steps and sent_now:

@@ -1,6 +1,6 @@
 """The cache and download log under full disks, clock skew, other users, killed writers and odd
-values: real files, a loopback server counting requests, real subprocesses (some with limits or
-another uid)."""
+values: real files, a loopback server counting requests, the CLI in process, and real subprocesses
+where a limit or another uid must apply to the run alone."""
 
 from __future__ import annotations
 

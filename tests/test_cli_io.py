@@ -17,13 +17,6 @@ PLACE = ["--lat", "52.37", "--lon", "4.89"]
 AT = "2026-09-24T21:00:00Z"
 
 
-@pytest.fixture
-def tle_file(tmp_path: Path) -> str:
-    path = tmp_path / "iss.tle"
-    path.write_text("\n".join(newest()) + "\n")
-    return str(path)
-
-
 def test_tle_accepts_tle_file_with_offline_like_every_command(cli: Any, tle_file: str) -> None:
     for command in (["tle"], ["now"], ["passes", *PLACE], ["next", *PLACE, "--at", AT]):
         result = cli(*command, "--tle-file", tle_file, "--offline", "--json", "-q")
@@ -187,16 +180,12 @@ def test_hostile_place_names_from_arguments_and_config_are_literal(cli: Any, tmp
     ],
 )
 def test_an_ascii_only_stdout_gets_ascii_not_an_internal_error(
-    isolated_env: dict[str, str], tle_file: str, args: list[str]
+    cli_process: Any, tle_file: str, args: list[str]
 ) -> None:
-    proc = subprocess.run(
-        [*isstrack_command(), *args, "--tle-file", tle_file, "-v"],
-        capture_output=True,
-        env={**os.environ, **isolated_env, "PYTHONIOENCODING": "ascii"},
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    out, err = proc.stdout.decode("ascii"), proc.stderr.decode("ascii")  # raises if not ASCII
+    # PYTHONIOENCODING is read when an interpreter starts: a process of its own.
+    result = cli_process(*args, "--tle-file", tle_file, "-v", env={"PYTHONIOENCODING": "ascii"})
+    assert result.code == 0, result.err_bytes
+    out, err = result.out_bytes.decode("ascii"), result.err_bytes.decode("ascii")  # raises if not ASCII
     assert out.strip() and "internal error" not in err
     if "--json" in args:
         assert json.loads(out)["observer"]["name"] == "León, ES"  # exact value, \u-escaped

@@ -1,14 +1,11 @@
-"""`isstrack now` through the installed CLI: JSON contract, plain and terminal output, bad input, --watch."""
+"""`isstrack now` through the CLI: JSON contract, plain and terminal output, bad input, --watch (on a pty)."""
 
 from __future__ import annotations
 
 import json
 import os
-import pty
 import signal
 import subprocess
-import threading
-import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -17,17 +14,11 @@ import pytest
 
 from tests.conftest import isstrack_command
 from tests.independent import ecef_km, geodetic
+from tests.terminal import run_on_pty
 from tests.tle_tools import HISTORY, newest
 
 AT = "2026-09-24T21:00:00Z"
 BUNDLED = ["--tle-file", str(HISTORY.parent / "iss-tle-history.tle")]
-
-
-@pytest.fixture
-def tle_file(tmp_path: Path) -> str:
-    path = tmp_path / "iss.tle"
-    path.write_text("\n".join(newest()) + "\n")
-    return str(path)
 
 
 def test_json_contract_without_a_place(cli: Any, tle_file: str) -> None:
@@ -95,46 +86,14 @@ def test_plain_output_when_piped_has_no_escape_codes(cli: Any, tle_file: str) ->
     assert max(len(line) for line in result.out.splitlines()) <= 120
 
 
-def _drain(fd: int, sink: list[bytes]) -> None:
-    while True:
-        try:
-            data = os.read(fd, 65536)
-        except OSError:
-            return
-        if not data:
-            return
-        sink.append(data)
-
-
-def _run_in_pty(
-    args: list[str], env: dict[str, str], interrupt_after: float | None = None
-) -> tuple[int, str]:
-    """Run isstrack on a pseudo-terminal, reading it all the while; optionally Ctrl-C it."""
-    leader, follower = pty.openpty()
-    proc = subprocess.Popen(
-        [*isstrack_command(), *args], stdin=follower, stdout=follower, stderr=follower, env=env
-    )
-    os.close(follower)
-    chunks: list[bytes] = []
-    reader = threading.Thread(target=_drain, args=(leader, chunks), daemon=True)
-    reader.start()
-    if interrupt_after is not None:
-        time.sleep(interrupt_after)
-        proc.send_signal(signal.SIGINT)
-    code = proc.wait(timeout=60)
-    reader.join(timeout=10)
-    os.close(leader)
-    return code, b"".join(chunks).decode("utf-8", "replace")
-
-
 def test_colour_on_a_terminal_unless_no_color(isolated_env: dict[str, str], tle_file: str) -> None:
     env = {**os.environ, **isolated_env, "TERM": "xterm-256color", "COLUMNS": "120"}
     env.pop("NO_COLOR")
     args = ["now", "--at", AT, "--city", "Amsterdam", "--tle-file", tle_file]
-    code, coloured = _run_in_pty(args, env)
+    code, coloured = run_on_pty(args, env)
     assert code == 0
     assert "\x1b[1;33m" in coloured or "\x1b[34m" in coloured  # sunlit yellow or shadow blue
-    code, plain = _run_in_pty(args, {**env, "NO_COLOR": "1"})
+    code, plain = run_on_pty(args, {**env, "NO_COLOR": "1"})
     assert code == 0
     assert "\x1b[3" not in plain  # no foreground colours
 
@@ -222,7 +181,7 @@ def test_watch_streams_json_and_ctrl_c_exits_0(isolated_env: dict[str, str], tle
 
 def test_watch_draws_in_place_on_a_terminal(isolated_env: dict[str, str], tle_file: str) -> None:
     env = {**os.environ, **isolated_env, "TERM": "xterm", "COLUMNS": "120"}
-    code, text = _run_in_pty(
+    code, text = run_on_pty(
         ["now", "--watch", "--interval", "0.2", "--tle-file", tle_file], env, interrupt_after=3.0
     )
     assert code == 0

@@ -1,4 +1,4 @@
-"""`isstrack passes` and `isstrack next` through the installed CLI."""
+"""`isstrack passes` and `isstrack next` through the CLI."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.tle_tools import history_sets, newest
+from tests.tle_tools import history_sets
 
 PLACE = ["--lat", "52.37", "--lon", "4.89"]
 FROM = "2026-09-24T12:00:00Z"
@@ -20,11 +20,6 @@ FROM = "2026-09-24T12:00:00Z"
 def write_tle(path: Path, tle: tuple[str, str, str]) -> str:
     path.write_text("\n".join(tle) + "\n")
     return str(path)
-
-
-@pytest.fixture
-def tle_file(tmp_path: Path) -> str:
-    return write_tle(tmp_path / "iss.tle", newest())
 
 
 def _utc(text: str) -> datetime:

@@ -11,18 +11,10 @@ from typing import Any
 import pytest
 
 from tests.shapes import shape
-from tests.tle_tools import newest
 
 GOLDEN = Path(__file__).parent / "golden"
 ROOT = Path(__file__).resolve().parents[1]
 PLACE = ["--lat", "52.37", "--lon", "4.89"]
-
-
-@pytest.fixture
-def tle_file(tmp_path: Path) -> str:
-    path = tmp_path / "iss.tle"
-    path.write_text("\n".join(newest()) + "\n")
-    return str(path)
 
 
 def commands(tle: str) -> dict[str, list[str]]:

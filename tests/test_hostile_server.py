@@ -1,6 +1,6 @@
 """Servers that misbehave at the byte level (trickle, reset, short body, corrupt gzip) and answers
 that cannot be the station: the run stays inside its deadline, the back-off matches the README, and
-nothing bad is cached. Real CLI subprocesses against real loopback sockets."""
+nothing bad is cached. The CLI (a real subprocess where it is killed) against real loopback sockets."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import isstrack_command
+from tests.conftest import isstrack_command, run_in_process
 from tests.rawserver import raw_server, reset, trickle
 from tests.tle_tools import newest, shift_epoch, text, with_columns
 
@@ -93,13 +93,13 @@ def _silent(conn: socket.socket, stop: threading.Event) -> None:
     stop.wait(30)
 
 
-def test_a_run_killed_mid_download_leaves_its_back_off(isolated_env: dict[str, str], tmp_path: Path) -> None:
+def test_a_run_killed_mid_download_leaves_its_back_off(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     with raw_server(_silent) as server:
-        env = {**os.environ, **isolated_env, "ISSTRACK_TLE_URL": server.url(), "ISSTRACK_HTTP_TIMEOUT": "30"}
+        server_env = {"ISSTRACK_TLE_URL": server.url(), "ISSTRACK_HTTP_TIMEOUT": "30"}
         proc = subprocess.Popen(
             [*isstrack_command(), "tle"],
-            env=env,
+            env={**os.environ, **server_env},
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -112,11 +112,9 @@ def test_a_run_killed_mid_download_leaves_its_back_off(isolated_env: dict[str, s
         proc.wait(10)
         assert "no outcome recorded" in state(cache)["outcome"]
         assert pause_min(cache) == 15
-        again = subprocess.run(
-            [*isstrack_command(), "tle", "-v"], env=env, capture_output=True, text=True, timeout=60
-        )
-        assert again.returncode == 0, again.stderr
-        assert "not downloading" in again.stderr
+        again = run_in_process(["tle", "-v"], server_env, timeout=60)  # the next run, an ordinary one
+        assert again.code == 0, again.err
+        assert "not downloading" in again.err
         assert server.connections == 1, "the back-off of the killed run was not kept"
 
 

@@ -131,12 +131,13 @@ def test_json_text_made_in_a_worker_is_fitted_to_the_stream_it_is_written_to() -
 
 
 def test_places_json_lines_on_an_ascii_stdout_keep_names_as_escapes(
-    cli: Any, tmp_path: Path, tle_file: str
+    cli_process: Any, tmp_path: Path, tle_file: str
 ) -> None:
     places = tmp_path / "places.csv"
     places.write_text("latitude_deg,longitude_deg,name\n47.37,8.55,Zürich\n", encoding="utf-8")
     args = ["passes", "--places", str(places), "--from", AT, "--days", "2", "--tle-file", tle_file, "--json"]
-    result = cli(*args, "--workers", "1", "-q", env={"PYTHONIOENCODING": "ascii"})
+    # PYTHONIOENCODING is read when an interpreter starts: a process of its own.
+    result = cli_process(*args, "--workers", "1", "-q", env={"PYTHONIOENCODING": "ascii"})
     assert result.code == 0, result.err
     lines = result.out.splitlines()
     assert lines and all(line.isascii() and '"name": "Z\\u00fcrich"' in line for line in lines)

@@ -23,13 +23,6 @@ GOLDEN = Path(__file__).parent / "golden"
 EARTH_MEAN_RADIUS_KM = 6371.0088
 
 
-@pytest.fixture
-def tle_file(tmp_path: Path) -> str:
-    path = tmp_path / "iss.tle"
-    path.write_text("\n".join(newest()) + "\n")
-    return str(path)
-
-
 def _map_lines(out: str, width: int) -> list[str]:
     return out.splitlines()[: round(width / 4)]
 
@@ -195,12 +188,12 @@ def test_place_pass_and_observer_glyphs(cli: Any, tle_file: str) -> None:
     assert doc["location"]["name"] == "Amsterdam, NL"
 
 
-def test_ascii_output_draws_every_glyph_as_one_ascii_character(cli: Any) -> None:
+def test_ascii_output_draws_every_glyph_as_one_ascii_character(cli_process: Any) -> None:
     history = str(Path(__file__).parent / "iss-tle-history.tle")
     args = ["map", "--offline", "--at", "2026-09-24T12:00:00Z", "--tle-file", history]
     args += ["--city", "Amsterdam", "--width", "80", "--tonight"]
-    unicode_run = cli(*args, env={"PYTHONIOENCODING": "utf-8"})
-    ascii_run = cli(*args, env={"PYTHONIOENCODING": "ascii"})
+    unicode_run = cli_process(*args, env={"PYTHONIOENCODING": "utf-8"})  # the stream encoding of a
+    ascii_run = cli_process(*args, env={"PYTHONIOENCODING": "ascii"})  # fresh interpreter: a process
     assert unicode_run.code == 0 and ascii_run.code == 0, ascii_run.err
     assert ascii_run.out.isascii() and "?" not in ascii_run.out
     wide, narrow = _map_lines(unicode_run.out, 80), _map_lines(ascii_run.out, 80)

@@ -2,37 +2,20 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import pty
 import signal
-import struct
 import subprocess
-import termios
 import threading
 import time
-from pathlib import Path
-
-import pytest
 
 from tests.conftest import isstrack_command
-from tests.tle_tools import newest
+from tests.terminal import drain, run_on_pty_bytes, set_size
 
 ENTER_ALTERNATE = "\x1b[?1049h"
 LEAVE_ALTERNATE = "\x1b[?1049l"
 SHOW_CURSOR = "\x1b[?25h"
-
-
-@pytest.fixture
-def tle_file(tmp_path: Path) -> str:
-    path = tmp_path / "iss.tle"
-    path.write_text("\n".join(newest()) + "\n")
-    return str(path)
-
-
-def _set_size(fd: int, rows: int, columns: int) -> None:
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
 
 
 def _wait_for(chunks: list[bytes], predicate: object, timeout: float = 30.0) -> str:
@@ -45,22 +28,11 @@ def _wait_for(chunks: list[bytes], predicate: object, timeout: float = 30.0) -> 
     raise AssertionError(f"timed out; output so far: {b''.join(chunks)[-400:]!r}")
 
 
-def _drain(fd: int, sink: list[bytes]) -> None:
-    while True:
-        try:
-            data = os.read(fd, 65536)
-        except OSError:
-            return
-        if not data:
-            return
-        sink.append(data)
-
-
 def test_watch_full_screen_resizes_and_restores_the_terminal_on_ctrl_c(
     isolated_env: dict[str, str], tle_file: str
 ) -> None:
     leader, follower = pty.openpty()
-    _set_size(follower, 24, 80)
+    set_size(follower, 24, 80)
     env = {**os.environ, **isolated_env, "TERM": "xterm-256color"}
     env.pop("NO_COLOR")
     env.pop("COLUMNS", None)
@@ -76,14 +48,14 @@ def test_watch_full_screen_resizes_and_restores_the_terminal_on_ctrl_c(
     )
     os.close(follower)
     chunks: list[bytes] = []
-    reader = threading.Thread(target=_drain, args=(leader, chunks), daemon=True)
+    reader = threading.Thread(target=drain, args=(leader, chunks), daemon=True)
     reader.start()
     try:
         first = _wait_for(chunks, lambda t: t.count("\x1b[H") >= 2)
         assert first.startswith(ENTER_ALTERNATE)
         assert "from Amsterdam, NL" in first and "next visible pass" in first
         before = len(b"".join(chunks))
-        _set_size(leader, 40, 120)
+        set_size(leader, 40, 120)
         os.kill(proc.pid, signal.SIGWINCH)
         resized = _wait_for(chunks, lambda t: len(t.encode()) > before and "\x1b[2J" in t[len(first) :])
         assert len(resized) > len(first)
@@ -112,7 +84,7 @@ def test_watch_full_screen_in_ascii_draws_every_glyph_in_ascii(
     import re
 
     leader, follower = pty.openpty()
-    _set_size(follower, 24, 80)
+    set_size(follower, 24, 80)
     env = {**os.environ, **isolated_env, "TERM": "xterm-256color", "PYTHONIOENCODING": "ascii"}
     env.pop("NO_COLOR")
     args = ["map", "--watch", "--interval", "0.3", "--tle-file", tle_file, "--city", "Amsterdam", "-q"]
@@ -126,7 +98,7 @@ def test_watch_full_screen_in_ascii_draws_every_glyph_in_ascii(
     )
     os.close(follower)
     chunks: list[bytes] = []
-    reader = threading.Thread(target=_drain, args=(leader, chunks), daemon=True)
+    reader = threading.Thread(target=drain, args=(leader, chunks), daemon=True)
     reader.start()
     try:
         _wait_for(chunks, lambda t: t.count("\x1b[H") >= 2)
@@ -192,23 +164,12 @@ def test_one_map_on_an_ascii_terminal_draws_every_glyph_in_ascii(
 ) -> None:
     import re
 
-    leader, follower = pty.openpty()
-    _set_size(follower, 24, 80)
     env = {**os.environ, **isolated_env, "TERM": "xterm-256color", "PYTHONIOENCODING": "ascii"}
     env.pop("NO_COLOR")
     args = ["map", "--at", "2026-09-24T12:00:00Z", "--tle-file", tle_file, "--city", "Amsterdam", "-q"]
-    proc = subprocess.Popen(
-        [*isstrack_command(), *args], stdin=follower, stdout=follower, stderr=follower, env=env
-    )
-    os.close(follower)
-    chunks: list[bytes] = []
-    reader = threading.Thread(target=_drain, args=(leader, chunks), daemon=True)
-    reader.start()
-    code = proc.wait(timeout=60)
-    reader.join(timeout=10)
-    os.close(leader)
-    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", b"".join(chunks).decode("ascii"))
+    code, drawn = run_on_pty_bytes(args, env, size=(24, 80))
+    plain = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", drawn.decode("ascii"))
     assert code == 0
     assert "?" not in plain, plain
-    assert "\x1b[" in b"".join(chunks).decode("ascii")  # drawn in colour, as on any terminal
+    assert "\x1b[" in drawn.decode("ascii")  # drawn in colour, as on any terminal
     assert "@ ISS" in plain and "H Amsterdam, NL" in plain and plain.count("%") > 100

@@ -19,17 +19,9 @@ import pytest
 from isstrack.errors import OutputError
 from isstrack.io.outfile import check_output, write_output
 from tests.conftest import isstrack_command
-from tests.tle_tools import newest
 
 PLACE = ["--lat", "52.37", "--lon", "4.89"]
 FROM = "2026-09-24T12:00:00Z"
-
-
-@pytest.fixture
-def tle_file(tmp_path: Path) -> str:
-    path = tmp_path / "iss.tle"
-    path.write_text("\n".join(newest()) + "\n")
-    return str(path)
 
 
 def _ics(cli: Any, tle_file: str, target: str, *extra: str) -> Any:
@@ -148,12 +140,14 @@ def test_directories_sockets_and_block_devices_are_refused_before_any_work(
     assert not list(tmp_path.glob(".isstrack-*"))
 
 
-def test_dash_and_dev_stdout_write_to_standard_output(cli: Any, tle_file: str, tmp_path: Path) -> None:
+def test_dash_and_dev_stdout_write_to_standard_output(
+    cli: Any, cli_process: Any, tle_file: str, tmp_path: Path
+) -> None:
     result = _ics(cli, tle_file, "-", "-q")
     assert result.code == 0, result.err
     assert _events(result.out.encode()) > 0
     # /dev/stdout is a symlink to this process's stdout (a pipe here): written into, not replaced.
-    result = _ics(cli, tle_file, "/dev/stdout", "-q")
+    result = _ics(cli_process, tle_file, "/dev/stdout", "-q")
     assert result.code == 0, result.err
     assert _events(result.out.encode()) > 0
     # ... and to a file when stdout is redirected to one.

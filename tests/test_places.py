@@ -16,18 +16,11 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.conftest import isstrack_command
-from tests.tle_tools import newest
+from tests.terminal import read_all
 
 FROM = "2026-09-24T12:00:00Z"
 DAYS = "3"
 SINGLE_CSV_COLUMNS = 33  # the single-place CSV columns
-
-
-@pytest.fixture
-def tle_file(tmp_path: Path) -> str:
-    path = tmp_path / "iss.tle"
-    path.write_text("\n".join(newest()) + "\n")
-    return str(path)
 
 
 def random_places(count: int) -> list[tuple[str, float, float, float]]:
@@ -158,17 +151,20 @@ def test_workers_keep_input_order(cli: Any, tmp_path: Path, tle_file: str) -> No
     assert rows == sorted(rows) and len(set(rows)) > 30
 
 
-def test_stdin(tmp_path: Path, tle_file: str, isolated_env: dict[str, str]) -> None:
-    proc = subprocess.run(
-        [*isstrack_command(), "passes", "--places", "-", "--from", FROM, "--tle-file", tle_file, "--json"],
-        input="name,latitude_deg,longitude_deg\nAmsterdam,52.37,4.89\n",
-        capture_output=True,
-        text=True,
-        env={**os.environ, **isolated_env},
-        timeout=120,
+def test_stdin(cli: Any, tle_file: str) -> None:
+    result = cli(
+        "passes",
+        "--places",
+        "-",
+        "--from",
+        FROM,
+        "--tle-file",
+        tle_file,
+        "--json",
+        stdin="name,latitude_deg,longitude_deg\nAmsterdam,52.37,4.89\n",
     )
-    assert proc.returncode == 0, proc.stderr
-    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert result.code == 0, result.err
+    lines = [json.loads(line) for line in result.out.splitlines()]
     assert lines and all(line["place"]["name"] == "Amsterdam" for line in lines)
     assert all(line["pass"]["visible"] for line in lines)
 
@@ -260,15 +256,7 @@ def test_progress_bar_on_a_terminal_stderr_only(
         env={**os.environ, **isolated_env, "COLUMNS": "80"},
     )
     os.close(follower)
-    drawn = b""
-    while True:
-        try:
-            data = os.read(leader, 4096)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not data:
-            break
-        drawn += data
+    drawn = read_all(leader)
     out, _ = proc.communicate(timeout=120)
     os.close(leader)
     assert proc.returncode == 0

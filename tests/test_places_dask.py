@@ -27,21 +27,15 @@ def cluster() -> Iterator[Any]:
         yield local
 
 
-@pytest.fixture
-def tle_file(tmp_path: Path) -> str:
-    path = tmp_path / "iss.tle"
-    path.write_text("\n".join(newest()) + "\n")
-    return str(path)
-
-
 def test_scheduler_output_is_identical_to_the_local_run(
-    cli: Any, cluster: Any, tmp_path: Path, tle_file: str
+    cli: Any, cli_process: Any, cluster: Any, tmp_path: Path, tle_file: str
 ) -> None:
     path = write_places(tmp_path / "p.csv", random_places(30))
     common = ["passes", "--places", path, "--from", FROM, "--days", "2", "--tle-file", tle_file, "--all"]
     for output in ([], ["--json"]):
         local = cli(*common, *output, "--workers", "2")
-        remote = cli(*common, *output, "--scheduler", cluster.scheduler_address, timeout=300)
+        # A Dask client in a process of its own, as a user's run has: its threads and event loop end with it.
+        remote = cli_process(*common, *output, "--scheduler", cluster.scheduler_address, timeout=300)
         assert local.code == remote.code == 0, local.err + remote.err
         assert remote.out == local.out
         assert len(local.out.splitlines()) > 30
@@ -74,8 +68,10 @@ def test_map_partitions_gives_the_cli_rows(cli: Any, cluster: Any, tmp_path: Pat
         assert row["culmination_elevation_deg"] == pytest.approx(float(want["culmination_elevation_deg"]))
 
 
-def test_unreachable_scheduler_exits_2(cli: Any, tmp_path: Path, tle_file: str) -> None:
+def test_unreachable_scheduler_exits_2(cli_process: Any, tmp_path: Path, tle_file: str) -> None:
     path = write_places(tmp_path / "p.csv", random_places(9))
-    result = cli("passes", "--places", path, "--tle-file", tle_file, "--scheduler", "tcp://127.0.0.1:9")
+    result = cli_process(
+        "passes", "--places", path, "--tle-file", tle_file, "--scheduler", "tcp://127.0.0.1:9"
+    )
     assert result.code == 2 and result.out == ""
     assert "cannot reach a Dask scheduler" in result.err

@@ -6,24 +6,14 @@ import itertools
 import math
 import re
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
-
-import pytest
 
 from tests.independent import look_angles
 from tests.tle_tools import newest
 
 AMSTERDAM = (52.37403, 4.88969)
 FROM = "2026-09-24T12:00:00Z"
-
-
-@pytest.fixture
-def tle_file(tmp_path: Path) -> str:
-    path = tmp_path / "iss.tle"
-    path.write_text("\n".join(newest()) + "\n")
-    return str(path)
 
 
 def _first_visible_pass() -> tuple[Any, Any, Any]:

@@ -9,18 +9,9 @@ from typing import Any
 
 import pytest
 
-from tests.tle_tools import newest
-
 GOLDEN = Path(__file__).parent / "golden"
 AMSTERDAM = ["--lat", "52.37", "--lon", "4.89"]
 FROM = "2026-09-24T12:00:00Z"
-
-
-@pytest.fixture
-def tle_file(tmp_path: Path) -> str:
-    path = tmp_path / "iss.tle"
-    path.write_text("\n".join(newest()) + "\n")
-    return str(path)
 
 
 def _table(cli: Any, tle_file: str, width: int, *args: str) -> str:

@@ -1,12 +1,11 @@
 """--tle-file against odd files (FIFO, device nodes, endless stdin) and files with many sets: real
-files and device nodes in a temp dir, the real CLI in a subprocess with a timeout."""
+files and device nodes in a temp dir, the CLI with a timeout (in a process of its own for /dev/stdin)."""
 
 from __future__ import annotations
 
 import itertools
 import os
 import stat
-import subprocess
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -14,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import isstrack_command
 from tests.tle_tools import HISTORY, epoch_utc, history_sets, newest, text, with_columns
 
 
@@ -50,50 +48,38 @@ def test_endless_devices_are_refused(cli: Any, device: str) -> None:
     _one_line_exit_2(result, "not a regular file")
 
 
-def _run_with_stdin(isolated_env: dict[str, str], stdin: Any, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, **isolated_env, "ISSTRACK_HTTP_TIMEOUT": "1"}
-    return subprocess.run(
-        [*isstrack_command(), *args], stdin=stdin, capture_output=True, text=True, env=env, timeout=60
-    )
+QUICK_TIMEOUT = {"ISSTRACK_HTTP_TIMEOUT": "1"}
 
 
-def test_dash_reads_standard_input(isolated_env: dict[str, str], tmp_path: Path) -> None:
+def test_dash_reads_standard_input(cli: Any, tmp_path: Path) -> None:
     path = tmp_path / "iss.tle"
     path.write_text(text(newest()))
     with path.open("rb") as handle:
-        proc = _run_with_stdin(isolated_env, handle, "tle", "--tle-file", "-", "--json")
-    assert proc.returncode == 0, proc.stderr
-    assert '"source": "file"' in proc.stdout
-    assert newest()[1] in proc.stdout
+        result = cli("tle", "--tle-file", "-", "--json", stdin=handle, env=QUICK_TIMEOUT)
+    assert result.code == 0, result.err
+    assert '"source": "file"' in result.out
+    assert newest()[1] in result.out
 
 
-def test_endless_standard_input_is_bounded(isolated_env: dict[str, str]) -> None:
+def test_endless_standard_input_is_bounded(cli_process: Any) -> None:
+    # /dev/stdin names the reading process's own descriptor 0: a process of its own is the point.
     with open("/dev/zero", "rb") as zero:
-        proc = _run_with_stdin(isolated_env, zero, "tle", "--tle-file", "/dev/stdin")
-    assert proc.returncode == 2, proc.stderr
-    assert "over the 1 MB limit" in proc.stderr
+        result = cli_process("tle", "--tle-file", "/dev/stdin", stdin=zero, env=QUICK_TIMEOUT)
+    assert result.code == 2, result.err
+    assert "over the 1 MB limit" in result.err
 
 
-def test_silent_standard_input_has_a_deadline(isolated_env: dict[str, str]) -> None:
-    env = {**os.environ, **isolated_env, "ISSTRACK_HTTP_TIMEOUT": "1"}
+def test_silent_standard_input_has_a_deadline(cli: Any) -> None:
     start = time.monotonic()
-    proc = subprocess.Popen(
-        [*isstrack_command(), "tle", "--tle-file", "-"],
-        stdin=subprocess.PIPE,  # held open, never written: a writer that went quiet
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    read_end, write_end = os.pipe()  # held open, never written: a writer that went quiet
     try:
-        code = proc.wait(30)  # stderr is one short line: no pipe can fill while we wait
-        err = proc.stderr.read()  # type: ignore[union-attr]
+        result = cli("tle", "--tle-file", "-", stdin=read_end, env=QUICK_TIMEOUT, timeout=30)
     finally:
-        proc.kill()
-        proc.stdin.close()  # type: ignore[union-attr]
+        os.close(read_end)
+        os.close(write_end)
     assert time.monotonic() - start < 20
-    assert code == 2, err
-    assert "no end within 1 s" in err
+    assert result.code == 2, result.err
+    assert "no end within 1 s" in result.err
 
 
 # -- item 4: the set nearest the time asked about ------------------------------------------

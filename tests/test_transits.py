@@ -54,13 +54,6 @@ def sky(body: str, lat: float, lon: float) -> Sky:
     return Sky(line1, line2, body, lat, lon)
 
 
-@pytest.fixture
-def tle_file(tmp_path: Path) -> str:
-    path = tmp_path / "iss.tle"
-    path.write_text(text(lines()))
-    return str(path)
-
-
 def _at(lat: float, lon: float) -> list[str]:
     return ["--lat", f"{lat:.6f}", "--lon", f"{lon:.6f}"]
 
@@ -296,14 +289,14 @@ def test_json_shape_matches_the_golden_file(cli: Any, tle_file: str) -> None:
 def test_table_fits_80_columns_with_usage_and_solar_warning(
     isolated_env: dict[str, str], tle_file: str
 ) -> None:
-    from tests.test_cli_now import _run_in_pty
+    from tests.terminal import run_on_pty
 
     env = {**os.environ, **isolated_env, "TERM": "xterm", "COLUMNS": "80"}
     args = [
         "transits", *_at(*AMSTERDAM), "--from", "2026-09-23T15:00:00Z", "--days", "3",
         "--radius", "300", "--tle-file", tle_file,
     ]  # fmt: skip
-    code, screen = _run_in_pty(args, env)
+    code, screen = run_on_pty(args, env)
     assert code == 0
     plain = re.sub(r"\x1b\[[0-9;]*m", "", screen.replace("\r", ""))  # bold and dim stay under NO_COLOR
     rows = [row for row in plain.splitlines() if not row.startswith("isstrack: ")]  # stderr, same pty

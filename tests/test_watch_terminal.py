@@ -2,39 +2,24 @@
 
 from __future__ import annotations
 
-import fcntl
 import os
 import pty
 import signal
-import struct
 import subprocess
-import termios
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pyte
 import pytest
 
 from tests.conftest import isstrack_command
-from tests.tle_tools import newest
+from tests.terminal import read_all, set_size
 
 PLACE = ["--lat", "52.37", "--lon", "4.89"]
 AT = "2026-09-24T21:00:00Z"  # half a day after the elements' epoch: fresh elements, a fixed start
 FULL_ONLY_ROWS = ("altitude", "footprint", "orbit ")  # rows only the full layout has
-
-
-@pytest.fixture
-def tle_file(tmp_path: Path) -> str:
-    path = tmp_path / "iss.tle"
-    path.write_text("\n".join(newest()) + "\n")
-    return str(path)
-
-
-def _set_size(fd: int, rows: int, columns: int) -> None:
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, columns, 0, 0))
 
 
 _STARTED: list[subprocess.Popen[bytes]] = []
@@ -56,7 +41,7 @@ class Terminal:
 
     def __init__(self, args: list[str], env: dict[str, str], rows: int, columns: int) -> None:
         self.leader, follower = pty.openpty()
-        _set_size(follower, rows, columns)
+        set_size(follower, rows, columns)
         self.proc = subprocess.Popen(
             [*isstrack_command(), *args], stdin=follower, stdout=follower, stderr=follower, env=env
         )
@@ -100,7 +85,7 @@ class Terminal:
                 last, since = self.size(), time.monotonic()
 
     def resize(self, rows: int, columns: int) -> None:
-        _set_size(self.leader, rows, columns)
+        set_size(self.leader, rows, columns)
         self.proc.send_signal(signal.SIGWINCH)
 
     def interrupt(self) -> int:
@@ -184,7 +169,7 @@ def test_stderr_warnings_wrap_at_word_boundaries_on_a_terminal(
     message = cli(*args).err.strip()  # piped: one line, unwrapped
     assert message.startswith("isstrack: warning:") and len(message) > 100
     leader, follower = pty.openpty()
-    _set_size(follower, 24, 80)
+    set_size(follower, 24, 80)
     proc = subprocess.run(
         [*isstrack_command(), *args],
         stdout=subprocess.DEVNULL,
@@ -194,18 +179,10 @@ def test_stderr_warnings_wrap_at_word_boundaries_on_a_terminal(
         timeout=120,
     )
     os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
+    drawn = read_all(leader)
     os.close(leader)
     assert proc.returncode == 0
-    lines = b"".join(chunks).decode().replace("\r\n", "\n").strip().split("\n")
+    lines = drawn.decode().replace("\r\n", "\n").strip().split("\n")
     assert len(lines) >= 2
     assert all(len(line) <= 80 for line in lines), lines
     assert " ".join(line.strip() for line in lines) == message  # only spaces became line breaks

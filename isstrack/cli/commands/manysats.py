@@ -10,6 +10,7 @@ from isstrack.render.jsonout import elements_json, write_json
 from isstrack.render.tabular import write_csv
 from isstrack.render.tonight import tonight_json, tonight_table
 from isstrack.sky.fleettypes import FleetPass, FleetSearch
+from isstrack.sky.nextpass import is_wanted
 
 
 def merged_passes(
@@ -49,15 +50,7 @@ def passes_of_many(
 ) -> None:
     """Print the merged passes of several objects as a table (satellite column), JSON or CSV."""
     search = merged_passes(followed, place, start, end, min_elevation_deg)
-    shown = [
-        p
-        for p in search.passes
-        if (all_passes or p.passage.visible)
-        and (
-            max_magnitude is None
-            or (p.passage.magnitude is not None and p.passage.magnitude <= max_magnitude)
-        )
-    ]
+    shown = [p for p in search.passes if is_wanted(p.passage, all_passes, max_magnitude)]
     if json:
         document = tonight_json(search, shown, place, zone_label, {})
         document["command"] = "passes"

@@ -176,3 +176,24 @@ def always_up_note(
         f"{max(heights):.0f}°; {elements.mean_motion_rev_per_day:.2f} rev/day): it never rises or sets, "
         "so there is no pass to list; 'isstrack now --sat' shows where it is"
     )
+
+
+def std_of(used: ElementsInUse) -> float | None:
+    """Return an object's own standard magnitude (None when unknown), for commands without --std-mag."""
+    elements = used.elements
+    return std_magnitude(elements.catalog_number, elements.name).value
+
+
+def label_of(used: ElementsInUse) -> str:
+    """Return 'the ISS' or the object's name, for titles that say whose passes or transits they are."""
+    elements = used.elements
+    return "the ISS" if elements.catalog_number == ISS_CATALOG_NUMBER else elements.name
+
+
+def require_known_brightness(follow: Followed, max_magnitude: float | None) -> None:
+    """Refuse --max-magnitude for an object whose standard magnitude is unknown (it would guess)."""
+    if max_magnitude is not None and follow.std.value is None:
+        raise BadInputError(
+            f"--max-magnitude needs the standard magnitude of {follow.used.elements.name}, which is "
+            "unknown: give --std-mag or --std-mag-file"
+        )

@@ -9,7 +9,6 @@ import typer
 from isstrack.cli.commands.common import (
     At,
     City,
-    Debug,
     Elevation,
     Json,
     Lat,
@@ -80,7 +79,6 @@ def tonight(
     offline: Offline = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
-    debug: Debug = False,
 ) -> None:
     """List the visible passes of the bright satellites (CelesTrak's visual group and the stations)."""
     from isstrack.elements.anysat import merge_docked

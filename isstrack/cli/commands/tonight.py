@@ -32,7 +32,7 @@ from isstrack.cli.commands.satellite import StdMagFile
 from isstrack.elements.brightness import read_std_mag_file, std_magnitude
 from isstrack.elements.tle import ElementSet
 from isstrack.elements.trust import is_trusted
-from isstrack.errors import BadInputError, NoElementsError
+from isstrack.errors import BadInputError, NoElementsError, check_range
 from isstrack.io.paths import cache_dir
 from isstrack.render.jsonout import write_json
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
@@ -88,8 +88,7 @@ def tonight(
     exclusive("pick one output", **{"--json": json, "--chart": chart})
     if place_name is not None and city is not None:
         raise BadInputError(f"give the place once: either {place_name!r} or --city {city!r}")
-    if not 1 <= hours <= MAX_HOURS:
-        raise BadInputError(f"--hours {hours:g} is outside 1-{MAX_HOURS:g}; give the hours to look ahead")
+    check_range("--hours", hours, 1, MAX_HOURS, "; give the hours to look ahead", dashed=True)
     check_min_elevation(min_elevation)
     start = moment(at, "--at", search_ahead=timedelta(hours=hours))
     end = start + timedelta(hours=hours)

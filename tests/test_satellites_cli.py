@@ -73,6 +73,11 @@ def test_several_sats_merge_in_time_order_with_a_satellite_column(cli: Any) -> N
     assert rows[0].startswith("catalog_number,name,rise_time") and len(rows) == len(passes) + 1
     following = cli("next", "--sat", "css", "--sat", "hubble", *where, "--at", start, "--tle-file", str(SEPT))
     assert following.code == 0 and ("HST (20580)" in following.out or "CSS (TIANHE) (48274)" in following.out)
+    named = cli("next", "--sat", "css", "--sat", "hubble", *where, "--at", start, "--tle-file", str(SEPT),
+                "--format", "{satellite}|{catalog_number}|{start_utc:%H:%M:%S}")  # fmt: skip
+    name, number, _ = named.out.strip().split("|")
+    assert named.code == 0 and (name, number) in (("HST", "20580"), ("CSS (TIANHE)", "48274"))
+    assert f"{name} ({number})" in following.out
 
 
 def test_one_other_satellite_keeps_the_schema_and_an_unknown_magnitude(cli: Any) -> None:

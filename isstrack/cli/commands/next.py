@@ -125,7 +125,10 @@ def next_(
         write_json(next_json(found, place, zone_label, used, start, search_end))
     elif found is not None:
         # The template is the user's own (a tab in it stays a tab); the place name comes from outside.
-        fields = template_fields(found, zone, literal(place.name), zone_label)
+        name = literal(label(follow))
+        fields = template_fields(
+            found, zone, literal(place.name), zone_label, name, used.elements.catalog_number
+        )
         if format_ is not None:
             print(render_template(format_, fields))
         else:

@@ -29,6 +29,14 @@ def is_iss(query: GpQuery) -> bool:
     return query.kind == "CATNR" and int(query.value) == ISS_CATALOG_NUMBER
 
 
+def store_for(
+    query: GpQuery, cache_dir: Path, base_url: str | None = None, timeout_s: float | None = None
+) -> QueryStore:
+    """Return the store of one query: the GP endpoint and timeout from the environment unless given."""
+    timeout = timeout_s if timeout_s is not None else timeout_from_env()
+    return QueryStore(query, cache_dir, base_url or gp_url_from_env(), timeout)
+
+
 def load_satellite(
     query: GpQuery,
     cache_dir: Path,
@@ -38,13 +46,7 @@ def load_satellite(
     timeout_s: float | None = None,
 ) -> ElementsInUse:
     """Return the elements of the one object `query` means, from the cache or CelesTrak (not the ISS path)."""
-    store = QueryStore(
-        query,
-        cache_dir,
-        base_url or gp_url_from_env(),
-        timeout_s if timeout_s is not None else timeout_from_env(),
-    )
-    answer = store.get(offline=offline)
+    answer = store_for(query, cache_dir, base_url, timeout_s).get(offline=offline)
     chosen = choose(query, answer.records)
     elements = from_omm(chosen)
     source: Source = "network" if answer.source == "network" else "cache"
@@ -62,13 +64,7 @@ def load_group(
     timeout_s: float | None = None,
 ) -> tuple[list[ElementSet], tuple[str, ...]]:
     """Return the sets of one CelesTrak group (newest per object), and the warnings of getting them."""
-    store = QueryStore(
-        group_query(name),
-        cache_dir,
-        base_url or gp_url_from_env(),
-        timeout_s if timeout_s is not None else timeout_from_env(),
-    )
-    answer = store.get(offline=offline)
+    answer = store_for(group_query(name), cache_dir, base_url, timeout_s).get(offline=offline)
     return newest_per_object([from_omm(record) for record in answer.records]), answer.warnings
 
 
@@ -159,7 +155,7 @@ def merge_docked(sets: Sequence[ElementSet]) -> list[tuple[ElementSet, tuple[str
 
 def update_satellite(query: GpQuery, cache_dir: Path) -> None:
     """Download the query's answer now if CelesTrak's policy allows (UpdateError saying when, if not)."""
-    QueryStore(query, cache_dir, gp_url_from_env(), timeout_from_env()).update()
+    store_for(query, cache_dir).update()
 
 
 def has_tle_form(elements: ElementSet) -> bool:

@@ -109,6 +109,18 @@ class DeliveryError(IsstrackError):
     exit_status = ExitStatus.DELIVERY_FAILED
 
 
+class UnknownSatelliteError(BadInputError):
+    """Report a satellite the element server does not know (never catalogued, or decayed)."""
+
+
+class AmbiguousSatelliteError(BadInputError):
+    """Report a satellite name or designator that matches several objects, listing them."""
+
+    def __init__(self, message: str, candidates: list[str]) -> None:
+        super().__init__(message)
+        self.candidates = candidates
+
+
 def check_range(
     option: str,
     value: float,

@@ -66,6 +66,15 @@ LAZY: dict[tuple[str, str], str] = {
     ("isstrack.cli.commands.transits", "isstrack.render.transits"): "`transits` loads its table when it runs",
     ("isstrack.place.location", "isstrack.place.gazetteer"): "coordinates need no gazetteer",
     ("isstrack.render.text", "isstrack.sky.nextpass"): "`now`'s panel is drawn without the pass search",
+    ("isstrack.elements.tle", "isstrack.elements.omm"): "two-line elements never load the OMM reader",
+    ("isstrack.cli.commands.satellite", "isstrack.elements.anysat"): (
+        "only --sat loads the OMM reader and the per-query stores; the ISS keeps its own path"
+    ),
+    ("isstrack.cli.commands.passes", "isstrack.cli.commands.manysats"): "only several --sat merge passes",
+    ("isstrack.cli.commands.tonight", "isstrack.elements.anysat"): "only `tonight` reads the groups",
+    ("isstrack.cli.commands.tonight", "isstrack.sky.fleet"): "only `tonight` runs the fleet search",
+    ("isstrack.cli.commands.tonight", "isstrack.render.tonight"): "only `tonight` draws its table",
+    ("isstrack.cli.commands.tonight", "isstrack.render.fleetchart"): "only `tonight --chart` draws one",
 }
 
 # The layers from the bottom up: a module imports only from its own layer or those below it.

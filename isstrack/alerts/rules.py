@@ -127,7 +127,12 @@ class Announcement:
 
 
 def compose(
-    item: Pass, now: datetime, zone: tzinfo, place_name: str, seen_now: PassPoint | None = None
+    item: Pass,
+    now: datetime,
+    zone: tzinfo,
+    place_name: str,
+    seen_now: PassPoint | None = None,
+    name: str = "ISS",
 ) -> Announcement:
     """Return the title and message for a visible pass seen from `now` (where it is: `seen_now`) in `zone`."""
     assert item.visible_start is not None and item.visible_highest is not None
@@ -154,7 +159,7 @@ def compose(
     )
     seen = duration_text(item.visible_duration_s, show_seconds=True, compact=True)
     message = f"{when}: {appears}, {highest}, {mag}, visible {seen}"
-    title = f"ISS over {place_name}"
+    title = f"{name} over {place_name}"
     if len(title) > TITLE_MAX_CHARS:
         title = title[: TITLE_MAX_CHARS - 1] + "…"
     return Announcement(title, message[:MESSAGE_MAX_CHARS])

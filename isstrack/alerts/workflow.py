@@ -79,6 +79,7 @@ def notices_for(
     now: datetime,
     zone: tzinfo,
     document: Callable[[NextPass, Announcement], dict[str, Any]],
+    name: str = "ISS",
 ) -> list[tuple[Pass, Notice]]:
     """Return each pass with its notice: the words, and the webhook's JSON `document` made for them."""
     seen: PassPoint | None = None
@@ -86,7 +87,7 @@ def notices_for(
     for item in due:
         if _start(item) <= now and seen is None:
             seen = position_now(orbit, place.observer, now)  # where a pass in progress is now
-        words = compose(item, now, zone, place.name, seen if _start(item) <= now else None)
+        words = compose(item, now, zone, place.name, seen if _start(item) <= now else None, name)
         notices.append((item, Notice(words.title, words.message, document(NextPass(item, now), words))))
     return notices
 
@@ -103,10 +104,18 @@ def _pending(
 
 
 def preview(
-    notices: list[tuple[Pass, Notice]], targets: list[Target], place: Location, reporting: Reporting
+    notices: list[tuple[Pass, Notice]],
+    targets: list[Target],
+    place: Location,
+    reporting: Reporting,
+    satellite: str = "",
 ) -> list[tuple[Notice, Target]]:
-    """Return what a run would send to which target now, changing nothing (not even a broken record)."""
-    key = place_key(place.latitude_deg, place.longitude_deg)
+    """Return what a run would send to which target now, changing nothing (not even a broken record).
+
+    `satellite` tells objects other than the ISS apart in the record (their passes' revolutions and
+    start times are their own); the ISS's entries keep the bare place key they always had.
+    """
+    key = place_key(place.latitude_deg, place.longitude_deg) + satellite
     record = SentRecord(state_dir())
     todo = _pending(notices, targets, key, record.load(move_aside=False))
     for line in record.warnings:
@@ -123,12 +132,13 @@ def announce(
     now: datetime,
     timeout_s: float,
     reporting: Reporting,
+    satellite: str = "",
 ) -> bool:
     """Send what has not been sent yet and record it; return whether anything was sent.
 
     Raise DeliveryError when a delivery failed (the next run tries it again while the pass is ahead).
     """
-    key = place_key(place.latitude_deg, place.longitude_deg)
+    key = place_key(place.latitude_deg, place.longitude_deg) + satellite
     record = SentRecord(state_dir())
     failures: list[str] = []
     with record.locked(2 * timeout_s + 30):

@@ -7,7 +7,7 @@ import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from isstrack.batch.placefile import PlaceChunk, PlaceTable
@@ -33,7 +33,7 @@ class PassJob:
     start: datetime
     end: datetime
     min_elevation_deg: float
-    std_magnitude: float = DEFAULT_STD_MAGNITUDE
+    std_magnitude: float | None = DEFAULT_STD_MAGNITUDE  # None: unknown, magnitudes are left out
     all_passes: bool = False
     max_magnitude: float | None = None
 
@@ -67,7 +67,7 @@ def search_chunk(job: PassJob, chunk: PlaceChunk) -> list[PassSearch]:
             job.start,
             job.end,
             job.min_elevation_deg,
-            job.std_magnitude,
+            0.0 if job.std_magnitude is None else job.std_magnitude,
             visible_only=not job.all_passes,  # only visible passes are output without --all
         )
     )
@@ -75,7 +75,10 @@ def search_chunk(job: PassJob, chunk: PlaceChunk) -> list[PassSearch]:
 
 def kept_passes(job: PassJob, chunk: PlaceChunk) -> list[list[Pass]]:
     """Search a chunk and return, for each place in order, the passes the job reports."""
-    return [[p for p in search.passes if job.keep(p)] for search in search_chunk(job, chunk)]
+    searches = search_chunk(job, chunk)
+    if job.std_magnitude is None:  # unknown brightness: no magnitudes (searched with 0)
+        searches = [replace(s, passes=tuple(replace(p, magnitude=None) for p in s.passes)) for s in searches]
+    return [[p for p in search.passes if job.keep(p)] for search in searches]
 
 
 def chunk_text(job: PassJob, chunk: PlaceChunk, write: ChunkWriter) -> str:

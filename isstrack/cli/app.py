@@ -17,6 +17,7 @@ from isstrack.cli.commands.next import next_
 from isstrack.cli.commands.now import now
 from isstrack.cli.commands.passes import passes
 from isstrack.cli.commands.tle import tle
+from isstrack.cli.commands.tonight import tonight
 from isstrack.cli.commands.transits import transits
 from isstrack.errors import ExitStatus, IsstrackError
 from isstrack.render.console import StdoutClosed, wrap_for
@@ -75,6 +76,7 @@ app.command("tle")(tle)
 app.command("transits")(transits)
 app.command("map")(map_)
 app.command("alert")(alert)
+app.command("tonight")(tonight)
 app.add_typer(location_app, name="location")
 
 

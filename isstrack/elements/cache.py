@@ -59,12 +59,12 @@ class _Damaged(ValueError):
 
 
 class CacheFiles:
-    """Read and write one catalog number's cache and state files in a cache directory."""
+    """Read and write one query's cache and state files in a cache directory (by default gp-<number>)."""
 
-    def __init__(self, cache_dir: Path, catalog_number: int) -> None:
+    def __init__(self, cache_dir: Path, catalog_number: int, stem: str = "") -> None:
         self.cache_dir = cache_dir
         self.catalog_number = catalog_number
-        stem = f"gp-{catalog_number}"
+        stem = stem or f"gp-{catalog_number}"
         self.cache_path = cache_dir / f"{stem}.json"
         self.state_path = cache_dir / f"{stem}.state.json"
         self.lock_path = cache_dir / f"{stem}.lock"
@@ -73,7 +73,7 @@ class CacheFiles:
 
     def read_cache(self, notes: Notes, now: datetime) -> CacheRecord | None:
         """Return the cached record, None if missing, unreadable or damaged (set aside)."""
-        raw = self._read(self.cache_path, "cache file", notes)
+        raw = self.read_bytes(self.cache_path, "cache file", notes)
         if raw is None:
             return None
         try:
@@ -86,12 +86,12 @@ class CacheFiles:
             fetched_at = _recorded_time(data["fetched_at"], "fetched_at", now + CLOCK_SKEW)
             return CacheRecord(elements, fetched_at, str(data.get("url", "")))
         except (ValueError, KeyError, TypeError, AttributeError, OverflowError, TleFormatError) as exc:
-            self._set_aside(self.cache_path, f"cache file {self.cache_path} was damaged ({exc})", notes)
+            self.set_aside(self.cache_path, f"cache file {self.cache_path} was damaged ({exc})", notes)
             return None
 
     def read_state(self, notes: Notes, now: datetime) -> State:
         """Return the download log; an empty one if missing, unreadable or damaged (set aside)."""
-        raw = self._read(self.state_path, "download log", notes)
+        raw = self.read_bytes(self.state_path, "download log", notes)
         if raw is None:
             return State()
         try:
@@ -104,7 +104,7 @@ class CacheFiles:
                 _recorded_time(retry, "retry_after", now + MAX_PAUSE + CLOCK_SKEW) if retry else None,
             )
         except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
-            self._set_aside(self.state_path, f"download log {self.state_path} was damaged ({exc})", notes)
+            self.set_aside(self.state_path, f"download log {self.state_path} was damaged ({exc})", notes)
             return State()
 
     def write_cache(self, record: CacheRecord, notes: Notes) -> bool:
@@ -115,7 +115,7 @@ class CacheFiles:
             "url": record.url,
             "tle": record.elements.as_text(),
         }
-        return self._write_atomic(self.cache_path, payload, notes)
+        return self.write_json(self.cache_path, payload, notes)
 
     def write_state(self, state: State, notes: Notes) -> bool:
         """Write the download log atomically; return False (with a warning) if it could not be."""
@@ -124,7 +124,7 @@ class CacheFiles:
             "outcome": state.outcome,
             "retry_after": time_text(state.retry_after, truncate=True) if state.retry_after else None,
         }
-        return self._write_atomic(self.state_path, payload, notes)
+        return self.write_json(self.state_path, payload, notes)
 
     def ensure_dir(self, notes: Notes) -> bool:
         """Create the cache directory if needed and check a file can be made in it."""
@@ -147,10 +147,11 @@ class CacheFiles:
         for path in removed:
             notes.log.append(f"removed a stale temporary file {path}")
 
-    def _read(self, path: Path, what: str, notes: Notes) -> bytes | None:
+    def read_bytes(self, path: Path, what: str, notes: Notes, limit: int = 1_000_000) -> bytes | None:
+        """Return a file's bytes; None if missing, unreadable (warned once) or over `limit` (set aside)."""
         try:
             with path.open("rb") as handle:
-                raw = handle.read(1_000_001)
+                raw = handle.read(limit + 1)
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -163,19 +164,21 @@ class CacheFiles:
                 "and not downloading while it cannot be read"
             )
             return None
-        if len(raw) > 1_000_000:
-            self._set_aside(path, f"{what} {path} was damaged (over 1 MB)", notes)
+        if len(raw) > limit:
+            self.set_aside(path, f"{what} {path} was damaged (over {limit / 1e6:g} MB)", notes)
             return None
         return raw
 
-    def _set_aside(self, path: Path, message: str, notes: Notes) -> None:
+    def set_aside(self, path: Path, message: str, notes: Notes) -> None:
+        """Move a damaged file to <name>.damaged (once) and warn that it is treated as missing."""
         try:
             os.replace(path, path.with_name(path.name + ".damaged"))
             notes.warnings.append(f"{message}; moved it aside and treating it as missing")
         except OSError:
             notes.warnings.append(f"{message}; treating it as missing")
 
-    def _write_atomic(self, path: Path, payload: dict[str, Any], notes: Notes) -> bool:
+    def write_json(self, path: Path, payload: dict[str, Any], notes: Notes) -> bool:
+        """Write `payload` as JSON atomically; return False (with a warning) if it could not be."""
         try:
             write_atomic(path, json.dumps(payload, indent=1).encode("utf-8"))
         except OSError as exc:

@@ -48,9 +48,9 @@ def deadline_s(timeout_s: float) -> float:
     return 2 * timeout_s
 
 
-def fetch(url: str, timeout_s: float, user_agent: str) -> Answer:
+def fetch(url: str, timeout_s: float, user_agent: str, max_bytes: int = MAX_RESPONSE_BYTES) -> Answer:
     """Return the answer to one GET of `url` within deadline_s(timeout_s), or raise FetchFailure."""
-    worker = _Worker(url, timeout_s, user_agent)
+    worker = _Worker(url, timeout_s, user_agent, max_bytes)
     thread = threading.Thread(target=worker.run, name="isstrack-download", daemon=True)
     thread.start()
     thread.join(deadline_s(timeout_s))
@@ -80,8 +80,10 @@ def retry_pause(status: int, retry_after: str) -> timedelta:
 
 
 class _Worker:
-    def __init__(self, url: str, timeout_s: float, user_agent: str) -> None:
+    def __init__(self, url: str, timeout_s: float, user_agent: str, max_bytes: int) -> None:
         self.url = url
+        self.max_bytes = max_bytes
+        self.limit = f"{max_bytes / 1e6:g} MB"
         self.timeout_s = timeout_s
         self.user_agent = user_agent
         self.host = urlsplit(url).netloc or url
@@ -136,9 +138,9 @@ class _Worker:
         self.status = response.status_code
         with response:
             declared = response.headers.get("Content-Length", "").strip()
-            if declared.isdigit() and int(declared) > MAX_RESPONSE_BYTES:
+            if declared.isdigit() and int(declared) > self.max_bytes:
                 raise FetchFailure(
-                    f"{self.host} sent {int(declared)} bytes, over the 1 MB limit", PAUSE_AFTER_ERROR
+                    f"{self.host} sent {int(declared)} bytes, over the {self.limit} limit", PAUSE_AFTER_ERROR
                 )
             raw = bytearray()
             while True:
@@ -146,8 +148,10 @@ class _Worker:
                 if not chunk:
                     break
                 raw += chunk
-                if len(raw) > MAX_RESPONSE_BYTES:
-                    raise FetchFailure(f"{self.host} sent more than the 1 MB limit", PAUSE_AFTER_ERROR)
+                if len(raw) > self.max_bytes:
+                    raise FetchFailure(
+                        f"{self.host} sent more than the {self.limit} limit", PAUSE_AFTER_ERROR
+                    )
             if declared.isdigit() and len(raw) < int(declared):
                 raise FetchFailure(
                     f"the answer from {self.host} was cut short ({len(raw)} of {declared} bytes)",
@@ -171,11 +175,13 @@ class _Worker:
             )
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
         try:
-            body = inflater.decompress(raw, MAX_RESPONSE_BYTES + 1)
+            body = inflater.decompress(raw, self.max_bytes + 1)
         except zlib.error:
             raise FetchFailure(f"{self.host} sent a corrupt gzip body", PAUSE_AFTER_ERROR) from None
-        if len(body) > MAX_RESPONSE_BYTES:
-            raise FetchFailure(f"{self.host} sent more than the 1 MB limit (unzipped)", PAUSE_AFTER_ERROR)
+        if len(body) > self.max_bytes:
+            raise FetchFailure(
+                f"{self.host} sent more than the {self.limit} limit (unzipped)", PAUSE_AFTER_ERROR
+            )
         if not inflater.eof:
             raise FetchFailure(f"{self.host} sent a corrupt gzip body (truncated)", PAUSE_AFTER_ERROR)
         return body

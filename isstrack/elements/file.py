@@ -17,15 +17,15 @@ MAX_FILE_BYTES = MAX_RESPONSE_BYTES
 
 
 def load_file(path: Path, catalog_number: int, at: datetime | None = None) -> ElementsInUse:
-    """Read elements for `catalog_number` from a TLE, 3LE or OMM JSON file: the epoch nearest `at`."""
-    text = _read_element_file(path)
+    """Read elements for `catalog_number` from a TLE, 3LE or OMM (JSON, CSV) file: the epoch nearest `at`."""
+    text = read_element_file(path)
     try:
         sets = [s for s in parse_all(text) if s.catalog_number == catalog_number]
         if not sets:
             parse_elements(text, catalog_number)  # raises the "found N instead" message
     except TleFormatError as exc:
         raise TleFormatError(
-            f"--tle-file {path} holds no valid elements: {exc}; give a TLE, 3LE or OMM JSON file"
+            f"--tle-file {path} holds no valid elements: {exc}; give a TLE, 3LE, OMM JSON or OMM CSV file"
         ) from None
     when = at or datetime.now(timezone.utc)
     chosen = min(sets, key=lambda s: abs((s.epoch - when).total_seconds()))
@@ -46,7 +46,7 @@ def load_file(path: Path, catalog_number: int, at: datetime | None = None) -> El
     return ElementsInUse(chosen, "file", str(path), log=tuple(log))
 
 
-def _read_element_file(path: Path) -> str:
+def read_element_file(path: Path) -> str:
     """Return the text of an element file: a regular file or standard input, at most MAX_FILE_BYTES."""
     try:
         handle = open_stdin(total_s=timeout_from_env()) if is_stdin(path) else open_regular(path)
@@ -75,4 +75,6 @@ def _read_element_file(path: Path) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise TleFormatError(f"--tle-file {path} is not text; give a TLE, 3LE or OMM JSON file") from None
+        raise TleFormatError(
+            f"--tle-file {path} is not text; give a TLE, 3LE, OMM JSON or OMM CSV file"
+        ) from None

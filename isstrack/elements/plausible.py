@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from isstrack import ISS_CATALOG_NUMBER
 from isstrack.elements.tle import ElementSet
 from isstrack.errors import NoElementsError, TleFormatError
 
@@ -31,16 +32,58 @@ class OrbitLimits:
 
 # Low Earth orbit: periods of about 85 to 128 minutes, not far from circular.
 LOW_EARTH_ORBIT = OrbitLimits((11.25, 17.0), (0.0, 180.0), 0.25)
-# The ISS: 51.6° inclination (kept there), mean motion 15.4-15.8 rev/day over its life (altitude
-# 330-420 km), eccentricity under 0.002; the ranges below leave a margin round each.
-KNOWN_ORBITS = {25544: OrbitLimits((15.0, 16.4), (48.6, 54.6), 0.01)}
+# Anything SGP4 can hold: periods from 82 minutes (a decaying object) to 20 days, any shape.
+ANY_ORBIT = OrbitLimits((0.05, 17.5), (0.0, 180.0), 0.999)
+# The stations and Hubble, kept at their inclinations; mean motion from their highest orbit to
+# re-entry (16.4 rev/day is about 150 km up). The ISS: 51.6°, 15.4-15.8 rev/day over its life
+# (330-420 km), eccentricity under 0.002. Tiangong: 41.5°, 15.5-15.7. Hubble: 28.5°, 15.0-15.3.
+KNOWN_ORBITS = {
+    25544: OrbitLimits((15.0, 16.4), (48.6, 54.6), 0.01),
+    48274: OrbitLimits((15.0, 16.4), (38.5, 44.5), 0.01),
+    20580: OrbitLimits((14.5, 16.4), (25.5, 31.5), 0.01),
+}
+# How far the elements of one object may move between two of its sets, per day apart and at least:
+# decay near re-entry and orbit raising both change the mean motion by under 0.1 rev/day per day,
+# planes are hardly ever changed, and eccentricity moves slowly except by manoeuvre.
+DRIFT_PER_DAY = OrbitLimits((0.1, 0.2), (0.05, 0.5), 0.005)
 
 
-def check_plausible(elements: ElementSet) -> None:
+def limits_for(elements: ElementSet, previous: ElementSet | None = None) -> OrbitLimits:
+    """Return the bounds `elements` must keep: the object's own, else near its previous set, else physical.
+
+    Objects with no known class and no previous set (a first download of a new number) get only
+    the physical bounds; the propagation check still catches a decayed or damaged set.
+    """
+    known = KNOWN_ORBITS.get(elements.catalog_number)
+    if known is not None:
+        return known
+    if previous is None or previous.catalog_number != elements.catalog_number:
+        return ANY_ORBIT
+    from sgp4.api import WGS72, Satrec
+
+    satrec = Satrec.twoline2rv(previous.line1, previous.line2, WGS72)
+    days = abs((elements.epoch - previous.epoch).total_seconds()) / 86400.0
+    motion = satrec.no_kozai * 1440.0 / (2 * math.pi)
+    inclination = math.degrees(satrec.inclo)
+    per_day, least = DRIFT_PER_DAY.mean_motion_rev_per_day
+    dn = max(least, per_day * days)
+    per_day, least = DRIFT_PER_DAY.inclination_deg
+    di = max(least, per_day * days)
+    de = DRIFT_PER_DAY.max_eccentricity * max(1.0, days) + 0.01
+    return OrbitLimits(
+        (round(max(ANY_ORBIT.mean_motion_rev_per_day[0], motion - dn), 4), round(motion + dn, 4)),
+        (round(max(0.0, inclination - di), 2), round(min(180.0, inclination + di), 2)),
+        min(ANY_ORBIT.max_eccentricity, satrec.ecco + de),
+    )
+
+
+def check_plausible(elements: ElementSet, previous: ElementSet | None = None) -> None:
     """Raise TleFormatError if `elements` cannot be the object it names (orbit, epoch day, decay)."""
     from sgp4.api import WGS72, Satrec
 
     name = f"catalog number {elements.catalog_number}"
+    if previous is not None and KNOWN_ORBITS.get(elements.catalog_number) is None:
+        name += f" (its previous set, epoch {previous.epoch:%Y-%m-%d})"
     year = int(elements.line1[18:20])
     year += 2000 if year < 57 else 1900
     day = float(elements.line1[20:32])
@@ -48,14 +91,15 @@ def check_plausible(elements: ElementSet) -> None:
     if not 1.0 <= day < days_in_year + 1:
         raise TleFormatError(f"epoch day-of-year {day:g} does not exist in {year}")
     satrec = Satrec.twoline2rv(elements.line1, elements.line2, WGS72)
-    limits = KNOWN_ORBITS.get(elements.catalog_number, LOW_EARTH_ORBIT)
+    limits = limits_for(elements, previous)
     mean_motion = satrec.no_kozai * 1440.0 / (2 * math.pi)
     inclination = math.degrees(satrec.inclo)
     low, high = limits.mean_motion_rev_per_day
     if not low <= mean_motion <= high:
+        iss = elements.catalog_number == ISS_CATALOG_NUMBER
+        why = "not a low Earth orbit like the station's" if iss else "not its orbit"
         raise TleFormatError(
-            f"mean motion {mean_motion:.4f} rev/day is outside {low}-{high} for {name} "
-            "(not a low Earth orbit like the station's)"
+            f"mean motion {mean_motion:.4f} rev/day is outside {low}-{high} for {name} ({why})"
         )
     low, high = limits.inclination_deg
     if not low <= inclination <= high:

@@ -1,41 +1,35 @@
-"""Parse and validate orbital elements: TLE, 3LE and CelesTrak OMM JSON."""
+"""Parse and validate orbital elements: TLE, 3LE and CelesTrak OMM JSON or CSV, told apart by content."""
 
 from __future__ import annotations
 
-import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from isstrack.errors import NoGpDataError, TleFormatError
 
+if TYPE_CHECKING:
+    from isstrack.elements.omm import OmmRecord
+
 _J2000_JD = 2451545.0
 _J2000 = datetime(2000, 1, 1, 12, tzinfo=timezone.utc)
-_OMM_REQUIRED = (
-    "NORAD_CAT_ID",
-    "EPOCH",
-    "MEAN_MOTION",
-    "ECCENTRICITY",
-    "INCLINATION",
-    "RA_OF_ASC_NODE",
-    "ARG_OF_PERICENTER",
-    "MEAN_ANOMALY",
-    "BSTAR",
-    "MEAN_MOTION_DOT",
-    "MEAN_MOTION_DDOT",
-)
 
 
 @dataclass(frozen=True)
 class ElementSet:
-    """One validated two-line element set."""
+    """One validated two-line element set.
+
+    `catalog_number` is the object's real number; above 339999 the lines carry a stand-in
+    (`isstrack.elements.omm.STAND_IN_CATALOG_NUMBER`), as two-line elements cannot hold it.
+    """
 
     name: str
     catalog_number: int
     epoch: datetime
     line1: str
     line2: str
+    object_id: str = ""  # international designator (1998-067A), when the source gave it
 
     @property
     def mean_motion_rev_per_day(self) -> float:
@@ -86,7 +80,8 @@ def parse_elements(text: str, catalog_number: int | None = None) -> ElementSet:
 
 
 def parse_all(text: str) -> list[ElementSet]:
-    """Parse every element set in `text` (TLE, 3LE or OMM JSON); raise TleFormatError if none."""
+    """Parse every element set in `text` (TLE, 3LE, OMM JSON or CSV); raise TleFormatError if none."""
+
     if not isinstance(text, str):
         raise TleFormatError("elements must be text")
     stripped = text.lstrip("\ufeff").strip()
@@ -95,11 +90,20 @@ def parse_all(text: str) -> list[ElementSet]:
     if "no gp data found" in stripped.lower():
         raise NoGpDataError("the server has no GP data for that catalog number")
     head = stripped[:200].lower()
+    if head.startswith(("<?xml", "<ndm", "<omm")):
+        raise TleFormatError("got XML, which isstrack does not read; give OMM as JSON or CSV")
     if head.startswith("<") or "<html" in head or "<!doctype" in head:
         raise TleFormatError("got an HTML page, not orbital elements")
     # A 3LE whose name starts with a bracket is still a 3LE: JSON has no line starting "1 ".
     if stripped[0] in "[{" and not any(line.startswith("1 ") for line in stripped.splitlines()):
-        return _parse_omm_json(stripped)
+        from isstrack.elements.omm import parse_json
+
+        return [from_omm(record) for record in parse_json(stripped)]
+    header = stripped.split("\n", 1)[0].upper()
+    if "," in header and "NORAD_CAT_ID" in header:  # OMM CSV's header row
+        from isstrack.elements.omm import parse_csv
+
+        return [from_omm(record) for record in parse_csv(stripped)]
     return _parse_tle_lines(stripped)
 
 
@@ -159,39 +163,29 @@ def _from_lines(name: str, line1: str, line2: str) -> ElementSet:
         epoch=_epoch(satrec),
         line1=line1,
         line2=line2,
+        object_id=designator(line1[9:17]),
     )
 
 
-def _parse_omm_json(text: str) -> list[ElementSet]:
-    from sgp4 import exporter, omm
-    from sgp4.api import Satrec
+def designator(tle_field: str) -> str:
+    """Return the international designator of a line 1 field like '98067A  ' as 1998-067A ('' if none)."""
+    text = tle_field.strip()
+    if len(text) < 6 or not text[:5].isdigit() or not text[5:].isalpha() or not text[5:].isupper():
+        return ""
+    year = int(text[:2])
+    return f"{1900 + year if year >= 57 else 2000 + year}-{text[2:5]}{text[5:]}"
 
+
+def from_omm(record: OmmRecord) -> ElementSet:
+    """Return the element set of a validated OMM record, keeping its real catalog number and designator."""
     try:
-        data: Any = json.loads(text)
-    except (ValueError, RecursionError):
-        raise TleFormatError("the JSON is not valid (truncated?)") from None
-    records = data if isinstance(data, list) else [data]
-    if not records:
-        raise TleFormatError("the OMM JSON holds no records")
-    sets: list[ElementSet] = []
-    for index, record in enumerate(records):
-        if not isinstance(record, dict):
-            raise TleFormatError(f"OMM record {index + 1} is not an object")
-        missing = [key for key in _OMM_REQUIRED if key not in record]
-        if missing:
-            raise TleFormatError(f"OMM record {index + 1} lacks {', '.join(missing)}")
-        try:
-            fields = {key: str(value) for key, value in record.items()}
-            catnr = int(fields["NORAD_CAT_ID"])
-            if not 0 < catnr < 100000:
-                raise ValueError("catalog numbers above 99999 have no TLE form")
-            satrec = Satrec()
-            omm.initialize(satrec, fields)
-            line1, line2 = exporter.export_tle(satrec)
-        except Exception as exc:
-            raise TleFormatError(f"OMM record {index + 1} is invalid: {_first_line(exc)}") from None
-        sets.append(_from_lines(str(record.get("OBJECT_NAME", "UNNAMED")), line1, line2))
-    return sets
+        line1, line2 = record.tle_lines()
+    except Exception as exc:  # sgp4 raises ValueError, and others on odd input
+        raise TleFormatError(
+            f"OMM record for catalog number {record.catalog_number} is invalid: {_first_line(exc)}"
+        ) from None
+    elements = _from_lines(record.object_name, line1, line2)
+    return replace(elements, catalog_number=record.catalog_number, object_id=record.object_id)
 
 
 def _check_propagates(satrec: Any) -> None:

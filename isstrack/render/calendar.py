@@ -22,34 +22,37 @@ def event_uid(item: Pass, place: Location, catalog_number: int) -> str:
     )
 
 
-def summary(item: Pass) -> str:
+def summary(item: Pass, name: str = "ISS") -> str:
     """Return a one-line event title: where it appears, how high, how bright (or why it is not visible)."""
     if not item.visible or item.visible_start is None:
         return (
-            f"ISS pass ({item.kind}, not visible): rises {compass(item.rise.azimuth_deg)}, "
+            f"{name} pass ({item.kind}, not visible): rises {compass(item.rise.azimuth_deg)}, "
             f"max {item.culmination.elevation_deg:.0f}°"
         )
     highest = item.visible_highest or item.culmination
+    brightness = "mag unknown" if item.magnitude is None else f"mag {item.magnitude:.1f}"
     return (
-        f"ISS visible: appears {compass(item.visible_start.azimuth_deg)}, "
-        f"max {highest.elevation_deg:.0f}°, mag {item.magnitude:.1f}"
+        f"{name} visible: appears {compass(item.visible_start.azimuth_deg)}, "
+        f"max {highest.elevation_deg:.0f}°, {brightness}"
     )
 
 
-def write_calendar(path: Path, passes: list[Pass], place: Location, catalog_number: int) -> int:
+def write_calendar(
+    path: Path, passes: list[Pass], place: Location, catalog_number: int, name: str = "ISS"
+) -> int:
     """Write one event per pass given (the visible part of visible ones) to `path`; return how many."""
-    write_output(path, calendar_bytes(passes, place, catalog_number), "--ics")
+    write_output(path, calendar_bytes(passes, place, catalog_number, name), "--ics")
     return len(passes)
 
 
-def calendar_bytes(passes: list[Pass], place: Location, catalog_number: int) -> bytes:
+def calendar_bytes(passes: list[Pass], place: Location, catalog_number: int, name: str = "ISS") -> bytes:
     """Return the calendar: one event per pass, over its visible part when it has one, else rise to set."""
     from icalendar import Alarm, Calendar, Event
 
     calendar = Calendar()
     calendar.add("prodid", f"-//isstrack//isstrack {__version__}//EN")
     calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"ISS passes over {place.name}")
+    calendar.add("x-wr-calname", f"{name} passes over {place.name}")
     stamp = datetime.now(timezone.utc).replace(microsecond=0)
     for item in passes:
         event = Event()
@@ -71,11 +74,11 @@ def calendar_bytes(passes: list[Pass], place: Location, catalog_number: int) -> 
             )
         event.add("dtstart", nearest_second(first.time))
         event.add("dtend", nearest_second(last.time) + timedelta(seconds=1))
-        event.add("summary", summary(item))
+        event.add("summary", summary(item, name))
         event.add("location", place.name)
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", summary(item))
+        alarm.add("description", summary(item, name))
         alarm.add("trigger", -REMINDER)
         event.add_component(alarm)
         calendar.add_component(event)
@@ -96,5 +99,6 @@ def _visible_description(item: Pass) -> str:
         f"disappears {time_text(item.visible_end.time, '%H:%M:%S UTC')} "
         f"at {item.visible_end.elevation_deg:.0f}° "
         f"{compass(item.visible_end.azimuth_deg)}"
-        f"{' (into Earth shadow)' if item.fades_into_shadow else ''}. Magnitude {item.magnitude:.1f}."
+        f"{' (into Earth shadow)' if item.fades_into_shadow else ''}. "
+        f"Magnitude {'unknown' if item.magnitude is None else f'{item.magnitude:.1f}'}."
     )

@@ -151,7 +151,7 @@ def passes_json(
     place: Location,
     zone_label: str,
     used: ElementsInUse,
-    std_magnitude: float,
+    std_magnitude: float | None,
     all_passes: bool,
 ) -> dict[str, Any]:
     """Return the `passes` JSON document (without schema_version)."""

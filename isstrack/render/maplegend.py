@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from isstrack.io.literal import literal
 from isstrack.render.mapgrid import heading_arrow
 from isstrack.render.mapstyle import (
     BACKGROUND,
@@ -46,7 +47,7 @@ def legend_lines(
     arrow = heading_arrow(scene.heading_deg, s.latitude_deg)
     station = (STATION, _style(MARKERS[ISS]) if colour else None)
     items: list[list[Run]] = [
-        [station, (f" ISS {arrow}", None)],
+        [station, (f" {literal(scene.name)} {arrow}", None)],
         line_item(SUNLIT, "sunlit"),
         line_item(SHADOW, "in shadow"),
         line_item(PAST, "last orbit"),

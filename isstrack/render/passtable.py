@@ -112,6 +112,7 @@ def passes_table(
     zone_label: str,
     used: ElementsInUse,
     all_passes: bool,
+    what: str = "ISS",
 ) -> None:
     """Print the passes as a table fitted to the console, under a title with the place, zone and window."""
     from rich.measure import Measurement
@@ -119,7 +120,7 @@ def passes_table(
     console = make_console()
     window = "%Y-%m-%d %H:%M"
     parts = [
-        f"{'All' if all_passes else 'Visible'} ISS passes over {place.name}",
+        f"{'All' if all_passes else 'Visible'} {what} passes over {place.name}",
         f"times in {zone_label}",
         f"{time_text(search.start, window, zone, truncate=True)} to "
         f"{time_text(search.end, window, zone, truncate=True)}",

@@ -77,27 +77,14 @@ def _line_dots(a: ChartCell, b: ChartCell) -> list[ChartCell]:
 
 def sky_chart(path: SkyPath, zone: Any, colour: bool, width: int = 80) -> Any:
     """Return the chart of a pass as a Rich Text, with its labels beside it (or below when narrow)."""
-    from rich.text import Text
-
-    grid = _Grid(CHART_ROWS, CHART_COLUMNS)
-    for radius in (RADIUS_DOTS, RADIUS_DOTS * 2 / 3, RADIUS_DOTS / 3):
-        for dot in _dots_of_circle(radius):
-            grid.dot(dot, "ring", 0)
+    grid = chart_frame()
     item = path.item
     first = item.visible_start or item.rise
     last = item.visible_end or item.set
     points = path.points
     for a, b in itertools.pairwise(points):
         seen = item.visible and first.time <= a.time and b.time <= last.time
-        for dot in _line_dots(
-            project(a.azimuth_deg, a.elevation_deg), project(b.azimuth_deg, b.elevation_deg)
-        ):
-            grid.dot(dot, "visible" if seen else "hidden", 2 if seen else 1)
-    centre_row, centre_col = TOP_MARGIN_ROWS + RADIUS_ROWS, LEFT_MARGIN_COLUMNS + RADIUS_DOTS // 2
-    grid.put((TOP_MARGIN_ROWS - 1, centre_col), "N", "compass")
-    grid.put((TOP_MARGIN_ROWS + 2 * RADIUS_ROWS + 1, centre_col), "S", "compass")
-    grid.put((centre_row, LEFT_MARGIN_COLUMNS - 2), "E", "compass")
-    grid.put((centre_row, LEFT_MARGIN_COLUMNS + RADIUS_DOTS + 2), "W", "compass")
+        draw_segment(grid, a, b, seen)
     for point in points:
         if point.whole_minute:
             grid.put(project(point.azimuth_deg, point.elevation_deg).cell, MINUTE, "minute")
@@ -107,20 +94,45 @@ def sky_chart(path: SkyPath, zone: Any, colour: bool, width: int = 80) -> Any:
     top = item.visible_highest or item.culmination
     for mark, spot in ((APPEARS, first), (HIGHEST, top), (DISAPPEARS, last)):
         grid.put(project(spot.azimuth_deg, spot.elevation_deg).cell, mark, "mark")
-    labels = _labels(path, zone, changes)
-    chart = grid.lines(colour)
+    return beside(grid.lines(colour), _labels(path, zone, changes), width)
+
+
+def chart_frame() -> _Grid:
+    """Return an empty chart: the horizon, the 30° and 60° rings and the compass letters."""
+    grid = _Grid(CHART_ROWS, CHART_COLUMNS)
+    for radius in (RADIUS_DOTS, RADIUS_DOTS * 2 / 3, RADIUS_DOTS / 3):
+        for dot in _dots_of_circle(radius):
+            grid.dot(dot, "ring", 0)
+    centre_row, centre_col = TOP_MARGIN_ROWS + RADIUS_ROWS, LEFT_MARGIN_COLUMNS + RADIUS_DOTS // 2
+    grid.put((TOP_MARGIN_ROWS - 1, centre_col), "N", "compass")
+    grid.put((TOP_MARGIN_ROWS + 2 * RADIUS_ROWS + 1, centre_col), "S", "compass")
+    grid.put((centre_row, LEFT_MARGIN_COLUMNS - 2), "E", "compass")
+    grid.put((centre_row, LEFT_MARGIN_COLUMNS + RADIUS_DOTS + 2), "W", "compass")
+    return grid
+
+
+def draw_segment(grid: _Grid, a: SkyPoint, b: SkyPoint, seen: bool) -> None:
+    """Draw the path between two points: bright where the pass is visible, faint where not."""
+    for dot in _line_dots(project(a.azimuth_deg, a.elevation_deg), project(b.azimuth_deg, b.elevation_deg)):
+        grid.dot(dot, "visible" if seen else "hidden", 2 if seen else 1)
+
+
+def beside(chart: list[Any], labels: list[str], width: int) -> Any:
+    """Return the chart's lines with the labels beside them, or below when the width cannot fit both."""
+    from rich.text import Text
+
     out = Text(no_wrap=True, overflow="crop")
-    beside = CHART_COLUMNS + 2 + max(len(line) for line in labels) <= width
-    rows = max(len(chart), len(labels)) if beside else len(chart)
+    side = CHART_COLUMNS + 2 + max(len(line) for line in labels) <= width
+    rows = max(len(chart), len(labels)) if side else len(chart)
     for k in range(rows):
         if k:
             out.append("\n")
         if k < len(chart):
             out.append_text(chart[k])
-        if beside and k < len(labels):
+        if side and k < len(labels):
             out.append(" " * (CHART_COLUMNS - (chart[k].cell_len if k < len(chart) else 0) + 2))
             out.append(labels[k])
-    if not beside:
+    if not side:
         for line in labels:
             out.append("\n" + line)
     return out

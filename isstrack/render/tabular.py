@@ -6,6 +6,7 @@ import csv
 import sys
 from typing import IO, Any
 
+from isstrack.elements.tle import ElementSet
 from isstrack.render.jsonout import pass_json
 from isstrack.sky.passes import Pass
 
@@ -37,9 +38,12 @@ def _flatten(item: Pass) -> list[Any]:
     return row
 
 
-def write_csv(passes: list[Pass], stream: IO[str] | None = None) -> None:
-    """Write the header and one row per pass."""
+def write_csv(
+    passes: list[Pass], stream: IO[str] | None = None, satellites: list[ElementSet] | None = None
+) -> None:
+    """Write the header and one row per pass (led by catalog number and name, given `satellites`)."""
     writer = csv.writer(stream or sys.stdout, lineterminator="\n")
-    writer.writerow(HEADER)
-    for item in passes:
-        writer.writerow(_flatten(item))
+    writer.writerow((["catalog_number", "name"] if satellites is not None else []) + HEADER)
+    for k, item in enumerate(passes):
+        lead = [satellites[k].catalog_number, satellites[k].name] if satellites is not None else []
+        writer.writerow(lead + _flatten(item))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from isstrack import ISS_CATALOG_NUMBER
 from isstrack.elements.load import ElementsInUse
 from isstrack.elements.trust import untrusted_line
 from isstrack.io.timetext import LOCAL_TEXT, UTC_TEXT, duration_text, time_text
@@ -109,7 +110,10 @@ def now_panel(snapshot: Any, zone: Any, zone_label: str, compact: bool = False, 
         _observer_rows(grid, snapshot, zone, zone_label, compact)
     if not border:
         return grid
-    return Panel(grid, title="ISS now", title_align="left", expand=False)
+    elements = snapshot.elements.elements
+    iss = elements.catalog_number == ISS_CATALOG_NUMBER
+    name = "ISS" if iss else f"{elements.name} ({elements.catalog_number})"
+    return Panel(grid, title=safe_text(f"{name} now"), title_align="left", expand=False)
 
 
 def fitted_now_panel(snapshot: Any, zone: Any, zone_label: str, console: Any) -> Any:
@@ -231,7 +235,7 @@ def next_line(found: Any, fields: dict[str, Any]) -> str:
         f"max {fields['max_elevation_deg']:.0f}° {fields['max_dir']}",
     ]
     if item.visible:
-        parts.append(f"mag {item.magnitude:+.1f}")
+        parts.append("mag unknown" if item.magnitude is None else f"mag {item.magnitude:+.1f}")
         parts.append(f"visible {duration_text(fields['duration_s'], show_seconds=True, compact=True)}")
     else:
         parts.append(f"{item.kind} pass, not visible")

@@ -88,14 +88,16 @@ def _age_cell(event: Transit) -> str:
     return f"{age:.1f}{mark}"
 
 
-def transits_table(search: TransitSearch, place: Location, zone: Any, zone_label: str) -> None:
+def transits_table(
+    search: TransitSearch, place: Location, zone: Any, zone_label: str, of: str = "the ISS"
+) -> None:
     """Print one row per transit, how to use the table, and the warnings it needs."""
     from rich.table import Table
     from rich.text import Text
 
     console = make_console()
     names = " and ".join(b.capitalize() for b in search.bodies) if len(search.bodies) > 1 else None
-    what = f"{names or search.bodies[0].capitalize()} transits of the ISS"
+    what = f"{names or search.bodies[0].capitalize()} transits of {of}"
     where = "at" if search.radius_km == 0 else f"within {search.radius_km:g} km of"
     start, end = (time_text(t, "%Y-%m-%d %H:%M", zone, truncate=True) for t in (search.start, search.end))
     title = Text(

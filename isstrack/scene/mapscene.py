@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from isstrack import ISS_CATALOG_NUMBER
 from isstrack.elements.plausible import LOW_EARTH_ORBIT
 from isstrack.place.location import Location
 from isstrack.sky.earth import bearing_deg, footprint_radius_deg, footprint_radius_km
@@ -47,6 +48,7 @@ class MapScene:
     next_visible: NextPass | None = None
     pass_track: tuple[TrackPoint, ...] = ()
     track_step_s: float = TRACK_STEP_S  # the track's sampling step
+    name: str = "ISS"  # what the legend calls the object
 
 
 def track_window(orbit: Orbit, at: datetime, orbits_ahead: float) -> tuple[datetime, datetime]:
@@ -88,4 +90,5 @@ def build_scene(
         place=place,
         next_visible=upcoming,
         pass_track=pass_track,
+        name="ISS" if orbit.elements.catalog_number == ISS_CATALOG_NUMBER else orbit.elements.name,
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from isstrack import ISS_CATALOG_NUMBER
 from isstrack.elements.trust import is_trusted, require_trusted_event, require_trusted_span
 from isstrack.errors import BadInputError
 from isstrack.io.timetext import nearest_second
@@ -37,6 +38,8 @@ FIELD_HELP = {
     "in_progress": "True if it has already started",
     "place": "the observer's place name",
     "time_zone": "the time zone of local times",
+    "satellite": "the object's name (ISS by default; the one --sat chose)",
+    "catalog_number": "its catalog number",
 }
 
 
@@ -125,7 +128,14 @@ def _trusted_start(item: Pass, epoch: datetime, at: datetime, max_age_days: floa
     return is_trusted((announced - epoch).total_seconds() / 86400.0, max_age_days)
 
 
-def template_fields(found: NextPass, zone: Any, place_name: str, zone_label: str) -> dict[str, Any]:
+def template_fields(
+    found: NextPass,
+    zone: Any,
+    place_name: str,
+    zone_label: str,
+    satellite: str = "ISS",
+    catalog_number: int = ISS_CATALOG_NUMBER,
+) -> dict[str, Any]:
     """Return the values a --format template may name."""
     item = found.item
     first = item.visible_start or item.rise
@@ -151,6 +161,8 @@ def template_fields(found: NextPass, zone: Any, place_name: str, zone_label: str
         "kind": item.kind,
         "in_progress": found.in_progress,
         "place": place_name,
+        "satellite": satellite,
+        "catalog_number": catalog_number,
         "time_zone": zone_label,
     }
 

@@ -1,9 +1,12 @@
 """isstrack alert: announce each visible pass once per target, in time, from cron or a timer."""
 
-from typing import TYPE_CHECKING, Annotated, Any
+from dataclasses import replace
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
 
+from isstrack import ISS_CATALOG_NUMBER
 from isstrack.cli.commands.common import (
     At,
     City,
@@ -15,6 +18,7 @@ from isstrack.cli.commands.common import (
     MinElevation,
     Offline,
     Quiet,
+    Reporter,
     StdMag,
     TleFile,
     Tz,
@@ -23,14 +27,22 @@ from isstrack.cli.commands.common import (
     finite,
     moment,
 )
-from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare_at_place
+from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare_following
+from isstrack.cli.commands.satellite import (
+    Followed,
+    Sat,
+    StdMagFile,
+    engine_std,
+    label,
+    require_known_brightness,
+)
 from isstrack.elements.load import timeout_from_env
 from isstrack.elements.trust import check_max_age
 from isstrack.errors import NothingFoundError
+from isstrack.place.location import Location
 from isstrack.render.jsonout import SCHEMA_VERSION, next_json
 from isstrack.render.safe import literal
-from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
-from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE
+from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG, Orbit
 from isstrack.sky.times import parse_duration
 
 if TYPE_CHECKING:
@@ -106,8 +118,10 @@ def alert(
     dry_run: DryRun = False,
     at: At = None,
     tz: Tz = None,
-    std_mag: StdMag = DEFAULT_STD_MAGNITUDE,
+    std_mag: StdMag = None,
     max_age: MaxAge = None,
+    sat: Sat = None,
+    std_mag_file: StdMagFile = None,
     tle_file: TleFile = None,
     offline: Offline = False,
     quiet: Quiet = False,
@@ -118,14 +132,7 @@ def alert(
     Exit 0 sent, 1 nothing to send, 3 elements not trustworthy, 5 a delivery failed.
     """
     # The alert run searches passes (sky.nextpass): loaded when it runs, not when any command starts.
-    from isstrack.alerts.workflow import (
-        alert_filters,
-        announce,
-        choose_targets,
-        due_alerts,
-        notices_for,
-        preview,
-    )
+    from isstrack.alerts.workflow import alert_filters, choose_targets
 
     check_min_elevation(min_elevation)
     check_max_age(max_age)
@@ -135,33 +142,72 @@ def alert(
     timeout_s = timeout_from_env()
     now = moment(at)
     where = PlaceOptions(lat, lon, elevation, city, tz)
-    source = ElementOptions(tle_file, offline, quiet, verbose)
-    reporter, place, zone, zone_label, _, used, orbit = prepare_at_place(
+    source = ElementOptions(tle_file, offline, quiet, verbose, sat, std_mag, std_mag_file)
+    reporter, place, zone, zone_label, _, followed = prepare_following(
         "alert", where, source, now, scripted=True, max_age_days=max_age, say_city=False
     )
     local_now = now.astimezone(zone)
     if filters.hours is not None and not filters.hours.contains(local_now):
         reporter.log(f"quiet hours: {local_now:%H:%M} is outside --between {filters.hours}; nothing sent")
         raise NothingFoundError("")
-    due = due_alerts(orbit, place, now, span, min_elevation, std_mag, filters, zone, max_age)
-    if not due:
-        reporter.log(f"no visible pass to announce starts within {before} or is in progress")
+    run = AlertRun(place, zone, zone_label, now, span, min_elevation, filters, max_age, targets, timeout_s)
+    sent = False
+    for follow in followed:
+        require_known_brightness(follow, max_magnitude)
+        sent = _alert_one(run, follow, dry_run, reporter, before) or sent
+    if not sent:
         raise NothingFoundError("")
+
+
+class AlertRun(NamedTuple):
+    """What every followed object's alerts share: where, when, which passes, to whom."""
+
+    place: Location
+    zone: Any
+    zone_label: str
+    now: datetime
+    span: timedelta
+    min_elevation: float
+    filters: Any
+    max_age: float | None
+    targets: list[Any]
+    timeout_s: float
+
+
+def _alert_one(run: AlertRun, follow: Followed, dry_run: bool, reporter: Reporter, before: str) -> bool:
+    """Announce (or preview) one object's due passes; return whether anything was (or would be) sent.
+
+    An object other than the ISS is announced under its name and recorded apart (place key + #number).
+    """
+    from isstrack.alerts.workflow import announce, due_alerts, notices_for, preview
+
+    used = follow.used
+    iss = used.elements.catalog_number == ISS_CATALOG_NUMBER
+    name, satellite = ("ISS", "") if iss else (label(follow), f"#{used.elements.catalog_number}")
+    orbit = Orbit(used.elements)
+    place, now = run.place, run.now
+    due = due_alerts(
+        orbit, place, now, run.span, run.min_elevation, engine_std(follow), run.filters, run.zone, run.max_age
+    )
+    if follow.std.value is None:
+        due = [replace(p, magnitude=None) for p in due]
+    if not due:
+        what = "visible pass" if iss else f"visible pass of {name}"
+        reporter.log(f"no {what} to announce starts within {before} or is in progress")
+        return False
 
     def document(found: "NextPass", words: "Announcement") -> dict[str, Any]:
         """Return the webhook's JSON: the `next --json` document and the alert's words."""
         return {
             "schema_version": SCHEMA_VERSION,
-            **next_json(found, place, zone_label, used, now),
+            **next_json(found, place, run.zone_label, used, now),
             "alert": {"title": words.title, "message": words.message},
         }
 
-    notices = notices_for(due, orbit, place, now, zone, document)
+    notices = notices_for(due, orbit, place, now, run.zone, document, name)
     if dry_run:
-        todo = preview(notices, targets, place, reporter)
+        todo = preview(notices, run.targets, place, reporter, satellite)
         for notice, target in todo:
             print(literal(f"would send to {target.label}: {notice.title}: {notice.message}"))
-        if not todo:
-            raise NothingFoundError("")
-    elif not announce(notices, targets, place, now, timeout_s, reporter):
-        raise NothingFoundError("")
+        return bool(todo)
+    return announce(notices, run.targets, place, now, run.timeout_s, reporter, satellite)

@@ -1,6 +1,7 @@
 """Options spelled once for every command, the stderr reporter, and loading elements and places."""
 
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -117,9 +118,12 @@ MaxMagnitude = Annotated[
     ),
 ]
 StdMag = Annotated[
-    float,
+    float | None,
     typer.Option(
-        "--std-mag", metavar="MAG", callback=finite, help="Standard magnitude at 1000 km and 90° phase."
+        "--std-mag",
+        metavar="MAG",
+        callback=finite,
+        help="Standard magnitude at 1000 km and 90° phase (default: the object's own; the ISS's -1.8).",
     ),
 ]
 
@@ -174,12 +178,16 @@ def load_elements(
     *,
     scripted: bool = False,
     max_age_days: float | None = None,
+    source: Callable[[], ElementsInUse] | None = None,
 ) -> ElementsInUse:
     """Return the elements to use, and report how they were chosen and how far to trust them at `at`.
 
     With `scripted`, refuse elements at or past `max_age_days` (default the "too old to trust" limit).
+    `source` gets another object's elements (--sat); by default the ISS's, from --tle-file or the store.
     """
-    if tle_file is not None:
+    if source is not None:
+        used = source()
+    elif tle_file is not None:
         used = load_file(tle_file, ISS_CATALOG_NUMBER, at)
     else:
         store = ElementStore(ISS_CATALOG_NUMBER, cache_dir(), url_template_from_env(), timeout_from_env())
@@ -279,9 +287,10 @@ def check_min_elevation(value: float) -> None:
     check_range("--min-elevation", value, 0, 90, "; give degrees above the horizon", open_high=True)
 
 
-def check_std_mag(value: float) -> None:
-    """Reject a standard magnitude outside [-10, 10]."""
-    check_range("--std-mag", value, -10, 10, "; the ISS's is about -1.8")
+def check_std_mag(value: float | None) -> None:
+    """Reject a standard magnitude outside [-10, 10] (None: the object's own)."""
+    if value is not None:
+        check_range("--std-mag", value, -10, 10, "; the ISS's is about -1.8")
 
 
 def check_days(value: int) -> None:

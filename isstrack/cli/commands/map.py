@@ -28,6 +28,7 @@ from isstrack.cli.commands.common import (
     moment,
 )
 from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare
+from isstrack.cli.commands.satellite import Sat, std_of
 from isstrack.errors import BadInputError, check_range
 from isstrack.render.console import PIPED_WIDTH, make_console
 from isstrack.render.jsonout import write_json
@@ -81,6 +82,7 @@ def map_(
     interval: Interval = 1.0,
     min_elevation: MinElevation = DEFAULT_MIN_ELEVATION_DEG,
     tz: Tz = None,
+    sat: Sat = None,
     tle_file: TleFile = None,
     offline: Offline = False,
     quiet: Quiet = False,
@@ -105,7 +107,7 @@ def map_(
 
         check_output(svg, "--svg")
     where = PlaceOptions(lat, lon, elevation, city, tz)
-    source = ElementOptions(tle_file, offline, quiet, verbose)
+    source = ElementOptions(tle_file, offline, quiet, verbose, sat)
     _, place, zone, zone_label, start, used, orbit = prepare(  # a broken saved place only warns
         where,
         source,
@@ -178,7 +180,7 @@ def _watch(
     from isstrack.render.watch import json_line, watch_lines, watch_screen
     from isstrack.scene.snapshot import Snapshots
 
-    snapshots = Snapshots(orbit, used, place, min_elevation)
+    snapshots = Snapshots(orbit, used, place, min_elevation, std_of(used))
     if json or not sys.stdout.isatty():
         watch_lines(lambda when: json_line(snapshot_json(snapshots.at(when))), start, interval)
         return

@@ -1,5 +1,6 @@
 """isstrack next: the next pass in one line, with grep-like exit codes for scripts and cron."""
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import Annotated
 
@@ -26,13 +27,13 @@ from isstrack.cli.commands.common import (
     exclusive,
     moment,
 )
-from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare_at_place
+from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare_following
+from isstrack.cli.commands.satellite import Sat, StdMagFile, engine_std, label, require_known_brightness
 from isstrack.elements.trust import check_max_age
 from isstrack.errors import NothingFoundError
 from isstrack.render.jsonout import next_json, write_json
 from isstrack.render.safe import literal
-from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
-from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE
+from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG, Orbit
 from isstrack.sky.times import parse_duration
 
 Within = Annotated[
@@ -72,7 +73,9 @@ def next_(
     format_: Format = None,
     chart: Chart = False,
     tz: Tz = None,
-    std_mag: StdMag = DEFAULT_STD_MAGNITUDE,
+    std_mag: StdMag = None,
+    sat: Sat = None,
+    std_mag_file: StdMagFile = None,
     tle_file: TleFile = None,
     offline: Offline = False,
     max_age: MaxAge = None,
@@ -98,12 +101,23 @@ def next_(
         check_template(format_)
     start = moment(at, search_ahead=span or timedelta(days=SEARCH_STEPS_DAYS[-1]))
     where = PlaceOptions(lat, lon, elevation, city, tz)
-    source = ElementOptions(tle_file, offline, quiet, verbose)
-    _, place, zone, zone_label, _, used, orbit = prepare_at_place(
+    source = ElementOptions(tle_file, offline, quiet, verbose, sat, std_mag, std_mag_file)
+    _, place, zone, zone_label, _, followed = prepare_following(
         "next", where, source, start, scripted=True, max_age_days=max_age
     )
-
-    found = find_next(orbit, place.observer, start, min_elevation, not all_, span, std_mag, max_magnitude)
+    candidates = []
+    for follow in followed:
+        require_known_brightness(follow, max_magnitude)
+        orbit = Orbit(follow.used.elements)
+        found = find_next(
+            orbit, place.observer, start, min_elevation, not all_, span, engine_std(follow), max_magnitude
+        )
+        if found is not None and follow.std.value is None:
+            found = replace(found, item=replace(found.item, magnitude=None))
+        candidates.append((found, follow, orbit))
+    # The soonest of the objects' next passes (each object's own when only one is followed).
+    found, follow, orbit = min(candidates, key=lambda c: (c[0] is None, c[0].start if c[0] else start))
+    used = follow.used
     search_end = start + (span or timedelta(days=SEARCH_STEPS_DAYS[-1]))
     # Never announce a pass (nor its absence) at a moment the elements are too old to trust.
     require_trusted_passes([found.item] if found else [], used.elements.epoch, start, search_end, max_age)
@@ -111,13 +125,18 @@ def next_(
         write_json(next_json(found, place, zone_label, used, start, search_end))
     elif found is not None:
         # The template is the user's own (a tab in it stays a tab); the place name comes from outside.
-        fields = template_fields(found, zone, literal(place.name), zone_label)
+        name = literal(label(follow))
+        fields = template_fields(
+            found, zone, literal(place.name), zone_label, name, used.elements.catalog_number
+        )
         if format_ is not None:
             print(render_template(format_, fields))
         else:
             from isstrack.render.text import next_line
 
-            print(f"{fields['place']}: {next_line(found, fields)}")  # the place, so a wrong one shows
+            only_iss = all(label(f) == "ISS" for f in followed)
+            who = "" if only_iss else f"{label(follow)} ({used.elements.catalog_number}) "
+            print(f"{fields['place']}: {who}{next_line(found, fields)}")  # the place, so a wrong one shows
             if chart:
                 from isstrack.render.skychart import print_charts
                 from isstrack.sky.skypath import sky_path

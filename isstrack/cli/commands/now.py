@@ -24,6 +24,7 @@ from isstrack.cli.commands.common import (
     moment,
 )
 from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare
+from isstrack.cli.commands.satellite import Sat, std_of
 from isstrack.render.console import make_console
 from isstrack.render.jsonout import write_json
 from isstrack.render.scenejson import snapshot_json
@@ -46,6 +47,7 @@ def now(
     interval: Interval = 1.0,
     min_elevation: MinElevation = DEFAULT_MIN_ELEVATION_DEG,
     tz: Tz = None,
+    sat: Sat = None,
     tle_file: TleFile = None,
     offline: Offline = False,
     quiet: Quiet = False,
@@ -55,13 +57,13 @@ def now(
     check_min_elevation(min_elevation)
     check_interval(interval)
     where = PlaceOptions(lat, lon, elevation, city, tz)
-    source = ElementOptions(tle_file, offline, quiet, verbose)
+    source = ElementOptions(tle_file, offline, quiet, verbose, sat)
     _, place, zone, zone_label, start, used, orbit = prepare(
         where, source, lambda place: moment(at, search_ahead=None if place is None else _search_ahead())
     )
     from isstrack.scene.snapshot import Snapshots  # the gazetteer: other commands start without it
 
-    snapshots = Snapshots(orbit, used, place, min_elevation)
+    snapshots = Snapshots(orbit, used, place, min_elevation, std_of(used))
     if not watch:
         _emit(snapshots.at(start), json, zone, zone_label)
         return

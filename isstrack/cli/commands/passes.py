@@ -27,11 +27,11 @@ from isstrack.cli.commands.common import (
     moment,
 )
 from isstrack.cli.commands.places import Places, Scheduler, Workers, passes_for_places, reject_place_options
-from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare_at_place
+from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare_following
+from isstrack.cli.commands.satellite import Sat, StdMagFile, always_up_note, label, search_followed
 from isstrack.errors import BadInputError
 from isstrack.render.jsonout import passes_json, write_json
-from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
-from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE, find_passes
+from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG, Orbit
 
 From = Annotated[
     str | None, typer.Option("--from", metavar="TIME", help="Start of the window, ISO 8601 (default: now).")
@@ -65,7 +65,9 @@ def passes(
     ics: Ics = None,
     chart: Chart = False,
     tz: Tz = None,
-    std_mag: StdMag = DEFAULT_STD_MAGNITUDE,
+    std_mag: StdMag = None,
+    sat: Sat = None,
+    std_mag_file: StdMagFile = None,
     tle_file: TleFile = None,
     offline: Offline = False,
     quiet: Quiet = False,
@@ -98,6 +100,8 @@ def passes(
             json=json,
             std_magnitude=std_mag,
             tle_file=tle_file,
+            sat=sat,
+            std_mag_file=std_mag_file,
             offline=offline,
             quiet=quiet,
             verbose=verbose,
@@ -118,13 +122,26 @@ def passes(
     start = moment(from_, "--from", search_ahead=timedelta(days=days))
     end = start + timedelta(days=days)
     where = PlaceOptions(lat, lon, elevation, city, tz)
-    source = ElementOptions(tle_file, offline, quiet, verbose)
-    reporter, place, zone, zone_label, _, used, orbit = prepare_at_place("passes", where, source, start)
+    source = ElementOptions(tle_file, offline, quiet, verbose, sat, std_mag, std_mag_file)
+    reporter, place, zone, zone_label, _, followed = prepare_following("passes", where, source, start)
+    if len(followed) > 1:
+        from isstrack.cli.commands.manysats import passes_of_many
 
-    search = find_passes(orbit, place.observer, start, end, min_elevation, std_mag)
+        exclusive("--ics takes one --sat", **{"--ics": ics is not None, "several --sat": True})
+        passes_of_many(followed, place, zone, zone_label, start, end, min_elevation, all_, max_magnitude,
+                       json=json, csv=csv, chart=chart)  # fmt: skip
+        return
+    follow = followed[0]
+    used = follow.used
+    orbit = Orbit(used.elements)
+    search = search_followed(follow, place.observer, start, end, min_elevation)
+    if not search.passes:
+        note = always_up_note(follow, place.observer, start, end, min_elevation)
+        if note:
+            reporter.note(note)
     shown = [p for p in search.passes if is_wanted(p, all_, max_magnitude)]
     if json:
-        write_json(passes_json(search, shown, place, zone_label, used, std_mag, all_))
+        write_json(passes_json(search, shown, place, zone_label, used, follow.std.value, all_))
     elif csv:
         from isstrack.render.tabular import write_csv
 
@@ -132,13 +149,13 @@ def passes(
     elif ics is not None:
         from isstrack.render.calendar import write_calendar
 
-        count = write_calendar(ics, shown, place, used.elements.catalog_number)
+        count = write_calendar(ics, shown, place, used.elements.catalog_number, label(follow))
         written = "standard output" if str(ics) == "-" else str(ics)
         reporter.note(f"wrote {count} {'' if all_ else 'visible '}passes to {written}")
     else:
         from isstrack.render.passtable import passes_table
 
-        passes_table(search, shown, place, zone, zone_label, used, all_)
+        passes_table(search, shown, place, zone, zone_label, used, all_, what=label(follow))
         if chart:
             from isstrack.render.skychart import print_charts
             from isstrack.sky.skypath import sky_path

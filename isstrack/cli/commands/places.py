@@ -17,9 +17,9 @@ from isstrack.cli.commands.common import (
     check_days,
     check_min_elevation,
     check_std_mag,
-    load_elements,
     moment,
 )
+from isstrack.cli.commands.satellite import load_followed
 from isstrack.elements.sources import timeout_from_env
 from isstrack.errors import BadInputError, check_range
 from isstrack.render.console import make_console
@@ -66,8 +66,10 @@ def passes_for_places(
     all_passes: bool,
     max_magnitude: float | None,
     json: bool,
-    std_magnitude: float,
+    std_magnitude: float | None,
     tle_file: Path | None,
+    sat: list[str] | None = None,
+    std_mag_file: Path | None = None,
     offline: bool,
     quiet: bool,
     verbose: bool,
@@ -91,8 +93,11 @@ def passes_for_places(
 
     table = read_places(places, stdin_idle_s=timeout_from_env())
     reporter = Reporter(quiet, verbose)
-    used = load_elements(reporter, offline, tle_file, start)
-    job = PassJob(used.elements, start, end, min_elevation_deg, std_magnitude, all_passes, max_magnitude)
+    (follow,) = load_followed(
+        reporter, offline, tle_file, start, sat, std_mag=std_magnitude, std_mag_file=std_mag_file
+    )
+    elements, std = follow.used.elements, follow.std.value
+    job = PassJob(elements, start, end, min_elevation_deg, std, all_passes, max_magnitude)
     write = chunk_jsonl if json else chunk_csv
     if scheduler is not None:
         from isstrack.batch.cluster import run_on_cluster

@@ -1,4 +1,4 @@
-"""What six commands do first: the reporter, the place and its time zone, the elements and the orbit."""
+"""What six commands do first: the reporter, the place and its zone, the elements (--sat) and the orbit."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from isstrack.cli.commands.common import Reporter, load_elements, local_zone, location, require_place
+from isstrack.cli.commands.common import Reporter, local_zone, location, require_place
+from isstrack.cli.commands.satellite import Followed, load_followed
 from isstrack.elements.load import ElementsInUse
 from isstrack.place.location import Location
 from isstrack.sky.orbit import Orbit
@@ -24,12 +25,15 @@ class PlaceOptions(NamedTuple):
 
 
 class ElementOptions(NamedTuple):
-    """The options that say where the elements come from, and how much to say about it."""
+    """The options that say where the elements come from (and for which objects), and how much to say."""
 
     tle_file: Path | None
     offline: bool
     quiet: bool
     verbose: bool
+    sats: list[str] | None = None  # --sat: none means the ISS
+    std_mag: float | None = None
+    std_mag_file: Path | None = None
 
 
 class Ready(NamedTuple):
@@ -42,6 +46,17 @@ class Ready(NamedTuple):
     start: datetime
     used: ElementsInUse
     orbit: Orbit
+
+
+class ReadyFollowing(NamedTuple):
+    """A command's setting, for a command that needs a place and may follow several objects."""
+
+    reporter: Reporter
+    place: Location
+    zone: Any
+    zone_label: str
+    start: datetime
+    followed: list[Followed]
 
 
 class ReadyAtPlace(NamedTuple):
@@ -69,7 +84,7 @@ def prepare(
     when = start(place)
     has_zone = place is not None or where.tz is not None
     zone, zone_label = local_zone(place, where.tz) if has_zone else (None, "")
-    used = load_elements(reporter, source.offline, source.tle_file, when)
+    used = _followed(reporter, source, when)[0].used
     return Ready(reporter, place, zone, zone_label, when, used, Orbit(used.elements))
 
 
@@ -88,11 +103,50 @@ def prepare_at_place(
     `scripted` refuses elements too old to trust (see `load_elements`). Without `say_city`, a
     --city that had to choose among several places is not reported (as transits and alert did).
     """
+    ready = prepare_following(
+        command,
+        where,
+        source,
+        start,
+        scripted=scripted,
+        max_age_days=max_age_days,
+        say_city=say_city,
+        many=False,
+    )
+    used = ready.followed[0].used
+    return ReadyAtPlace(*ready[:5], used, Orbit(used.elements))
+
+
+def prepare_following(
+    command: str,
+    where: PlaceOptions,
+    source: ElementOptions,
+    start: datetime,
+    *,
+    scripted: bool = False,
+    max_age_days: float | None = None,
+    say_city: bool = True,
+    many: bool = True,
+) -> ReadyFollowing:
+    """Return the setting of `command` with every object it follows (the ISS unless --sat says others)."""
     reporter = Reporter(source.quiet, source.verbose)
     said = reporter if say_city else None
     place = require_place(location(where.lat, where.lon, where.elevation, where.city, reporter=said), command)
     zone, zone_label = local_zone(place, where.tz)
-    used = load_elements(
-        reporter, source.offline, source.tle_file, start, scripted=scripted, max_age_days=max_age_days
-    )
-    return ReadyAtPlace(reporter, place, zone, zone_label, start, used, Orbit(used.elements))
+    followed = _followed(reporter, source, start, many=many, scripted=scripted, max_age_days=max_age_days)
+    return ReadyFollowing(reporter, place, zone, zone_label, start, followed)
+
+
+def _followed(
+    reporter: Reporter,
+    source: ElementOptions,
+    at: datetime,
+    *,
+    many: bool = False,
+    scripted: bool = False,
+    max_age_days: float | None = None,
+) -> list[Followed]:
+    return load_followed(
+        reporter, source.offline, source.tle_file, at, source.sats, std_mag=source.std_mag,
+        std_mag_file=source.std_mag_file, many=many, scripted=scripted, max_age_days=max_age_days,
+    )  # fmt: skip

@@ -1,5 +1,7 @@
 """isstrack tle: the elements in use, where they came from, and an explicit update."""
 
+from datetime import datetime
+
 from isstrack import ISS_CATALOG_NUMBER
 from isstrack.cli.commands.common import (
     Json,
@@ -11,7 +13,8 @@ from isstrack.cli.commands.common import (
     exclusive,
     load_elements,
 )
-from isstrack.elements.load import ElementStore, timeout_from_env, url_template_from_env
+from isstrack.cli.commands.satellite import Sat, other_elements, tle_queries
+from isstrack.elements.load import ElementsInUse, ElementStore, timeout_from_env, url_template_from_env
 from isstrack.io.paths import cache_dir
 from isstrack.io.timetext import iso_z
 from isstrack.render.jsonout import elements_json, write_json
@@ -19,6 +22,7 @@ from isstrack.sky.times import utc_now
 
 
 def tle(
+    sat: Sat = None,
     update: bool = False,
     json: Json = False,
     offline: Offline = False,
@@ -38,6 +42,11 @@ def tle(
     )
     reporter = Reporter(quiet, verbose)
     now = utc_now()
+    query = tle_queries(sat)
+    if query:
+        used = other_elements(query[0], update, offline, tle_file, reporter, now)
+        _show(used, now, used.next_fetch_at, json, other=True)
+        return
     store = ElementStore(ISS_CATALOG_NUMBER, cache_dir(), url_template_from_env(), timeout_from_env())
     if update:
         used = store.update()
@@ -50,10 +59,20 @@ def tle(
     next_fetch = used.next_fetch_at if tle_file is None else None
     if tle_file is None and next_fetch is None:
         next_fetch, _ = store.status()
+    _show(used, now, next_fetch, json)
+
+
+def _show(
+    used: ElementsInUse, now: datetime, next_fetch: datetime | None, json: bool, other: bool = False
+) -> None:
+    """Print the elements panel, or the JSON (an object other than the ISS also gets its designator)."""
     if json:
+        elements = elements_json(used, now)
+        if other:
+            elements["object_id"] = used.elements.object_id or None
         write_json(
             {
-                "elements": elements_json(used, now),
+                "elements": elements,
                 "origin": used.origin,
                 "next_fetch_at": iso_z(next_fetch) if next_fetch and next_fetch > now else None,
             }

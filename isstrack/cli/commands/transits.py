@@ -22,6 +22,7 @@ from isstrack.cli.commands.common import (
 )
 from isstrack.cli.commands.passes import Days, From
 from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare_at_place
+from isstrack.cli.commands.satellite import Sat, label_of
 from isstrack.errors import BadInputError, check_range
 from isstrack.render.jsonout import write_json
 
@@ -62,6 +63,7 @@ def transits(
     min_altitude: MinAltitude = 0.0,
     json: Json = False,
     tz: Tz = None,
+    sat: Sat = None,
     tle_file: TleFile = None,
     offline: Offline = False,
     quiet: Quiet = False,
@@ -78,7 +80,7 @@ def transits(
     start = moment(from_, "--from", timedelta(days=days), margin=timedelta(hours=1))
     end = start + timedelta(days=days)
     where = PlaceOptions(lat, lon, elevation, city, tz)
-    source = ElementOptions(tle_file, offline, quiet, verbose)
+    source = ElementOptions(tle_file, offline, quiet, verbose, sat)
     reporter, place, zone, zone_label, _, used, orbit = prepare_at_place(
         "transits", where, source, start, say_city=False
     )
@@ -107,4 +109,4 @@ def transits(
     else:
         from isstrack.render.transits import transits_table
 
-        transits_table(search, place, zone, zone_label)
+        transits_table(search, place, zone, zone_label, label_of(used))

@@ -77,9 +77,19 @@ def pixel_of(latitude_deg: float, longitude_deg: float, width_px: int, height_px
     return row, col
 
 
+_shades: dict[tuple[float, float, int, int], Any] = {}
+
+
 def _night_shade(scene: MapScene, width_px: int, height_px: int) -> Any:
     """Return each pixel's light factor per channel: 1 by day, NIGHT_TINT in the dark, a ramp between."""
     import numpy as np
+
+    # The Sun moves 0.1° in 24 s: a live map recomputes the shading only that often.
+    key = (round(scene.subsolar.latitude_deg, 1), round(scene.subsolar.longitude_deg, 1), width_px, height_px)
+    if key in _shades:
+        return _shades[key]
+    if len(_shades) >= 4:
+        _shades.clear()
 
     lat = 90.0 - (np.arange(height_px) + 0.5) * 180.0 / height_px
     lon = -180.0 + (np.arange(width_px) + 0.5) * 360.0 / width_px
@@ -87,7 +97,8 @@ def _night_shade(scene: MapScene, width_px: int, height_px: int) -> Any:
     t = np.clip((alt - DARK_SKY_SUN_ALTITUDE_DEG) / (SUNRISE_ALTITUDE_DEG - DARK_SKY_SUN_ALTITUDE_DEG), 0, 1)
     t = t * t * (3 - 2 * t)  # smoothstep: the terminator reads as a soft edge, not a seam
     tint = np.array(NIGHT_TINT, dtype=np.float32)
-    return tint + (1 - tint) * t[:, :, None].astype(np.float32)
+    _shades[key] = tint + (1 - tint) * t[:, :, None].astype(np.float32)
+    return _shades[key]
 
 
 def _path_dots(points: tuple[TrackPoint, ...], width_px: int, height_px: int) -> tuple[Any, Any, Any]:

@@ -203,8 +203,13 @@ def map_picture(
     return image
 
 
-def map_png(scene: MapScene, width_px: int, overlay: Any = None) -> bytes:
-    """Return the scene's picture as PNG bytes."""
+def map_png(
+    scene: MapScene,
+    width_px: int,
+    overlay: Any = None,
+    overlay_rgb: tuple[int, int, int] = (0x7B, 0x2F, 0xBE),
+) -> bytes:
+    """Return the scene's picture as PNG bytes (`overlay` a globe mask to tint with `overlay_rgb`)."""
     from isstrack.render.png import png_bytes
 
-    return png_bytes(map_picture(scene, width_px, overlay))
+    return png_bytes(map_picture(scene, width_px, overlay, overlay_rgb))

@@ -17,6 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from isstrack.render.mapimage import DRAWN_RGB
+from isstrack.render.png import png_bytes
+
 KITTY, SIXEL, ITERM = "kitty", "sixel", "iterm"
 CHOICES = ("auto", KITTY, SIXEL, ITERM, "none")
 QUERY_DEADLINE_S = 0.3
@@ -233,10 +236,7 @@ def detect(choice: str, environ: Mapping[str, str], fd: int | None) -> str | Non
 def picture_escape(protocol: str, rgb: Any, columns: int, rows: int) -> str:
     """Return the escape that draws an H x W x 3 picture with a protocol over `columns` x `rows` cells."""
     if protocol == SIXEL:
-        from isstrack.render.mapimage import DRAWN_RGB
-
         return sixel_escape(rgb, DRAWN_RGB)
-    from isstrack.render.png import png_bytes
 
     png = png_bytes(rgb)
     return kitty_escape(png, columns, rows) if protocol == KITTY else iterm_escape(png, columns, rows)

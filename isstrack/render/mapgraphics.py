@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from isstrack.render.graphics import cell_pixels, picture_escape, placement
-from isstrack.render.mapimage import map_picture
+from isstrack.render.mapimage import map_picture, map_png
 from isstrack.scene.mapscene import MapScene
 
 
@@ -28,8 +28,6 @@ def terminal_picture(
 
 def png_file_bytes(scene: MapScene, width_px: int, overlay: Any = None) -> bytes:
     """Return the scene's picture as a PNG file's bytes, `width_px` wide (`overlay` a worldmap.Overlay)."""
-    from isstrack.render.mapimage import map_png
-
     if overlay is None:
         return map_png(scene, width_px)
     return map_png(scene, width_px, overlay.mask, hex_rgb(overlay.colour))

@@ -12,7 +12,9 @@ import math
 from functools import cache
 from typing import Any
 
+from isstrack.io.paths import data_file
 from isstrack.render.mapgrid import rasterise
+from isstrack.render.png import png_bytes
 from isstrack.scene.mapscene import MapScene
 from isstrack.sky.groundtrack import (
     SUNRISE_ALTITUDE_DEG,
@@ -43,8 +45,6 @@ DRAWN_RGB = (STATION_RGB, WHITE, SUN_RGB, OUTLINE, SUNLIT_RGB, SHADOW_RGB, PAST_
 def earth_day() -> Any:
     """Return the bundled day-side Earth as a 360 x 720 x 3 uint8 array."""
     import numpy as np
-
-    from isstrack.io.paths import data_file
 
     with np.load(data_file(EARTH_FILE)) as data:
         return data["palette"][data["index"]]
@@ -210,6 +210,5 @@ def map_png(
     overlay_rgb: tuple[int, int, int] = (0x7B, 0x2F, 0xBE),
 ) -> bytes:
     """Return the scene's picture as PNG bytes (`overlay` a globe mask to tint with `overlay_rgb`)."""
-    from isstrack.render.png import png_bytes
 
     return png_bytes(map_picture(scene, width_px, overlay, overlay_rgb))

@@ -16,6 +16,7 @@ from functools import cache
 from typing import Any
 
 from isstrack.sky.brightstars import BRIGHT_STARS
+from isstrack.sky.ephemeris import bodies, timescale
 from isstrack.sky.orbit import Observer
 
 NAMED_STARS = 12  # the brightest dozen get their names on the chart
@@ -123,8 +124,6 @@ def landmarks(observer: Observer, at: datetime, min_elevation_deg: float = 0.0) 
     import numpy as np
     from skyfield.starlib import Star
     from skyfield.toposlib import wgs84
-
-    from isstrack.sky.ephemeris import bodies, timescale
 
     t = timescale().from_datetime(at)
     earth, _ = bodies()

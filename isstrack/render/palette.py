@@ -13,6 +13,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from isstrack.render.mapstyle import BACKGROUND, LAYER_FG, MARKERS, Overlay
+from isstrack.render.skychart import STYLES
+
 TRUECOLOR, EIGHT_BIT, STANDARD = "truecolor", "256", "16"
 
 
@@ -34,23 +37,14 @@ class Palette:
     sky: Mapping[str, str]
 
 
+# The truecolour map colours are the map's own (render/mapstyle.py), so the default look stays one definition.
 TRUECOLOR_PALETTE = Palette(
     system=TRUECOLOR,
-    background=("#2a5b8c", "#4f6f34", "#1b3a5c", "#334722", "#0c1828", "#172012"),
-    overlay="#7b2fbe",
-    lines=("#b5c99a", "#a8a8a8", "#ff9f43", "#6fd3ff", "bold #ffe066", "bold #ff5fd7"),
-    markers=("bold #ffffff on #d7263d", "bold #ff8080", "bold #ffffff", "bold #ffd700", "bold #ff5fd7"),
-    sky={
-        "ring": "#5f6f7f",
-        "compass": "bold #d0d0d0",
-        "visible": "bold #ffe066",
-        "hidden": "#7f8fa0",
-        "mark": "bold #ff5fd7",
-        "shadow": "bold #6fd3ff",
-        "minute": "#ffffff",
-        "star": "#c8d4ff",
-        "planet": "bold #ffd39a",
-    },
+    background=BACKGROUND,
+    overlay=Overlay.colour,
+    lines=(LAYER_FG[0], LAYER_FG[1], LAYER_FG[2], LAYER_FG[3], LAYER_FG[4], LAYER_FG[5]),
+    markers=MARKERS,
+    sky={**STYLES, "star": "#c8d4ff", "planet": "bold #ffd39a"},
 )
 
 # xterm colour numbers: 16 + 36 r + 6 g + b over the levels 0, 95, 135, 175, 215, 255; 232-255 greys.

@@ -218,3 +218,16 @@ def test_placement_fills_the_columns_and_covers_whole_rows() -> None:
     p = placement(100, (9, 17))
     assert (p.width_px, p.rows) == (900, 27)  # 450 px tall over 17 px rows: 26.5, rounded up
     assert placement(400, None).width_px == 1600  # capped
+
+
+def test_full_screen_block_counts_its_rows_in_newlines() -> None:
+    from isstrack.render.mapgraphics import TerminalPicture
+
+    picture = TerminalPicture("kitty", None)
+    scene = _scene(datetime(2026, 9, 24, 11, 0, tzinfo=timezone.utc))
+    block = picture.block(scene, 80, first_row=7)
+    assert picture.rows(80) == 20  # 800 x 400 px over 20 px rows (the default cell when none is known)
+    assert block.startswith("\x1b[7;1H\x1b_G") and block.endswith("\x1b[7;1H" + "\n" * 20)
+    keys, png = kitty_payload(block[len("\x1b[7;1H") : -len("\x1b[7;1H") - 20])
+    assert (keys["c"], keys["r"]) == ("80", "20")
+    assert decode_png(png).shape == (400, 800, 3)

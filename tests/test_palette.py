@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import io
 import itertools
 import re
 
 import pytest
-from rich.console import Console
+from rich.color import ColorSystem
 from rich.style import Style
-from rich.text import Text
 
 from isstrack.render.palette import (
     EIGHT_BIT,
@@ -23,6 +21,7 @@ from isstrack.render.palette import (
 )
 
 LEVELS = (0, 95, 135, 175, 215, 255)
+SYSTEMS = {"256": ColorSystem.EIGHT_BIT, "standard": ColorSystem.STANDARD}
 
 
 def xterm_rgb(n: int) -> tuple[int, int, int]:
@@ -42,10 +41,12 @@ def colour_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def escapes(style: str, system: str) -> str:
-    out = io.StringIO()
-    console = Console(file=out, force_terminal=True, color_system=system, width=20)
-    console.print(Text("x", style=Style.parse(style)), end="")
-    return out.getvalue()
+    parsed = Style.parse(style)
+    # A fresh Style rendered directly: Rich keeps a style's escape codes from its first rendering
+    # (in whatever colour system), and its caches hand equal styles the same object, so a console
+    # that printed these colours in truecolour before would print them in truecolour again.
+    fresh = Style(color=parsed.color, bgcolor=parsed.bgcolor, bold=parsed.bold)
+    return fresh.render("x", color_system=SYSTEMS[system])
 
 
 def background_256(style: str, system: str = "256") -> tuple[int, int, int]:

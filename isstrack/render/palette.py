@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from isstrack.render.mapstyle import BACKGROUND, LAYER_FG, MARKERS, Overlay
-from isstrack.render.skychart import STYLES
 
 TRUECOLOR, EIGHT_BIT, STANDARD = "truecolor", "256", "16"
 
@@ -37,14 +36,24 @@ class Palette:
     sky: Mapping[str, str]
 
 
-# The truecolour map colours are the map's own (render/mapstyle.py), so the default look stays one definition.
+# Truecolour: the map's own colours (render/mapstyle.py); the sky chart takes its colours from here.
 TRUECOLOR_PALETTE = Palette(
     system=TRUECOLOR,
     background=BACKGROUND,
     overlay=Overlay.colour,
     lines=(LAYER_FG[0], LAYER_FG[1], LAYER_FG[2], LAYER_FG[3], LAYER_FG[4], LAYER_FG[5]),
     markers=MARKERS,
-    sky={**STYLES, "star": "#c8d4ff", "planet": "bold #ffd39a"},
+    sky={
+        "ring": "#5f6f7f",
+        "compass": "bold #d0d0d0",
+        "visible": "bold #ffe066",
+        "hidden": "#7f8fa0",
+        "mark": "bold #ff5fd7",
+        "shadow": "bold #6fd3ff",
+        "minute": "#ffffff",
+        "star": "#c8d4ff",
+        "planet": "bold #ffd39a",
+    },
 )
 
 # xterm colour numbers: 16 + 36 r + 6 g + b over the levels 0, 95, 135, 175, 215, 255; 232-255 greys.
@@ -131,3 +140,8 @@ def palette_system(rich_system: str | None, environ: Mapping[str, str] | None = 
 def palette_for(system: str | None) -> Palette:
     """Return the palette for a colour system name (truecolour for anything unknown or None)."""
     return PALETTES.get(system or TRUECOLOR, TRUECOLOR_PALETTE)
+
+
+def overlay_colour(overlay: Overlay, palette: Palette) -> str:
+    """Return the background of an overlay's cells: the palette's own unless the overlay chose a colour."""
+    return palette.overlay if overlay.colour == Overlay.colour else overlay.colour

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from isstrack.render.console import make_console
+from isstrack.render.palette import TRUECOLOR_PALETTE
 from isstrack.sky.earth import compass
 from isstrack.sky.skypath import SkyPath, SkyPoint
 
@@ -23,15 +24,7 @@ LEFT_MARGIN_COLUMNS = 2  # columns left of the circle for "E"
 CHART_ROWS = TOP_MARGIN_ROWS + 2 * RADIUS_ROWS + 2
 CHART_COLUMNS = LEFT_MARGIN_COLUMNS + RADIUS_DOTS + 3
 APPEARS, HIGHEST, DISAPPEARS, SHADOW_MARK, MINUTE = "A", "H", "D", "◐", "•"
-STYLES = {
-    "ring": "#5f6f7f",
-    "compass": "bold #d0d0d0",
-    "visible": "bold #ffe066",
-    "hidden": "#7f8fa0",
-    "mark": "bold #ff5fd7",
-    "shadow": "bold #6fd3ff",
-    "minute": "#ffffff",
-}
+STYLES = TRUECOLOR_PALETTE.sky
 
 
 @dataclass(frozen=True)

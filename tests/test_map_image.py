@@ -153,44 +153,53 @@ def test_replies(reply: str, expected: str | None) -> None:
     assert parse_reply(reply) == expected
 
 
-def _answer_on(master: int, reply: bytes | None, seen: list[bytes]) -> None:
-    data = b""
-    end = time.monotonic() + 5
-    while b"\x1b[c" not in data and time.monotonic() < end:
-        data += os.read(master, 1024)
-    seen.append(data)
-    if reply is not None:
+def _answer_on(master: int, replies: list[bytes], seen: list[bytes]) -> None:
+    """Play the terminal: read each query up to its DA1 request and write the next reply."""
+    for reply in replies:
+        data = b""
+        end = time.monotonic() + 5
+        while b"\x1b[c" not in data and time.monotonic() < end:
+            data += os.read(master, 1024)
+        seen.append(data)
         os.write(master, reply)
 
 
 @pytest.mark.parametrize(
-    ("reply", "expected"),
+    ("replies", "expected", "queries"),
     [
-        (b"\x1b[?62;4;22c", "sixel"),
-        (b"\x1b_Gi=31;OK\x1b\\\x1b[?62;c", "kitty"),
-        (b"\x1b[?62;22c", None),
-        (None, None),
+        ([b"\x1b[?62;4;22c"], "sixel", 1),
+        ([b"\x1b[?62;22c", b"\x1b_Gi=31;OK\x1b\\\x1b[?62;22c"], "kitty", 2),
+        ([b"\x1b[?62;22c", b"\x1b[?62;22c"], None, 2),
+        ([], None, 0),  # silence: no second query, and no hang
     ],
 )
-def test_detection_asks_a_real_pty_and_waits_briefly(reply: bytes | None, expected: str | None) -> None:
+def test_detection_asks_a_real_pty_and_waits_briefly(
+    replies: list[bytes], expected: str | None, queries: int
+) -> None:
     import termios
 
-    from isstrack.render.graphics import KITTY_QUERY, QUERY_DEADLINE_S, detect
+    from isstrack.render.graphics import DA1_QUERY, KITTY_QUERY, QUERY_DEADLINE_S, detect
 
     master, slave = os.openpty()
     try:
         before = termios.tcgetattr(slave)
         seen: list[bytes] = []
-        helper = threading.Thread(target=_answer_on, args=(master, reply, seen))
+        helper = threading.Thread(target=_answer_on, args=(master, replies, seen))
         helper.start()
         start = time.monotonic()
         found = detect("auto", {"TERM": "xterm-256color"}, slave)
         elapsed = time.monotonic() - start
         helper.join(5)
         assert found == expected
-        assert seen and seen[0].startswith(KITTY_QUERY.encode())
-        assert elapsed < QUERY_DEADLINE_S + 0.3  # silence costs the deadline, not a hang
+        assert seen[:1] == [DA1_QUERY.encode()][: len(seen[:1])]
+        assert len(seen) == queries
+        if queries == 2:
+            assert seen[1] == (KITTY_QUERY + DA1_QUERY).encode()  # APC only after a DA1 answer
+        assert elapsed < 2 * QUERY_DEADLINE_S + 0.3  # silence costs the deadline, not a hang
         assert termios.tcgetattr(slave) == before  # echo and line mode restored
+        if not replies:
+            os.set_blocking(master, False)
+            assert os.read(master, 100) == DA1_QUERY.encode()  # the one query, nothing else
     finally:
         os.close(master)
         os.close(slave)

@@ -172,33 +172,47 @@ def parse_reply(reply: str) -> str | None:
     return None
 
 
-def query_terminal(fd: int, deadline_s: float = QUERY_DEADLINE_S) -> str:
-    """Ask the terminal on `fd` about graphics and return what it answered within the deadline."""
+def _ask(fd: int, query: str, deadline_s: float) -> str:
+    """Write a query ending in DA1 to the terminal and return what came back before its DA1 reply."""
     import select
-    import termios
     import time
+
+    os.write(fd, query.encode("ascii"))
+    end = time.monotonic() + deadline_s
+    reply = b""
+    # Every terminal answers DA1, so its reply ends the wait (kitty's answer comes before it).
+    while not _DA1_REPLY.search(reply.decode("latin-1")):
+        left = end - time.monotonic()
+        if left <= 0 or not select.select([fd], [], [], left)[0]:
+            break
+        chunk = os.read(fd, 1024)
+        if not chunk:
+            break
+        reply += chunk
+    return reply.decode("latin-1")
+
+
+def query_terminal(fd: int, deadline_s: float = QUERY_DEADLINE_S) -> str:
+    """Ask the terminal on `fd` about graphics and return its answers (within the deadline each).
+
+    DA1 goes first: every terminal since the VT100 answers it, and the reply lists 4 for sixel.
+    Only a terminal that answered gets kitty's graphics query, an APC string that such terminals
+    skip but something less (a bare emulator) might print.
+    """
+    import termios
 
     saved = termios.tcgetattr(fd)
     raw = termios.tcgetattr(fd)
     raw[3] &= ~(termios.ICANON | termios.ECHO)  # read the reply byte by byte, and keep it off the screen
     raw[6][termios.VMIN], raw[6][termios.VTIME] = 0, 0
-    reply = b""
     try:
         termios.tcsetattr(fd, termios.TCSANOW, raw)
-        os.write(fd, (KITTY_QUERY + DA1_QUERY).encode("ascii"))
-        end = time.monotonic() + deadline_s
-        # Every terminal answers DA1, so its reply ends the wait (kitty's answer comes before it).
-        while not _DA1_REPLY.search(reply.decode("latin-1")):
-            left = end - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
-                break
-            chunk = os.read(fd, 1024)
-            if not chunk:
-                break
-            reply += chunk
+        reply = _ask(fd, DA1_QUERY, deadline_s)
+        if _DA1_REPLY.search(reply) and parse_reply(reply) is None:
+            reply += _ask(fd, KITTY_QUERY + DA1_QUERY, deadline_s)
     finally:
         termios.tcsetattr(fd, termios.TCSANOW, saved)
-    return reply.decode("latin-1")
+    return reply
 
 
 def cell_pixels(fd: int) -> tuple[int, int] | None:

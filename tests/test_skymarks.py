@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 
-from isstrack.render.skymarks import landmark_glyphs
+from isstrack.render.skychart import CHART_COLUMNS, CHART_ROWS, project
+from isstrack.render.skymarks import landmark_glyphs as place_marks
 from isstrack.sky.landmarks import Landmark
 
 
@@ -14,6 +15,12 @@ def chart_cell(az: float, el: float) -> tuple[int, int]:
     x = int(40 - r * math.sin(math.radians(az)) + 0.5)
     y = int(40 - r * math.cos(math.radians(az)) + 0.5)
     return 1 + y // 4, 2 + x // 2
+
+
+def landmark_glyphs(
+    marks: list[Landmark], occupied: set[tuple[int, int]]
+) -> dict[tuple[int, int], tuple[str, str]]:
+    return place_marks(marks, occupied, lambda az, el: project(az, el).cell, CHART_ROWS, CHART_COLUMNS)
 
 
 def star(name: str, az: float, el: float, mag: float, named: bool = True, kind: str = "star") -> Landmark:

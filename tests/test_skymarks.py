@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from isstrack.render.skychart import CHART_COLUMNS, CHART_ROWS, project
 from isstrack.render.skymarks import landmark_glyphs as place_marks
@@ -65,3 +66,48 @@ def test_pass_cells_below_horizon_and_fainter_duplicates_are_skipped() -> None:
 def test_unnamed_stars_are_dots_without_labels() -> None:
     placed = landmark_glyphs([star("Sargas", 200.0, 10.0, 1.87, named=False)], set())
     assert placed == {chart_cell(200.0, 10.0): (".", "star")}
+
+
+def test_chart_draws_landmarks_beside_the_path_and_names_the_one_by_the_highest_point() -> None:
+    from datetime import timezone
+
+    from isstrack.render.skychart import sky_chart
+    from isstrack.sky.skypath import sky_path
+    from tests.test_skychart import _first_visible_pass
+
+    orbit, observer, item = _first_visible_pass()
+    top = item.visible_highest
+    vega = star("Vega", top.azimuth_deg, top.elevation_deg - 3.0, 0.03)  # 3° under the highest point
+    faint = star("Sargas", (top.azimuth_deg + 180.0) % 360.0, 45.0, 1.87, named=False)
+    text = sky_chart(
+        sky_path(orbit, observer, item), timezone.utc, colour=False, width=120, marks=(vega, faint)
+    ).plain
+    assert "  passes just above Vega" in text  # the station is 3° above the star
+    assert "* . bright stars, o planets" in text
+    chart = [line[:45] for line in text.splitlines()]
+    row, col = chart_cell((top.azimuth_deg + 180.0) % 360.0, 45.0)
+    assert chart[row][col] == "."
+    without = sky_chart(sky_path(orbit, observer, item), timezone.utc, colour=False, width=120).plain
+    assert "bright stars" not in without and "passes just" not in without
+
+
+def test_next_chart_shows_the_real_sky(cli: Any, tmp_path: Any) -> None:
+    from tests.tle_tools import newest
+
+    tle = tmp_path / "iss.tle"
+    tle.write_text("\n".join(newest()) + "\n")
+    args = [
+        "next",
+        "--city",
+        "Amsterdam",
+        "--at",
+        "2026-09-24T12:00Z",
+        "--tle-file",
+        str(tle),
+        "--chart",
+        "-q",
+    ]
+    result = cli(*args, env={"COLUMNS": "120"})
+    assert result.code == 0, result.err
+    # 21:22 CEST on 24 Sep 2026 from Amsterdam: Vega near the zenith, Saturn low in the south-east.
+    assert "* Vega" in result.out and "o Saturn" in result.out

@@ -240,3 +240,31 @@ def test_full_screen_block_counts_its_rows_in_newlines() -> None:
     keys, png = kitty_payload(block[len("\x1b[7;1H") : -len("\x1b[7;1H") - 20])
     assert (keys["c"], keys["r"]) == ("80", "20")
     assert decode_png(png).shape == (400, 800, 3)
+
+
+def test_live_frame_with_a_picture_fills_the_screen_row_for_row(tmp_path: Any) -> None:
+    from pathlib import Path
+
+    from isstrack.elements.file import load_file
+    from isstrack.render.mapgraphics import TerminalPicture
+    from isstrack.render.mapstatus import compose
+    from isstrack.scene.live import LiveScene
+    from isstrack.scene.snapshot import Snapshots
+    from isstrack.sky.orbit import Orbit
+
+    tle = Path(tmp_path) / "iss.tle"
+    tle.write_text("\n".join(newest()) + "\n")
+    used = load_file(tle, 25544)
+    live = LiveScene(Snapshots(Orbit(used.elements), used, None, 10.0), 1.5)
+    at = datetime(2026, 9, 24, 11, 0, tzinfo=timezone.utc)
+    picture = TerminalPicture("kitty", None)
+    text = compose(*live.scene(at), timezone.utc, 100, 40, None, picture)
+    lines = text.split("\n")
+    assert len(lines) <= 40
+    start = next(k for k, line in enumerate(lines) if "\x1b_G" in line)
+    keys, png = kitty_payload(lines[start][lines[start].index("\x1b_G") : lines[start].rindex("\x1b\\") + 2])
+    rows = int(keys["r"])
+    assert lines[start].startswith(f"\x1b[{start + 1};1H")  # drawn on the row it is counted on
+    assert all(line in ("", "\x1b[0m") for line in lines[start + 1 : start + rows])  # newlines, no erase
+    assert "Sun overhead" in "".join(lines[start + rows :])  # the legend below the picture
+    assert decode_png(png).shape[1] == 10 * int(keys["c"])

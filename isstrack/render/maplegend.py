@@ -7,12 +7,9 @@ from typing import Any
 from isstrack.io.literal import literal
 from isstrack.render.mapgrid import heading_arrow
 from isstrack.render.mapstyle import (
-    BACKGROUND,
     FOOTPRINT,
     HOME,
     ISS,
-    LAYER_FG,
-    MARKERS,
     OBSERVER,
     PASS,
     PAST,
@@ -29,45 +26,55 @@ from isstrack.render.mapstyle import (
     cells,
     shown,
 )
+from isstrack.render.palette import TRUECOLOR_PALETTE, Palette, overlay_colour
 from isstrack.scene.mapscene import MapScene
 from isstrack.sky.groundtrack import DAY, NIGHT, TWILIGHT
 
 
 def legend_lines(
-    scene: MapScene, zone: Any, place_name: str, columns: int, colour: bool, overlay: Overlay | None = None
+    scene: MapScene,
+    zone: Any,
+    place_name: str,
+    columns: int,
+    colour: bool,
+    overlay: Overlay | None = None,
+    palette: Palette | None = None,
 ) -> list[list[Run]]:
     """Return the legend, wrapped to `columns`: one entry per thing drawn (`overlay` included)."""
+    palette = palette or TRUECOLOR_PALETTE
 
     def line_item(layer: int, words: str) -> list[Run]:
         if colour:
-            return [("⠶", _style(LAYER_FG[layer])), (f" {words}", None)]
+            return [("⠶", _style(palette.lines[layer])), (f" {words}", None)]
         return [(PLAIN_GLYPH[layer] * 2, None), (f" {words}", None)]
 
     s = scene.state
     arrow = heading_arrow(scene.heading_deg, s.latitude_deg)
-    station = (STATION, _style(MARKERS[ISS]) if colour else None)
+    station = (STATION, _style(palette.markers[ISS]) if colour else None)
     items: list[list[Run]] = [
         [station, (f" {literal(scene.name)} {arrow}", None)],
         line_item(SUNLIT, "sunlit"),
         line_item(SHADOW, "in shadow"),
         line_item(PAST, "last orbit"),
         line_item(FOOTPRINT, "in view"),
-        [(SUBSOLAR, _style(MARKERS[SUN_MARK]) if colour else None), (" Sun overhead", None)],
+        [(SUBSOLAR, _style(palette.markers[SUN_MARK]) if colour else None), (" Sun overhead", None)],
     ]
     if scene.place is not None:
-        items.append([(OBSERVER, _style(MARKERS[HOME]) if colour else None), (f" {shown(place_name)}", None)])
+        items.append(
+            [(OBSERVER, _style(palette.markers[HOME]) if colour else None), (f" {shown(place_name)}", None)]
+        )
     if scene.next_visible is not None:
         when = scene.next_visible.start.astimezone(zone).strftime("%a %H:%M")
         items.append(line_item(PASS, f"next visible pass {when}"))
     if colour:
         for light, words in ((DAY, "day"), (TWILIGHT, "twilight"), (NIGHT, "night")):
-            items.append([(f" {words} ", _style(f"#ffffff on {BACKGROUND[light * 2]}"))])
+            items.append([(f" {words} ", _style(f"#ffffff on {palette.background[light * 2]}"))])
     else:
         items.append([(PLAIN_SHADE[TWILIGHT], None), (" twilight", None)])
         items.append([(PLAIN_SHADE[NIGHT], None), (" night", None)])
         items.append([("⠿", None), (" coast", None)])
     if overlay is not None:
-        swatch = ("  ", _style(f"on {overlay.colour}")) if colour else (overlay.glyph, None)
+        swatch = ("  ", _style(f"on {overlay_colour(overlay, palette)}")) if colour else (overlay.glyph, None)
         items.append([swatch, (f" {overlay.label}", None)])
     return wrap_items(items, columns)
 

@@ -9,8 +9,10 @@ from functools import cache
 from typing import Any
 
 from isstrack.io.timetext import duration_text
+from isstrack.render.mapgraphics import TerminalPicture
 from isstrack.render.maplegend import legend_lines, wrap_items
 from isstrack.render.mapstyle import Run, _style, cells, shown
+from isstrack.render.palette import Palette, palette_for, palette_system
 from isstrack.render.safe import ascii_only
 from isstrack.render.text import age_text
 from isstrack.render.worldmap import MAX_COLUMNS, WorldMap, as_ascii, map_rows
@@ -38,6 +40,14 @@ def terminal_colours() -> Any:
         "windows": ColorSystem.WINDOWS,
     }
     return systems.get(name or "")
+
+
+@cache
+def terminal_palette() -> Palette:
+    """Return the palette for stdout's terminal: COLORTERM, then Rich's detection (truecolour if unknown)."""
+    from rich.console import Console
+
+    return palette_for(palette_system(Console(file=sys.stdout).color_system))
 
 
 def duration_words(seconds: float) -> str:
@@ -114,12 +124,18 @@ def _ansi(runs: list[Run], system: Any) -> str:
 
 
 def compose(
-    snapshot: Snapshot, scene: MapScene, zone: Any, columns: int, lines: int, width: int | None
+    snapshot: Snapshot,
+    scene: MapScene,
+    zone: Any,
+    columns: int,
+    lines: int,
+    width: int | None,
+    picture: TerminalPicture | None = None,
 ) -> str:
     """Return the whole screen for a terminal of `columns` x `lines`, no line wider than the screen.
 
     The map is at most `width` columns wide; where stdout takes only ASCII, each glyph is one ASCII
-    character, so the layout holds.
+    character, so the layout holds. With a `picture` the map is drawn as one (kitty, sixel, iTerm2).
     """
 
     system = terminal_colours()
@@ -129,18 +145,27 @@ def compose(
     map_columns = min(columns, width or columns, MAX_COLUMNS)
     while map_columns > MIN_LIVE_COLUMNS:  # the widest map that leaves room for status and legend
         legend = legend_lines(scene, zone, place_name, map_columns, colour)
-        if len(status) + map_rows(map_columns) + len(legend) <= lines:
+        height = picture.rows(map_columns) if picture is not None else map_rows(map_columns)
+        if len(status) + height + len(legend) <= lines:
             break
         map_columns -= 1
     if (map_columns, colour) not in _maps:
         _maps.clear()
-        _maps[(map_columns, colour)] = WorldMap(map_columns, colour)
+        _maps[(map_columns, colour)] = WorldMap(map_columns, colour, None, terminal_palette())
     world = _maps[(map_columns, colour)]
     frame = world.frame(scene, zone, place_name)
     rendered = [_ansi(crop(runs, columns), system) for runs in status]
-    rendered += [world.ansi(runs, system) for runs in frame.lines]
+    widths = [sum(cells(t) for t, _ in runs) for runs in status]
+    if picture is not None:
+        # One element for the whole picture: its newlines (one per row, less the joining one) keep
+        # the count of lines right, and no erase may follow it (that would wipe a sixel row).
+        rendered.append(picture.block(scene, map_columns, len(status) + 1)[:-1])
+        widths.append(columns)
+    else:
+        rendered += [world.ansi(runs, system) for runs in frame.lines]
+        widths += [sum(cells(t) for t, _ in runs) for runs in frame.lines]
     rendered += [_ansi(crop(runs, columns), system) for runs in frame.legend]
-    widths = [sum(cells(t) for t, _ in runs) for runs in [*status, *frame.lines, *frame.legend]]
+    widths += [sum(cells(t) for t, _ in runs) for runs in frame.legend]
     # Erase to the end of short lines only: on a full line the cursor waits at the last cell and
     # an erase there would wipe that cell.
     tail = ["\x1b[0m\x1b[K" if w < columns else "\x1b[0m" for w in widths]

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import itertools
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from isstrack.render.console import make_console
+from isstrack.render.palette import TRUECOLOR_PALETTE, palette_for, palette_system
+from isstrack.render.skymarks import LEGEND, landmark_glyphs
 from isstrack.sky.earth import compass
+from isstrack.sky.landmarks import Landmark, landmarks, nearby_phrase
+from isstrack.sky.orbit import Observer
 from isstrack.sky.skypath import SkyPath, SkyPoint
 
 RADIUS_ROWS = 10  # the horizon circle spans 2 x 10 + 1 rows; braille dots are square
@@ -23,15 +28,7 @@ LEFT_MARGIN_COLUMNS = 2  # columns left of the circle for "E"
 CHART_ROWS = TOP_MARGIN_ROWS + 2 * RADIUS_ROWS + 2
 CHART_COLUMNS = LEFT_MARGIN_COLUMNS + RADIUS_DOTS + 3
 APPEARS, HIGHEST, DISAPPEARS, SHADOW_MARK, MINUTE = "A", "H", "D", "◐", "•"
-STYLES = {
-    "ring": "#5f6f7f",
-    "compass": "bold #d0d0d0",
-    "visible": "bold #ffe066",
-    "hidden": "#7f8fa0",
-    "mark": "bold #ff5fd7",
-    "shadow": "bold #6fd3ff",
-    "minute": "#ffffff",
-}
+STYLES = TRUECOLOR_PALETTE.sky
 
 
 @dataclass(frozen=True)
@@ -75,8 +72,18 @@ def _line_dots(a: ChartCell, b: ChartCell) -> list[ChartCell]:
     ]
 
 
-def sky_chart(path: SkyPath, zone: Any, colour: bool, width: int = 80) -> Any:
-    """Return the chart of a pass as a Rich Text, with its labels beside it (or below when narrow)."""
+def sky_chart(
+    path: SkyPath,
+    zone: Any,
+    colour: bool,
+    width: int = 80,
+    marks: tuple[Landmark, ...] = (),
+    styles: Mapping[str, str] = STYLES,
+) -> Any:
+    """Return the chart of a pass as a Rich Text, with its labels beside it (or below when narrow).
+
+    `marks` are the bright stars and planets to draw where the path leaves room (sky/landmarks.py).
+    """
     grid = chart_frame()
     item = path.item
     first = item.visible_start or item.rise
@@ -94,7 +101,12 @@ def sky_chart(path: SkyPath, zone: Any, colour: bool, width: int = 80) -> Any:
     top = item.visible_highest or item.culmination
     for mark, spot in ((APPEARS, first), (HIGHEST, top), (DISAPPEARS, last)):
         grid.put(project(spot.azimuth_deg, spot.elevation_deg).cell, mark, "mark")
-    return beside(grid.lines(colour), _labels(path, zone, changes), width)
+    occupied = {cell for cell, (layer, _, _) in grid.codes.items() if layer > 0} | set(grid.glyphs)
+    for cell, (glyph, role) in landmark_glyphs(
+        marks, occupied, lambda az, el: project(az, el).cell, CHART_ROWS, CHART_COLUMNS
+    ).items():
+        grid.put(cell, glyph, role)
+    return beside(grid.lines(colour, styles), _labels(path, zone, changes, marks), width)
 
 
 def chart_frame() -> _Grid:
@@ -138,7 +150,9 @@ def beside(chart: list[Any], labels: list[str], width: int) -> Any:
     return out
 
 
-def _labels(path: SkyPath, zone: Any, changes: tuple[tuple[SkyPoint, bool], ...]) -> list[str]:
+def _labels(
+    path: SkyPath, zone: Any, changes: tuple[tuple[SkyPoint, bool], ...], marks: tuple[Landmark, ...] = ()
+) -> list[str]:
     item = path.item
     first = item.visible_start or item.rise
     top = item.visible_highest or item.culmination
@@ -164,6 +178,11 @@ def _labels(path: SkyPath, zone: Any, changes: tuple[tuple[SkyPoint, bool], ...]
         "",
         *row(APPEARS, first, "appears" if item.visible else "rises"),
         *row(HIGHEST, top, "highest"),
+        *(
+            [f"  passes {phrase}"]
+            if (phrase := nearby_phrase(marks, top.azimuth_deg, top.elevation_deg))
+            else []
+        ),
         *row(DISAPPEARS, last, "disappears" if item.visible else "sets"),
     ]
     for point, leaves in changes:
@@ -172,6 +191,8 @@ def _labels(path: SkyPath, zone: Any, changes: tuple[tuple[SkyPoint, bool], ...]
         words = "leaves Earth's shadow" if leaves else "enters Earth's shadow"
         lines.append(f"{SHADOW_MARK} {point.time.astimezone(zone):%H:%M:%S} {words}")
     lines += ["", f"{MINUTE} whole minutes", "rings: horizon, 30°, 60°", "centre: overhead"]
+    if marks:
+        lines.append(LEGEND)
     if item.magnitude is not None:
         lines.append(f"brightest: magnitude {item.magnitude:+.1f}")
     return lines
@@ -199,7 +220,7 @@ class _Grid:
         """Place a glyph on a cell, over any dots."""
         self.glyphs[cell] = (glyph, style)
 
-    def lines(self, colour: bool) -> list[Any]:
+    def lines(self, colour: bool, styles: Mapping[str, str] = STYLES) -> list[Any]:
         """Return the grid as Rich Text lines (trailing blanks trimmed)."""
         from rich.text import Text
 
@@ -214,20 +235,31 @@ class _Grid:
                     glyph = "·" if style == "hidden" and not colour else chr(0x2800 + bits)
                 else:
                     glyph, style = " ", ""
-                line.append(glyph, STYLES.get(style) if colour else None)
+                line.append(glyph, styles.get(style) if colour else None)
             line.rstrip()
             out.append(line)
         return out
 
 
-def print_charts(paths: list[SkyPath], zone: Any, heading: bool = False) -> None:
-    """Print a sky chart for each pass's path (with a one-line heading per chart if asked)."""
+def print_charts(
+    paths: list[SkyPath], zone: Any, heading: bool = False, observer: Observer | None = None
+) -> None:
+    """Print a sky chart for each pass's path (with a one-line heading per chart if asked).
+
+    With the `observer`, the bright stars and planets above the horizon at the pass's highest
+    point are drawn too.
+    """
     console = make_console()
     colour = console.color_system is not None and not console.no_color
+    styles = palette_for(palette_system(console.color_system)).sky
     for path in paths:
         if heading:
             start = (path.item.visible_start or path.item.rise).time.astimezone(zone)
             console.print(f"\n{start:%a %d %b %H:%M} pass", style="bold" if colour else None, highlight=False)
         else:
             console.print()
-        console.print(sky_chart(path, zone, colour, console.width), crop=True)
+        marks: tuple[Landmark, ...] = ()
+        if observer is not None:
+            top = path.item.visible_highest or path.item.culmination
+            marks = landmarks(observer, top.time, min_elevation_deg=0.0)
+        console.print(sky_chart(path, zone, colour, console.width, marks, styles), crop=True)

@@ -25,16 +25,13 @@ from isstrack.render.mapgrid import map_rows as map_rows
 from isstrack.render.mapgrid import rasterise as rasterise
 from isstrack.render.maplegend import legend_lines
 from isstrack.render.mapstyle import (
-    BACKGROUND,
     COAST,
     FOOTPRINT,
     HEADING,
     HOME,
     ISS,
     LABEL,
-    LAYER_FG,
     MARKER_BASE,
-    MARKERS,
     OBSERVER,
     OVERLAY_BACKGROUND,
     PASS,
@@ -52,6 +49,7 @@ from isstrack.render.mapstyle import Overlay as Overlay
 from isstrack.render.mapstyle import Run as Run
 from isstrack.render.mapstyle import cells as cells
 from isstrack.render.mapstyle import shown as shown
+from isstrack.render.palette import TRUECOLOR_PALETTE, Palette, overlay_colour
 from isstrack.render.safe import to_ascii
 from isstrack.scene.mapscene import MapScene
 from isstrack.sky.groundtrack import (
@@ -121,8 +119,11 @@ def as_ascii(text: str) -> str:
 class WorldMap:
     """A world map of a fixed size that draws scenes, caching what does not change every frame."""
 
-    def __init__(self, columns: int, colour: bool, overlay: Overlay | None = None) -> None:
+    def __init__(
+        self, columns: int, colour: bool, overlay: Overlay | None = None, palette: Palette | None = None
+    ) -> None:
         self.columns = columns
+        self.palette = palette or TRUECOLOR_PALETTE
         self.rows = map_rows(columns)
         self.colour = colour
         self.overlay = overlay
@@ -289,7 +290,8 @@ class WorldMap:
                 runs = [(text[a:b], self._style_of(int(ids[a]))) for a, b in itertools.pairwise(cuts)]
                 self._rows[key] = runs
             lines.append(runs)
-        return MapFrame(lines, legend_lines(scene, zone, place_name, self.columns, self.colour, self.overlay))
+        legend = legend_lines(scene, zone, place_name, self.columns, self.colour, self.overlay, self.palette)
+        return MapFrame(lines, legend)
 
     def _style_of(self, style_id: int) -> Any:
         if not self.colour:
@@ -300,17 +302,18 @@ class WorldMap:
 
     def _make_style(self, style_id: int) -> Any:
         kind, background = divmod(style_id, 8)
+        palette = self.palette
         bg = (
-            self.overlay.colour
+            overlay_colour(self.overlay, palette)
             if background == OVERLAY_BACKGROUND and self.overlay
-            else BACKGROUND[background]
+            else palette.background[background]
         )
         if style_id >= MARKER_BASE:
-            spec = MARKERS[(style_id - MARKER_BASE) // 8]
+            spec = palette.markers[(style_id - MARKER_BASE) // 8]
             return _style(spec if " on " in spec else f"{spec} on {bg}")
         if kind == 0:
             return _style(f"on {bg}")
-        return _style(f"{LAYER_FG[kind - 1]} on {bg}")
+        return _style(f"{palette.lines[kind - 1]} on {bg}")
 
     def ansi(self, runs: list[Run], color_system: Any) -> str:
         """Return one map line as terminal text (cached while the line is), for live redraws."""

@@ -54,6 +54,20 @@ Svg = Annotated[
     Path | None,
     typer.Option("--svg", metavar="FILE", help="Write the picture as an SVG file instead ('-' for stdout)."),
 ]
+Graphics = Annotated[
+    str,
+    typer.Option(
+        "--graphics",
+        metavar="KIND",
+        help="Draw the map as a picture: auto (ask the terminal), kitty, sixel, iterm or none (braille).",
+    ),
+]
+Png = Annotated[
+    Path | None,
+    typer.Option("--png", metavar="FILE", help="Write the map as a PNG picture instead ('-' for stdout)."),
+]
+GRAPHICS_CHOICES = ("auto", "kitty", "sixel", "iterm", "none")  # render.graphics.CHOICES, without loading it
+PNG_WIDTH_PX = 1440
 Watch = Annotated[
     bool, typer.Option("--watch", "-w", help="Full-screen live map until Ctrl-C (JSON lines when piped).")
 ]
@@ -78,6 +92,8 @@ def map_(
     width: Width = None,
     json: Json = False,
     svg: Svg = None,
+    png: Png = None,
+    graphics: Graphics = "auto",
     watch: Watch = False,
     interval: Interval = 1.0,
     min_elevation: MinElevation = DEFAULT_MIN_ELEVATION_DEG,
@@ -94,8 +110,11 @@ def map_(
     from isstrack.render.worldmap import MAX_COLUMNS, MIN_COLUMNS
     from isstrack.scene.mapscene import LONGEST_PERIOD, MAX_ORBITS
 
-    exclusive("pick one output", **{"--json": json, "--svg": svg is not None})
+    exclusive("pick one output", **{"--json": json, "--svg": svg is not None, "--png": png is not None})
     exclusive("--svg writes one picture", **{"--watch": watch, "--svg": svg is not None})
+    exclusive("--png writes one picture", **{"--watch": watch, "--png": png is not None})
+    if graphics not in GRAPHICS_CHOICES:
+        raise BadInputError(f"--graphics {graphics!r} is not one of {', '.join(GRAPHICS_CHOICES)}")
     check_range("--orbits", orbits, 0, MAX_ORBITS, "; give up to 5 orbits ahead", open_low=True)
     if width is not None:
         check_range("--width", width, MIN_COLUMNS, MAX_COLUMNS, " columns", dashed=True)
@@ -106,6 +125,10 @@ def map_(
         from isstrack.io.outfile import check_output
 
         check_output(svg, "--svg")
+    if png is not None:
+        from isstrack.io.outfile import check_output
+
+        check_output(png, "--png")
     where = PlaceOptions(lat, lon, elevation, city, tz)
     source = ElementOptions(tle_file, offline, quiet, verbose, sat)
     _, place, zone, zone_label, start, used, orbit = prepare(  # a broken saved place only warns
@@ -117,7 +140,7 @@ def map_(
     )
 
     if watch:
-        _watch(orbit, used, place, min_elevation, orbits, start, interval, json, zone, width)
+        _watch(orbit, used, place, min_elevation, orbits, start, interval, json, zone, width, graphics)
         return
     from isstrack.scene.mapscene import build_scene
 
@@ -133,6 +156,12 @@ def map_(
         return
 
     name = place.name if place is not None else ""
+    if png is not None:
+        from isstrack.io.outfile import write_output
+        from isstrack.render.mapgraphics import png_file_bytes
+
+        write_output(png, png_file_bytes(scene, PNG_WIDTH_PX, overlay), "--png")
+        return
     if svg is not None:
         import io
 
@@ -154,13 +183,51 @@ def map_(
     import os
     import sys
 
+    protocol = _graphics(graphics)
+    if protocol is not None:
+        _print_picture(scene, protocol, columns, overlay, zone, name)
+        return
     if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
         sys.stdout.write(WorldMap(columns, False, overlay).frame(scene, zone, name).plain(ascii_only()))
         return
+    from isstrack.render.palette import palette_for, palette_system
 
-    make_console().print(
-        WorldMap(columns, True, overlay).frame(scene, zone, name).text(ascii_only()), width=columns, crop=True
+    console = make_console()
+    palette = palette_for(palette_system(console.color_system))
+    console.print(
+        WorldMap(columns, True, overlay, palette).frame(scene, zone, name).text(ascii_only()),
+        width=columns,
+        crop=True,
     )
+
+
+def _graphics(choice: str) -> str | None:
+    """Return the picture protocol to use on stdout (None: the braille map)."""
+    import os
+
+    if choice == "none":
+        return None
+    from isstrack.render.graphics import detect
+
+    return detect(choice, os.environ, sys.stdout.fileno() if sys.stdout.isatty() else None)
+
+
+def _print_picture(scene: Any, protocol: str, columns: int, overlay: Any, zone: Any, name: str) -> None:
+    """Print the map as a picture with the braille map's legend under it."""
+    from isstrack.render.mapgraphics import TerminalPicture
+    from isstrack.render.palette import palette_for, palette_system
+    from isstrack.render.worldmap import MapFrame, WorldMap
+
+    fd = sys.stdout.fileno() if sys.stdout.isatty() else None
+    console = make_console()
+    picture = TerminalPicture(protocol, fd, overlay)
+    sys.stdout.write(picture.escape(scene, columns) + "\n")
+    sys.stdout.flush()
+    world = WorldMap(
+        columns, console.color_system is not None, overlay, palette_for(palette_system(console.color_system))
+    )
+    legend = MapFrame([], world.frame(scene, zone, name).legend)
+    console.print(legend.text(ascii_only()), width=columns, crop=True)
 
 
 def _watch(
@@ -174,6 +241,7 @@ def _watch(
     json: bool,
     zone: Any,
     width: int | None,
+    graphics: str = "none",
 ) -> None:
     """Redraw the map full screen every `interval` seconds; JSON lines of `now` with --json or a pipe."""
     from isstrack.render.scenejson import snapshot_json
@@ -188,9 +256,15 @@ def _watch(
     from isstrack.scene.live import LiveScene
 
     live = LiveScene(snapshots, orbits)
+    protocol = _graphics(graphics)  # asked before the full screen opens: replies cannot mix with frames
+    picture = None
+    if protocol is not None:
+        from isstrack.render.mapgraphics import TerminalPicture
+
+        picture = TerminalPicture(protocol, sys.stdout.fileno())
 
     def screen(when: datetime, columns: int, lines: int) -> str:
-        return compose(*live.scene(when), zone, columns, lines, width)
+        return compose(*live.scene(when), zone, columns, lines, width, picture)
 
     watch_screen(screen, start, interval)
 

@@ -141,7 +141,7 @@ def next_(
                 from isstrack.render.skychart import print_charts
                 from isstrack.sky.skypath import sky_path
 
-                print_charts([sky_path(orbit, place.observer, found.item)], zone)
+                print_charts([sky_path(orbit, place.observer, found.item)], zone, observer=place.observer)
     elif span is None:
         what = "pass" if all_ else "visible pass"
         if max_magnitude is not None:

@@ -161,4 +161,4 @@ def passes(
             from isstrack.sky.skypath import sky_path
 
             paths = [sky_path(orbit, place.observer, p) for p in shown if p.visible]
-            print_charts(paths, zone, heading=True)
+            print_charts(paths, zone, heading=True, observer=place.observer)

@@ -320,7 +320,7 @@ def test_record_is_pruned_of_passes_that_are_over_and_a_damaged_one_is_set_aside
     record.write_text("{not json")
     again = alert(tle, PASS_22 - timedelta(minutes=5), "--print")
     assert again.code == 0, "a damaged record is read as empty: better twice than never"
-    assert "was unreadable" in again.err and "moved it aside" in again.err
+    assert "was damaged" in again.err and "moved it aside" in again.err
     assert record.with_name("alerts-sent.json.damaged").read_text() == "{not json"
     record.unlink()
     record.mkdir()

@@ -253,7 +253,7 @@ def test_dry_run_leaves_a_damaged_record_where_it_is(tmp_path: Path, isolated_en
     (state / "alerts-sent.json").write_bytes(garbage)
     result = alert(reference_file(tmp_path, 18), PASS_22 - timedelta(minutes=10), "--dry-run")
     assert result.code == 0 and result.out.startswith("would send to print: ISS over "), result.err
-    assert "unreadable" in result.err
+    assert "was damaged" in result.err and "ignoring it" in result.err
     assert (state / "alerts-sent.json").read_bytes() == garbage
     assert sorted(p.name for p in state.iterdir()) == ["alerts-sent.json"], "a dry run records nothing"
 

@@ -15,12 +15,13 @@ import signal
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from isstrack.errors import OutputError
 from isstrack.io.atomic import sweep_stale_temps, write_atomic
+from isstrack.io.decode import load_json, recorded_time
 from isstrack.io.timetext import time_text
 
 RECORD_NAME = "alerts-sent.json"
@@ -94,9 +95,8 @@ class SentRecord:
                 "remove it or set ISSTRACK_STATE_DIR"
             )
         try:
-            if self.path.stat().st_size > MAX_RECORD_BYTES:
-                raise ValueError(f"over {MAX_RECORD_BYTES} bytes")
-            data = json.loads(self.path.read_bytes().decode("utf-8"))
+            with self.path.open("rb") as handle:
+                data = load_json(handle.read(MAX_RECORD_BYTES + 1), MAX_RECORD_BYTES)
             if not isinstance(data, dict) or data.get("version") != RECORD_VERSION:
                 raise ValueError("not an isstrack alert record")
             return [_entry(raw) for raw in data["sent"]]
@@ -110,7 +110,7 @@ class SentRecord:
                     os.replace(self.path, self.path.with_name(self.path.name + ".damaged"))
                     aside = "moved it aside"
             self.warnings.append(
-                f"the record of sent alerts {self.path} was unreadable ({reason}); {aside}, "
+                f"the record of sent alerts {self.path} was damaged ({reason}); {aside}, "
                 "so alerts for passes now due may be sent again"
             )
             return []
@@ -150,13 +150,6 @@ def _iso(moment: datetime) -> str:
     return time_text(moment, truncate=True)
 
 
-def _time(text: Any) -> datetime:
-    moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        raise ValueError(f"time {text!r} has no offset")
-    return moment.astimezone(timezone.utc)
-
-
 def _raw(entry: SentEntry) -> dict[str, Any]:
     return {
         "place": entry.place,
@@ -176,7 +169,7 @@ def _entry(raw: Any) -> SentEntry:
         str(raw["place"]),
         revolution,
         str(raw["target"]),
-        _time(raw["visible_start"]),
-        _time(raw["visible_end"]),
-        _time(raw["sent_at"]),
+        recorded_time(raw["visible_start"], "visible_start"),
+        recorded_time(raw["visible_end"], "visible_end"),
+        recorded_time(raw["sent_at"], "sent_at"),
     )

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any, Literal
 
 from isstrack.errors import ConfigError, LocationError, TimeInputError
 from isstrack.io.atomic import sweep_stale_temps, write_atomic
+from isstrack.io.decode import load_toml
 from isstrack.place.timezones import zone, zone_name_at
 from isstrack.sky.earth import format_latitude, format_longitude
 from isstrack.sky.orbit import Observer
@@ -122,8 +122,8 @@ def load_saved(config_dir: Path) -> Location | None:
         return None
     fix = "run 'isstrack location set ...' to replace it, or 'isstrack location clear'"
     try:
-        data = _toml_loads(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
+        data = load_toml(raw, MAX_CONFIG_BYTES)
+    except ValueError as exc:
         raise ConfigError(f"{path} is damaged ({_short(str(exc))}); {fix}") from None
     home = data.get("home")
     if not isinstance(home, dict):
@@ -260,15 +260,3 @@ def clear(config_dir: Path) -> bool:
             ) from None
         raise ConfigError(f"cannot remove {path} ({exc.strerror}); remove it yourself") from None
     return True
-
-
-def _toml_loads(text: str) -> dict[str, Any]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
-    try:
-        data: dict[str, Any] = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(str(exc)) from None
-    return data

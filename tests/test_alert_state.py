@@ -1,0 +1,51 @@
+"""Issue 17: the record of sent alerts when it is damaged, unreadable, too big, or the clock jumps."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.alert_helpers import reference_file
+from tests.test_alert import PASS_22, alert
+
+GOOD_ENTRY = {
+    "place": "52.374,4.890",
+    "revolution": 58689,
+    "target": "print",
+    "visible_start": "2026-09-22T19:18:20Z",
+    "visible_end": "2026-09-22T19:22:33Z",
+    "sent_at": "2026-09-22T19:08:20Z",
+}
+
+
+def _record_with(**changes: str) -> bytes:
+    return json.dumps({"version": 1, "sent": [{**GOOD_ENTRY, **changes}]}).encode()
+
+
+DAMAGED = {
+    "nested 100,000 deep": b'{"version": 1, "sent": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+    "a pass ending in 9999-12-31": _record_with(visible_end="9999-12-31T23:59:59Z"),
+    "a pass starting at 0001-01-01+01:00": _record_with(visible_start="0001-01-01T00:00:00+01:00"),
+    "a 400-digit revolution": _record_with().replace(b"58689", b"9" * 400),
+}
+
+
+@pytest.mark.parametrize("content", DAMAGED.values(), ids=DAMAGED.keys())
+def test_a_damaged_record_is_set_aside_with_a_warning_and_the_run_goes_on(
+    tmp_path: Path, isolated_env: dict[str, str], content: bytes
+) -> None:
+    tle = reference_file(tmp_path, 18)
+    record = Path(isolated_env["ISSTRACK_STATE_DIR"]) / "alerts-sent.json"
+    record.parent.mkdir(parents=True)
+    record.write_bytes(content)
+    result = alert(tle, PASS_22 - timedelta(minutes=10), "--print")
+    assert result.code == 0, result.err
+    assert result.out.startswith("ISS over "), "the due alert went out"
+    (warning,) = [line for line in result.err.splitlines() if "alerts-sent.json" in line]
+    assert "alerts-sent.json was damaged" in warning and "moved it aside" in warning
+    assert record.with_name("alerts-sent.json.damaged").read_bytes() == content
+    assert [e["revolution"] for e in json.loads(record.read_text())["sent"]] == [58689]
+    assert alert(tle, PASS_22 - timedelta(minutes=5), "--print").code == 1, "and it is not sent twice"

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.alert_helpers import reference_file
-from tests.test_alert import PASS_22, alert
+from tests.alert_helpers import iso, reference_file
+from tests.conftest import isstrack_command
+from tests.test_alert import PASS_22, PLACE, alert
 
 GOOD_ENTRY = {
     "place": "52.374,4.890",
@@ -49,3 +55,48 @@ def test_a_damaged_record_is_set_aside_with_a_warning_and_the_run_goes_on(
     assert record.with_name("alerts-sent.json.damaged").read_bytes() == content
     assert [e["revolution"] for e in json.loads(record.read_text())["sent"]] == [58689]
     assert alert(tle, PASS_22 - timedelta(minutes=5), "--print").code == 1, "and it is not sent twice"
+
+
+@pytest.fixture
+def open_dir() -> Iterator[Path]:
+    """Yield a directory that another user can reach (pytest's own are private to this one)."""
+    path = Path(tempfile.mkdtemp(prefix="isstrack-test-"))
+    path.chmod(0o755)
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def test_a_record_that_cannot_be_read_is_not_damage_exit_2_and_nothing_sent(open_dir: Path) -> None:
+    """Item 5: another user's record (mode 600) is left alone, and no due alert goes out again."""
+    tle = reference_file(open_dir, 18)
+    state = open_dir / "state"
+    state.mkdir()
+    state.chmod(0o777)  # the other user may make its lock here (and could rename the record)
+    record = state / "alerts-sent.json"
+    record.write_bytes(_record_with())
+    record.chmod(0o600)
+    env = {
+        "PATH": os.environ["PATH"],
+        "HOME": str(open_dir),
+        "ISSTRACK_STATE_DIR": str(state),
+        "ISSTRACK_CACHE_DIR": str(open_dir / "cache"),
+        "ISSTRACK_CONFIG_DIR": str(open_dir / "config"),
+        "ISSTRACK_AT": iso(PASS_22 - timedelta(minutes=10)),
+    }
+    command = [*isstrack_command(), "alert", *PLACE, "--before", "15m", "--tle-file", str(tle), "--print"]
+    if os.geteuid() == 0:  # root reads any file: run as nobody, for whom the record is another user's
+        command = ["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups", *command]
+    else:
+        record.chmod(0o000)
+    run = subprocess.run(
+        command, env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL
+    )
+    assert run.returncode == 2, run.stderr
+    assert run.stdout == "", "nothing sent"
+    (line,) = [line for line in run.stderr.splitlines() if "alerts-sent.json" in line]
+    assert "cannot read the record of sent alerts" in line and "Permission denied" in line
+    assert "nothing sent" in line and "Traceback" not in run.stderr
+    assert record.read_bytes() == _record_with(), "left alone"
+    assert not (state / "alerts-sent.json.damaged").exists()

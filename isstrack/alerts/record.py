@@ -88,7 +88,10 @@ class SentRecord:
             lock.release()
 
     def load(self, move_aside: bool = True) -> list[SentEntry]:
-        """Return the entries; a damaged record is moved aside (with a warning) and read as empty."""
+        """Return the entries; a damaged record is moved aside (with a warning) and read as empty.
+
+        Raise OutputError if the record exists but cannot be read: sending then could repeat everything.
+        """
         if self.path.exists() and not self.path.is_file():
             raise OutputError(
                 f"the record of sent alerts {self.path} is not a regular file; "
@@ -96,14 +99,21 @@ class SentRecord:
             )
         try:
             with self.path.open("rb") as handle:
-                data = load_json(handle.read(MAX_RECORD_BYTES + 1), MAX_RECORD_BYTES)
-            if not isinstance(data, dict) or data.get("version") != RECORD_VERSION:
-                raise ValueError("not an isstrack alert record")
-            return [_entry(raw) for raw in data["sent"]]
+                raw = handle.read(MAX_RECORD_BYTES + 1)
         except FileNotFoundError:
             return []
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        except OSError as exc:  # another user's, or a disk error: not damage, and not empty either
+            raise OutputError(
+                f"cannot read the record of sent alerts {self.path} ({exc.strerror or exc}); "
+                "fix its permissions (is it another user's?) or set ISSTRACK_STATE_DIR; nothing sent"
+            ) from None
+        try:
+            data = load_json(raw, MAX_RECORD_BYTES)
+            if not isinstance(data, dict) or data.get("version") != RECORD_VERSION:
+                raise ValueError("not an isstrack alert record")
+            return [_entry(item) for item in data["sent"]]
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            reason = str(exc)
             aside = "ignoring it"
             if move_aside:
                 with contextlib.suppress(OSError):

@@ -140,20 +140,28 @@ class SentRecord:
         sweep_stale_temps(self.directory, RECORD_NAME)
 
 
+# Each of these asks the run to stop: systemd (TERM), Ctrl-C (INT), a closed terminal or ssh (HUP).
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else []))
+
+
 @contextlib.contextmanager
 def termination_held() -> Iterator[None]:
-    """Hold SIGTERM until the block ends, then let it act, so sends and their record stay together."""
+    """Hold SIGTERM, SIGINT and SIGHUP until the block ends, then let the first act: sends and their
+    record stay together."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     caught: list[int] = []
-    previous = signal.signal(signal.SIGTERM, lambda signum, frame: caught.append(signum))
+    previous = {
+        stop: signal.signal(stop, lambda signum, frame: caught.append(signum)) for stop in STOP_SIGNALS
+    }
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for stop, handler in previous.items():
+            signal.signal(stop, handler)
         if caught:
-            signal.raise_signal(signal.SIGTERM)
+            signal.raise_signal(caught[0])
 
 
 def _iso(moment: datetime) -> str:

@@ -153,7 +153,7 @@ def announce(
             SentEntry(key, item.revolution, target.key, _start(item), _end(item), now)
             for item, _, target in todo
         ]
-        with termination_held():  # a SIGTERM waits for the deliveries (bounded in time) and their record
+        with termination_held():  # a stop signal waits for the deliveries (bounded in time) and their record
             # Written ahead: should the record not be writable (a full or read-only disk), nothing goes
             # out, rather than the same alert at every run; a run killed outright counts them as sent.
             record.save(entries + planned, now, "nothing sent (make room or set ISSTRACK_STATE_DIR)")

@@ -1,0 +1,109 @@
+"""Issue 17: an alert run stopped by a signal, or stuck on a slow desktop or webhook, with real processes."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import signal
+import subprocess
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.alert_helpers import SECRET, iso, reference_file
+from tests.conftest import isstrack_command
+from tests.test_alert import PASS_22, PLACE
+
+
+@dataclass
+class _Server:
+    """A loopback server: /fail/ answers 500 at once, /hook/ holds each POST until `answer` is set."""
+
+    arrived: threading.Event = field(default_factory=threading.Event)
+    answer: threading.Event = field(default_factory=threading.Event)
+    failing: bool = True
+    bodies: dict[str, list[bytes]] = field(default_factory=lambda: {"fail": [], "hook": []})
+
+
+@contextlib.contextmanager
+def loopback_server() -> Iterator[tuple[str, _Server]]:
+    """Serve on 127.0.0.1 in threads; yield the base URL and the server's state."""
+    state = _Server()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            kind = "fail" if self.path.startswith("/fail/") else "hook"
+            state.bodies[kind].append(body)
+            if kind == "hook":
+                state.arrived.set()
+                state.answer.wait(30)
+            self.send_response(500 if kind == "fail" and state.failing else 200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", state
+    finally:
+        state.answer.set()
+        server.shutdown()
+        server.server_close()
+
+
+def _command(tle: Path, base: str) -> list[str]:
+    return [*isstrack_command(), "alert", *PLACE, "--before", "15m", "--tle-file", str(tle),
+            "--ntfy", f"{base}/fail/{SECRET}", "--webhook", f"{base}/hook/{SECRET}", "-q"]  # fmt: skip
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP], ids=lambda s: s.name)
+def test_a_stop_signal_during_delivery_records_only_what_was_delivered(
+    tmp_path: Path, isolated_env: dict[str, str], stop: signal.Signals
+) -> None:
+    """Item 10: SIGINT and SIGHUP, like SIGTERM, let the run finish and record the failed target as failed."""
+    tle = reference_file(tmp_path, 18)
+    at = PASS_22 - timedelta(minutes=10)
+    env = {**os.environ, **isolated_env, "ISSTRACK_AT": iso(at), "ISSTRACK_HTTP_TIMEOUT": "20"}
+    record = Path(isolated_env["ISSTRACK_STATE_DIR"]) / "alerts-sent.json"
+    with loopback_server() as (base, server):
+        proc = subprocess.Popen(_command(tle, base), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                stdin=subprocess.DEVNULL, text=True)  # fmt: skip
+        try:
+            assert server.arrived.wait(90), "the webhook never got the alert"
+            proc.send_signal(stop)  # while the webhook holds its answer and the ntfy target has failed
+            threading.Timer(0.5, server.answer.set).start()
+            _out, err = proc.communicate(timeout=60)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        assert proc.returncode in (-stop, 128 + stop, 130), err  # it still ends as stopped
+        assert "Traceback" not in err and SECRET not in err
+        sent = json.loads(record.read_text())["sent"]
+        assert [entry["target"].split(":")[0] for entry in sent] == ["webhook"], "only what was delivered"
+        assert len(server.bodies["fail"]) == 1
+        server.failing = False
+        later = {**env, "ISSTRACK_AT": iso(at + timedelta(minutes=1))}
+        again = subprocess.run(
+            _command(tle, base),
+            env=later,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
+        assert again.returncode == 0, again.stderr
+        assert len(server.bodies["fail"]) == 2, "the failed target is tried again"
+        assert len(server.bodies["hook"]) == 1, "the delivered one is not"

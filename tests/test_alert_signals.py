@@ -107,3 +107,53 @@ def test_a_stop_signal_during_delivery_records_only_what_was_delivered(
         assert again.returncode == 0, again.stderr
         assert len(server.bodies["fail"]) == 2, "the failed target is tried again"
         assert len(server.bodies["hook"]) == 1, "the delivered one is not"
+
+
+def _marked_processes(mark: str) -> list[int]:
+    """Return the ids of live processes whose environment holds `mark`."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            if mark.encode() in (entry / "environ").read_bytes():
+                stat = (entry / "stat").read_text()
+                if stat.rpartition(")")[2].split()[0] != "Z":  # a zombie is gone, waiting to be reaped
+                    found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/environ").exists(), reason="reads /proc")
+def test_a_hung_notify_send_and_what_it_started_are_killed_before_the_run_ends(
+    tmp_path: Path, isolated_env: dict[str, str]
+) -> None:
+    """Item 8: no notify-send (nor its children) is left running after a run, one per cron job."""
+    tle = reference_file(tmp_path, 18)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "notify-send"
+    fake.write_text("#!/bin/sh\nsleep 300\n")  # hangs, and in a child: killing the shell is not enough
+    fake.chmod(0o755)
+    mark = f"ISSTRACK_TEST_MARK={tmp_path.name}-{os.getpid()}"
+    env = {
+        **os.environ,
+        **isolated_env,
+        "PATH": f"{bin_dir}:{os.environ['PATH']}",
+        "DBUS_SESSION_BUS_ADDRESS": "unix:path=/nonexistent/bus",
+        "ISSTRACK_AT": iso(PASS_22 - timedelta(minutes=10)),
+        "ISSTRACK_HTTP_TIMEOUT": "1",
+        mark.split("=")[0]: mark.split("=")[1],
+    }
+    command = [*isstrack_command(), "alert", *PLACE, "--before", "15m", "--tle-file", str(tle), "--desktop"]
+    try:
+        run = subprocess.run(
+            command, env=env, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL
+        )
+        assert run.returncode == 5, run.stderr
+        assert "notify-send did not finish within 1 s" in run.stderr or "no answer within 1 s" in run.stderr
+        left = _marked_processes(mark)
+        assert left == [], "a hung notify-send or its child outlived the run"
+    finally:
+        for pid in _marked_processes(mark):
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)

@@ -9,10 +9,12 @@ user:password): they are shown only as scheme://host/….
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -126,6 +128,7 @@ def deliver(
         thread.join(max(0.0, deadline - time.monotonic()))
         if results[index] is None:
             results[index] = Outcome(jobs[index][0], False, f"no answer within {timeout_s:g} s")
+    stop_unfinished()  # past the deadline nothing is waited for, and nothing is left running either
     return [r for r in results if r is not None]
 
 
@@ -217,21 +220,65 @@ def _desktop(target: Target, notice: Notice, timeout_s: float) -> Outcome:
         env["DBUS_SESSION_BUS_ADDRESS"] = f"unix:path={bus}"  # cron jobs do not inherit it
     command = [program, "--app-name=isstrack", "--urgency=normal", "--", notice.title, notice.message]
     try:
-        done = subprocess.run(
-            command, env=env, capture_output=True, timeout=timeout_s, stdin=subprocess.DEVNULL, check=False
-        )
+        returncode, stderr = _run_bounded(command, env, timeout_s)
     except subprocess.TimeoutExpired:
         return Outcome(target, False, f"notify-send did not finish within {timeout_s:g} s")
     except OSError as exc:
         return Outcome(target, False, f"could not run notify-send ({exc.strerror})")
-    if done.returncode != 0:
-        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    if returncode != 0:
+        said = stderr.decode("utf-8", "replace").strip().splitlines()
         first = said[0][:200] if said else ""
         reason = "".join(c if c.isprintable() else "?" for c in first)
         return Outcome(
-            target, False, f"notify-send failed (exit {done.returncode}{': ' + reason if reason else ''})"
+            target, False, f"notify-send failed (exit {returncode}{': ' + reason if reason else ''})"
         )
     return Outcome(target, True, "shown")
+
+
+# Process groups of programs a delivery started and has not yet seen end (so the run can stop them).
+_RUNNING: set[int] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+def _run_bounded(command: list[str], env: dict[str, str], timeout_s: float) -> tuple[int, bytes]:
+    """Run `command` in a process group of its own; return its status and stderr, or kill the whole
+    group and raise TimeoutExpired after `timeout_s` (a hung notify-send, and anything it started)."""
+    with _RUNNING_LOCK:
+        process = subprocess.Popen(
+            command,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # its own group: killing it reaches its children too
+        )
+        _RUNNING.add(process.pid)
+    try:
+        _, stderr = process.communicate(timeout=timeout_s)
+    except BaseException:
+        _kill_group(process.pid)
+        process.communicate()
+        raise
+    with _RUNNING_LOCK:
+        _RUNNING.discard(process.pid)
+    return process.returncode, stderr
+
+
+def _kill_group(pgid: int) -> None:
+    with _RUNNING_LOCK:
+        if pgid not in _RUNNING:
+            return
+        _RUNNING.discard(pgid)
+        with contextlib.suppress(OSError):  # the group has ended already
+            os.killpg(pgid, signal.SIGKILL)
+
+
+def stop_unfinished() -> None:
+    """Kill the process group of every delivery program still running (the run is about to end)."""
+    with _RUNNING_LOCK:
+        groups = list(_RUNNING)
+    for pgid in groups:
+        _kill_group(pgid)
 
 
 def _session_bus_socket() -> Path | None:

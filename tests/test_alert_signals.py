@@ -157,3 +157,62 @@ def test_a_hung_notify_send_and_what_it_started_are_killed_before_the_run_ends(
         for pid in _marked_processes(mark):
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
+
+
+@contextlib.contextmanager
+def late_server(delay_s: float) -> Iterator[tuple[str, list[bytes]]]:
+    """Serve on 127.0.0.1: take each POST, and answer 200 only `delay_s` later."""
+    bodies: list[bytes] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            bodies.append(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+            threading.Event().wait(delay_s)
+            with contextlib.suppress(OSError):  # the client may have hung up by now
+                self.send_response(200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", bodies
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_webhook_answering_after_the_deadline_gets_the_alert_once(
+    tmp_path: Path, isolated_env: dict[str, str]
+) -> None:
+    """Item 4: overlapping runs and the runs that follow do not send it again: sent, answer not seen."""
+    tle = reference_file(tmp_path, 18)
+    at = PASS_22 - timedelta(minutes=10)
+    env = {**os.environ, **isolated_env, "ISSTRACK_AT": iso(at), "ISSTRACK_HTTP_TIMEOUT": "1"}
+    record = Path(isolated_env["ISSTRACK_STATE_DIR"]) / "alerts-sent.json"
+    with late_server(3.0) as (base, bodies):
+        command = [*isstrack_command(), "alert", *PLACE, "--before", "15m", "--tle-file", str(tle),
+                   "--webhook", f"{base}/hook/{SECRET}", "-q"]  # fmt: skip
+        overlapping = [
+            subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(4)
+        ]
+        results = [(proc.wait(120), proc.communicate()[1]) for proc in overlapping]
+        for minutes in (1, 6):  # cron, later on, while the pass is still ahead
+            later = {**env, "ISSTRACK_AT": iso(at + timedelta(minutes=minutes))}
+            run = subprocess.run(command, env=later, capture_output=True, text=True, timeout=120)
+            results.append((run.returncode, run.stderr))
+        assert len(bodies) == 1, f"the late webhook got {len(bodies)} copies"
+    codes = sorted(code for code, _ in results)
+    assert codes == [1] * 5 + [5], results
+    (err,) = [err for code, err in results if code == 5]
+    (line,) = err.splitlines()
+    assert "sent, but no answer within 1 s" in line and "answer not seen, and not sent again" in line
+    assert SECRET not in line
+    (entry,) = json.loads(record.read_text())["sent"]
+    assert entry["answer_seen"] is False and entry["revolution"] == 58689

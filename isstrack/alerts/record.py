@@ -45,6 +45,7 @@ class SentEntry:
     start: datetime
     end: datetime
     sent_at: datetime
+    answer_seen: bool = True  # False: sent, but no answer came in time (it may have arrived)
 
     def matches(self, place: str, revolution: int, start: datetime, target: str) -> bool:
         """Return whether this entry stands for the same pass, place and target."""
@@ -176,6 +177,7 @@ def _raw(entry: SentEntry) -> dict[str, Any]:
         "visible_start": _iso(entry.start),
         "visible_end": _iso(entry.end),
         "sent_at": _iso(entry.sent_at),
+        **({} if entry.answer_seen else {"answer_seen": False}),
     }
 
 
@@ -183,6 +185,9 @@ def _entry(raw: Any) -> SentEntry:
     revolution = raw["revolution"]
     if not isinstance(revolution, int) or isinstance(revolution, bool):
         raise ValueError("revolution is not a whole number")
+    answer_seen = raw.get("answer_seen", True)
+    if not isinstance(answer_seen, bool):
+        raise ValueError("answer_seen is not true or false")
     return SentEntry(
         str(raw["place"]),
         revolution,
@@ -190,4 +195,5 @@ def _entry(raw: Any) -> SentEntry:
         recorded_time(raw["visible_start"], "visible_start"),
         recorded_time(raw["visible_end"], "visible_end"),
         recorded_time(raw["sent_at"], "sent_at"),
+        answer_seen,
     )

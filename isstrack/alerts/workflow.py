@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
@@ -136,11 +137,13 @@ def announce(
 ) -> bool:
     """Send what has not been sent yet and record it; return whether anything was sent.
 
-    Raise DeliveryError when a delivery failed (the next run tries it again while the pass is ahead).
+    Raise DeliveryError when a delivery failed (the next run tries it again while the pass is ahead),
+    or went out with no answer in time (recorded as sent, answer not seen: never sent again).
     """
     key = place_key(place.latitude_deg, place.longitude_deg) + satellite
     record = SentRecord(state_dir())
     failures: list[str] = []
+    unanswered: list[str] = []
     with record.locked(2 * timeout_s + 30):
         entries = record.load()
         for line in record.warnings:
@@ -162,15 +165,29 @@ def announce(
                 if outcome.ok:
                     entries.append(entry)
                     reporting.log(f"sent to {target.label} ({outcome.detail}): {notice.message}")
+                elif outcome.answer_unseen:  # it may have arrived: another copy every run is worse
+                    entries.append(replace(entry, answer_seen=False))
+                    unanswered.append(f"{target.label}: {outcome.detail}")
+                    reporting.log(
+                        f"sent to {target.label}, answer not seen ({outcome.detail}): {notice.message}"
+                    )
                 else:
                     failures.append(f"{target.label}: {outcome.detail}")
                     reporting.log(f"not sent to {target.label} ({outcome.detail})")
             record.save(entries, now, "alerts that failed may not be retried")
+    said = []
     if failures:
-        raise DeliveryError(
+        said.append(
             f"could not deliver {len(failures)} of {len(todo)} alerts ({'; '.join(failures)}); "
             "the next run tries again while the pass is ahead"
         )
+    if unanswered:
+        said.append(
+            f"{len(unanswered)} of {len(todo)} alerts went out with no answer in time "
+            f"({'; '.join(unanswered)}); recorded as sent, answer not seen, and not sent again"
+        )
+    if said:
+        raise DeliveryError("; ".join(said))
     return True
 
 

@@ -8,14 +8,15 @@ import shutil
 import subprocess
 import tempfile
 from collections.abc import Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from tests.alert_helpers import iso, reference_file
-from tests.conftest import isstrack_command
+from tests.alert_helpers import iso, parse_iso, reference_file
+from tests.conftest import isstrack_command, run_in_process
 from tests.test_alert import PASS_22, PLACE, alert
+from tests.tle_tools import history_sets, text, with_checksum
 
 GOOD_ENTRY = {
     "place": "52.374,4.890",
@@ -100,3 +101,60 @@ def test_a_record_that_cannot_be_read_is_not_damage_exit_2_and_nothing_sent(open
     assert "nothing sent" in line and "Traceback" not in run.stderr
     assert record.read_bytes() == _record_with(), "left alone"
     assert not (state / "alerts-sent.json.damaged").exists()
+
+
+def _revolutions(record: Path) -> list[int]:
+    return [entry["revolution"] for entry in json.loads(record.read_text())["sent"]]
+
+
+def test_a_clock_a_day_ahead_and_back_does_not_announce_a_pass_again(
+    tmp_path: Path, isolated_env: dict[str, str]
+) -> None:
+    """Item 9: a clock stepped a day ahead (and a pass sent then) prunes nothing a day behind it."""
+    tle = reference_file(tmp_path, 18)
+    record = Path(isolated_env["ISSTRACK_STATE_DIR"]) / "alerts-sent.json"
+    assert alert(tle, PASS_22 - timedelta(minutes=10), "--print").code == 0
+    ahead = datetime(2026, 9, 23, 18, 20, tzinfo=timezone.utc)  # a day on: the next evening's pass is due
+    assert alert(tle, ahead, "--print").code == 0
+    assert _revolutions(record)[0] == 58689 and len(_revolutions(record)) == 2
+    back = alert(tle, PASS_22 - timedelta(minutes=5), "--print")  # the clock set right again
+    assert back.code == 1 and back.out == "", "the pass was announced again"
+
+
+def _elements_from(moment: datetime) -> str:
+    """Return reference set 18 with its epoch moved to `moment` (the orbit's shape unchanged)."""
+    name, line1, line2 = history_sets()[18]
+    start = datetime(moment.year, 1, 1, tzinfo=timezone.utc)
+    day = 1 + (moment - start).total_seconds() / 86400
+    return text((name, with_checksum(f"{line1[:18]}{moment.year % 100:02d}{day:012.8f}{line1[32:]}"), line2))
+
+
+def test_a_rehearsal_at_a_later_time_never_prunes_what_the_real_clock_still_needs(
+    tmp_path: Path, isolated_env: dict[str, str]
+) -> None:
+    """Item 9: ISSTRACK_AT days ahead, as the README suggests for a cron line, keeps the real record."""
+    clock = datetime.now(timezone.utc)
+    tle = tmp_path / "fresh.tle"
+    for weeks in range(3, 12):  # the first visible pass over Amsterdam 3 weeks or more ahead
+        epoch = clock + timedelta(weeks=weeks)
+        tle.write_text(_elements_from(epoch))
+        args = ["passes", *PLACE, "--from", iso(epoch), "--days", "7", "--tle-file", str(tle), "--json", "-q"]
+        listed = run_in_process(args)
+        assert listed.code in (0, 1), listed.err
+        if listed.code == 0:
+            break
+    start = parse_iso(json.loads(listed.out)["passes"][0]["visible_start"]["time"])
+    record = Path(isolated_env["ISSTRACK_STATE_DIR"]) / "alerts-sent.json"
+    record.parent.mkdir(parents=True)
+    just_over = {  # a real pass that ended an hour ago, announced for real
+        **GOOD_ENTRY,
+        "place": "10.000,10.000",
+        "visible_start": iso(clock - timedelta(hours=1, minutes=5)),
+        "visible_end": iso(clock - timedelta(hours=1)),
+        "sent_at": iso(clock - timedelta(hours=1, minutes=15)),
+    }
+    record.write_text(json.dumps({"version": 1, "sent": [just_over]}))
+    rehearsal = alert(tle, start - timedelta(minutes=10), "--print")
+    assert rehearsal.code == 0, rehearsal.err
+    places = [entry["place"] for entry in json.loads(record.read_text())["sent"]]
+    assert places[0] == "10.000,10.000" and len(places) == 2, "the rehearsal pruned the real record"

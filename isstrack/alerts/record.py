@@ -15,7 +15,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,10 @@ RECORD_NAME = "alerts-sent.json"
 LOCK_NAME = "alerts.lock"
 RECORD_VERSION = 1
 MAX_RECORD_BYTES = 1_000_000
-KEEP_AFTER_END = timedelta(hours=1)  # a pass over for this long is pruned
+# A pass over for this long, by the run's time and by the real clock, is pruned: the margin outlives
+# a clock stepped by a day (a zone mistaken for UTC, a wrong date) and set right again, which would
+# otherwise bring a pass pruned as over back as due, and announced again.
+KEEP_AFTER_END = timedelta(days=2)
 MATCH_WITHIN = timedelta(minutes=20)
 # The same revolution number more than half a revolution away is another pass, counted by elements
 # whose revolution numbering differs (an off-by-one, a wrap past 99999), never the same one moved.
@@ -127,10 +130,19 @@ class SentRecord:
             return []
 
     def save(
-        self, entries: list[SentEntry], now: datetime, consequence: str = "the next run may send them again"
+        self,
+        entries: list[SentEntry],
+        now: datetime,
+        consequence: str = "the next run may send them again",
+        clock: datetime | None = None,
     ) -> None:
-        """Write the entries of passes not yet over (atomically: temp file, fsync, rename)."""
-        kept = [e for e in entries if e.end + KEEP_AFTER_END > now]
+        """Write the entries of passes not over for KEEP_AFTER_END (atomically: temp file, fsync, rename).
+
+        A pass counts as over only by both `now` (the run's time, maybe chosen) and `clock` (the real
+        clock, read when None): a rehearsal at a later time never prunes what a real run still needs.
+        """
+        cutoff = min(now, clock or datetime.now(timezone.utc)) - KEEP_AFTER_END
+        kept = [e for e in entries if e.end > cutoff]
         payload = {"version": RECORD_VERSION, "sent": [_raw(e) for e in kept]}
         try:
             write_atomic(self.path, json.dumps(payload, indent=1).encode("utf-8"))

@@ -158,3 +158,46 @@ def test_a_rehearsal_at_a_later_time_never_prunes_what_the_real_clock_still_need
     assert rehearsal.code == 0, rehearsal.err
     places = [entry["place"] for entry in json.loads(record.read_text())["sent"]]
     assert places[0] == "10.000,10.000" and len(places) == 2, "the rehearsal pruned the real record"
+
+
+def _full_record(record: Path, visible_end: str) -> bytes:
+    """Write a record of other places' alerts, in the most compact JSON, 100 bytes short of 1 MB."""
+    entry = {**GOOD_ENTRY, "visible_start": "2026-09-20T18:00:00Z", "visible_end": visible_end}
+    size = len(json.dumps({**entry, "place": "00.000,000.000"}, separators=(",", ":"))) + 1
+    count = (1_000_000 - 100) // size
+    entries = [{**entry, "place": f"{k // 1000:02d}.{k % 1000:03d},000.000"} for k in range(count)]
+    content = json.dumps({"version": 1, "sent": entries}, separators=(",", ":")).encode()
+    content += b" " * (1_000_000 - 100 - len(content))  # trailing space is still JSON
+    record.parent.mkdir(parents=True)
+    record.write_bytes(content)
+    return content
+
+
+def test_a_record_that_would_pass_its_limit_refuses_to_send_rather_than_resend_everything(
+    tmp_path: Path, isolated_env: dict[str, str]
+) -> None:
+    """Item 11: the writer keeps to the limit the reader accepts; when only passes ahead fill it, exit 2."""
+    tle = reference_file(tmp_path, 18)
+    record = Path(isolated_env["ISSTRACK_STATE_DIR"]) / "alerts-sent.json"
+    content = _full_record(record, "2026-09-30T18:05:00Z")  # passes not over: none may be forgotten
+    refused = alert(tle, PASS_22 - timedelta(minutes=10), "--print", "-q")
+    assert refused.code == 2 and refused.out == "", "nothing sent"
+    (line,) = refused.err.splitlines()
+    assert "would pass its limit of 1000000 bytes" in line and "nothing sent" in line
+    assert record.read_bytes() == content
+    assert not record.with_name("alerts-sent.json.damaged").exists()
+
+
+def test_a_full_record_forgets_the_oldest_passes_over_and_the_next_run_reads_it(
+    tmp_path: Path, isolated_env: dict[str, str]
+) -> None:
+    """Item 11: passes already over make room, with a warning; the record stays readable: no resend."""
+    tle = reference_file(tmp_path, 18)
+    record = Path(isolated_env["ISSTRACK_STATE_DIR"]) / "alerts-sent.json"
+    _full_record(record, "2026-09-21T18:05:00Z")  # over a day before the run: kept for now, if room
+    sent = alert(tle, PASS_22 - timedelta(minutes=10), "--print")
+    assert sent.code == 0 and sent.out.startswith("ISS over "), sent.err
+    assert "reached its limit of 1000000 bytes; forgot" in sent.err
+    assert len(record.read_bytes()) <= 1_000_000 and 58689 in _revolutions(record)
+    again = alert(tle, PASS_22 - timedelta(minutes=5), "--print")
+    assert again.code == 1 and again.out == "" and "damaged" not in again.err, "sent once"

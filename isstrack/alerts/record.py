@@ -141,16 +141,36 @@ class SentRecord:
         A pass counts as over only by both `now` (the run's time, maybe chosen) and `clock` (the real
         clock, read when None): a rehearsal at a later time never prunes what a real run still needs.
         """
-        cutoff = min(now, clock or datetime.now(timezone.utc)) - KEEP_AFTER_END
-        kept = [e for e in entries if e.end > cutoff]
-        payload = {"version": RECORD_VERSION, "sent": [_raw(e) for e in kept]}
+        earliest = min(now, clock or datetime.now(timezone.utc))
+        kept = sorted((e for e in entries if e.end > earliest - KEEP_AFTER_END), key=lambda e: e.end)
+        lines = [json.dumps(_raw(e), ensure_ascii=True) for e in kept]
+        size = len(_HEAD) + len(_TAIL) + sum(len(line) + 2 for line in lines)
+        over = 0  # passes already over, forgotten (the oldest first) to keep within the reader's limit
+        while size > MAX_RECORD_BYTES and over < len(kept) and kept[over].end <= earliest:
+            size -= len(lines[over]) + 2
+            over += 1
+        if size > MAX_RECORD_BYTES:
+            raise OutputError(
+                f"the record of sent alerts {self.path} would pass its limit of {MAX_RECORD_BYTES} bytes "
+                f"with {len(kept) - over} alerts for passes not yet over; {consequence}; "
+                "use fewer targets or places per state directory"
+            )
+        if over:
+            self.warnings.append(
+                f"the record of sent alerts {self.path} reached its limit of {MAX_RECORD_BYTES} bytes; "
+                f"forgot {over} alerts for passes already over (the oldest)"
+            )
         try:
-            write_atomic(self.path, json.dumps(payload, indent=1).encode("utf-8"))
+            write_atomic(self.path, (_HEAD + ",\n".join(lines[over:]) + _TAIL).encode("ascii"))
         except OSError as exc:
             raise OutputError(
                 f"could not record sent alerts in {self.path} ({exc.strerror}); {consequence}"
             ) from None
         sweep_stale_temps(self.directory, RECORD_NAME)
+
+
+_HEAD = f'{{"version": {RECORD_VERSION}, "sent": [\n'  # then one entry a line, so a person can read it
+_TAIL = "\n]}\n"
 
 
 # Each of these asks the run to stop: systemd (TERM), Ctrl-C (INT), a closed terminal or ssh (HUP).

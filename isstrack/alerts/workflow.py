@@ -148,6 +148,7 @@ def announce(
         entries = record.load()
         for line in record.warnings:
             reporting.warn(line)
+        warned = len(record.warnings)
         todo = _pending(notices, targets, key, entries)
         if not todo:
             reporting.log(f"already announced: every due pass, to every target (record: {record.path})")
@@ -160,6 +161,8 @@ def announce(
             # Written ahead: should the record not be writable (a full or read-only disk), nothing goes
             # out, rather than the same alert at every run; a run killed outright counts them as sent.
             record.save(entries + planned, now, "nothing sent (make room or set ISSTRACK_STATE_DIR)")
+            for line in record.warnings[warned:]:
+                reporting.warn(line)
             outcomes = deliver([(target, notice) for _, notice, target in todo], timeout_s)
             for (_, notice, target), entry, outcome in zip(todo, planned, outcomes, strict=True):
                 if outcome.ok:

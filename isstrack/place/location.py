@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from isstrack.errors import ConfigError, LocationError, TimeInputError
-from isstrack.io.atomic import sweep_stale_temps, write_atomic
+from isstrack.io.atomic import link_target, sweep_stale_temps, write_atomic
 from isstrack.io.decode import load_toml
 from isstrack.place.timezones import zone, zone_name_at
 from isstrack.sky.earth import format_latitude, format_longitude
@@ -228,18 +228,31 @@ def save(location: Location, config_dir: Path) -> Path:
         home["time_zone"] = location.time_zone
     text = "# isstrack home location, written by 'isstrack location set'\n" + tomli_w.dumps({"home": home})
     path = config_dir / CONFIG_FILE
-
+    target = link_target(path)  # a link (to a dotfiles repository, say) stays; its file is replaced
     try:
         config_dir.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text.encode("utf-8"))
+        mode = _regular_mode(target)
+        write_atomic(target, text.encode("utf-8"), mode=mode)
     except OSError as exc:
         if path.is_dir():
             raise ConfigError(_directory_message(path)) from None
+        shown = path if target == path else f"{target} (where {path} leads)"
         raise ConfigError(
-            f"cannot write {path} ({exc.strerror}); set ISSTRACK_CONFIG_DIR to a writable directory"
+            f"cannot write {shown} ({exc.strerror}); set ISSTRACK_CONFIG_DIR to a writable directory"
         ) from None
-    sweep_stale_temps(config_dir, CONFIG_FILE)
+    sweep_stale_temps(target.parent, target.name)
     return path
+
+
+def _regular_mode(path: Path) -> int | None:
+    """Return the permissions of the regular file at `path`, to keep them; None if there is none."""
+    import stat
+
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return stat.S_IMODE(found.st_mode) if stat.S_ISREG(found.st_mode) else None
 
 
 def clear(config_dir: Path) -> bool:

@@ -254,3 +254,20 @@ def test_stale_temp_files_are_removed_and_fresh_ones_kept(
     offline = cli("tle", "--offline")
     assert offline.code == 0
     assert fresh.exists()
+
+
+def test_a_deeply_nested_query_cache_is_damage_set_aside(httpserver: HTTPServer, tmp_path: Path) -> None:
+    """Issue 17 item 3: the per-query (--sat) cache is decoded within the same bounds."""
+    from isstrack.elements.querystore import QueryStore
+    from isstrack.elements.satellites import catalog_query
+    from isstrack.errors import NoElementsError
+    from tests.test_omm import SEPT, records
+    from tests.test_satellites import base, by_catnr
+
+    httpserver.expect_request("/gp.php").respond_with_handler(by_catnr(records(SEPT)))
+    assert QueryStore(catalog_query(48274), tmp_path, base(httpserver)).get().source == "network"
+    cache = tmp_path / "omm-catnr-48274.json"
+    cache.write_bytes(DEEP)
+    with pytest.raises(NoElementsError, match="nothing cached"):  # missing now, and not due for download
+        QueryStore(catalog_query(48274), tmp_path, base(httpserver)).get()
+    assert (tmp_path / "omm-catnr-48274.json.damaged").read_bytes() == DEEP

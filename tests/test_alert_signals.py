@@ -11,13 +11,11 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from tests.alert_helpers import SECRET, iso, reference_file
+from tests.alert_helpers import SECRET, iso, reference_file, serve_posts
 from tests.conftest import isstrack_command
 from tests.test_alert import PASS_22, PLACE
 
@@ -37,31 +35,19 @@ def loopback_server() -> Iterator[tuple[str, _Server]]:
     """Serve on 127.0.0.1 in threads; yield the base URL and the server's state."""
     state = _Server()
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            kind = "fail" if self.path.startswith("/fail/") else "hook"
-            state.bodies[kind].append(body)
-            if kind == "hook":
-                state.arrived.set()
-                state.answer.wait(30)
-            self.send_response(500 if kind == "fail" and state.failing else 200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+    def answer(path: str, body: bytes) -> int:
+        kind = "fail" if path.startswith("/fail/") else "hook"
+        state.bodies[kind].append(body)
+        if kind == "hook":
+            state.arrived.set()
+            state.answer.wait(30)
+        return 500 if kind == "fail" and state.failing else 200
 
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", state
+        with serve_posts(answer) as base:
+            yield base, state
     finally:
         state.answer.set()
-        server.shutdown()
-        server.server_close()
 
 
 def _command(tle: Path, base: str) -> list[str]:
@@ -164,27 +150,13 @@ def late_server(delay_s: float) -> Iterator[tuple[str, list[bytes]]]:
     """Serve on 127.0.0.1: take each POST, and answer 200 only `delay_s` later."""
     bodies: list[bytes] = []
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            bodies.append(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
-            threading.Event().wait(delay_s)
-            with contextlib.suppress(OSError):  # the client may have hung up by now
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
+    def answer(path: str, body: bytes) -> int:
+        bodies.append(body)
+        threading.Event().wait(delay_s)
+        return 200
 
-        def log_message(self, format: str, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", bodies
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serve_posts(answer) as base:
+        yield base, bodies
 
 
 def test_a_webhook_answering_after_the_deadline_gets_the_alert_once(

@@ -23,8 +23,12 @@ EARLIEST_YEAR = 1900  # a recorded time outside these years is damage: no pass a
 LATEST_YEAR = 9000  # (a day or an hour either way) can overflow inside them
 _INT64 = 2**63
 
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_TOML_SKIPPED = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'[^\'\n]*\'|#[^\n]*')
+# Strings (and TOML comments), to blank out before counting brackets. Each pattern matches from any
+# opening quote, closed or not, so that a damaged file costs one pass (no retry at every later quote).
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\[\s\S]?)*"?')
+_TOML_SKIPPED = re.compile(
+    r'"""[\s\S]*?(?:"""|\Z)|\'\'\'[\s\S]*?(?:\'\'\'|\Z)|"(?:[^"\\\n]|\\.?)*"?|\'[^\'\n]*\'?|#[^\n]*'
+)
 _BRACKET = re.compile(r"[\[\]{}]")
 
 

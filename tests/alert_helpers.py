@@ -6,7 +6,7 @@ import contextlib
 import json
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -101,6 +101,33 @@ def recording_server() -> Iterator[tuple[str, Recorder]]:
         yield f"http://127.0.0.1:{server.server_address[1]}", server.recorder
     finally:
         server.recorder.release.set()
+        server.shutdown()
+        server.server_close()
+
+
+@contextlib.contextmanager
+def serve_posts(answer: Callable[[str, bytes], int]) -> Iterator[str]:
+    """Serve POSTs on 127.0.0.1 in threads, each answered (empty) with `answer(path, body)`, which may
+    wait; yield the base URL."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            status = answer(self.path, self.rfile.read(int(self.headers.get("Content-Length") or 0)))
+            with contextlib.suppress(OSError):  # the client may have hung up by now
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
         server.shutdown()
         server.server_close()
 

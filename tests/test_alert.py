@@ -316,11 +316,15 @@ def test_record_is_pruned_of_passes_that_are_over_and_a_damaged_one_is_set_aside
     assert alert(tle, first, "--print").code == 0
     assert [e["revolution"] for e in json.loads(record.read_text())["sent"]] == [58673]
     assert alert(tle, PASS_22 - timedelta(minutes=10), "--print").code == 0
-    assert [e["revolution"] for e in json.loads(record.read_text())["sent"]] == [58689], "pruned"
+    assert [e["revolution"] for e in json.loads(record.read_text())["sent"]] == [58673, 58689], "kept 2 days"
+    third = datetime(2026, 9, 23, 19, 58, tzinfo=timezone.utc)  # the 20:08 UTC pass, 2 days and more later
+    assert alert(tle, third, "--print").code == 0
+    kept = [e["revolution"] for e in json.loads(record.read_text())["sent"]]
+    assert len(kept) == 2 and kept[0] == 58689 and kept[1] > 58689, "the first, over for 2 days, pruned"
     record.write_text("{not json")
     again = alert(tle, PASS_22 - timedelta(minutes=5), "--print")
     assert again.code == 0, "a damaged record is read as empty: better twice than never"
-    assert "was unreadable" in again.err and "moved it aside" in again.err
+    assert "was damaged" in again.err and "moved it aside" in again.err
     assert record.with_name("alerts-sent.json.damaged").read_text() == "{not json"
     record.unlink()
     record.mkdir()

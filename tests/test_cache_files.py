@@ -115,6 +115,33 @@ def test_out_of_range_times_are_damage_even_offline(cli: Any, tmp_path: Path, ke
     assert (cache / damaged).exists()
 
 
+DEEP = b"[" * 100_000 + b"]" * 100_000  # issue 17 item 3: RecursionError in the JSON decoder
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("gp-25544.json", DEEP),
+        ("gp-25544.state.json", DEEP),
+        ("gp-25544.json", b'{"catalog_number": 25544, "fetched_at": ' + b"[" * 5000 + b"]" * 5000 + b"}"),
+        ("gp-25544.state.json", b'{"last_attempt": "2026-11-01T00:00:00Z", "outcome": ' + b"9" * 400 + b"}"),
+    ],
+)
+def test_deeply_nested_or_huge_numbers_are_damage_set_aside(
+    cli: Any, tmp_path: Path, name: str, content: bytes
+) -> None:
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    (cache / name).write_bytes(content)
+    result = cli("tle", "--offline")
+    assert result.code == 0, result.err
+    assert "internal error" not in result.err and "Traceback" not in result.err
+    assert "was damaged" in result.err and "moved it aside" in result.err
+    assert (cache / f"{name}.damaged").read_bytes() == content
+    again = cli("tle", "--offline")
+    assert again.code == 0 and "damaged" not in again.err, "set aside once, then treated as missing"
+
+
 # -- item 17 (part): the URL template ---------------------------------------------------------
 
 
@@ -227,3 +254,20 @@ def test_stale_temp_files_are_removed_and_fresh_ones_kept(
     offline = cli("tle", "--offline")
     assert offline.code == 0
     assert fresh.exists()
+
+
+def test_a_deeply_nested_query_cache_is_damage_set_aside(httpserver: HTTPServer, tmp_path: Path) -> None:
+    """Issue 17 item 3: the per-query (--sat) cache is decoded within the same bounds."""
+    from isstrack.elements.querystore import QueryStore
+    from isstrack.elements.satellites import catalog_query
+    from isstrack.errors import NoElementsError
+    from tests.test_omm import SEPT, records
+    from tests.test_satellites import base, by_catnr
+
+    httpserver.expect_request("/gp.php").respond_with_handler(by_catnr(records(SEPT)))
+    assert QueryStore(catalog_query(48274), tmp_path, base(httpserver)).get().source == "network"
+    cache = tmp_path / "omm-catnr-48274.json"
+    cache.write_bytes(DEEP)
+    with pytest.raises(NoElementsError, match="nothing cached"):  # missing now, and not due for download
+        QueryStore(catalog_query(48274), tmp_path, base(httpserver)).get()
+    assert (tmp_path / "omm-catnr-48274.json.damaged").read_bytes() == DEEP

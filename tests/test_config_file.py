@@ -37,13 +37,19 @@ def damage(path: Path, kind: str) -> str:
     if kind == "boolean":
         path.write_text(GOOD.replace("52.37", "true"))
         return "latitude_deg = True is not a number"
+    if kind == "nested":  # issue 17 item 3: RecursionError inside the TOML parser
+        path.write_text(GOOD + "deep = " + "[" * 5000 + "]" * 5000 + "\n")
+        return "nested over 32 deep"
+    if kind == "huge-integer":  # issue 17 item 3: OverflowError turning it into a float
+        path.write_text(GOOD.replace("52.37", "9" * 400))
+        return "an integer is beyond 64 bits"
     if kind == "unknown-zone":
         path.write_text(GOOD.replace("Europe/Amsterdam", "Mars/Olympus_Mons"))
         return "time_zone: unknown time zone 'Mars/Olympus_Mons'"
     raise AssertionError(kind)
 
 
-KINDS = ["garbage", "directory", "symlink-loop", "fifo", "boolean", "unknown-zone"]
+KINDS = ["garbage", "directory", "symlink-loop", "fifo", "boolean", "unknown-zone", "nested", "huge-integer"]
 
 
 @pytest.mark.parametrize("kind", KINDS)

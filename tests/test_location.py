@@ -133,3 +133,27 @@ def test_whereabouts_in_words() -> None:
     assert ocean.over_water and ocean.country is None
     assert ocean.describe().startswith("over open water, 2,5") and "of Honolulu, US" in ocean.describe()
     assert whereabouts(40.71, -74.01).country == "the United States"
+
+
+def test_location_set_keeps_a_symlinked_config_and_replaces_its_target(cli: Any, tmp_path: Path) -> None:
+    """Issue 17: like --ics and --svg, a linked config.toml stays a link; the file it leads to is written."""
+    dotfiles = tmp_path / "dotfiles"
+    dotfiles.mkdir()
+    real = dotfiles / "isstrack.toml"
+    real.write_text("# old\n")
+    real.chmod(0o640)
+    config = tmp_path / "config" / "config.toml"
+    config.parent.mkdir()
+    config.symlink_to(real)
+    saved = cli("location", "set", "--city", "Sydney")
+    assert saved.code == 0, saved.err
+    assert config.is_symlink() and config.resolve() == real.resolve(), "the link was replaced by a file"
+    assert 'name = "Sydney, AU"' in real.read_text()
+    assert real.stat().st_mode & 0o777 == 0o640, "the file keeps its permissions"
+    assert sorted(p.name for p in dotfiles.iterdir()) == ["isstrack.toml"], "no temporary file left"
+    assert cli("location", "show", "--json").json()["location"]["name"] == "Sydney, AU"
+    dangling = tmp_path / "config" / "elsewhere.toml"
+    config.unlink()
+    config.symlink_to(dangling.name)  # a link to a file not made yet: made there, as --ics does
+    assert cli("location", "set", "--city", "Paris").code == 0
+    assert config.is_symlink() and 'name = "Paris, FR"' in dangling.read_text()

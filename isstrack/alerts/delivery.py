@@ -9,10 +9,13 @@ user:password): they are shown only as scheme://host/….
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
+import io
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import threading
@@ -90,11 +93,24 @@ class Notice:
 
 @dataclass(frozen=True)
 class Outcome:
-    """How one delivery went."""
+    """How one delivery went: delivered (ok), or not, and then whether it went out unanswered."""
 
     target: Target
     ok: bool
     detail: str
+    answer_unseen: bool = False  # the request went out, but no answer came within the deadline
+
+
+class _Body(io.BytesIO):
+    """A request body that notes when the request is going out (read only once connected)."""
+
+    def __init__(self, data: bytes, went_out: threading.Event) -> None:
+        super().__init__(data)
+        self.went_out = went_out
+
+    def read(self, size: int | None = -1) -> bytes:
+        self.went_out.set()
+        return super().read(size)
 
 
 def deliver(
@@ -102,6 +118,7 @@ def deliver(
 ) -> list[Outcome]:
     """Deliver every job side by side within `timeout_s` of wall time; return their outcomes in order."""
     results: list[Outcome | None] = [None] * len(jobs)
+    went_out = [threading.Event() for _ in jobs]
     threads: list[tuple[int, threading.Thread]] = []
     deadline = time.monotonic() + timeout_s
     prints: list[int] = []
@@ -112,7 +129,7 @@ def deliver(
 
         def work(i: int = index, t: Target = target, n: Notice = notice) -> None:
             try:
-                results[i] = _send(t, n, timeout_s)
+                results[i] = _send(t, n, timeout_s, went_out[i])
             except Exception as exc:  # a bug in one delivery must not stop the others
                 results[i] = Outcome(t, False, f"failed ({type(exc).__name__})")
 
@@ -124,8 +141,11 @@ def deliver(
         results[index] = _print(target, notice, stdout or sys.stdout)  # None when fd 1 is closed
     for index, thread in threads:
         thread.join(max(0.0, deadline - time.monotonic()))
-        if results[index] is None:
+        if results[index] is None and went_out[index].is_set():
+            results[index] = _unanswered(jobs[index][0], timeout_s)
+        elif results[index] is None:
             results[index] = Outcome(jobs[index][0], False, f"no answer within {timeout_s:g} s")
+    stop_unfinished()  # past the deadline nothing is waited for, and nothing is left running either
     return [r for r in results if r is not None]
 
 
@@ -141,7 +161,11 @@ def _print(target: Target, notice: Notice, out: IO[str] | None) -> Outcome:
     return Outcome(target, True, "printed")
 
 
-def _send(target: Target, notice: Notice, timeout_s: float) -> Outcome:
+def _unanswered(target: Target, timeout_s: float) -> Outcome:
+    return Outcome(target, False, f"sent, but no answer within {timeout_s:g} s", answer_unseen=True)
+
+
+def _send(target: Target, notice: Notice, timeout_s: float, went_out: threading.Event) -> Outcome:
     if target.kind == "desktop":
         return _desktop(target, notice, timeout_s)
     assert target.url is not None
@@ -159,17 +183,19 @@ def _send(target: Target, notice: Notice, timeout_s: float) -> Outcome:
     else:
         headers["Content-Type"] = "application/json"
         body = json.dumps(notice.document, ensure_ascii=False).encode("utf-8")
-    return _post(target, body, headers, timeout_s)
+    return _post(target, body, headers, timeout_s, went_out)
 
 
-def _post(target: Target, body: bytes, headers: dict[str, str], timeout_s: float) -> Outcome:
+def _post(
+    target: Target, body: bytes, headers: dict[str, str], timeout_s: float, went_out: threading.Event
+) -> Outcome:
     import requests
 
     assert target.url is not None
     try:
         with requests.post(
             target.url,
-            data=body,
+            data=_Body(body, went_out),  # sent with its Content-Length, read once the connection is up
             headers=headers,
             timeout=(timeout_s, timeout_s),
             stream=True,
@@ -177,9 +203,11 @@ def _post(target: Target, body: bytes, headers: dict[str, str], timeout_s: float
         ) as response:
             status = response.status_code  # the body is never read: the status says it all, and a
             # server that took the alert, said 200 and then trickles or breaks its body still got it
-    except requests.Timeout:
-        return Outcome(target, False, f"no answer within {timeout_s:g} s")
-    except requests.ConnectionError:
+    except (requests.Timeout, requests.ConnectionError) as exc:
+        if went_out.is_set():  # the server has the alert, and may act on it: sending again could repeat it
+            return _unanswered(target, timeout_s)
+        if isinstance(exc, requests.Timeout):
+            return Outcome(target, False, f"no answer within {timeout_s:g} s")
         return Outcome(target, False, "could not connect (refused or unreachable)")
     except requests.RequestException as exc:
         return Outcome(target, False, f"request failed ({type(exc).__name__})")
@@ -217,21 +245,65 @@ def _desktop(target: Target, notice: Notice, timeout_s: float) -> Outcome:
         env["DBUS_SESSION_BUS_ADDRESS"] = f"unix:path={bus}"  # cron jobs do not inherit it
     command = [program, "--app-name=isstrack", "--urgency=normal", "--", notice.title, notice.message]
     try:
-        done = subprocess.run(
-            command, env=env, capture_output=True, timeout=timeout_s, stdin=subprocess.DEVNULL, check=False
-        )
+        returncode, stderr = _run_bounded(command, env, timeout_s)
     except subprocess.TimeoutExpired:
         return Outcome(target, False, f"notify-send did not finish within {timeout_s:g} s")
     except OSError as exc:
         return Outcome(target, False, f"could not run notify-send ({exc.strerror})")
-    if done.returncode != 0:
-        said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    if returncode != 0:
+        said = stderr.decode("utf-8", "replace").strip().splitlines()
         first = said[0][:200] if said else ""
         reason = "".join(c if c.isprintable() else "?" for c in first)
         return Outcome(
-            target, False, f"notify-send failed (exit {done.returncode}{': ' + reason if reason else ''})"
+            target, False, f"notify-send failed (exit {returncode}{': ' + reason if reason else ''})"
         )
     return Outcome(target, True, "shown")
+
+
+# Process groups of programs a delivery started and has not yet seen end (so the run can stop them).
+_RUNNING: set[int] = set()
+_RUNNING_LOCK = threading.Lock()
+
+
+def _run_bounded(command: list[str], env: dict[str, str], timeout_s: float) -> tuple[int, bytes]:
+    """Run `command` in a process group of its own; return its status and stderr, or kill the whole
+    group and raise TimeoutExpired after `timeout_s` (a hung notify-send, and anything it started)."""
+    with _RUNNING_LOCK:
+        process = subprocess.Popen(
+            command,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,  # its own group: killing it reaches its children too
+        )
+        _RUNNING.add(process.pid)
+    try:
+        _, stderr = process.communicate(timeout=timeout_s)
+    except BaseException:
+        _kill_group(process.pid)
+        process.communicate()
+        raise
+    with _RUNNING_LOCK:
+        _RUNNING.discard(process.pid)
+    return process.returncode, stderr
+
+
+def _kill_group(pgid: int) -> None:
+    with _RUNNING_LOCK:
+        if pgid not in _RUNNING:
+            return
+        _RUNNING.discard(pgid)
+        with contextlib.suppress(OSError):  # the group has ended already
+            os.killpg(pgid, signal.SIGKILL)
+
+
+def stop_unfinished() -> None:
+    """Kill the process group of every delivery program still running (the run is about to end)."""
+    with _RUNNING_LOCK:
+        groups = list(_RUNNING)
+    for pgid in groups:
+        _kill_group(pgid)
 
 
 def _session_bus_socket() -> Path | None:

@@ -21,13 +21,17 @@ from typing import Any
 
 from isstrack.errors import OutputError
 from isstrack.io.atomic import sweep_stale_temps, write_atomic
+from isstrack.io.decode import load_json, recorded_time
 from isstrack.io.timetext import time_text
 
 RECORD_NAME = "alerts-sent.json"
 LOCK_NAME = "alerts.lock"
 RECORD_VERSION = 1
 MAX_RECORD_BYTES = 1_000_000
-KEEP_AFTER_END = timedelta(hours=1)  # a pass over for this long is pruned
+# A pass over for this long, by the run's time and by the real clock, is pruned: the margin outlives
+# a clock stepped by a day (a zone mistaken for UTC, a wrong date) and set right again, which would
+# otherwise bring a pass pruned as over back as due, and announced again.
+KEEP_AFTER_END = timedelta(days=2)
 MATCH_WITHIN = timedelta(minutes=20)
 # The same revolution number more than half a revolution away is another pass, counted by elements
 # whose revolution numbering differs (an off-by-one, a wrap past 99999), never the same one moved.
@@ -44,6 +48,7 @@ class SentEntry:
     start: datetime
     end: datetime
     sent_at: datetime
+    answer_seen: bool = True  # False: sent, but no answer came in time (it may have arrived)
 
     def matches(self, place: str, revolution: int, start: datetime, target: str) -> bool:
         """Return whether this entry stands for the same pass, place and target."""
@@ -87,42 +92,76 @@ class SentRecord:
             lock.release()
 
     def load(self, move_aside: bool = True) -> list[SentEntry]:
-        """Return the entries; a damaged record is moved aside (with a warning) and read as empty."""
+        """Return the entries; a damaged record is moved aside (with a warning) and read as empty.
+
+        Raise OutputError if the record exists but cannot be read: sending then could repeat everything.
+        """
         if self.path.exists() and not self.path.is_file():
             raise OutputError(
                 f"the record of sent alerts {self.path} is not a regular file; "
                 "remove it or set ISSTRACK_STATE_DIR"
             )
         try:
-            if self.path.stat().st_size > MAX_RECORD_BYTES:
-                raise ValueError(f"over {MAX_RECORD_BYTES} bytes")
-            data = json.loads(self.path.read_bytes().decode("utf-8"))
-            if not isinstance(data, dict) or data.get("version") != RECORD_VERSION:
-                raise ValueError("not an isstrack alert record")
-            return [_entry(raw) for raw in data["sent"]]
+            with self.path.open("rb") as handle:
+                raw = handle.read(MAX_RECORD_BYTES + 1)
         except FileNotFoundError:
             return []
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            reason = exc.strerror if isinstance(exc, OSError) else str(exc)
+        except OSError as exc:  # another user's, or a disk error: not damage, and not empty either
+            raise OutputError(
+                f"cannot read the record of sent alerts {self.path} ({exc.strerror or exc}); "
+                "fix its permissions (is it another user's?) or set ISSTRACK_STATE_DIR; nothing sent"
+            ) from None
+        try:
+            data = load_json(raw, MAX_RECORD_BYTES)
+            if not isinstance(data, dict) or data.get("version") != RECORD_VERSION:
+                raise ValueError("not an isstrack alert record")
+            return [_entry(item) for item in data["sent"]]
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
+            reason = str(exc)
             aside = "ignoring it"
             if move_aside:
                 with contextlib.suppress(OSError):
                     os.replace(self.path, self.path.with_name(self.path.name + ".damaged"))
                     aside = "moved it aside"
             self.warnings.append(
-                f"the record of sent alerts {self.path} was unreadable ({reason}); {aside}, "
+                f"the record of sent alerts {self.path} was damaged ({reason}); {aside}, "
                 "so alerts for passes now due may be sent again"
             )
             return []
 
     def save(
-        self, entries: list[SentEntry], now: datetime, consequence: str = "the next run may send them again"
+        self,
+        entries: list[SentEntry],
+        now: datetime,
+        consequence: str = "the next run may send them again",
+        clock: datetime | None = None,
     ) -> None:
-        """Write the entries of passes not yet over (atomically: temp file, fsync, rename)."""
-        kept = [e for e in entries if e.end + KEEP_AFTER_END > now]
-        payload = {"version": RECORD_VERSION, "sent": [_raw(e) for e in kept]}
+        """Write the entries of passes not over for KEEP_AFTER_END (atomically: temp file, fsync, rename).
+
+        A pass counts as over only by both `now` (the run's time, maybe chosen) and `clock` (the real
+        clock, read when None): a rehearsal at a later time never prunes what a real run still needs.
+        """
+        earliest = min(now, clock or datetime.now(timezone.utc))
+        kept = sorted((e for e in entries if e.end > earliest - KEEP_AFTER_END), key=lambda e: e.end)
+        lines = [json.dumps(_raw(e), ensure_ascii=True) for e in kept]
+        size = len(_HEAD) + len(_TAIL) + sum(len(line) + 2 for line in lines)
+        over = 0  # passes already over, forgotten (the oldest first) to keep within the reader's limit
+        while size > MAX_RECORD_BYTES and over < len(kept) and kept[over].end <= earliest:
+            size -= len(lines[over]) + 2
+            over += 1
+        if size > MAX_RECORD_BYTES:
+            raise OutputError(
+                f"the record of sent alerts {self.path} would pass its limit of {MAX_RECORD_BYTES} bytes "
+                f"with {len(kept) - over} alerts for passes not yet over; {consequence}; "
+                "use fewer targets or places per state directory"
+            )
+        if over:
+            self.warnings.append(
+                f"the record of sent alerts {self.path} reached its limit of {MAX_RECORD_BYTES} bytes; "
+                f"forgot {over} alerts for passes already over (the oldest)"
+            )
         try:
-            write_atomic(self.path, json.dumps(payload, indent=1).encode("utf-8"))
+            write_atomic(self.path, (_HEAD + ",\n".join(lines[over:]) + _TAIL).encode("ascii"))
         except OSError as exc:
             raise OutputError(
                 f"could not record sent alerts in {self.path} ({exc.strerror}); {consequence}"
@@ -130,31 +169,36 @@ class SentRecord:
         sweep_stale_temps(self.directory, RECORD_NAME)
 
 
+_HEAD = f'{{"version": {RECORD_VERSION}, "sent": [\n'  # then one entry a line, so a person can read it
+_TAIL = "\n]}\n"
+
+
+# Each of these asks the run to stop: systemd (TERM), Ctrl-C (INT), a closed terminal or ssh (HUP).
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, *([signal.SIGHUP] if hasattr(signal, "SIGHUP") else []))
+
+
 @contextlib.contextmanager
 def termination_held() -> Iterator[None]:
-    """Hold SIGTERM until the block ends, then let it act, so sends and their record stay together."""
+    """Hold SIGTERM, SIGINT and SIGHUP until the block ends, then let the first act: sends and their
+    record stay together."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     caught: list[int] = []
-    previous = signal.signal(signal.SIGTERM, lambda signum, frame: caught.append(signum))
+    previous = {
+        stop: signal.signal(stop, lambda signum, frame: caught.append(signum)) for stop in STOP_SIGNALS
+    }
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for stop, handler in previous.items():
+            signal.signal(stop, handler)
         if caught:
-            signal.raise_signal(signal.SIGTERM)
+            signal.raise_signal(caught[0])
 
 
 def _iso(moment: datetime) -> str:
     return time_text(moment, truncate=True)
-
-
-def _time(text: Any) -> datetime:
-    moment = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        raise ValueError(f"time {text!r} has no offset")
-    return moment.astimezone(timezone.utc)
 
 
 def _raw(entry: SentEntry) -> dict[str, Any]:
@@ -165,6 +209,7 @@ def _raw(entry: SentEntry) -> dict[str, Any]:
         "visible_start": _iso(entry.start),
         "visible_end": _iso(entry.end),
         "sent_at": _iso(entry.sent_at),
+        **({} if entry.answer_seen else {"answer_seen": False}),
     }
 
 
@@ -172,11 +217,15 @@ def _entry(raw: Any) -> SentEntry:
     revolution = raw["revolution"]
     if not isinstance(revolution, int) or isinstance(revolution, bool):
         raise ValueError("revolution is not a whole number")
+    answer_seen = raw.get("answer_seen", True)
+    if not isinstance(answer_seen, bool):
+        raise ValueError("answer_seen is not true or false")
     return SentEntry(
         str(raw["place"]),
         revolution,
         str(raw["target"]),
-        _time(raw["visible_start"]),
-        _time(raw["visible_end"]),
-        _time(raw["sent_at"]),
+        recorded_time(raw["visible_start"], "visible_start"),
+        recorded_time(raw["visible_end"], "visible_end"),
+        recorded_time(raw["sent_at"], "sent_at"),
+        answer_seen,
     )

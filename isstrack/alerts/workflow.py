@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
@@ -136,15 +137,18 @@ def announce(
 ) -> bool:
     """Send what has not been sent yet and record it; return whether anything was sent.
 
-    Raise DeliveryError when a delivery failed (the next run tries it again while the pass is ahead).
+    Raise DeliveryError when a delivery failed (the next run tries it again while the pass is ahead),
+    or went out with no answer in time (recorded as sent, answer not seen: never sent again).
     """
     key = place_key(place.latitude_deg, place.longitude_deg) + satellite
     record = SentRecord(state_dir())
     failures: list[str] = []
+    unanswered: list[str] = []
     with record.locked(2 * timeout_s + 30):
         entries = record.load()
         for line in record.warnings:
             reporting.warn(line)
+        warned = len(record.warnings)
         todo = _pending(notices, targets, key, entries)
         if not todo:
             reporting.log(f"already announced: every due pass, to every target (record: {record.path})")
@@ -153,24 +157,40 @@ def announce(
             SentEntry(key, item.revolution, target.key, _start(item), _end(item), now)
             for item, _, target in todo
         ]
-        with termination_held():  # a SIGTERM waits for the deliveries (bounded in time) and their record
+        with termination_held():  # a stop signal waits for the deliveries (bounded in time) and their record
             # Written ahead: should the record not be writable (a full or read-only disk), nothing goes
             # out, rather than the same alert at every run; a run killed outright counts them as sent.
             record.save(entries + planned, now, "nothing sent (make room or set ISSTRACK_STATE_DIR)")
+            for line in record.warnings[warned:]:
+                reporting.warn(line)
             outcomes = deliver([(target, notice) for _, notice, target in todo], timeout_s)
             for (_, notice, target), entry, outcome in zip(todo, planned, outcomes, strict=True):
                 if outcome.ok:
                     entries.append(entry)
                     reporting.log(f"sent to {target.label} ({outcome.detail}): {notice.message}")
+                elif outcome.answer_unseen:  # it may have arrived: another copy every run is worse
+                    entries.append(replace(entry, answer_seen=False))
+                    unanswered.append(f"{target.label}: {outcome.detail}")
+                    reporting.log(
+                        f"sent to {target.label}, answer not seen ({outcome.detail}): {notice.message}"
+                    )
                 else:
                     failures.append(f"{target.label}: {outcome.detail}")
                     reporting.log(f"not sent to {target.label} ({outcome.detail})")
             record.save(entries, now, "alerts that failed may not be retried")
+    said = []
     if failures:
-        raise DeliveryError(
+        said.append(
             f"could not deliver {len(failures)} of {len(todo)} alerts ({'; '.join(failures)}); "
             "the next run tries again while the pass is ahead"
         )
+    if unanswered:
+        said.append(
+            f"{len(unanswered)} of {len(todo)} alerts went out with no answer in time "
+            f"({'; '.join(unanswered)}); recorded as sent, answer not seen, and not sent again"
+        )
+    if said:
+        raise DeliveryError("; ".join(said))
     return True
 
 

@@ -21,8 +21,10 @@ from isstrack.elements.plausible import check_epoch_not_ahead, check_plausible
 from isstrack.elements.tle import ElementSet, parse_elements
 from isstrack.errors import TleFormatError
 from isstrack.io.atomic import sweep_matching, sweep_stale_temps, write_atomic
+from isstrack.io.decode import load_json, recorded_time
 from isstrack.io.timetext import time_text
 
+MAX_FILE_BYTES = 1_000_000
 CLOCK_SKEW = timedelta(minutes=5)  # a recorded time this far ahead of the clock is still believed
 EARLIEST = datetime(2000, 1, 1, tzinfo=timezone.utc)
 _PROBE_NAME = re.compile(r"\.probe-[A-Za-z0-9_]{8}")  # left by ensure_dir in a killed run
@@ -85,7 +87,7 @@ class CacheFiles:
             check_epoch_not_ahead(elements, now)
             fetched_at = _recorded_time(data["fetched_at"], "fetched_at", now + CLOCK_SKEW)
             return CacheRecord(elements, fetched_at, str(data.get("url", "")))
-        except (ValueError, KeyError, TypeError, AttributeError, OverflowError, TleFormatError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, TleFormatError) as exc:
             self.set_aside(self.cache_path, f"cache file {self.cache_path} was damaged ({exc})", notes)
             return None
 
@@ -103,7 +105,7 @@ class CacheFiles:
                 str(data.get("outcome", ""))[:300],
                 _recorded_time(retry, "retry_after", now + MAX_PAUSE + CLOCK_SKEW) if retry else None,
             )
-        except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError) as exc:
             self.set_aside(self.state_path, f"download log {self.state_path} was damaged ({exc})", notes)
             return State()
 
@@ -147,7 +149,7 @@ class CacheFiles:
         for path in removed:
             notes.log.append(f"removed a stale temporary file {path}")
 
-    def read_bytes(self, path: Path, what: str, notes: Notes, limit: int = 1_000_000) -> bytes | None:
+    def read_bytes(self, path: Path, what: str, notes: Notes, limit: int = MAX_FILE_BYTES) -> bytes | None:
         """Return a file's bytes; None if missing, unreadable (warned once) or over `limit` (set aside)."""
         try:
             with path.open("rb") as handle:
@@ -188,26 +190,16 @@ class CacheFiles:
 
 
 def _object(raw: bytes) -> dict[str, Any]:
-    data = json.loads(raw.decode("utf-8"))
+    data = load_json(raw, MAX_FILE_BYTES)
     if not isinstance(data, dict):
         raise _Damaged("not a JSON object")
     return data
 
 
 def _recorded_time(value: object, key: str, latest: datetime) -> datetime:
-    if not isinstance(value, str) or len(value) > 40:
-        raise _Damaged(f"{key} is not a time")
-    moment = parse_iso(value)
+    moment = recorded_time(value, key)
     if moment < EARLIEST:
         raise _Damaged(f"{key} {value} is before 2000")
     if moment > latest:
         raise _Damaged(f"{key} {value} is ahead of the clock (clock changed?)")
     return moment
-
-
-def parse_iso(text: str) -> datetime:
-    """Parse an ISO 8601 time with an offset; raise ValueError (or OverflowError) if it is not one."""
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    if moment.tzinfo is None:
-        raise ValueError(f"time {text!r} has no offset")
-    return moment.astimezone(timezone.utc)

@@ -13,7 +13,6 @@ plausible successor of the object's previous set.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from isstrack import __version__
-from isstrack.elements.cache import CLOCK_SKEW, CacheFiles, Notes, State, parse_iso
+from isstrack.elements.cache import CLOCK_SKEW, CacheFiles, Notes, State
 from isstrack.elements.download import (
     MAX_RESPONSE_BYTES,
     PAUSE_AFTER_ERROR,
@@ -44,6 +43,7 @@ from isstrack.errors import (
     UnknownSatelliteError,
     UpdateError,
 )
+from isstrack.io.decode import load_json, recorded_time
 from isstrack.io.timetext import iso_z, time_text
 
 DEFAULT_GP_URL = "https://celestrak.org/NORAD/elements/gp.php"
@@ -296,15 +296,15 @@ class QueryStore:
         if raw is None:
             return None
         try:
-            data = json.loads(raw.decode("utf-8"))
+            data = load_json(raw, MAX_OMM_CHARS)
             if not isinstance(data, dict) or data.get("query") != self.query.parameter:
                 raise ValueError("not the cache of this query")
             records = tuple(parse_record(r, i) for i, r in enumerate(data["omm"], start=1))
-            fetched_at = parse_iso(str(data["fetched_at"]))
+            fetched_at = recorded_time(data["fetched_at"], "fetched_at")
             if fetched_at > now + CLOCK_SKEW:
                 raise ValueError(f"fetched_at {data['fetched_at']} is ahead of the clock")
             return _Cached(records, fetched_at, str(data.get("url", "")))
-        except (ValueError, KeyError, TypeError, AttributeError, OverflowError, TleFormatError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, TleFormatError) as exc:
             path = self.files.cache_path
             self.files.set_aside(path, f"cache file {path} was damaged ({exc})", notes)
             return None

@@ -51,6 +51,11 @@ def termination_deferred() -> Iterator[None]:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
+def link_target(path: Path) -> Path:
+    """Return the file a symlink at `path` leads to (a write replaces it, keeping the link), else `path`."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
 def write_atomic(
     path: Path, data: bytes, *, mode: int | None = None, owner: tuple[int, int] | None = None
 ) -> None:

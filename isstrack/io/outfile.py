@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 from isstrack.errors import OutputError
-from isstrack.io.atomic import sweep_matching, sweep_stale_temps, write_atomic
+from isstrack.io.atomic import link_target, sweep_matching, sweep_stale_temps, write_atomic
 from isstrack.io.literal import literal
 
 STDOUT = "-"
@@ -53,7 +53,7 @@ def _kind(path: Path, option: str | None) -> tuple[Path, os.stat_result | None]:
         return path, target_stat  # a device or FIFO: opening the link path reaches it
     if str(path).startswith(_OWN_FD_PREFIXES):
         return path, target_stat  # an open file of ours (e.g. stdout redirected to a file): write into it
-    return Path(os.path.realpath(path)), target_stat
+    return link_target(path), target_stat
 
 
 def _is_stream(mode: int) -> bool:

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import math
 import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from isstrack.errors import ConfigError, LocationError, TimeInputError
-from isstrack.io.atomic import sweep_stale_temps, write_atomic
+from isstrack.io.atomic import link_target, sweep_stale_temps, write_atomic
+from isstrack.io.decode import load_toml
 from isstrack.place.timezones import zone, zone_name_at
 from isstrack.sky.earth import format_latitude, format_longitude
 from isstrack.sky.orbit import Observer
@@ -122,8 +122,8 @@ def load_saved(config_dir: Path) -> Location | None:
         return None
     fix = "run 'isstrack location set ...' to replace it, or 'isstrack location clear'"
     try:
-        data = _toml_loads(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as exc:
+        data = load_toml(raw, MAX_CONFIG_BYTES)
+    except ValueError as exc:
         raise ConfigError(f"{path} is damaged ({_short(str(exc))}); {fix}") from None
     home = data.get("home")
     if not isinstance(home, dict):
@@ -228,18 +228,31 @@ def save(location: Location, config_dir: Path) -> Path:
         home["time_zone"] = location.time_zone
     text = "# isstrack home location, written by 'isstrack location set'\n" + tomli_w.dumps({"home": home})
     path = config_dir / CONFIG_FILE
-
+    target = link_target(path)  # a link (to a dotfiles repository, say) stays; its file is replaced
     try:
         config_dir.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text.encode("utf-8"))
+        mode = _regular_mode(target)
+        write_atomic(target, text.encode("utf-8"), mode=mode)
     except OSError as exc:
         if path.is_dir():
             raise ConfigError(_directory_message(path)) from None
+        shown = path if target == path else f"{target} (where {path} leads)"
         raise ConfigError(
-            f"cannot write {path} ({exc.strerror}); set ISSTRACK_CONFIG_DIR to a writable directory"
+            f"cannot write {shown} ({exc.strerror}); set ISSTRACK_CONFIG_DIR to a writable directory"
         ) from None
-    sweep_stale_temps(config_dir, CONFIG_FILE)
+    sweep_stale_temps(target.parent, target.name)
     return path
+
+
+def _regular_mode(path: Path) -> int | None:
+    """Return the permissions of the regular file at `path`, to keep them; None if there is none."""
+    import stat
+
+    try:
+        found = os.stat(path)
+    except FileNotFoundError:
+        return None
+    return stat.S_IMODE(found.st_mode) if stat.S_ISREG(found.st_mode) else None
 
 
 def clear(config_dir: Path) -> bool:
@@ -260,15 +273,3 @@ def clear(config_dir: Path) -> bool:
             ) from None
         raise ConfigError(f"cannot remove {path} ({exc.strerror}); remove it yourself") from None
     return True
-
-
-def _toml_loads(text: str) -> dict[str, Any]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
-    try:
-        data: dict[str, Any] = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ValueError(str(exc)) from None
-    return data

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Any
 
 from isstrack.batch.placefile import PlaceTable
@@ -31,12 +31,14 @@ def _client(address: str) -> Any:
 
 def run_on_cluster(
     address: str, job: PassJob, table: PlaceTable, write: ChunkWriter
-) -> Iterator[tuple[int, str]]:
+) -> Generator[tuple[int, str], None, None]:
     """Connect now, then yield (places done, text) per chunk in input order, computed on a Dask cluster."""
     return _stream(_client(address), job, table, write)
 
 
-def _stream(client: Any, job: PassJob, table: PlaceTable, write: ChunkWriter) -> Iterator[tuple[int, str]]:
+def _stream(
+    client: Any, job: PassJob, table: PlaceTable, write: ChunkWriter
+) -> Generator[tuple[int, str], None, None]:
     try:
         threads = max(1, sum(client.nthreads().values()))
         size = chunk_size(len(table), threads)

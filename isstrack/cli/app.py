@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import signal
 import sys
 
 import typer
@@ -19,7 +20,7 @@ from isstrack.cli.commands.passes import passes
 from isstrack.cli.commands.tle import tle
 from isstrack.cli.commands.tonight import tonight
 from isstrack.cli.commands.transits import transits
-from isstrack.errors import ExitStatus, IsstrackError
+from isstrack.errors import ExitStatus, IsstrackError, Terminated
 from isstrack.render.console import StdoutClosed, wrap_for
 from isstrack.render.safe import fit_streams, literal
 
@@ -36,7 +37,7 @@ Abort = typer.Abort
 EXIT_CODES_HELP = (
     "Exit codes: 0 success; 1 nothing found (next --within) or nothing to alert; 2 usage or bad input; "
     "3 no usable elements; 4 'tle --update' failed or not allowed yet; 5 an alert could not be delivered; "
-    "70 internal error."
+    "6 a worker or the cluster was lost (passes --places); 70 internal error."
 )
 
 app = typer.Typer(
@@ -130,6 +131,8 @@ def main(argv: list[str] | None = None) -> None:
         _fail(str(error), exit_code(error))
     except (KeyboardInterrupt, Abort) as error:
         _fail("interrupted", exit_code(error))
+    except Terminated:
+        _fail_by_signal("terminated (SIGTERM); the output ends at the last complete row", signal.SIGTERM)
     except OSError as error:
         if debug or error.errno not in _OUTPUT_ERRNOS:
             raise
@@ -149,6 +152,8 @@ def main(argv: list[str] | None = None) -> None:
             exit_code(error),
         )
     code = status if isinstance(status, int) else ExitStatus.OK
+    if code == ExitStatus.INTERRUPTED:  # Typer's own handling of Ctrl-C: Exit(130), said by nobody
+        _fail("interrupted", code)
     if argv is None:  # the console script, not a caller in the same process
         _exit_now(code)
     sys.exit(code)
@@ -201,6 +206,15 @@ def _quiet_exit() -> None:
     """Exit 0 after the reader of stdout went away (`| head -1`), without noise at shutdown."""
     _stdout_to_devnull()
     sys.exit(ExitStatus.OK)
+
+
+def _fail_by_signal(message: str, number: signal.Signals) -> None:
+    """Say why, then end by the signal itself, so the parent (a shell, a supervisor) sees which."""
+    with contextlib.suppress(BrokenPipeError):
+        print(wrap_for(sys.stderr, f"isstrack: error: {literal(message)}"), file=sys.stderr, flush=True)
+    signal.signal(number, signal.SIG_DFL)
+    os.kill(os.getpid(), number)
+    sys.exit(128 + number)  # if the signal is blocked
 
 
 def _fail(message: str, status: int) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterator
+from contextlib import closing, contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -21,7 +22,7 @@ from isstrack.cli.commands.common import (
 )
 from isstrack.cli.commands.satellite import load_followed
 from isstrack.elements.sources import timeout_from_env
-from isstrack.errors import BadInputError, check_range
+from isstrack.errors import BadInputError, Terminated, check_range
 from isstrack.render.console import make_console
 from isstrack.render.jsonout import write_json_text
 
@@ -99,23 +100,38 @@ def passes_for_places(
     elements, std = follow.used.elements, follow.std.value
     job = PassJob(elements, start, end, min_elevation_deg, std, all_passes, max_magnitude)
     write = chunk_jsonl if json else chunk_csv
-    if scheduler is not None:
-        from isstrack.batch.cluster import run_on_cluster
+    with _terminated_on_sigterm():
+        if scheduler is not None:
+            from isstrack.batch.cluster import run_on_cluster
 
-        results: Iterator[tuple[int, str]] = run_on_cluster(scheduler, job, table, write)
-    else:
-        results = run_local(job, table, write, workers or _cpus())
-    out = sys.stdout
-    if not json:
-        out.write(csv_header())
-    with _progress(len(table)) as advance:
-        for count, text in results:
-            if json:
-                write_json_text(text, out)  # made in a worker: fitted to this stdout here
-            else:
-                out.write(text)
-            out.flush()
-            advance(count)
+            results: Generator[tuple[int, str], None, None] = run_on_cluster(scheduler, job, table, write)
+        else:
+            results = run_local(job, table, write, workers or _cpus())
+        out = sys.stdout
+        if not json:
+            out.write(csv_header())
+        with closing(results), _progress(len(table)) as advance:  # closing: the pool stops here, always
+            for count, text in results:
+                if json:
+                    write_json_text(text, out)  # made in a worker: fitted to this stdout here
+                else:
+                    out.write(text)
+                out.flush()
+                advance(count)
+
+
+@contextmanager
+def _terminated_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into Terminated while the pool runs, so its workers are stopped before exiting."""
+
+    def stop(number: int, frame: object) -> None:
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager

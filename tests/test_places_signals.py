@@ -1,0 +1,171 @@
+"""`passes --places` worker processes under real signals: they die with the main process, a dead one
+is named, Ctrl-C and SIGTERM stop the run cleanly at a row boundary."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import isstrack_command
+from tests.tle_tools import newest
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+FROM = "2026-09-24T12:00:00Z"
+
+
+@pytest.fixture
+def big_run(tmp_path: Path, isolated_env: dict[str, str]) -> list[str]:
+    """Return the command of a --places run long enough (several seconds) to be signalled mid-way."""
+    tle = tmp_path / "iss.tle"
+    tle.write_text("\n".join(newest()) + "\n")
+    rng = random.Random(5)
+    lines = ["name,latitude_deg,longitude_deg"]
+    lines += [f"p{i},{rng.uniform(-60, 60):.3f},{rng.uniform(-180, 180):.3f}" for i in range(30000)]
+    places = tmp_path / "big.csv"
+    places.write_text("\n".join(lines) + "\n")
+    command = [*isstrack_command(), "passes", "--places", str(places), "--tle-file", str(tle)]
+    return [*command, "--from", FROM, "--days", "10", "--all", "--workers", "2"]
+
+
+def children(pid: int) -> list[int]:
+    """Return the processes the main thread of `pid` started."""
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def alive(pid: int) -> bool:
+    """Return whether `pid` runs (a zombie left to an init that does not reap counts as dead)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+def start(
+    command: list[str], env: dict[str, str], **kwargs: Any
+) -> tuple[subprocess.Popen[bytes], list[int]]:
+    """Start a run and return it with its two workers, once they have started sending rows."""
+    proc = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **env}, **kwargs
+    )
+    assert proc.stdout is not None
+    first = proc.stdout.readline()  # the header
+    assert first.startswith(b"place,"), first
+    deadline = time.monotonic() + 30
+    while len(children(proc.pid)) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    workers = children(proc.pid)
+    assert len(workers) == 2, workers
+    return proc, workers
+
+
+def gone_within(pids: list[int], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if not any(alive(pid) for pid in pids):
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def kill_all(pids: list[int]) -> None:
+    """Clean up after a failing test: the processes this test started, by id."""
+    for pid in pids:
+        if alive(pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def whole_rows(text: bytes) -> list[list[str]]:
+    """Return the CSV rows, checking that the output ends with a complete one."""
+    assert text == b"" or text.endswith(b"\n"), text[-200:]
+    rows = list(csv.reader(io.StringIO(text.decode())))
+    assert {len(row) for row in rows} <= {38}, {len(row) for row in rows}
+    return rows
+
+
+def test_sigkill_to_the_main_process_ends_its_workers_and_the_pipe(
+    big_run: list[str], isolated_env: dict[str, str]
+) -> None:
+    proc, workers = start(big_run, isolated_env)
+    try:
+        proc.kill()
+        proc.wait(timeout=10)
+        assert gone_within(workers, 5), "workers outlived their parent"
+        assert proc.stdout is not None
+        proc.stdout.read()  # EOF: no worker holds the pipe open any more
+    finally:
+        kill_all(workers)
+
+
+def test_sigterm_stops_the_pool_and_exits_by_the_signal_at_a_row_boundary(
+    big_run: list[str], isolated_env: dict[str, str]
+) -> None:
+    proc, workers = start(big_run, isolated_env)
+    try:
+        proc.send_signal(signal.SIGTERM)
+        out, err = proc.communicate(timeout=15)
+        assert proc.returncode == -signal.SIGTERM
+        assert err.decode().splitlines() == [
+            "isstrack: error: terminated (SIGTERM); the output ends at the last complete row"
+        ]
+        whole_rows(out)
+        assert gone_within(workers, 5)
+    finally:
+        kill_all(workers)
+
+
+def test_a_worker_killed_by_sigkill_is_named_with_status_6(
+    big_run: list[str], isolated_env: dict[str, str]
+) -> None:
+    proc, workers = start(big_run, isolated_env)
+    try:
+        os.kill(workers[0], signal.SIGKILL)  # as the out-of-memory killer does
+        out, err = proc.communicate(timeout=30)
+        assert proc.returncode == 6, err
+        assert err.decode().splitlines() == [
+            "isstrack: error: a worker process died (signal 9, SIGKILL: out of memory?); the output ends "
+            "at the last complete row; rerun with fewer --workers or fewer places per run"
+        ]
+        whole_rows(out)
+        assert gone_within(workers, 5)
+    finally:
+        kill_all(workers)
+
+
+def test_the_parent_watch_ends_a_worker_without_prctl(tmp_path: Path) -> None:
+    # The fallback where PR_SET_PDEATHSIG is not available: only the watching thread is started.
+    script = """
+import os, sys, time
+from isstrack.batch.workers import watch_parent
+parent = os.getpid()
+child = os.fork()
+if child == 0:
+    watch_parent(parent, 0.05)
+    time.sleep(60)
+    os._exit(0)
+print(child, flush=True)
+time.sleep(60)
+"""
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    child = int(proc.stdout.readline())
+    try:
+        assert alive(child)
+        proc.kill()
+        proc.wait(timeout=10)
+        assert gone_within([child], 3)
+    finally:
+        kill_all([child])

@@ -3,13 +3,17 @@ is named, Ctrl-C and SIGTERM stop the run cleanly at a row boundary."""
 
 from __future__ import annotations
 
+import array
 import csv
+import fcntl
 import io
+import json
 import os
 import random
 import signal
 import subprocess
 import sys
+import termios
 import time
 from pathlib import Path
 from typing import Any
@@ -34,7 +38,7 @@ def big_run(tmp_path: Path, isolated_env: dict[str, str]) -> list[str]:
     places = tmp_path / "big.csv"
     places.write_text("\n".join(lines) + "\n")
     command = [*isstrack_command(), "passes", "--places", str(places), "--tle-file", str(tle)]
-    return [*command, "--from", FROM, "--days", "10", "--all", "--workers", "2"]
+    return [*command, "--from", FROM, "--days", "2", "--all", "--workers", "2"]
 
 
 def children(pid: int) -> list[int]:
@@ -59,11 +63,16 @@ def start(
 ) -> tuple[subprocess.Popen[bytes], list[int]]:
     """Start a run and return it with its two workers, once they have started sending rows."""
     proc = subprocess.Popen(
-        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env={**os.environ, **env}, **kwargs
-    )
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **env},
+        bufsize=0,
+        **kwargs,
+    )  # unbuffered: communicate() later reads the pipe itself, past any buffer
     assert proc.stdout is not None
     first = proc.stdout.readline()  # the header
-    assert first.startswith(b"place,"), first
+    assert first.startswith((b"place,", b"{")), first  # the CSV header, or a first JSON line
     deadline = time.monotonic() + 30
     while len(children(proc.pid)) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -86,6 +95,13 @@ def kill_all(pids: list[int]) -> None:
     for pid in pids:
         if alive(pid):
             os.kill(pid, signal.SIGKILL)
+
+
+def queued(fd: int) -> int:
+    """Return how many bytes wait unread in a pipe."""
+    count = array.array("i", [0])
+    fcntl.ioctl(fd, termios.FIONREAD, count)
+    return count[0]
 
 
 def whole_rows(text: bytes) -> list[list[str]]:
@@ -169,3 +185,31 @@ time.sleep(60)
         assert gone_within([child], 3)
     finally:
         kill_all([child])
+
+
+@pytest.mark.parametrize("output", [[], ["--json"]])
+def test_ctrl_c_with_a_slow_reader_ends_at_a_whole_row_with_one_line(
+    big_run: list[str], isolated_env: dict[str, str], output: list[str]
+) -> None:
+    # As a terminal does: SIGINT to the whole process group, while stdout (`| less`) is not read.
+    proc, workers = start([*big_run, *output], isolated_env, start_new_session=True)
+    try:
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 60
+        sizes = [-1]
+        while sizes[-3:] != [sizes[-1]] * 3 or sizes[-1] < 30000:  # the pipe is full: the main process
+            assert time.monotonic() < deadline  # blocks writing, the workers wait
+            time.sleep(0.2)
+            sizes.append(queued(proc.stdout.fileno()))
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=30)
+        assert err.decode().splitlines() == ["isstrack: error: interrupted"]
+        assert proc.returncode == 130
+        assert len(out) > 10000
+        if output:
+            assert out.endswith(b"\n") and all(json.loads(line) for line in out.splitlines())
+        else:
+            whole_rows(out)
+        assert gone_within(workers, 5)
+    finally:
+        kill_all(workers)

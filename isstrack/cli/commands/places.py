@@ -23,8 +23,9 @@ from isstrack.cli.commands.common import (
 from isstrack.cli.commands.satellite import load_followed
 from isstrack.elements.sources import timeout_from_env
 from isstrack.errors import BadInputError, Terminated, check_range
+from isstrack.io.wholelines import write_whole_lines
 from isstrack.render.console import make_console
-from isstrack.render.jsonout import write_json_text
+from isstrack.render.jsonout import json_text_for
 
 Places = Annotated[
     Path | None,
@@ -109,14 +110,11 @@ def passes_for_places(
             results = run_local(job, table, write, workers or _cpus())
         out = sys.stdout
         if not json:
-            out.write(csv_header())
+            write_whole_lines(csv_header(), out)
         with closing(results), _progress(len(table)) as advance:  # closing: the pool stops here, always
             for count, text in results:
-                if json:
-                    write_json_text(text, out)  # made in a worker: fitted to this stdout here
-                else:
-                    out.write(text)
-                out.flush()
+                # Made in a worker: JSON is fitted to this stdout here. Rows are never cut by Ctrl-C.
+                write_whole_lines(json_text_for(text, out) if json else text, out)
                 advance(count)
 
 

@@ -134,8 +134,10 @@ def main(argv: list[str] | None = None) -> None:
     except Terminated:
         _fail_by_signal("terminated (SIGTERM); the output ends at the last complete row", signal.SIGTERM)
     except OSError as error:
-        if debug or error.errno not in _OUTPUT_ERRNOS:
+        if debug:
             raise
+        if error.errno not in _OUTPUT_ERRNOS:  # not errno-less ones (CommClosedError) as exit 1
+            _fail_internal(error)
         # Every file isstrack writes itself reports its own errors (OutputError, cache warnings), so a
         # full disk or an I/O error reaching here is standard output: say so, and don't retry at exit.
         _stdout_to_devnull()
@@ -146,11 +148,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as error:
         if debug:
             raise
-        _fail(
-            f"internal error: {type(error).__name__}: {error} (rerun with --debug for a traceback, "
-            "and please report it)",
-            exit_code(error),
-        )
+        _fail_internal(error)
     code = status if isinstance(status, int) else ExitStatus.OK
     if code == ExitStatus.INTERRUPTED:  # Typer's own handling of Ctrl-C: Exit(130), said by nobody
         _fail("interrupted", code)
@@ -206,6 +204,14 @@ def _quiet_exit() -> None:
     """Exit 0 after the reader of stdout went away (`| head -1`), without noise at shutdown."""
     _stdout_to_devnull()
     sys.exit(ExitStatus.OK)
+
+
+def _fail_internal(error: BaseException) -> None:
+    _fail(
+        f"internal error: {type(error).__name__}: {error} (rerun with --debug for a traceback, "
+        "and please report it)",
+        exit_code(error),
+    )
 
 
 def _fail_by_signal(message: str, number: signal.Signals) -> None:

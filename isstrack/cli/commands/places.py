@@ -105,7 +105,9 @@ def passes_for_places(
         if scheduler is not None:
             from isstrack.batch.cluster import run_on_cluster
 
-            results: Generator[tuple[int, str], None, None] = run_on_cluster(scheduler, job, table, write)
+            results: Generator[tuple[int, str], None, None] = run_on_cluster(
+                scheduler, job, table, write, wait_s=timeout_from_env()
+            )
         else:
             results = run_local(job, table, write, workers or _cpus())
         out = sys.stdout

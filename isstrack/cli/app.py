@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import signal
 import sys
@@ -108,6 +109,8 @@ def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in args
     args = [arg for arg in args if arg != "--debug"]
     fit_streams()
+    if sys.stdout is None:  # started with fd 1 closed (`>&-`): fail where output is written, not as a bug
+        sys.stdout = _ClosedStdout()
     try:
         status = app(args=args, prog_name="isstrack", standalone_mode=False)
         sys.stdout.flush()  # buffered output meets a closed pipe here, not at interpreter exit
@@ -141,10 +144,9 @@ def main(argv: list[str] | None = None) -> None:
         # Every file isstrack writes itself reports its own errors (OutputError, cache warnings), so a
         # full disk or an I/O error reaching here is standard output: say so, and don't retry at exit.
         _stdout_to_devnull()
-        _fail(
-            f"cannot write the output: {error.strerror}; free some space or write it elsewhere",
-            exit_code(error),
-        )
+        closed = error.errno == errno.EBADF
+        fix = "redirect it (> FILE)" if closed else "free some space or write it elsewhere"
+        _fail(f"cannot write the output: {error.strerror}; {fix}", exit_code(error))
     except Exception as error:
         if debug:
             raise
@@ -157,7 +159,27 @@ def main(argv: list[str] | None = None) -> None:
     sys.exit(code)
 
 
-_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF})
+
+
+class _ClosedStdout(io.TextIOBase):
+    """Stand in for a closed standard output: writing to it fails as writing to fd 1 would."""
+
+    encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        """Fail: there is no standard output."""
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    @property
+    def buffer(self) -> io.BufferedIOBase:
+        """Return the binary side (`--ics -` writes bytes), which fails the same way."""
+        return _ClosedBuffer()
+
+
+class _ClosedBuffer(io.BufferedIOBase):
+    def write(self, data: object) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
 
 
 def _exit_now(code: int) -> None:

@@ -154,6 +154,8 @@ def check_range(
     if above_low and below_high:
         return
     shown = f"{value}" if isinstance(value, int) else f"{value:g}"
+    if float(shown) != value:  # short form where it is exact: 300.0001 is not "300"
+        shown = repr(float(value))
     if dashed:
         bounds = f"{low:g}-{high:g}"
     else:

@@ -213,3 +213,30 @@ def test_ctrl_c_with_a_slow_reader_ends_at_a_whole_row_with_one_line(
         assert gone_within(workers, 5)
     finally:
         kill_all(workers)
+
+
+def test_workers_are_capped_by_the_cpus_with_a_warning(tmp_path: Path, isolated_env: dict[str, str]) -> None:
+    tle = tmp_path / "iss.tle"
+    tle.write_text("\n".join(newest()) + "\n")
+    places = tmp_path / "p.csv"
+    places.write_text(
+        "latitude_deg,longitude_deg\n" + "".join(f"{i - 40},{i * 4 - 160}\n" for i in range(80))
+    )
+    command = [*isstrack_command(), "passes", "--places", str(places), "--tle-file", str(tle), "--from", FROM]
+    one_cpu = {min(os.sched_getaffinity(0))}
+    runs = [
+        subprocess.run(
+            [*command, "--workers", workers],
+            capture_output=True,
+            env={**os.environ, **isolated_env},
+            timeout=120,
+            preexec_fn=lambda: os.sched_setaffinity(0, one_cpu),  # as `taskset -c N` does
+        )
+        for workers in ("64", "1")
+    ]
+    assert [run.returncode for run in runs] == [0, 0]
+    assert runs[0].stdout == runs[1].stdout and runs[0].stdout.count(b"\n") > 10
+    assert runs[0].stderr.decode().splitlines()[0] == (
+        "isstrack: warning: --workers 64 is more than the 1 CPU(s) this process may use; using 1"
+    )
+    assert b"--workers" not in runs[1].stderr

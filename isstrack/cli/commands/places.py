@@ -95,6 +95,13 @@ def passes_for_places(
 
     table = read_places(places, stdin_idle_s=timeout_from_env())
     reporter = Reporter(quiet, verbose)
+    cpus = _cpus()
+    if workers is not None and workers > cpus:
+        # More processes than CPUs only adds memory (about 100 MB each) and switching, not speed.
+        reporter.warn(
+            f"--workers {workers} is more than the {cpus} CPU(s) this process may use; using {cpus}"
+        )
+        workers = cpus
     (follow,) = load_followed(
         reporter, offline, tle_file, start, sat, std_mag=std_magnitude, std_mag_file=std_mag_file
     )
@@ -109,7 +116,7 @@ def passes_for_places(
                 scheduler, job, table, write, wait_s=timeout_from_env()
             )
         else:
-            results = run_local(job, table, write, workers or _cpus())
+            results = run_local(job, table, write, workers or cpus)
         out = sys.stdout
         if not json:
             write_whole_lines(csv_header(), out)

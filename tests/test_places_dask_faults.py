@@ -192,11 +192,11 @@ def test_the_scheduler_lost_mid_run_is_one_line_and_status_6(
     ],
 )
 def test_a_malformed_address_is_one_line_at_once(
-    cli: Any, tmp_path: Path, tle_file: str, address: str, says: str
+    cli_process: Any, tmp_path: Path, tle_file: str, address: str, says: str
 ) -> None:
     places = write_places(tmp_path / "p.csv", random_places(9))
     began = time.monotonic()
-    result = cli(
+    result = cli_process(
         "passes", "--places", places, "--tle-file", tle_file, "--from", FROM, "-q", "--scheduler", address
     )
     assert time.monotonic() - began < 8, "a half-built client waited at exit"

@@ -11,7 +11,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -147,17 +147,30 @@ def started_run(address: str, places: str, tle_file: str, env: dict[str, str]) -
     return proc
 
 
+Disturb = Callable[[subprocess.Popen[bytes], subprocess.Popen[bytes]], None]
+
+
+def disturbed_run(
+    address: str, places: str, tle_file: str, env: dict[str, str], disturb: Disturb, timeout_s: float
+) -> tuple[int, bytes, bytes]:
+    """Run with one worker, `disturb(run, worker)` once rows came back; return the status, stdout, stderr."""
+    worker = start_worker(address)
+    try:
+        proc = started_run(address, places, tle_file, env)
+        disturb(proc, worker)
+        out, err = finish(proc, timeout_s)
+    finally:
+        stop(worker)
+    return proc.returncode, out, err
+
+
 def test_the_last_worker_dying_mid_run_is_one_line_and_status_6(
     scheduler: tuple[Any, str], many_places: str, tle_file: str, isolated_env: dict[str, str]
 ) -> None:
-    worker = start_worker(scheduler[1])
-    try:
-        proc = started_run(scheduler[1], many_places, tle_file, isolated_env)
-        worker.kill()
-        out, err = finish(proc, 60)
-    finally:
-        stop(worker)
-    assert proc.returncode == 6
+    code, out, err = disturbed_run(
+        scheduler[1], many_places, tle_file, isolated_env, lambda run, worker: worker.kill(), 60
+    )
+    assert code == 6
     assert one_line(err) == (
         f"isstrack: error: the Dask scheduler at {scheduler[1]} has had no workers for 3 s with chunks "
         "pending; the output ends at the last complete row; start workers and rerun"
@@ -168,14 +181,10 @@ def test_the_last_worker_dying_mid_run_is_one_line_and_status_6(
 def test_the_scheduler_lost_mid_run_is_one_line_and_status_6(
     scheduler: tuple[Any, str], many_places: str, tle_file: str, isolated_env: dict[str, str]
 ) -> None:
-    worker = start_worker(scheduler[1])
-    try:
-        proc = started_run(scheduler[1], many_places, tle_file, isolated_env)
-        scheduler[0].kill()
-        out, err = finish(proc, 120)
-    finally:
-        stop(worker)
-    assert proc.returncode == 6, err
+    code, out, err = disturbed_run(
+        scheduler[1], many_places, tle_file, isolated_env, lambda run, worker: scheduler[0].kill(), 120
+    )
+    assert code == 6, err
     line = one_line(err)
     assert line.startswith(f"isstrack: error: lost the Dask scheduler at {scheduler[1]} mid-run (")
     assert line.endswith("); the output ends at the last complete row; rerun when it is back")
@@ -209,14 +218,15 @@ def test_a_malformed_address_is_one_line_at_once(
 def test_sigterm_while_waiting_for_a_chunk_leaves_no_client_behind(
     scheduler: tuple[Any, str], many_places: str, tle_file: str, isolated_env: dict[str, str]
 ) -> None:
-    worker = start_worker(scheduler[1])
-    try:
-        proc = started_run(scheduler[1], many_places, tle_file, isolated_env)
-        proc.send_signal(signal.SIGTERM)
-        out, err = finish(proc, 30)
-    finally:
-        stop(worker)
-    assert proc.returncode == -signal.SIGTERM
+    code, out, err = disturbed_run(
+        scheduler[1],
+        many_places,
+        tle_file,
+        isolated_env,
+        lambda run, worker: run.send_signal(signal.SIGTERM),
+        30,
+    )
+    assert code == -signal.SIGTERM
     assert one_line(err).startswith("isstrack: error: terminated (SIGTERM)")
     assert out.endswith(b"\n")
 

@@ -15,6 +15,7 @@ import subprocess
 import sys
 import termios
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -112,53 +113,51 @@ def whole_rows(text: bytes) -> list[list[str]]:
     return rows
 
 
+def signalled(
+    command: list[str], env: dict[str, str], act: Callable[[subprocess.Popen[bytes], list[int]], None]
+) -> tuple[int, bytes, list[str]]:
+    """Start a run, `act(run, workers)` on it, and return its status, stdout and stderr lines once it
+    ended, checking that its workers ended with it."""
+    proc, workers = start(command, env)
+    try:
+        act(proc, workers)
+        out, err = proc.communicate(timeout=30)
+        assert gone_within(workers, 5), "workers outlived their parent"
+    finally:
+        kill_all(workers)
+    return proc.returncode, out, err.decode().splitlines()
+
+
 def test_sigkill_to_the_main_process_ends_its_workers_and_the_pipe(
     big_run: list[str], isolated_env: dict[str, str]
 ) -> None:
-    proc, workers = start(big_run, isolated_env)
-    try:
-        proc.kill()
-        proc.wait(timeout=10)
-        assert gone_within(workers, 5), "workers outlived their parent"
-        assert proc.stdout is not None
-        proc.stdout.read()  # EOF: no worker holds the pipe open any more
-    finally:
-        kill_all(workers)
+    # communicate() returns only at EOF: no worker holds the pipe open any more.
+    code, _, _ = signalled(big_run, isolated_env, lambda run, workers: run.kill())
+    assert code == -signal.SIGKILL
 
 
 def test_sigterm_stops_the_pool_and_exits_by_the_signal_at_a_row_boundary(
     big_run: list[str], isolated_env: dict[str, str]
 ) -> None:
-    proc, workers = start(big_run, isolated_env)
-    try:
-        proc.send_signal(signal.SIGTERM)
-        out, err = proc.communicate(timeout=15)
-        assert proc.returncode == -signal.SIGTERM
-        assert err.decode().splitlines() == [
-            "isstrack: error: terminated (SIGTERM); the output ends at the last complete row"
-        ]
-        whole_rows(out)
-        assert gone_within(workers, 5)
-    finally:
-        kill_all(workers)
+    code, out, err = signalled(big_run, isolated_env, lambda run, workers: run.send_signal(signal.SIGTERM))
+    assert code == -signal.SIGTERM
+    assert err == ["isstrack: error: terminated (SIGTERM); the output ends at the last complete row"]
+    whole_rows(out)
 
 
 def test_a_worker_killed_by_sigkill_is_named_with_status_6(
     big_run: list[str], isolated_env: dict[str, str]
 ) -> None:
-    proc, workers = start(big_run, isolated_env)
-    try:
-        os.kill(workers[0], signal.SIGKILL)  # as the out-of-memory killer does
-        out, err = proc.communicate(timeout=30)
-        assert proc.returncode == 6, err
-        assert err.decode().splitlines() == [
-            "isstrack: error: a worker process died (signal 9, SIGKILL: out of memory?); the output ends "
-            "at the last complete row; rerun with fewer --workers or fewer places per run"
-        ]
-        whole_rows(out)
-        assert gone_within(workers, 5)
-    finally:
-        kill_all(workers)
+    # As the out-of-memory killer does.
+    code, out, err = signalled(
+        big_run, isolated_env, lambda run, workers: os.kill(workers[0], signal.SIGKILL)
+    )
+    assert code == 6, err
+    assert err == [
+        "isstrack: error: a worker process died (signal 9, SIGKILL: out of memory?); the output ends "
+        "at the last complete row; rerun with fewer --workers or fewer places per run"
+    ]
+    whole_rows(out)
 
 
 def test_the_parent_watch_ends_a_worker_without_prctl(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ class ExitStatus(IntEnum):
     NO_ELEMENTS = 3
     UPDATE_FAILED = 4
     DELIVERY_FAILED = 5
+    WORKER_LOST = 6
     INTERNAL = 70
     INTERRUPTED = 130
 
@@ -32,6 +33,7 @@ _MEANINGS = {
     ExitStatus.NO_ELEMENTS: "no usable elements",
     ExitStatus.UPDATE_FAILED: "`tle --update` failed",
     ExitStatus.DELIVERY_FAILED: "could not be delivered",
+    ExitStatus.WORKER_LOST: "a worker or the cluster was lost",
     ExitStatus.INTERNAL: "internal error",
     ExitStatus.INTERRUPTED: "interrupted",
 }
@@ -97,6 +99,12 @@ class UpdateError(IsstrackError):
     exit_status = ExitStatus.UPDATE_FAILED
 
 
+class WorkerLostError(IsstrackError):
+    """Report that a worker process, the Dask scheduler or all its workers went away mid-run."""
+
+    exit_status = ExitStatus.WORKER_LOST
+
+
 class NothingFoundError(IsstrackError):
     """Report, by exit status alone, that `next --within` found no pass in the span."""
 
@@ -121,6 +129,10 @@ class AmbiguousSatelliteError(BadInputError):
         self.candidates = candidates
 
 
+class Terminated(BaseException):
+    """Stop a run on SIGTERM the way Ctrl-C stops it (not an Exception: nothing may swallow it)."""
+
+
 def check_range(
     option: str,
     value: float,
@@ -142,6 +154,8 @@ def check_range(
     if above_low and below_high:
         return
     shown = f"{value}" if isinstance(value, int) else f"{value:g}"
+    if float(shown) != value:  # short form where it is exact: 300.0001 is not "300"
+        shown = repr(float(value))
     if dashed:
         bounds = f"{low:g}-{high:g}"
     else:

@@ -44,6 +44,7 @@ def test_the_values_are_the_documented_ones() -> None:
         "NO_ELEMENTS": 3,
         "UPDATE_FAILED": 4,
         "DELIVERY_FAILED": 5,
+        "WORKER_LOST": 6,
         "INTERNAL": 70,
         "INTERRUPTED": 130,
     }

@@ -142,3 +142,17 @@ def test_places_json_lines_on_an_ascii_stdout_keep_names_as_escapes(
     lines = result.out.splitlines()
     assert lines and all(line.isascii() and '"name": "Z\\u00fcrich"' in line for line in lines)
     assert {json.loads(line)["place"]["name"] for line in lines} == {"Zürich"}
+
+
+def test_places_json_lines_from_two_workers_on_a_latin1_stdout_keep_names_as_escapes(
+    cli_process: Any, tmp_path: Path, tle_file: str
+) -> None:
+    # Not UTF-8, not ASCII either: the one writer escapes every non-ASCII character, as for ASCII.
+    places = tmp_path / "places.csv"
+    places.write_text("latitude_deg,longitude_deg,name\n47.37,8.55,Zürich 🛰\n-33.9,18.4,Kaapstad\n")
+    args = ["passes", "--places", str(places), "--from", AT, "--days", "2", "--tle-file", tle_file, "--json"]
+    result = cli_process(*args, "--all", "--workers", "2", "-q", env={"PYTHONIOENCODING": "latin-1"})
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert lines and all(line.isascii() for line in lines)
+    assert {json.loads(line)["place"]["name"] for line in lines} == {"Zürich 🛰", "Kaapstad"}

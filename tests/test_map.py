@@ -370,3 +370,24 @@ def test_json_shape_matches_the_golden_file_and_shares_the_common_objects(cli: A
     assert set(shapes["map-place.shape"]["elements"]) == set(shapes["now.shape"]["elements"])
     assert set(shapes["next.shape"]["pass"]) <= set(shapes["map-place.shape"]["next_visible_pass"])
     assert set(shapes["map-place.shape"]["location"]) == set(shapes["next.shape"]["location"])
+
+
+def test_svg_is_well_formed_xml_whatever_the_saved_place_name_holds(
+    cli: Any, tle_file: str, tmp_path: Path, isolated_env: dict[str, str]
+) -> None:
+    import xml.etree.ElementTree as ElementTree
+
+    config = Path(isolated_env["ISSTRACK_CONFIG_DIR"])
+    config.mkdir(parents=True, exist_ok=True)
+    # Noncharacters and controls a hand-edited config.toml may hold: XML allows none of them.
+    name = "Home\\uFFFE\\uFFFF\\u0001\\u001b\\u007F\\u0085\\uFDD0 & <b>"
+    (config / "config.toml").write_text(
+        f'[home]\nname = "{name}"\nlatitude_deg = 52.0\nlongitude_deg = 4.0\nelevation_m = 0.0\n'
+        'time_zone = "Europe/Amsterdam"\n'
+    )
+    target = tmp_path / "home.svg"
+    result = cli("map", "--at", AT, "--tle-file", tle_file, "--svg", str(target), "--width", "80")
+    assert result.code == 0, result.err
+    root = ElementTree.parse(target).getroot()  # raises on text XML does not allow
+    shown = "".join(root.itertext()).replace("\xa0", " ")
+    assert "Home\\ufffe\\uffff\\x01\\x1b\\x7f\\x85" in shown and "& <b>" in shown

@@ -38,3 +38,18 @@ def test_the_shared_checks_keep_their_messages() -> None:
     check_min_elevation(0.0)
     check_std_mag(-10.0)
     check_days(30)
+
+
+def test_a_value_just_past_a_limit_is_shown_with_all_its_digits(capsys: pytest.CaptureFixture[str]) -> None:
+    assert _message(check_range, "--radius", 300.0001, 0, 300, " km", dashed=True) == (
+        "--radius 300.0001 is outside 0-300 km"
+    )
+    assert _message(check_min_elevation, 90.00000000001) == (
+        "--min-elevation 90.00000000001 is outside [0, 90); give degrees above the horizon"
+    )
+    from isstrack.cli.app import main
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["transits", "--lat", "52", "--lon", "4", "--radius", "300.0001", "--offline"])
+    assert exit_info.value.code == 2
+    assert "--radius 300.0001 is outside" in capsys.readouterr().err

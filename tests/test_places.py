@@ -303,3 +303,23 @@ def test_max_magnitude_and_a_closed_pipe(
     )
     assert proc.stdout.splitlines()[-1] == "status=0" and proc.stderr == ""
     assert json.loads(proc.stdout.splitlines()[0])["place"]["row"] >= 1
+
+
+def test_names_a_spreadsheet_would_run_get_a_leading_apostrophe_in_csv_only(
+    cli: Any, tmp_path: Path, tle_file: str
+) -> None:
+    names = ['=HYPERLINK("http://127.0.0.1/x","y")', "+1", "-2 Lagos", "@SUM(A1)", "a=b", "Quito, EC"]
+    path = write_places(tmp_path / "p.csv", [(name, 0.0, float(i), 0.0) for i, name in enumerate(names)])
+    common = ["passes", "--places", path, "--from", FROM, "--days", DAYS, "--tle-file", tle_file, "--all"]
+    rows = list(csv.DictReader(io.StringIO(cli(*common).out)))
+    shown = {int(row["place_row"]): row["place"] for row in rows}
+    assert shown == {
+        1: '\'=HYPERLINK("http://127.0.0.1/x","y")',
+        2: "'+1",
+        3: "'-2 Lagos",
+        4: "'@SUM(A1)",
+        5: "a=b",
+        6: "Quito, EC",
+    }
+    lines = [json.loads(line) for line in cli(*common, "--json").out.splitlines()]
+    assert {line["place"]["row"]: line["place"]["name"] for line in lines} == dict(enumerate(names, start=1))

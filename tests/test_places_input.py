@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import threading
 import time
@@ -74,3 +76,44 @@ def test_slow_but_steady_standard_input_has_no_total_limit(cli: Any, tle_file: s
     assert time.monotonic() - started > 3
     assert result.code == 0, result.err
     assert result.out_bytes.startswith(b"place,place_row,")
+
+
+def test_cr_only_line_ends_are_read_like_lf(cli: Any, tmp_path: Path, tle_file: str) -> None:
+    # Old Excel for Mac ends lines with a lone CR; a quoted name may hold a line end of its own.
+    rows = [
+        "name,latitude_deg,longitude_deg",
+        '"Quito, EC",-0.18,-78.47',
+        "Paris,48.86,2.35",
+        "Oslo,59.91,10.75",
+    ]
+    by_end = {}
+    for name, end in (("lf", "\n"), ("cr", "\r"), ("crlf", "\r\n")):
+        path = tmp_path / f"{name}.csv"
+        path.write_bytes(end.join(rows).encode() + end.encode())
+        result = cli("passes", "--places", str(path), "--tle-file", tle_file, "--from", FROM, "--all", "-q")
+        assert result.code == 0, result.err
+        by_end[name] = result.out
+    assert by_end["cr"] == by_end["lf"] == by_end["crlf"]
+    assert {row["place"] for row in csv.DictReader(io.StringIO(by_end["cr"]))} == {
+        "Quito, EC",
+        "Paris",
+        "Oslo",
+    }
+
+
+def test_a_cr_only_file_larger_than_the_line_limit_is_read_whole(tmp_path: Path) -> None:
+    from isstrack.batch.placefile import MAX_LINE_BYTES, read_places
+
+    count = MAX_LINE_BYTES // 8  # over 1 MB with no LF at all
+    lines = ["latitude_deg,longitude_deg"] + [f"{i % 180 - 89.5},{i % 360 - 179.5}" for i in range(count)]
+    path = tmp_path / "mac.csv"
+    path.write_bytes("\r".join(lines).encode())
+    assert path.stat().st_size > MAX_LINE_BYTES
+    table = read_places(path, stdin_idle_s=5)
+    assert len(table) == count
+    chunk = table.chunk(count - 1, count)
+    assert (
+        chunk.latitude_deg[0] == (count - 1) % 180 - 89.5
+        and chunk.longitude_deg[0] == (count - 1) % 360 - 179.5
+    )
+    assert chunk.row(0) == count

@@ -71,3 +71,48 @@ def test_a_full_output_file_is_not_mistaken_for_success(tmp_path: Path) -> None:
     assert run.returncode == 2, run.stderr
     assert "cannot write the output: File too large" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["now", "--tle-file", TLE, "--at", AT],
+        ["now", "--tle-file", TLE, "--at", AT, "--json"],
+        ["passes", *PLACE, "--tle-file", TLE, "--from", AT, "--days", "2"],
+        ["passes", *PLACE, "--tle-file", TLE, "--from", AT, "--days", "2", "--ics", "-"],
+        ["next", *PLACE, "--tle-file", TLE, "--at", AT, "--json"],
+        ["tle", "--tle-file", TLE, "--json"],
+        ["map", "--tle-file", TLE, "--at", AT],
+        ["transits", *PLACE, "--tle-file", TLE, "--from", AT],
+        ["location", "show"],
+        ["--version"],
+    ],
+    ids=[
+        "now",
+        "now-json",
+        "passes",
+        "ics-stdout",
+        "next-json",
+        "tle",
+        "map",
+        "transits",
+        "location",
+        "version",
+    ],
+)
+def test_a_closed_standard_output_is_exit_2_with_one_line(
+    args: list[str], isolated_env: dict[str, str]
+) -> None:
+    # `cmd >&-` starts isstrack with no fd 1 at all (Python's sys.stdout is None).
+    shell = ["/bin/sh", "-c", 'exec "$@" >&-', "sh", *isstrack_command(), *args, "-q"]
+    if args == ["--version"] or args[0] == "location":
+        shell.pop()  # no -q there
+    run = subprocess.run(
+        shell, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True, timeout=120,
+        env={**os.environ, **isolated_env},
+    )  # fmt: skip
+    assert run.returncode == 2, run.stderr
+    assert run.stderr.splitlines()[-1:] == [
+        "isstrack: error: cannot write the output: standard output is closed; redirect it (> FILE)"
+    ], run.stderr
+    assert "Traceback" not in run.stderr

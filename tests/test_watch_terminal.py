@@ -186,3 +186,26 @@ def test_stderr_warnings_wrap_at_word_boundaries_on_a_terminal(
     assert len(lines) >= 2
     assert all(len(line) <= 80 for line in lines), lines
     assert " ".join(line.strip() for line in lines) == message  # only spaces became line breaks
+
+
+@pytest.mark.parametrize(
+    ("command", "frame_mark"),
+    [(["now"], b"ISS now"), (["map"], b"next visible")],
+    ids=["now", "map"],
+)
+def test_a_dumb_terminal_gets_frames_one_after_another_without_escapes(
+    isolated_env: dict[str, str], tle_file: str, command: list[str], frame_mark: bytes
+) -> None:
+    # TERM=dumb prints escape sequences as text and cannot move the cursor: no alternate screen.
+    args = [*command, "--watch", "--interval", "0.3", "--at", AT, *PLACE, "--tle-file", tle_file, "-q"]
+    term = Terminal(args, {**_env(isolated_env), "TERM": "dumb"}, rows=40, columns=100)
+    term.wait_for(frame_mark)
+    first = term.size()
+    term.wait_for(frame_mark, start=first)  # a second frame, after the first
+    term.settle(0.2)
+    assert term.interrupt() == 0
+    shown = term.bytes_from(0)
+    assert b"\x1b" not in shown, shown[:400]
+    assert shown.count(frame_mark) >= 2
+    assert b"Traceback" not in shown
+    assert all(len(line) <= 100 for line in shown.decode().replace("\r\n", "\n").split("\n"))

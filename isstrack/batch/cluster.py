@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+import logging
+import time
+from collections.abc import Generator
+from concurrent.futures import CancelledError
 from typing import Any
 
-from isstrack.batch.placefile import PlaceTable
+from isstrack.batch.placefile import PlaceChunk, PlaceTable
 from isstrack.batch.runner import ChunkWriter, PassJob, chunk_size, chunk_text, chunks, in_order
-from isstrack.errors import BadInputError
+from isstrack.errors import BadInputError, WorkerLostError
 from isstrack.io.literal import literal
 
 CONNECT_TIMEOUT_S = 10
+CLOSE_TIMEOUT_S = 2  # closing a client whose scheduler is gone waits this long, not Dask's 20 s
+POLL_S = 0.5  # how often a wait for a chunk looks at the cluster
+PROGRESS_DEADLINE_S = 600  # no chunk done in this long, with workers: the cluster is stuck
 _INSTALL_HINT = "install it with: pip install 'isstrack[dask]'"
+_EXAMPLE = "give its address, e.g. tcp://127.0.0.1:8786 (start one with 'dask scheduler')"
+_HOST_SCHEMES = ("tcp", "tls", "ws", "wss")
 
 
 def _client(address: str) -> Any:
@@ -19,31 +28,142 @@ def _client(address: str) -> Any:
         from distributed import Client as client_class
     except ImportError:
         raise BadInputError(f"--scheduler needs Dask distributed; {_INSTALL_HINT}") from None
+    # Dask logs each lost connection with a traceback; isstrack says what happened in one line.
+    for name in ["distributed", *logging.root.manager.loggerDict]:
+        if name.split(".")[0] == "distributed":  # Dask's configuration gives some their own level
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+    check_address(address)
     try:
         client: Any = client_class
         return client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
     except (OSError, ValueError, TypeError) as error:
         raise BadInputError(
             f"--scheduler {literal(address)}: cannot reach a Dask scheduler ({literal(str(error))}); "
-            "give its address, e.g. tcp://127.0.0.1:8786 (start one with 'dask scheduler')"
+            + _EXAMPLE
+        ) from None
+
+
+def check_address(address: str) -> None:
+    """Reject a scheduler address Dask cannot parse, before a client is half built from it.
+
+    (Dask's Client fails on such an address after starting its event loop, and the half-built client
+    then waits 20 s at exit and prints a traceback.)
+    """
+    from distributed.comm.addressing import parse_address, parse_host_port
+    from distributed.comm.registry import get_backend
+
+    try:
+        scheme, location = parse_address(address)
+        get_backend(scheme)
+        if scheme in _HOST_SCHEMES:
+            host, port = parse_host_port(location, default_port=8786)
+            if not host or not 0 < int(port) < 65536:
+                raise ValueError("a host and a port from 1 to 65535 are needed")
+    except (ValueError, TypeError) as error:
+        raise BadInputError(
+            f"--scheduler {literal(address)} is not a Dask scheduler address ({literal(str(error))}); "
+            + _EXAMPLE
         ) from None
 
 
 def run_on_cluster(
-    address: str, job: PassJob, table: PlaceTable, write: ChunkWriter
-) -> Iterator[tuple[int, str]]:
-    """Connect now, then yield (places done, text) per chunk in input order, computed on a Dask cluster."""
-    return _stream(_client(address), job, table, write)
+    address: str, job: PassJob, table: PlaceTable, write: ChunkWriter, wait_s: float
+) -> Generator[tuple[int, str], None, None]:
+    """Connect and wait up to `wait_s` for a worker now, then yield (places done, text) per chunk in
+    input order, computed on a Dask cluster."""
+    client = _client(address)
+    try:
+        client.wait_for_workers(1, timeout=wait_s)
+    except (TimeoutError, OSError):
+        _close(client)
+        raise WorkerLostError(
+            f"the Dask scheduler at {literal(address)} has no workers after {wait_s:g} s; start some with "
+            f"'dask worker {literal(address)}' (ISSTRACK_HTTP_TIMEOUT sets the wait)"
+        ) from None
+    return _stream(client, _Watch(client, address, wait_s), job, table, write)
 
 
-def _stream(client: Any, job: PassJob, table: PlaceTable, write: ChunkWriter) -> Iterator[tuple[int, str]]:
+def _stream(
+    client: Any, watch: _Watch, job: PassJob, table: PlaceTable, write: ChunkWriter
+) -> Generator[tuple[int, str], None, None]:
     try:
         threads = max(1, sum(client.nthreads().values()))
         size = chunk_size(len(table), threads)
-        yield from in_order(
-            lambda chunk: client.submit(chunk_text, job, chunk, write, pure=False),
-            chunks(table, size),
-            threads * 2,
-        )
+
+        def submit(chunk: PlaceChunk) -> Any:
+            return _Watched(watch, client.submit(chunk_text, job, chunk, write, pure=False))
+
+        yield from in_order(submit, chunks(table, size), threads * 2)
     finally:
-        client.close()
+        _close(client)
+
+
+def _close(client: Any) -> None:
+    with contextlib.suppress(Exception):  # the scheduler may be gone: nothing left to tidy up there
+        client.close(timeout=CLOSE_TIMEOUT_S)
+
+
+class _Watch:
+    """Wait for chunks while the cluster can still compute them: a worker is there, progress is made."""
+
+    def __init__(self, client: Any, address: str, wait_s: float) -> None:
+        self.client = client
+        self.address = literal(address)
+        self.wait_s = wait_s
+        self.progress = time.monotonic()
+
+    def result(self, future: Any) -> str:
+        """Return a chunk's text, or raise WorkerLostError when the cluster cannot give it any more."""
+        from distributed.scheduler import KilledWorker
+
+        no_workers_since: float | None = None
+        while True:
+            try:
+                text: str = future.result(timeout=POLL_S)
+                self.progress = time.monotonic()
+                return text
+            except TimeoutError:
+                pass
+            except (OSError, CancelledError) as error:
+                raise WorkerLostError(
+                    f"lost the Dask scheduler at {self.address} mid-run ({type(error).__name__}); "
+                    "the output ends at the last complete row; rerun when it is back"
+                ) from None
+            except KilledWorker:
+                raise WorkerLostError(
+                    "Dask workers died computing a chunk (out of memory?); the output ends at the last "
+                    "complete row; rerun with fewer places or workers with more memory"
+                ) from None
+            now = time.monotonic()
+            if self._workers():
+                no_workers_since = None
+            elif no_workers_since is None:
+                no_workers_since = now
+            if no_workers_since is not None and now - no_workers_since > self.wait_s:
+                raise WorkerLostError(
+                    f"the Dask scheduler at {self.address} has had no workers for {self.wait_s:g} s with "
+                    "chunks pending; the output ends at the last complete row; start workers and rerun"
+                )
+            if now - self.progress > PROGRESS_DEADLINE_S:
+                raise WorkerLostError(
+                    f"no chunk finished on the Dask cluster at {self.address} in {PROGRESS_DEADLINE_S} s; "
+                    "the output ends at the last complete row"
+                )
+
+    def _workers(self) -> int:
+        try:
+            return len(self.client.nthreads())
+        except (OSError, CancelledError, TimeoutError):
+            return 0
+
+
+class _Watched:
+    """A Dask future whose result() waits through the watch."""
+
+    def __init__(self, watch: _Watch, future: Any) -> None:
+        self.watch = watch
+        self.future = future
+
+    def result(self) -> str:
+        """Return the chunk's text (see _Watch.result)."""
+        return self.watch.result(self.future)

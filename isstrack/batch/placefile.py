@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from array import array
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from isstrack.place.location import MAX_ELEVATION_M, MIN_ELEVATION_M, check_coor
 MAX_PLACES = 10_000_000
 MAX_NAME_CHARS = 200
 MAX_LINE_BYTES = 1024 * 1024
+_AFTER_LONE_CR = re.compile(rb"(?<=\r)(?!\n)")
 _COLUMNS = {
     "latitude_deg": ("latitude_deg", "lat", "latitude"),
     "longitude_deg": ("longitude_deg", "lon", "lng", "longitude"),
@@ -113,12 +115,7 @@ def read_places(path: Path, stdin_idle_s: float) -> PlaceTable:
 
 def text_lines(handle: BinaryIO, label: str) -> Iterator[str]:
     """Yield the lines of a UTF-8 file (BOM dropped), rejecting over-long or undecodable ones by number."""
-    number = 0
-    while True:
-        raw = handle.readline(MAX_LINE_BYTES + 1)
-        if not raw:
-            return
-        number += 1
+    for number, raw in enumerate(raw_lines(handle), start=1):
         if len(raw) > MAX_LINE_BYTES:
             raise BadInputError(f"{label} line {number}: longer than {MAX_LINE_BYTES:,} bytes; is it a CSV?")
         try:
@@ -126,6 +123,25 @@ def text_lines(handle: BinaryIO, label: str) -> Iterator[str]:
         except UnicodeDecodeError:
             raise BadInputError(f"{label} line {number}: not UTF-8 text; save the file as UTF-8") from None
         yield text
+
+
+def raw_lines(handle: BinaryIO) -> Iterator[bytes]:
+    """Yield the lines of a file, ended by LF, CR LF or a lone CR (old Excel for Mac), each of at most
+    MAX_LINE_BYTES + 1 bytes (longer ones are cut there)."""
+    pending = b""
+    while True:
+        raw = handle.readline(MAX_LINE_BYTES + 1)
+        if not raw:
+            if pending:
+                yield pending
+            return
+        *whole, last = _AFTER_LONE_CR.split(pending + raw)
+        yield from whole
+        if last.endswith(b"\n") or len(last) > MAX_LINE_BYTES:
+            yield last
+            pending = b""
+        else:
+            pending = last  # the end of the file, or a line cut by the length limit: more may follow
 
 
 def header_columns(fields: list[str], line: str) -> dict[str, int]:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import math
-import multiprocessing
 from collections import deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from isstrack.batch.placefile import PlaceChunk, PlaceTable
+from isstrack.batch.workers import seen_processes, start_pool, stop_pool, worker_lost
 from isstrack.elements.tle import ElementSet
 from isstrack.sky.engine import iter_passes_many
 from isstrack.sky.nextpass import is_wanted
@@ -112,24 +113,28 @@ def in_order(
         yield count, future.result()
 
 
-def run_local(job: PassJob, table: PlaceTable, write: ChunkWriter, workers: int) -> Iterator[tuple[int, str]]:
+def run_local(
+    job: PassJob, table: PlaceTable, write: ChunkWriter, workers: int
+) -> Generator[tuple[int, str], None, None]:
     """Yield (places done, text) per chunk, in input order, computed by `workers` processes."""
     size = chunk_size(len(table), workers)
     if workers <= 1 or len(table) <= size:
         for chunk in chunks(table, size):
             yield len(chunk), chunk_text(job, chunk, write)
         return
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    pool, seen = start_pool(workers)
+
+    def submit(chunk: PlaceChunk) -> Future[str]:
+        future = pool.submit(chunk_text, job, chunk, write)
+        seen_processes(pool, seen)
+        return future
+
     finished = False
     try:
-        yield from in_order(
-            lambda chunk: pool.submit(chunk_text, job, chunk, write),
-            chunks(table, size),
-            workers * WINDOW_PER_WORKER,
-        )
+        yield from in_order(submit, chunks(table, size), workers * WINDOW_PER_WORKER)
         finished = True
+    except BrokenProcessPool:
+        raise worker_lost(seen) from None
     finally:
-        # All done: let the idle workers exit; interrupted: drop what is queued, don't wait for it.
-        pool.shutdown(wait=finished, cancel_futures=not finished)
+        # All done: let the idle workers exit; interrupted or failed: drop what is queued, end them.
+        stop_pool(pool, seen, finished)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
+import signal
 import sys
 
 import typer
@@ -19,7 +21,7 @@ from isstrack.cli.commands.passes import passes
 from isstrack.cli.commands.tle import tle
 from isstrack.cli.commands.tonight import tonight
 from isstrack.cli.commands.transits import transits
-from isstrack.errors import ExitStatus, IsstrackError
+from isstrack.errors import ExitStatus, IsstrackError, Terminated
 from isstrack.render.console import StdoutClosed, wrap_for
 from isstrack.render.safe import fit_streams, literal
 
@@ -36,7 +38,7 @@ Abort = typer.Abort
 EXIT_CODES_HELP = (
     "Exit codes: 0 success; 1 nothing found (next --within) or nothing to alert; 2 usage or bad input; "
     "3 no usable elements; 4 'tle --update' failed or not allowed yet; 5 an alert could not be delivered; "
-    "70 internal error."
+    "6 a worker or the cluster was lost (passes --places); 70 internal error."
 )
 
 app = typer.Typer(
@@ -107,6 +109,8 @@ def main(argv: list[str] | None = None) -> None:
     debug = "--debug" in args
     args = [arg for arg in args if arg != "--debug"]
     fit_streams()
+    if sys.stdout is None:  # started with fd 1 closed (`>&-`): fail where output is written, not as a bug
+        sys.stdout = _ClosedStdout()
     try:
         status = app(args=args, prog_name="isstrack", standalone_mode=False)
         sys.stdout.flush()  # buffered output meets a closed pipe here, not at interpreter exit
@@ -130,31 +134,52 @@ def main(argv: list[str] | None = None) -> None:
         _fail(str(error), exit_code(error))
     except (KeyboardInterrupt, Abort) as error:
         _fail("interrupted", exit_code(error))
+    except Terminated:
+        _fail_by_signal("terminated (SIGTERM); the output ends at the last complete row", signal.SIGTERM)
     except OSError as error:
-        if debug or error.errno not in _OUTPUT_ERRNOS:
+        if debug:
             raise
+        if error.errno not in _OUTPUT_ERRNOS:  # not errno-less ones (CommClosedError) as exit 1
+            _fail_internal(error)
         # Every file isstrack writes itself reports its own errors (OutputError, cache warnings), so a
         # full disk or an I/O error reaching here is standard output: say so, and don't retry at exit.
         _stdout_to_devnull()
-        _fail(
-            f"cannot write the output: {error.strerror}; free some space or write it elsewhere",
-            exit_code(error),
-        )
+        closed = error.errno == errno.EBADF
+        fix = "redirect it (> FILE)" if closed else "free some space or write it elsewhere"
+        _fail(f"cannot write the output: {error.strerror}; {fix}", exit_code(error))
     except Exception as error:
         if debug:
             raise
-        _fail(
-            f"internal error: {type(error).__name__}: {error} (rerun with --debug for a traceback, "
-            "and please report it)",
-            exit_code(error),
-        )
+        _fail_internal(error)
     code = status if isinstance(status, int) else ExitStatus.OK
+    if code == ExitStatus.INTERRUPTED:  # Typer's own handling of Ctrl-C: Exit(130), said by nobody
+        _fail("interrupted", code)
     if argv is None:  # the console script, not a caller in the same process
         _exit_now(code)
     sys.exit(code)
 
 
-_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+_OUTPUT_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EBADF})
+
+
+class _ClosedStdout(io.TextIOBase):
+    """Stand in for a closed standard output: writing to it fails as writing to fd 1 would."""
+
+    encoding = "utf-8"
+
+    def write(self, text: str) -> int:
+        """Fail: there is no standard output."""
+        raise OSError(errno.EBADF, "standard output is closed")
+
+    @property
+    def buffer(self) -> io.BufferedIOBase:
+        """Return the binary side (`--ics -` writes bytes), which fails the same way."""
+        return _ClosedBuffer()
+
+
+class _ClosedBuffer(io.BufferedIOBase):
+    def write(self, data: object) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
 
 
 def _exit_now(code: int) -> None:
@@ -201,6 +226,23 @@ def _quiet_exit() -> None:
     """Exit 0 after the reader of stdout went away (`| head -1`), without noise at shutdown."""
     _stdout_to_devnull()
     sys.exit(ExitStatus.OK)
+
+
+def _fail_internal(error: BaseException) -> None:
+    _fail(
+        f"internal error: {type(error).__name__}: {error} (rerun with --debug for a traceback, "
+        "and please report it)",
+        exit_code(error),
+    )
+
+
+def _fail_by_signal(message: str, number: signal.Signals) -> None:
+    """Say why, then end by the signal itself, so the parent (a shell, a supervisor) sees which."""
+    with contextlib.suppress(BrokenPipeError):
+        print(wrap_for(sys.stderr, f"isstrack: error: {literal(message)}"), file=sys.stderr, flush=True)
+    signal.signal(number, signal.SIG_DFL)
+    os.kill(os.getpid(), number)
+    sys.exit(128 + number)  # if the signal is blocked
 
 
 def _fail(message: str, status: int) -> None:

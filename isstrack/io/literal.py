@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-# C0 controls, DEL, C1 controls, lone surrogates (undecodable bytes in paths), and the bidirectional
-# overrides and isolates that reorder what follows them on screen.
-_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# C0 controls, DEL, C1 controls, lone surrogates (undecodable bytes in paths), the bidirectional
+# overrides and isolates that reorder what follows them on screen, and the noncharacters U+FFFE and
+# U+FFFF, which XML (an SVG map) does not allow at all.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u200e\u200f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 _NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 

@@ -96,7 +96,12 @@ def write_json_line(payload: dict[str, Any], stream: IO[str] | None = None) -> N
 def write_json_text(text: str, stream: IO[str] | None = None) -> None:
     """Write JSON text fitted in a worker (`fit_json(text, False)`), all ASCII if `stream` needs it."""
     out = stream or sys.stdout
-    out.write(fit_json(text, True) if needs_ascii(out) else text)
+    out.write(json_text_for(text, out))
+
+
+def json_text_for(text: str, stream: IO[str]) -> str:
+    """Return JSON text fitted in a worker (`fit_json(text, False)`), all ASCII if `stream` needs it."""
+    return fit_json(text, True) if needs_ascii(stream) else text
 
 
 def location_json(place: Location) -> dict[str, Any]:

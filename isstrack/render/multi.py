@@ -24,9 +24,19 @@ def csv_header() -> str:
     return out.getvalue()
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection); OWASP's advice is
+# a leading apostrophe, which spreadsheets show as text and do not display.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_text(text: str) -> str:
+    """Return `text` as a CSV cell no spreadsheet runs as a formula: a leading ' before =, +, -, @."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def _place(chunk: PlaceChunk, index: int) -> list[object]:
     return [
-        chunk.label(index),
+        spreadsheet_text(chunk.label(index)),
         chunk.row(index),
         chunk.latitude_deg[index],
         chunk.longitude_deg[index],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import re
 import sys
 import unicodedata
 from typing import Any
@@ -80,3 +81,13 @@ def fit_streams() -> None:
 def ascii_only() -> bool:
     """Return whether results are being written as ASCII (stdout cannot encode UTF-8)."""
     return _ascii_only
+
+
+# Characters XML 1.0 does not allow anywhere, not even escaped (C0 controls but tab and line ends,
+# lone surrogates, U+FFFE and U+FFFF).
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_chars(text: str) -> str:
+    """Return `text` with every character XML does not allow replaced by U+FFFD."""
+    return _NOT_XML.sub("\ufffd", text)

@@ -1,13 +1,15 @@
 """Live views (`now --watch`, `map --watch`): one redraw loop for a terminal, or one line per interval.
 
 On a terminal the view takes the alternate screen and is redrawn in full every interval, and at once
-when the terminal is resized; Ctrl-C or SIGTERM leaves it, restoring the screen as it was. Elsewhere
+when the terminal is resized; Ctrl-C or SIGTERM leaves it, restoring the screen as it was. A terminal
+that cannot move its cursor (TERM=dumb) gets the frames one after another, without escapes. Elsewhere
 (a pipe, a file) each interval adds a line: a JSON document, or the text a view prints.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import select
 import signal
 import sys
@@ -21,6 +23,8 @@ from isstrack.render.jsonout import write_json_line
 ENTER_SCREEN = "\x1b[?1049h\x1b[?25l\x1b[2J"
 LEAVE_SCREEN = "\x1b[0m\x1b[?25h\x1b[?1049l"
 DEFAULT_SIZE = os.terminal_size((80, 24))  # for a pty that reports no size
+DUMB_TERMS = ("dumb", "unknown")  # terminals that print escape sequences as text (as Rich reads TERM)
+_ESCAPE = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 
 # The whole screen as text, for a moment and a terminal of (columns, lines).
 Screen = Callable[[datetime, int, int], str]
@@ -49,10 +53,16 @@ def json_line(document: dict[str, Any]) -> None:
 
 
 def watch_screen(screen: Screen, start: datetime, interval: float) -> None:
-    """Redraw the alternate screen with `screen` every `interval` seconds and on resizes, until Ctrl-C."""
-    now = _clock(start)
+    """Redraw the alternate screen with `screen` every `interval` seconds and on resizes, until Ctrl-C.
+
+    On a terminal that cannot redraw (TERM=dumb), print the frames one after another instead.
+    """
     out = sys.stdout
     fd = out.fileno()
+    if os.environ.get("TERM", "") in DUMB_TERMS:
+        watch_lines(lambda when: _print_frame(screen, when, fd), start, interval)
+        return
+    now = _clock(start)
     wake_read, wake_write = os.pipe()
     os.set_blocking(wake_write, False)
     os.set_blocking(wake_read, False)
@@ -65,9 +75,7 @@ def watch_screen(screen: Screen, start: datetime, interval: float) -> None:
         out.flush()
         size = os.terminal_size((0, 0))
         while True:
-            current = os.get_terminal_size(fd)
-            if current.columns < 1 or current.lines < 1:
-                current = DEFAULT_SIZE
+            current = _size(fd)
             if current != size:
                 size = current
                 out.write("\x1b[2J")  # no fragments of a larger frame left behind
@@ -90,6 +98,21 @@ def watch_screen(screen: Screen, start: datetime, interval: float) -> None:
         signal.signal(signal.SIGTERM, previous_term)
         os.close(wake_read)
         os.close(wake_write)
+
+
+def _size(fd: int) -> os.terminal_size:
+    current = os.get_terminal_size(fd)
+    return DEFAULT_SIZE if current.columns < 1 or current.lines < 1 else current
+
+
+def _print_frame(screen: Screen, when: datetime, fd: int) -> None:
+    """Print one frame as plain lines (no escapes, no padding) and a blank line after it."""
+    size = _size(fd)
+    lines = [line.rstrip() for line in _ESCAPE.sub("", screen(when, size.columns, size.lines)).split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    sys.stdout.write("\n".join(lines) + "\n\n")
+    sys.stdout.flush()
 
 
 def _drain(fd: int) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Generator, Iterator
+from contextlib import closing, contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -21,9 +22,10 @@ from isstrack.cli.commands.common import (
 )
 from isstrack.cli.commands.satellite import load_followed
 from isstrack.elements.sources import timeout_from_env
-from isstrack.errors import BadInputError, check_range
+from isstrack.errors import BadInputError, Terminated, check_range
+from isstrack.io.wholelines import write_whole_lines
 from isstrack.render.console import make_console
-from isstrack.render.jsonout import write_json_text
+from isstrack.render.jsonout import json_text_for
 
 Places = Annotated[
     Path | None,
@@ -93,29 +95,50 @@ def passes_for_places(
 
     table = read_places(places, stdin_idle_s=timeout_from_env())
     reporter = Reporter(quiet, verbose)
+    cpus = _cpus()
+    if workers is not None and workers > cpus:
+        # More processes than CPUs only adds memory (about 100 MB each) and switching, not speed.
+        reporter.warn(
+            f"--workers {workers} is more than the {cpus} CPU(s) this process may use; using {cpus}"
+        )
+        workers = cpus
     (follow,) = load_followed(
         reporter, offline, tle_file, start, sat, std_mag=std_magnitude, std_mag_file=std_mag_file
     )
     elements, std = follow.used.elements, follow.std.value
     job = PassJob(elements, start, end, min_elevation_deg, std, all_passes, max_magnitude)
     write = chunk_jsonl if json else chunk_csv
-    if scheduler is not None:
-        from isstrack.batch.cluster import run_on_cluster
+    with _terminated_on_sigterm():
+        if scheduler is not None:
+            from isstrack.batch.cluster import run_on_cluster
 
-        results: Iterator[tuple[int, str]] = run_on_cluster(scheduler, job, table, write)
-    else:
-        results = run_local(job, table, write, workers or _cpus())
-    out = sys.stdout
-    if not json:
-        out.write(csv_header())
-    with _progress(len(table)) as advance:
-        for count, text in results:
-            if json:
-                write_json_text(text, out)  # made in a worker: fitted to this stdout here
-            else:
-                out.write(text)
-            out.flush()
-            advance(count)
+            results: Generator[tuple[int, str], None, None] = run_on_cluster(
+                scheduler, job, table, write, wait_s=timeout_from_env()
+            )
+        else:
+            results = run_local(job, table, write, workers or cpus)
+        out = sys.stdout
+        if not json:
+            write_whole_lines(csv_header(), out)
+        with closing(results), _progress(len(table)) as advance:  # closing: the pool stops here, always
+            for count, text in results:
+                # Made in a worker: JSON is fitted to this stdout here. Rows are never cut by Ctrl-C.
+                write_whole_lines(json_text_for(text, out) if json else text, out)
+                advance(count)
+
+
+@contextmanager
+def _terminated_on_sigterm() -> Iterator[None]:
+    """Turn SIGTERM into Terminated while the pool runs, so its workers are stopped before exiting."""
+
+    def stop(number: int, frame: object) -> None:
+        raise Terminated()
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @contextmanager

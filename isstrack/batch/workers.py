@@ -1,0 +1,114 @@
+"""Worker processes for the many-place runner: they die with their parent, ignore Ctrl-C, and a dead
+one is reported with how it died."""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.process import BaseProcess
+
+from isstrack.errors import WorkerLostError
+
+PARENT_POLL_S = 0.5  # the fallback watch: how soon an orphaned worker notices (no prctl)
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def start_pool(workers: int) -> tuple[ProcessPoolExecutor, list[BaseProcess]]:
+    """Return a pool of `workers` processes that die with this one, and the list its processes go in."""
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    pool = ProcessPoolExecutor(
+        max_workers=workers, mp_context=context, initializer=worker_start, initargs=(os.getpid(),)
+    )
+    return pool, []
+
+
+def seen_processes(pool: ProcessPoolExecutor, seen: list[BaseProcess]) -> None:
+    """Add the pool's processes not yet in `seen` (they are started by submit, and forgotten at shutdown)."""
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        if process not in seen:
+            seen.append(process)
+
+
+def worker_start(parent_pid: int) -> None:
+    """Set a worker up: Ctrl-C is the parent's to handle, and the worker ends when the parent does."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the terminal sends it to every process of the group
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a handler inherited from the parent by fork
+    _die_with_parent()
+    watch_parent(parent_pid, PARENT_POLL_S)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to SIGKILL this process when its parent dies (nothing elsewhere)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass  # the parent watch below still ends the worker, a little later
+
+
+def watch_parent(parent_pid: int, interval_s: float) -> None:
+    """End this process when its parent is gone: at once if it already is, else from a watching thread."""
+    if os.getppid() != parent_pid:  # the parent died before prctl took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(interval_s)
+        os._exit(1)  # reparented: nobody will read what this worker computes
+
+    threading.Thread(target=watch, name="isstrack-parent-watch", daemon=True).start()
+
+
+def stop_pool(pool: ProcessPoolExecutor, seen: list[BaseProcess], finished: bool) -> None:
+    """Shut the pool down: when finished, let the workers exit; else drop queued work and end them now."""
+    if finished:
+        pool.shutdown(wait=True)
+        return
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in seen:
+        if process.exitcode is None:
+            process.terminate()  # a chunk in progress would only be thrown away
+    for process in seen:
+        process.join(timeout=5)
+
+
+def worker_lost(seen: list[BaseProcess]) -> WorkerLostError:
+    """Return the error for a pool whose worker died, saying how the first one that failed ended."""
+    deadline = time.monotonic() + 2
+    codes: list[int] = []
+    while time.monotonic() < deadline:
+        # The pool's own thread reaps the dead worker and then ends the others with SIGTERM.
+        codes = [p.exitcode for p in seen if p.exitcode not in (None, 0, -signal.SIGTERM)]
+        if codes:
+            break
+        time.sleep(0.05)
+    codes = codes or [p.exitcode for p in seen if p.exitcode not in (None, 0)]
+    return WorkerLostError(
+        f"a worker process died ({how_it_ended(codes[0] if codes else None)}); the output ends at the "
+        "last complete row; rerun with fewer --workers or fewer places per run"
+    )
+
+
+def how_it_ended(exitcode: int | None) -> str:
+    """Return how a process ended, from its multiprocessing exit code (negative: the signal)."""
+    if exitcode is None:
+        return "how is not known"
+    if exitcode >= 0:
+        return f"exit status {exitcode}"
+    number = -exitcode
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        name = "unknown"
+    why = ": out of memory?" if number == signal.SIGKILL else ""
+    return f"signal {number}, {name}{why}"

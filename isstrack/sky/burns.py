@@ -91,6 +91,12 @@ def irregular_steps(times_s: Array, step_s: float) -> Array:
     return np.asarray((multiple < 1) | (np.abs(steps - multiple * step_s) > GRID_TOLERANCE_S))
 
 
+def true_runs(mask: Array) -> list[tuple[int, int]]:
+    """Return (first, last) indices of each run of consecutive true values."""
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], mask.astype(np.int8), [0]])))
+    return [(int(a), int(b) - 1) for a, b in zip(edges[0::2], edges[1::2], strict=True)]
+
+
 def _period_s(a_km: float) -> float:
     return 2 * math.pi * math.sqrt(a_km**3 / MU_KM3_S2)
 
@@ -113,14 +119,7 @@ def find_clusters(segment: OemSegment, a_km: Array, index: int) -> list[tuple[Cl
     special = irregular_steps(t, step) | ((dt >= SHORT_STEP_S) & (np.abs(rate) > RATE_LIMIT_KM_S))
     found: list[tuple[Cluster, float | None]] = []
     period = _period_s(float(np.median(a_km)))
-    k = 0
-    while k < len(special):
-        if not special[k]:
-            k += 1
-            continue
-        end = k
-        while end + 1 < len(special) and special[end + 1]:
-            end += 1
+    for k, end in true_runs(special):
         first, last = k, end + 1
         before = _mean_over(t, a_km, t[first] - period, t[first])
         after = _mean_over(t, a_km, t[last], t[last] + period)
@@ -129,7 +128,6 @@ def find_clusters(segment: OemSegment, a_km: Array, index: int) -> list[tuple[Cl
         burn = (change is not None and abs(change) >= BURN_DELTA_A_KM) or (change is None and fast)
         if burn or bool(np.any(irregular_steps(t[first : last + 1], step))):
             found.append((Cluster(index, first, last, burn), change))
-        k = end + 1
     return found
 
 

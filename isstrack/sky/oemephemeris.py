@@ -27,7 +27,7 @@ from numpy.typing import NDArray
 
 from isstrack.elements.oem import Oem
 from isstrack.elements.oemevents import TrajectoryEvent, parse_event_summary
-from isstrack.sky.burns import Cluster, detect_events, irregular_steps, usual_step_s
+from isstrack.sky.burns import Cluster, detect_events, irregular_steps, true_runs, usual_step_s
 from isstrack.sky.frames import eme2000_to_gcrs
 from isstrack.sky.hermite import Arcs, nodes_for_step
 
@@ -71,14 +71,7 @@ def snap_to_grid(times_s: Array, step_s: float) -> Array:
     regular = ~irregular_steps(t, step_s) & (
         np.abs(np.diff(t) - np.round(np.diff(t) / step_s) * step_s) <= SNAP_TOLERANCE_S
     )
-    k = 0
-    while k < len(regular):
-        if not regular[k]:
-            k += 1
-            continue
-        end = k
-        while end + 1 < len(regular) and regular[end + 1]:
-            end += 1
+    for k, end in true_runs(regular):
         run = slice(k, end + 2)
         if end + 2 - k >= 3:
             multiples = np.round((t[run] - t[k]) / step_s)
@@ -86,7 +79,6 @@ def snap_to_grid(times_s: Array, step_s: float) -> Array:
             fitted = t[k] + intercept + slope * multiples
             if np.max(np.abs(fitted - t[run])) <= SNAP_TOLERANCE_S:
                 t[run] = fitted
-        k = end + 1
     return t
 
 

@@ -25,6 +25,8 @@ from numpy.typing import NDArray
 
 from isstrack.elements.oem import Oem, OemSegment
 from isstrack.elements.oemevents import TrajectoryEvent
+from isstrack.sky.ephemeris import timescale
+from isstrack.sky.frames import eme2000_to_gcrs
 
 Array = NDArray[Any]
 
@@ -69,9 +71,6 @@ def zonal_semi_major_axis_km(position_km: Array, velocity_km_s: Array, to_date: 
 
 def to_date_matrix(moment_s: float) -> Array:
     """Return the matrix turning EME2000 axes into the true equator and equinox at POSIX time `moment_s`."""
-    from isstrack.sky.ephemeris import timescale
-    from isstrack.sky.frames import eme2000_to_gcrs
-
     t = timescale().from_datetime(datetime.fromtimestamp(moment_s, timezone.utc))
     return np.asarray(t.M, dtype=float) @ eme2000_to_gcrs()
 

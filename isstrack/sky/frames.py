@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from isstrack.sky.ephemeris import timescale
+
 Array = NDArray[Any]
 
 ROTATION_STEP_S = 3600.0
@@ -33,8 +35,6 @@ def _teme_rotations(origin: datetime, t_s: Array) -> Array:
     """Return GCRS-to-TEME matrices (n, 3, 3) at `t_s` seconds (UTC) after `origin`, from Skyfield."""
     from skyfield.nutationlib import iau2000b_radians
     from skyfield.sgp4lib import TEME
-
-    from isstrack.sky.ephemeris import timescale
 
     o = origin
     t = timescale().utc(o.year, o.month, o.day, o.hour, o.minute, o.second + o.microsecond / 1e6 + t_s)

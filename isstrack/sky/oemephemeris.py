@@ -100,7 +100,11 @@ def _segment_arcs(
     arcs: list[tuple[int, int, int, float]] = []
     for first, last in spans:
         if not any(c.first == first and c.last == last for c in thrust):
-            arcs.append((first, last, nodes_for_step(step_s), float(times_s[last])))
+            # A run may change its step (4 minutes before a burn, 12 after): nodes for the longer.
+            own_step = (
+                max(step_s, float(np.median(np.diff(times_s[first : last + 1])))) if last > first else step_s
+            )
+            arcs.append((first, last, nodes_for_step(own_step), float(times_s[last])))
             continue
         end = float(times_s[last])
         last -= 1  # the restart state starts the next solution: the burn's arc reaches it from before
@@ -110,6 +114,17 @@ def _segment_arcs(
             step = float(np.median(np.diff(times_s[first : last + 1])))
             arcs.append((first, last, nodes_for_step(step), end))
     return arcs
+
+
+def _holes(dt: Array, step_s: float) -> Array:
+    """Return the steps nobody interpolates across: over MAX_STEP_S, or GAP_FACTOR times the usual step
+    and both neighbouring steps (a run that changes its step, as NASA's does after a burn, is no gap).
+    """
+    before = np.concatenate([[np.inf], dt[:-1]])
+    after = np.concatenate([dt[1:], [np.inf]])
+    local = np.maximum(step_s, np.minimum(np.maximum(before, after), MAX_STEP_S))
+    long = (dt > GAP_FACTOR * step_s) & (dt > GAP_FACTOR * local * (1 - 1e-6))
+    return np.flatnonzero(long | (dt > MAX_STEP_S))
 
 
 def build_ephemeris(oem: Oem) -> OemEphemeris:
@@ -128,7 +143,7 @@ def build_ephemeris(oem: Oem) -> OemEphemeris:
         own = [c for c in clusters if c.segment == index]
         breaks = {c.first for c in own} | {c.last for c in own}
         dt = np.diff(t)
-        holes = {i for i in np.flatnonzero((dt > GAP_FACTOR * step) | (dt > MAX_STEP_S)).tolist()}
+        holes = set(_holes(dt, step).tolist())
         for c in own:
             holes -= set(range(c.first, c.last)) if c.burn else set()
         for event in summary.events:

@@ -144,7 +144,54 @@ class OemProvider:
         return _oem_body(self)
 
 
-def _oem_body(provider: OemProvider) -> Any:
+class BlendedProvider:
+    """NASA's trajectory wherever it has states, and SGP4 from the freshest elements elsewhere.
+
+    Beyond the trajectory's end (or in a hole between its runs) the elements answer: a careful
+    analyst's choice, since no other source exists there. Its source is the OEM's.
+    """
+
+    def __init__(self, primary: OemProvider, fallback: SgpProvider) -> None:
+        self.primary = primary
+        self.fallback = fallback
+
+    @property
+    def source(self) -> SourceInfo:
+        """Return what the states come from (the OEM's name)."""
+        return self.primary.source
+
+    def covered(self, jd: Array, fr: Array) -> Array:
+        """Return whether each time has a state from either source."""
+        return np.asarray(self.primary.covered(jd, fr) | self.fallback.covered(jd, fr))
+
+    def _blend(self, states: tuple[Array, Array, Array], ok: Array, jd: Array, fr: Array, teme: bool) -> Any:
+        if bool(np.all(ok)):
+            return states
+        missing = np.flatnonzero(~ok)
+        take = self.fallback.teme_states if teme else self.fallback.gcrs_states
+        extra = take(np.asarray(jd, dtype=float)[missing], np.asarray(fr, dtype=float)[missing])
+        code, r, v = (np.array(x) for x in states)
+        code[missing], r[missing], v[missing] = extra
+        return code, r, v
+
+    def teme_states(self, jd: Array, fr: Array) -> tuple[Array, Array, Array]:
+        """Return (error codes, TEME positions km, velocities km/s), the OEM's where it has them."""
+        states = self.primary.teme_states(jd, fr)
+        result: tuple[Array, Array, Array] = self._blend(states, states[0] == 0, jd, fr, teme=True)
+        return result
+
+    def gcrs_states(self, jd: Array, fr: Array) -> tuple[Array, Array, Array]:
+        """Return (covered, GCRS positions km, velocities km/s), the OEM's where it has them."""
+        states = self.primary.gcrs_states(jd, fr)
+        result: tuple[Array, Array, Array] = self._blend(states, np.asarray(states[0]), jd, fr, teme=False)
+        return result
+
+    def skyfield_body(self) -> Any:
+        """Return a Skyfield vector function giving the blended GCRS states."""
+        return _oem_body(self)
+
+
+def _oem_body(provider: OemProvider | BlendedProvider) -> Any:
     from skyfield.vectorlib import VectorFunction
 
     class OemBody(VectorFunction):  # type: ignore[misc]

@@ -75,6 +75,7 @@ def passes_for_places(
     verbose: bool,
     workers: int | None,
     scheduler: str | None,
+    ephemeris: Path | None = None,
 ) -> None:
     """Validate everything, read the places, then stream their passes to stdout in input order."""
     check_days(days)
@@ -94,10 +95,19 @@ def passes_for_places(
     table = read_places(places, stdin_idle_s=timeout_from_env())
     reporter = Reporter(quiet, verbose)
     (follow,) = load_followed(
-        reporter, offline, tle_file, start, sat, std_mag=std_magnitude, std_mag_file=std_mag_file
+        reporter,
+        offline,
+        tle_file,
+        start,
+        sat,
+        std_mag=std_magnitude,
+        std_mag_file=std_mag_file,
+        ephemeris=ephemeris,
     )
-    elements, std = follow.used.elements, follow.std.value
-    job = PassJob(elements, start, end, min_elevation_deg, std, all_passes, max_magnitude)
+    used = follow.used
+    trajectory = used.ephemeris if used.ephemeris_used else None
+    elements, std = used.elements, follow.std.value
+    job = PassJob(elements, start, end, min_elevation_deg, std, all_passes, max_magnitude, trajectory)
     write = chunk_jsonl if json else chunk_csv
     if scheduler is not None:
         from isstrack.batch.cluster import run_on_cluster

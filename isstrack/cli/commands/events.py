@@ -2,9 +2,6 @@
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
-
-import typer
 
 from isstrack.cli.commands.common import (
     City,
@@ -20,13 +17,15 @@ from isstrack.cli.commands.common import (
     TleFile,
     Tz,
     Verbose,
+    check_days,
     check_min_elevation,
     moment,
 )
+from isstrack.cli.commands.passes import Days, From
 from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare
 from isstrack.elements.oemstore import OEM_URL_ENV, OemStore, oem_url_from_env
 from isstrack.elements.sources import timeout_from_env
-from isstrack.errors import BadInputError, check_range
+from isstrack.errors import BadInputError
 from isstrack.io.paths import cache_dir
 from isstrack.io.timetext import iso_z
 from isstrack.render.events import event_lines, events_json
@@ -35,11 +34,6 @@ from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
 from isstrack.sky.source import oem_source_name
 from isstrack.sky.times import utc_now
 from isstrack.sky.upcoming import upcoming_events
-
-From = Annotated[
-    str | None, typer.Option("--from", metavar="TIME", help="Start of the window, ISO 8601 (default: now).")
-]
-Days = Annotated[int, typer.Option("--days", metavar="N", help="Length of the window in days, 1-30.")]
 
 
 def events(
@@ -61,7 +55,7 @@ def events(
     """List upcoming reboosts, dockings and undockings from NASA's trajectory (--ephemeris FILE)."""
     if ephemeris is None:
         ephemeris = _cached_trajectory(offline, Reporter(quiet, verbose))
-    check_range("--days", days, 1, 30, "; give a whole number of days from 1 to 30", dashed=True)
+    check_days(days)
     check_min_elevation(min_elevation)
     span = timedelta(days=days)
     where = PlaceOptions(lat, lon, elevation, city, tz)

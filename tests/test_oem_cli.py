@@ -126,3 +126,9 @@ def test_a_planned_burn_whose_time_has_passed_is_not_confirmed(cli: Any, tmp_pat
     assert confirmed.code == 0, confirmed.err
     assert "not confirmed" not in confirmed.err
     assert confirmed.json()["elements"]["source"] == "file"  # newer than the burn the OEM only planned
+
+
+def test_the_ephemeris_is_the_iss_alone(cli: Any) -> None:
+    result = cli("passes", *AMSTERDAM, "--from", "2026-09-26T07:00Z", "--sat", "25544", *OEM)
+    assert result.code == 2
+    assert "--ephemeris" in result.err and "--sat" in result.err and len(result.err.strip().splitlines()) == 1

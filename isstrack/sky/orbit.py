@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from isstrack.elements.tle import ElementSet
 from isstrack.sky.earth import footprint_diameter_km
 from isstrack.sky.ephemeris import bodies, check_in_range, sunlight_ephemeris, timescale
-from isstrack.sky.provider import SgpProvider, SourceInfo, StateProvider
+
+if TYPE_CHECKING:  # the library's types (StationState, Observer) load no numpy
+    from isstrack.sky.provider import StateProvider
 
 DARK_SKY_SUN_ALTITUDE_DEG = -6.0
 DEFAULT_MIN_ELEVATION_DEG = 10.0
@@ -69,6 +71,8 @@ class Orbit:
         self.ts = timescale()
         if provider is None:
             from skyfield.sgp4lib import EarthSatellite
+
+            from isstrack.sky.provider import SgpProvider, SourceInfo
 
             satellite = EarthSatellite(elements.line1, elements.line2, elements.name, self.ts)
             provider = SgpProvider(satellite, SourceInfo("tle", elements.name, elements.epoch))

@@ -12,11 +12,10 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from isstrack import __version__
-from isstrack.elements.cache import parse_iso
 from isstrack.elements.download import PAUSE_AFTER_ERROR, FetchFailure, fetch, retry_pause
 from isstrack.elements.oem import MAX_OEM_BYTES, Oem, OemFormatError, parse_oem
 from isstrack.elements.sources import check_http_url
@@ -141,6 +140,7 @@ def _time(value: object) -> datetime | None:
     if not isinstance(value, str):
         return None
     try:
-        return parse_iso(value)
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+    return moment.astimezone(timezone.utc) if moment.tzinfo is not None else None

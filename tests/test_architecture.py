@@ -68,6 +68,7 @@ LAZY: dict[tuple[str, str], str] = {
     ("isstrack.cli.commands.transits", "isstrack.sky.transits"): "`transits` loads its search when it runs",
     ("isstrack.cli.commands.transits", "isstrack.render.transits"): "`transits` loads its table when it runs",
     ("isstrack.place.location", "isstrack.place.gazetteer"): "coordinates need no gazetteer",
+    ("isstrack.sky.orbit", "isstrack.sky.provider"): "the library's types (StationState) load no numpy",
     ("isstrack.render.text", "isstrack.sky.nextpass"): "`now`'s panel is drawn without the pass search",
     ("isstrack.elements.tle", "isstrack.elements.omm"): "two-line elements never load the OMM reader",
     ("isstrack.cli.commands.satellite", "isstrack.elements.anysat"): (

@@ -12,11 +12,13 @@ from datetime import datetime
 
 from isstrack.batch.placefile import PlaceChunk, PlaceTable
 from isstrack.batch.workers import seen_processes, start_pool, stop_pool, worker_lost
+from isstrack.elements.oem import Oem
 from isstrack.elements.tle import ElementSet
 from isstrack.sky.engine import iter_passes_many
 from isstrack.sky.nextpass import is_wanted
 from isstrack.sky.orbit import Observer, Orbit
 from isstrack.sky.passtypes import DEFAULT_STD_MAGNITUDE, Pass, PassSearch
+from isstrack.sky.source import orbit_for
 
 # Turns a chunk's kept passes (one list per place) into output text: CSV rows, JSON Lines, ...
 # A module-level function, so that worker processes (and Dask) receive it by name.
@@ -37,20 +39,21 @@ class PassJob:
     std_magnitude: float | None = DEFAULT_STD_MAGNITUDE  # None: unknown, magnitudes are left out
     all_passes: bool = False
     max_magnitude: float | None = None
+    ephemeris: Oem | None = None  # NASA's trajectory, used wherever it has states
 
     def keep(self, item: Pass) -> bool:
         """Return whether a pass is reported: visible (or any with all_passes) and bright enough."""
         return is_wanted(item, self.all_passes, self.max_magnitude)
 
 
-_ORBITS: dict[tuple[str, str], Orbit] = {}
+_ORBITS: dict[tuple[str, str, str], Orbit] = {}
 
 
-def _orbit(elements: ElementSet) -> Orbit:
-    key = (elements.line1, elements.line2)
+def _orbit(elements: ElementSet, ephemeris: Oem | None = None) -> Orbit:
+    key = (elements.line1, elements.line2, "" if ephemeris is None else repr(ephemeris.creation))
     if key not in _ORBITS:
         _ORBITS.clear()
-        _ORBITS[key] = Orbit(elements)
+        _ORBITS[key] = orbit_for(elements, ephemeris)
     return _ORBITS[key]
 
 
@@ -63,7 +66,7 @@ def search_chunk(job: PassJob, chunk: PlaceChunk) -> list[PassSearch]:
     # The engine keeps the last propagated track: each process propagates once per job window.
     return list(
         iter_passes_many(
-            _orbit(job.elements),
+            _orbit(job.elements, job.ephemeris),
             observers,
             job.start,
             job.end,

@@ -13,6 +13,7 @@ import typer
 
 from isstrack import __version__
 from isstrack.cli.commands.alert import alert
+from isstrack.cli.commands.events import events
 from isstrack.cli.commands.location import app as location_app
 from isstrack.cli.commands.map import map_
 from isstrack.cli.commands.next import next_
@@ -79,6 +80,7 @@ app.command("transits")(transits)
 app.command("map")(map_)
 app.command("alert")(alert)
 app.command("tonight")(tonight)
+app.command("events")(events)
 app.add_typer(location_app, name="location")
 
 

@@ -6,12 +6,15 @@ import os
 import string
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urlsplit
 
 from isstrack.elements.tle import ElementSet, parse_elements
 from isstrack.errors import BadInputError, NoElementsError, TleFormatError
 from isstrack.io.paths import data_file
+
+if TYPE_CHECKING:
+    from isstrack.elements.oem import Oem
 
 DEFAULT_URL_TEMPLATE = "https://celestrak.org/NORAD/elements/gp.php?CATNR={catnr}&FORMAT=TLE"
 DEFAULT_TIMEOUT_S = 10.0
@@ -31,6 +34,9 @@ class ElementsInUse:
     next_fetch_at: datetime | None = None
     warnings: tuple[str, ...] = ()
     log: tuple[str, ...] = ()
+    ephemeris: Oem | None = None  # NASA's trajectory given (--ephemeris): its burns judge the elements
+    ephemeris_origin: str = ""
+    ephemeris_used: bool = False  # whether it answers wherever it has states (else only its burns count)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from isstrack.elements.trust import is_trusted
 from isstrack.io.timetext import iso_z
 from isstrack.place.location import Location
 from isstrack.sky.earth import compass
+from isstrack.sky.source import burn_status, burns_of, uncertainties_s
+from isstrack.sky.times import utc_now
 
 if TYPE_CHECKING:
     from isstrack.sky.passes import Pass, PassPoint, PassSearch
@@ -28,7 +30,7 @@ def elements_json(used: ElementsInUse, at: datetime, until: datetime | None = No
     """
     age_days = used.elements.age_days(at)
     worst_days = max(age_days, used.elements.age_days(until or at), key=abs)
-    return {
+    document: dict[str, Any] = {
         "name": used.elements.name,
         "catalog_number": used.elements.catalog_number,
         "epoch": iso_z(used.elements.epoch),
@@ -39,6 +41,28 @@ def elements_json(used: ElementsInUse, at: datetime, until: datetime | None = No
         "line1": used.elements.line1,
         "line2": used.elements.line2,
     }
+    if used.ephemeris is not None and used.ephemeris_used:
+        # NASA's trajectory answers inside its states; the elements above only beyond them.
+        oem = used.ephemeris
+        document["source"] = "oem"
+        document["ephemeris"] = {
+            "file": used.ephemeris_origin,
+            "created": iso_z(oem.creation),
+            "start": iso_z(oem.start),
+            "stop": iso_z(oem.stop),
+            "elements_source": used.source,
+            "burns": [
+                {
+                    "time": iso_z(b.time),
+                    "end": iso_z(b.end) if b.end else None,
+                    "delta_v_m_s": b.delta_v_m_s,
+                    "origin": b.origin,
+                    "status": burn_status(b, oem, used.elements.epoch, utc_now()),
+                }
+                for b in burns_of(oem)
+            ],
+        }
+    return document
 
 
 # What json.dumps leaves raw that a terminal acts on or that must not reach one, by render/safe.py's
@@ -150,6 +174,12 @@ def pass_json(item: Pass) -> dict[str, Any]:
     }
 
 
+def _with_uncertainty(document: dict[str, Any], value_s: float | None) -> dict[str, Any]:
+    if value_s is not None:
+        document["time_uncertainty_s"] = round(value_s, 1)
+    return document
+
+
 def passes_json(
     search: PassSearch,
     shown: list[Pass],
@@ -160,6 +190,7 @@ def passes_json(
     all_passes: bool,
 ) -> dict[str, Any]:
     """Return the `passes` JSON document (without schema_version)."""
+    spread = uncertainties_s(used, shown, always=True) or []
     return {
         "location": location_json(place),
         "time_zone": zone_label,
@@ -169,8 +200,14 @@ def passes_json(
         "filter": "all" if all_passes else "visible",
         "sky_gets_dark": search.sky_gets_dark,
         "elements": elements_json(used, search.start, search.end),
-        "passes": [pass_json(p) for p in shown],
+        "passes": [_with_uncertainty(pass_json(p), spread[i]) for i, p in enumerate(shown)],
     }
+
+
+def timed_pass_json(used: ElementsInUse, item: Pass) -> dict[str, Any]:
+    """Return one pass in the shared schema with its `time_uncertainty_s` from the elements in use."""
+    values = uncertainties_s(used, [item], always=True)
+    return _with_uncertainty(pass_json(item), values[0] if values else None)
 
 
 def next_json(
@@ -191,6 +228,6 @@ def next_json(
         "time_zone": zone_label,
         "at": iso_z(asked_at),
         "elements": elements_json(used, asked_at, until),
-        "pass": None if found is None else pass_json(found.item),
+        "pass": None if found is None else timed_pass_json(used, found.item),
         "seconds_until": None if found is None else max(0, round((found.start - asked_at).total_seconds())),
     }

@@ -14,7 +14,7 @@ from isstrack.render.maplegend import legend_lines, wrap_items
 from isstrack.render.mapstyle import Run, _style, cells, shown
 from isstrack.render.palette import Palette, palette_for, palette_system
 from isstrack.render.safe import ascii_only
-from isstrack.render.text import age_text
+from isstrack.render.text import age_text, oem_words
 from isstrack.render.worldmap import MAX_COLUMNS, WorldMap, as_ascii, map_rows
 from isstrack.scene.mapscene import MapScene
 from isstrack.scene.snapshot import Snapshot
@@ -96,8 +96,8 @@ def status_lines(snap: Snapshot, scene: MapScene, zone: Any, colour: bool, colum
             pass_style = _style("bold #ff5fd7") if colour else None
             view.append([("next visible pass ", None), (f"{start:%a %H:%M} {words}", pass_style)])
         lines += wrap_items(view, columns, separator=" · ")
-    age = age_text(snap.elements.elements.age_days(scene.at))
-    lines += [[(f"elements {age} · Ctrl-C quits", _style("dim") if colour else None)]]
+    source = oem_words(snap.elements) or f"elements {age_text(snap.elements.elements.age_days(scene.at))}"
+    lines += [[(f"{source} · Ctrl-C quits", _style("dim") if colour else None)]]
     return lines
 
 

@@ -10,8 +10,9 @@ from isstrack.elements.trust import untrusted_line
 from isstrack.io.timetext import duration_text, time_text
 from isstrack.render.console import make_console
 from isstrack.render.safe import text
-from isstrack.render.text import age_text
+from isstrack.render.text import age_text, oem_words
 from isstrack.sky.earth import compass
+from isstrack.sky.source import uncertainties_s
 
 TITLE_SEPARATOR = " · "
 
@@ -42,9 +43,11 @@ def _point(point: Any, zone: Any, with_time: bool = True) -> str:
     return f"{time_text(point.time, '%H:%M:%S', zone)} {where}" if with_time else where
 
 
-def _rows(shown: list[Any], zone: Any, layout: Layout, all_passes: bool) -> list[tuple[list[str], str]]:
+def _rows(
+    shown: list[Any], zone: Any, layout: Layout, all_passes: bool, spread: list[float] | None = None
+) -> list[tuple[list[str], str]]:
     rows = []
-    for item in shown:
+    for n, item in enumerate(shown):
         if item.visible:
             first, top, last = item.visible_start, item.visible_highest, item.visible_end
             duration = duration_text(item.visible_duration_s, show_seconds=True, compact=True)
@@ -62,6 +65,8 @@ def _rows(shown: list[Any], zone: Any, layout: Layout, all_passes: bool) -> list
         ]
         if all_passes:
             cells.append(item.kind)
+        if spread is not None:
+            cells.append(f"±{spread[n]:.0f}s" if spread[n] >= 1.0 else "<1s")
         style = (
             "dim"
             if not item.visible
@@ -73,7 +78,7 @@ def _rows(shown: list[Any], zone: Any, layout: Layout, all_passes: bool) -> list
     return rows
 
 
-def _table(rows: list[tuple[list[str], str]], all_passes: bool, layout: Layout) -> Any:
+def _table(rows: list[tuple[list[str], str]], all_passes: bool, layout: Layout, spread: bool = False) -> Any:
     from rich import box
     from rich.table import Table
 
@@ -88,6 +93,8 @@ def _table(rows: list[tuple[list[str], str]], all_passes: bool, layout: Layout) 
     table.add_column(text("mag"), justify="right", no_wrap=True)
     if all_passes:
         table.add_column(text("type"), no_wrap=True)
+    if spread:
+        table.add_column(text("±"), justify="right", no_wrap=True)
     for cells, style in rows:
         table.add_row(*[text(cell) for cell in cells], style=style)
     return table
@@ -113,6 +120,7 @@ def passes_table(
     used: ElementsInUse,
     all_passes: bool,
     what: str = "ISS",
+    burn_note: str | None = None,
 ) -> None:
     """Print the passes as a table fitted to the console, under a title with the place, zone and window."""
     from rich.measure import Measurement
@@ -127,6 +135,7 @@ def passes_table(
         f"above {search.min_elevation_deg:g}°",
         f"elements {age_text(used.elements.age_days(search.start))}",
     ]
+    parts[-1] = oem_words(used) or parts[-1]
 
     ages = (used.elements.age_days(search.start), used.elements.age_days(search.end))
     distrust = untrusted_line(max(ages, key=abs))  # the worst end of the window
@@ -134,6 +143,8 @@ def passes_table(
         console.print(text(distrust, style="bold red"))
     for line in title_lines([str(text(part)) for part in parts], console.width):
         console.print(text(line))
+    if burn_note:
+        console.print(text(burn_note))
     if not search.sky_gets_dark and not all_passes:
         console.print(
             text(
@@ -149,12 +160,22 @@ def passes_table(
             else "No visible passes in this window. Try --days 30 or --all to list every pass."
         )
         return
-    for layout in LAYOUTS:
-        table = _table(_rows(shown, zone, layout, all_passes), all_passes, layout)
-        unbounded = console.options.update(width=10_000, max_width=10_000)
-        if Measurement.get(console, unbounded, table).maximum <= console.width:
+    spread = uncertainties_s(used, shown)
+    unbounded = console.options.update(width=10_000, max_width=10_000)
+    # With a ± column when one fits; else the table as ever and one line saying the largest ±.
+    for column in (spread, None) if spread is not None else (None,):
+        for layout in LAYOUTS:
+            table = _table(
+                _rows(shown, zone, layout, all_passes, column), all_passes, layout, column is not None
+            )
+            fits = Measurement.get(console, unbounded, table).maximum <= console.width
+            if fits:
+                break
+        if fits:
             break
     console.print(table)
+    if spread is not None and column is None:
+        console.print(text(f"pass times uncertain by up to ±{max(spread):.0f} s (see docs/accuracy.md)"))
     marked = any(p.emerges_from_shadow or p.fades_into_shadow for p in shown)
     if marked and layout.shadow_mark == " (sh)":
         console.print(text(COMPACT_LEGEND))

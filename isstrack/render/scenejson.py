@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from isstrack.render.jsonout import elements_json, location_json, pass_json
+from isstrack.render.jsonout import elements_json, location_json, timed_pass_json
 from isstrack.sky.earth import compass
 from isstrack.sky.times import iso_z
 
@@ -33,7 +33,9 @@ def snapshot_json(snapshot: Snapshot) -> dict[str, Any]:
             "visible": look.visible,
             "sun_altitude_deg": round(look.sun_altitude_deg, 2),
             "min_elevation_deg": snapshot.min_elevation_deg,
-            "next_visible_pass": None if upcoming is None else pass_json(upcoming.item),
+            "next_visible_pass": None
+            if upcoming is None
+            else timed_pass_json(snapshot.elements, upcoming.item),
             "seconds_until_next_visible": None
             if upcoming is None
             else max(0, round((upcoming.start - s.time).total_seconds())),
@@ -108,7 +110,7 @@ def scene_json(scene: MapScene, used: ElementsInUse, zone_label: str) -> dict[st
         "next_visible_pass": None
         if upcoming is None
         else {
-            **pass_json(upcoming.item),
+            **timed_pass_json(used, upcoming.item),
             "seconds_until": max(0, round((upcoming.start - scene.at).total_seconds())),
             "track": [_point_json(p) for p in scene.pass_track],
         },

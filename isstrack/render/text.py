@@ -22,6 +22,13 @@ _SOURCE_TEXT = {
 }
 
 
+def oem_words(used: ElementsInUse) -> str | None:
+    """Return how outputs name NASA's trajectory when it answers, else None."""
+    if used.ephemeris is None or not used.ephemeris_used:
+        return None
+    return f"NASA OEM created {used.ephemeris.creation:%Y-%m-%d %H:%M} UTC"
+
+
 def age_text(days: float) -> str:
     """Return an age like '5.0 h old' or '2.3 days old' ('... before their epoch' when negative)."""
     suffix = " old" if days >= 0 else " before their epoch"
@@ -155,7 +162,8 @@ def _station_rows(grid: Any, snapshot: Any) -> None:
     _row(
         grid,
         "elements",
-        f"epoch {utc_text(used.elements.epoch)}, {age_text(used.elements.age_days(s.time))}, "
+        oem_words(used)
+        or f"epoch {utc_text(used.elements.epoch)}, {age_text(used.elements.age_days(s.time))}, "
         f"{_SOURCE_TEXT[used.source]}",
     )
 
@@ -168,8 +176,8 @@ def _compact_station_rows(grid: Any, snapshot: Any) -> None:
         f"{format_latitude(s.latitude_deg)}, {format_longitude(s.longitude_deg)}, "
         f"{s.altitude_km:,.0f} km up, {s.speed_km_s * 3600:,.0f} km/h",
     )
-    age = age_text(snapshot.elements.elements.age_days(s.time))
-    _row(grid, "sunlight", _sunlight(snapshot, f", revolution {s.revolution:,}, elements {age}"))
+    age = oem_words(snapshot.elements) or f"elements {age_text(snapshot.elements.elements.age_days(s.time))}"
+    _row(grid, "sunlight", _sunlight(snapshot, f", revolution {s.revolution:,}, {age}"))
 
 
 def _observer_rows(grid: Any, snapshot: Any, zone: Any, zone_label: str, compact: bool) -> None:

@@ -78,7 +78,7 @@ def iter_passes_many(
         yield from _search_chunk(track, part, start, end, min_elevation_deg, std_magnitude, visible_only)
 
 
-_LAST_TRACK: dict[tuple[str, str, datetime, datetime], Track] = {}
+_LAST_TRACK: dict[tuple[str, str, str, datetime, datetime], Track] = {}
 
 
 def window_track(orbit: Orbit, start: datetime, end: datetime) -> Track:
@@ -86,7 +86,7 @@ def window_track(orbit: Orbit, start: datetime, end: datetime) -> Track:
 
     The last one is kept, so consecutive calls for chunks of places over one window propagate once.
     """
-    key = (orbit.elements.line1, orbit.elements.line2, start, end)
+    key = (orbit.provider.source.name, orbit.elements.line1, orbit.elements.line2, start, end)
     track = _LAST_TRACK.get(key)
     if track is None:
         track = Track(orbit, start - SEARCH_MARGIN, end - start + 2 * SEARCH_MARGIN)

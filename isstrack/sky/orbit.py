@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from isstrack.elements.tle import ElementSet
 from isstrack.sky.earth import footprint_diameter_km
 from isstrack.sky.ephemeris import bodies, check_in_range, sunlight_ephemeris, timescale
+
+if TYPE_CHECKING:  # the library's types (StationState, Observer) load no numpy
+    from isstrack.sky.provider import StateProvider
 
 DARK_SKY_SUN_ALTITUDE_DEG = -6.0
 DEFAULT_MIN_ELEVATION_DEG = 10.0
@@ -56,14 +59,25 @@ def is_visible(sunlit: bool, sun_altitude_deg: float, elevation_deg: float, min_
 
 
 class Orbit:
-    """Propagate one element set with Skyfield's SGP4."""
+    """The station's motion from one source: an element set through SGP4, or a provider such as the OEM.
 
-    def __init__(self, elements: ElementSet) -> None:
-        from skyfield.sgp4lib import EarthSatellite
+    `elements` always names an element set: it numbers the revolutions (a count the OEM does not
+    carry) and, with the default provider, is the source itself. `satellite` is the provider's
+    Skyfield vector function, so look angles and sunlight never ask which source it is.
+    """
 
+    def __init__(self, elements: ElementSet, provider: StateProvider | None = None) -> None:
         self.elements = elements
         self.ts = timescale()
-        self.satellite = EarthSatellite(elements.line1, elements.line2, elements.name, self.ts)
+        if provider is None:
+            from skyfield.sgp4lib import EarthSatellite
+
+            from isstrack.sky.provider import SgpProvider, SourceInfo
+
+            satellite = EarthSatellite(elements.line1, elements.line2, elements.name, self.ts)
+            provider = SgpProvider(satellite, SourceInfo("tle", elements.name, elements.epoch))
+        self.provider: StateProvider = provider
+        self.satellite = provider.skyfield_body()
 
     def time(self, moment: datetime) -> Any:
         """Return a Skyfield Time for a timezone-aware datetime."""

@@ -1,13 +1,13 @@
 """The station and the Sun on one time grid for a whole window, shared by every observer of a search.
 
-The station is propagated once with SGP4 at every grid time and rotated from TEME to the
-Earth-fixed frame (ITRS) exactly as Skyfield does (GMST 1982 with UT1, no polar motion). Between
-grid times its position and velocity come from cubic Hermite interpolation of the gridded state,
-which at the 60 s step stays within 0.4 m of a fresh SGP4 run (`tests/test_engine.py` checks 5 m
-over 10 days): 0.05 ms of pass timing, far below the elements' own error, and much cheaper than
-propagating again at every refined time for every observer. The Sun comes from the bundled DE421
-excerpt every hour in TEME (where it moves about 1° a day, so linear interpolation is good to
-0.01") and is rotated to ITRS at each time asked for.
+The station is propagated once (`orbit.provider`: SGP4, or the OEM interpolated) at every grid
+time and rotated from TEME to the Earth-fixed frame (ITRS) exactly as Skyfield does (GMST 1982
+with UT1, no polar motion). Between grid times its position and velocity come from cubic Hermite
+interpolation of the gridded state, which at the 60 s step stays within 0.4 m of a fresh SGP4
+run (`tests/test_engine.py` checks 5 m over 10 days): 0.05 ms of pass timing, far below the
+elements' own error, and much cheaper than propagating again at every refined time for every
+observer. The Sun comes from the bundled DE421 excerpt every hour in TEME (where it moves about
+1° a day, so linear interpolation is good to 0.01") and is rotated to ITRS at each time asked for.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ class Track:
         )
         middle = orbit.ts.from_datetime(origin + span / 2)
         self._dut1_days = float(middle.dut1) / DAY_S
-        error, r_teme, v_teme = orbit.satellite.model.sgp4_array(
+        error, r_teme, v_teme = orbit.provider.teme_states(
             np.full(count, self._jd), self._fr + self.times_s / DAY_S
         )
         if np.any(error) or not np.all(np.isfinite(r_teme)):

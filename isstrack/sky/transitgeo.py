@@ -84,9 +84,11 @@ class Place:
 class Geometry:
     """Evaluate the station and one body at arrays of instants."""
 
-    def __init__(self, satellite: Any, ts: Any, place: Place, body: str) -> None:
+    def __init__(self, satellite: Any, ts: Any, place: Place, body: str, provider: Any = None) -> None:
         earth, sun = bodies()
         self.satellite = satellite
+        # TEME states for the coarse screen: the orbit's provider (SGP4 or the OEM), else SGP4 itself.
+        self.teme_states = provider.teme_states if provider is not None else satellite.model.sgp4_array
         self.ts = ts
         self.earth = earth
         self.target = sun if body == "sun" else moon()
@@ -118,7 +120,7 @@ class Geometry:
     def evaluate_coarse(self, tt_jd: Array, bounds: Array) -> tuple[dict[str, Array], dict[str, Array]]:
         """Return `evaluate` for a screening grid of segments (`bounds`: start indexes, then the end).
 
-        Faster and within a few arcseconds: the station straight from SGP4 (TEME to Earth-fixed is the
+        Faster and within a few arcseconds: the station straight from its source (TEME to Earth-fixed is the
         rotation by GMST), the body exactly at each segment's ends and middle and interpolated
         quadratically in between (the Moon's path curves by 0.7 km over ten minutes; 1 m off), the
         precession-nutation of the middle kept over the segment while the Earth turns by GMST.
@@ -133,7 +135,7 @@ class Geometry:
         tt_minus_utc = float(t[0].tt) - sum(jday(*sample.timetuple()[:5], seconds))
         utc = tt - tt_minus_utc
         whole = np.floor(utc - 0.5) + 0.5
-        error, teme, _ = self.satellite.model.sgp4_array(whole, utc - whole)
+        error, teme, _ = self.teme_states(whole, utc - whole)
         gmst = np.radians(np.asarray(t.gmst) * 15.0)
         station = np.array([*teme_to_itrs_xy(gmst, teme[:, 0], teme[:, 1]), teme[:, 2]])
         firsts, ends = bounds[:-1], bounds[1:] - 1

@@ -68,10 +68,13 @@ class Transit:
     station_sunlit: bool
     centre_line: CentreLine
     elements_age_days: float
+    after_unseen_burn: bool = False  # the elements precede a burn before the event (and no OEM answers)
 
     @property
     def accuracy(self) -> Accuracy:
-        """Return how far the elements' age at the event lets the prediction be trusted."""
+        """Return how far the elements' age at the event (or a burn they never saw) lets it be trusted."""
+        if self.after_unseen_burn:
+            return "too_old"
         age = abs(self.elements_age_days)
         return "good" if age < GOOD_AGE_DAYS else "fair" if age < TRIP_AGE_DAYS else "too_old"
 
@@ -133,7 +136,7 @@ def _body_transits(
 
     if not windows:
         return []
-    geo = Geometry(orbit.satellite, orbit.ts, Place(*_coords(observer)), body)
+    geo = Geometry(orbit.satellite, orbit.ts, Place(*_coords(observer)), body, orbit.provider)
     # Passes with the body well below the horizon all along are not sampled. The body moves at most
     # 0.25°/min and the circle of the radius adds its tilt.
     corners = np.array([[_tt(orbit, a), 0.0, _tt(orbit, b)] for a, b in windows])

@@ -11,6 +11,7 @@ from isstrack.cli.commands.common import (
     At,
     City,
     Elevation,
+    EphemerisFile,
     Lat,
     Lon,
     MaxAge,
@@ -42,7 +43,8 @@ from isstrack.errors import NothingFoundError
 from isstrack.place.location import Location
 from isstrack.render.jsonout import SCHEMA_VERSION, next_json
 from isstrack.render.safe import literal
-from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG, Orbit
+from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
+from isstrack.sky.source import orbit_of, require_burn_trusted
 from isstrack.sky.times import parse_duration
 
 if TYPE_CHECKING:
@@ -123,6 +125,7 @@ def alert(
     sat: Sat = None,
     std_mag_file: StdMagFile = None,
     tle_file: TleFile = None,
+    ephemeris: EphemerisFile = None,
     offline: Offline = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
@@ -142,7 +145,7 @@ def alert(
     timeout_s = timeout_from_env()
     now = moment(at)
     where = PlaceOptions(lat, lon, elevation, city, tz)
-    source = ElementOptions(tle_file, offline, quiet, verbose, sat, std_mag, std_mag_file)
+    source = ElementOptions(tle_file, offline, quiet, verbose, sat, std_mag, std_mag_file, ephemeris)
     reporter, place, zone, zone_label, _, followed = prepare_following(
         "alert", where, source, now, scripted=True, max_age_days=max_age, say_city=False
     )
@@ -184,11 +187,13 @@ def _alert_one(run: AlertRun, follow: Followed, dry_run: bool, reporter: Reporte
     used = follow.used
     iss = used.elements.catalog_number == ISS_CATALOG_NUMBER
     name, satellite = ("ISS", "") if iss else (label(follow), f"#{used.elements.catalog_number}")
-    orbit = Orbit(used.elements)
+    orbit = orbit_of(used)
     place, now = run.place, run.now
     due = due_alerts(
         orbit, place, now, run.span, run.min_elevation, engine_std(follow), run.filters, run.zone, run.max_age
     )
+    # Elements from before a burn the trajectory lists announce nothing after it, whatever their age.
+    require_burn_trusted([max(p.rise.time, now) for p in due], used.ephemeris, orbit, used.elements.epoch)
     if follow.std.value is None:
         due = [replace(p, magnitude=None) for p in due]
     if not due:

@@ -18,6 +18,7 @@ from isstrack.elements.load import (
     timeout_from_env,
     url_template_from_env,
 )
+from isstrack.elements.oemfile import load_oem_file
 from isstrack.elements.trust import assess, require_trusted
 from isstrack.errors import BadInputError, ConfigError, TimeInputError, check_range
 from isstrack.io.paths import cache_dir, config_dir
@@ -26,6 +27,7 @@ from isstrack.place.location import Location, resolve
 from isstrack.place.timezones import zone
 from isstrack.render.console import wrap_for
 from isstrack.render.safe import literal
+from isstrack.sky.source import burn_status, burns_of, choose_ephemeris
 from isstrack.sky.times import check_supported, parse_time, utc_now
 
 # -- option types, shared so flags are spelled the same everywhere ---------------------------
@@ -47,6 +49,14 @@ TleFile = Annotated[
     Path | None,
     typer.Option(
         "--tle-file", metavar="PATH", help="Use elements from a TLE, 3LE or OMM JSON file (no network)."
+    ),
+]
+EphemerisFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--ephemeris",
+        metavar="PATH",
+        help="Use NASA's ISS trajectory (CCSDS OEM text) inside its span; elements beyond it (no network).",
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Silence warnings on stderr.")]
@@ -179,11 +189,14 @@ def load_elements(
     scripted: bool = False,
     max_age_days: float | None = None,
     source: Callable[[], ElementsInUse] | None = None,
+    ephemeris: Path | None = None,
 ) -> ElementsInUse:
     """Return the elements to use, and report how they were chosen and how far to trust them at `at`.
 
     With `scripted`, refuse elements at or past `max_age_days` (default the "too old to trust" limit).
     `source` gets another object's elements (--sat); by default the ISS's, from --tle-file or the store.
+    With `ephemeris` (the ISS only), NASA's trajectory answers inside its span (`isstrack.sky.source`),
+    and the elements (never downloaded then) only beyond it.
     """
     if source is not None:
         used = source()
@@ -191,11 +204,15 @@ def load_elements(
         used = load_file(tle_file, ISS_CATALOG_NUMBER, at)
     else:
         store = ElementStore(ISS_CATALOG_NUMBER, cache_dir(), url_template_from_env(), timeout_from_env())
-        used = store.get(offline=offline)
+        used = store.get(offline=offline or ephemeris is not None)
     for line in used.log:
         reporter.log(line)
     for line in used.warnings:
         reporter.warn(line)
+    if ephemeris is not None:
+        used = with_ephemeris(reporter, used, ephemeris, at)
+        if used.ephemeris_used:
+            return used  # the trajectory answers at `at`: the elements' age does not
     require_propagates(used.elements, at)
     if scripted:
         require_trusted(used.elements.age_days(at), max_age_days)
@@ -207,6 +224,24 @@ def load_elements(
         else:
             reporter.warn(text)
     return used
+
+
+def with_ephemeris(reporter: Reporter, used: ElementsInUse, path: Path, at: datetime) -> ElementsInUse:
+    """Return `used` with NASA's trajectory from `path`, saying whether it answers at `at` and why."""
+    from dataclasses import replace
+
+    now = utc_now()
+    oem = load_oem_file(path, now)
+    chosen, why = choose_ephemeris(oem, used.elements, at)
+    (reporter.log if chosen else reporter.note)(why)
+    for burn in burns_of(oem):
+        unconfirmed = burn_status(burn, oem, used.elements.epoch, now) == "planned, not confirmed"
+        if chosen and burn.time < at and unconfirmed:
+            reporter.note(
+                f"the burn of {burn.time:%Y-%m-%d %H:%M} UTC in the ephemeris was planned, not confirmed: "
+                "its time has passed; a newer --ephemeris or elements from after it would confirm it"
+            )
+    return replace(used, ephemeris=oem, ephemeris_origin=str(path), ephemeris_used=chosen)
 
 
 def moment(

@@ -11,6 +11,7 @@ from isstrack.cli.commands.common import (
     At,
     City,
     Elevation,
+    EphemerisFile,
     Interval,
     Json,
     Lat,
@@ -100,6 +101,7 @@ def map_(
     tz: Tz = None,
     sat: Sat = None,
     tle_file: TleFile = None,
+    ephemeris: EphemerisFile = None,
     offline: Offline = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
@@ -130,7 +132,7 @@ def map_(
 
         check_output(png, "--png")
     where = PlaceOptions(lat, lon, elevation, city, tz)
-    source = ElementOptions(tle_file, offline, quiet, verbose, sat)
+    source = ElementOptions(tle_file, offline, quiet, verbose, sat, ephemeris=ephemeris)
     _, place, zone, zone_label, start, used, orbit = prepare(  # a broken saved place only warns
         where,
         source,

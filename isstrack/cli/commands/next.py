@@ -10,6 +10,7 @@ from isstrack.cli.commands.common import (
     At,
     City,
     Elevation,
+    EphemerisFile,
     Json,
     Lat,
     Lon,
@@ -33,8 +34,10 @@ from isstrack.elements.trust import check_max_age
 from isstrack.errors import NothingFoundError
 from isstrack.render.jsonout import next_json, write_json
 from isstrack.render.safe import literal
-from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG, Orbit
-from isstrack.sky.times import parse_duration
+from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
+from isstrack.sky.source import orbit_of, require_burn_trusted
+from isstrack.sky.times import parse_duration, utc_now
+from isstrack.sky.upcoming import burn_line
 
 Within = Annotated[
     str | None,
@@ -77,6 +80,7 @@ def next_(
     sat: Sat = None,
     std_mag_file: StdMagFile = None,
     tle_file: TleFile = None,
+    ephemeris: EphemerisFile = None,
     offline: Offline = False,
     max_age: MaxAge = None,
     quiet: Quiet = False,
@@ -101,14 +105,14 @@ def next_(
         check_template(format_)
     start = moment(at, search_ahead=span or timedelta(days=SEARCH_STEPS_DAYS[-1]))
     where = PlaceOptions(lat, lon, elevation, city, tz)
-    source = ElementOptions(tle_file, offline, quiet, verbose, sat, std_mag, std_mag_file)
-    _, place, zone, zone_label, _, followed = prepare_following(
+    source = ElementOptions(tle_file, offline, quiet, verbose, sat, std_mag, std_mag_file, ephemeris)
+    reporter, place, zone, zone_label, _, followed = prepare_following(
         "next", where, source, start, scripted=True, max_age_days=max_age
     )
     candidates = []
     for follow in followed:
         require_known_brightness(follow, max_magnitude)
-        orbit = Orbit(follow.used.elements)
+        orbit = orbit_of(follow.used)
         found = find_next(
             orbit, place.observer, start, min_elevation, not all_, span, engine_std(follow), max_magnitude
         )
@@ -121,6 +125,13 @@ def next_(
     search_end = start + (span or timedelta(days=SEARCH_STEPS_DAYS[-1]))
     # Never announce a pass (nor its absence) at a moment the elements are too old to trust.
     require_trusted_passes([found.item] if found else [], used.elements.epoch, start, search_end, max_age)
+    # Nor one that rests on elements from before a burn the trajectory lists, whatever their age.
+    announced = [max(found.start, start)] if found else []
+    require_burn_trusted(announced, used.ephemeris, orbit, used.elements.epoch)
+    # A burn between now and the pass: one line (on stderr, so --format and --json stay as they are).
+    note = None if found is None else burn_line(used.ephemeris, used.elements, start, found.start, utc_now())
+    if note:
+        reporter.note(note)
     if json:
         write_json(next_json(found, place, zone_label, used, start, search_end))
     elif found is not None:

@@ -9,6 +9,7 @@ from isstrack.cli.commands.common import (
     At,
     City,
     Elevation,
+    EphemerisFile,
     Interval,
     Json,
     Lat,
@@ -49,6 +50,7 @@ def now(
     tz: Tz = None,
     sat: Sat = None,
     tle_file: TleFile = None,
+    ephemeris: EphemerisFile = None,
     offline: Offline = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
@@ -57,7 +59,7 @@ def now(
     check_min_elevation(min_elevation)
     check_interval(interval)
     where = PlaceOptions(lat, lon, elevation, city, tz)
-    source = ElementOptions(tle_file, offline, quiet, verbose, sat)
+    source = ElementOptions(tle_file, offline, quiet, verbose, sat, ephemeris=ephemeris)
     _, place, zone, zone_label, start, used, orbit = prepare(
         where, source, lambda place: moment(at, search_ahead=None if place is None else _search_ahead())
     )

@@ -9,6 +9,7 @@ import typer
 from isstrack.cli.commands.common import (
     City,
     Elevation,
+    EphemerisFile,
     Json,
     Lat,
     Lon,
@@ -31,7 +32,10 @@ from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare
 from isstrack.cli.commands.satellite import Sat, StdMagFile, always_up_note, label, search_followed
 from isstrack.errors import BadInputError
 from isstrack.render.jsonout import passes_json, write_json
-from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG, Orbit
+from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
+from isstrack.sky.source import orbit_of
+from isstrack.sky.times import utc_now
+from isstrack.sky.upcoming import burn_line
 
 From = Annotated[
     str | None, typer.Option("--from", metavar="TIME", help="Start of the window, ISO 8601 (default: now).")
@@ -69,6 +73,7 @@ def passes(
     sat: Sat = None,
     std_mag_file: StdMagFile = None,
     tle_file: TleFile = None,
+    ephemeris: EphemerisFile = None,
     offline: Offline = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
@@ -107,6 +112,7 @@ def passes(
             verbose=verbose,
             workers=workers,
             scheduler=scheduler,
+            ephemeris=ephemeris,
         )
         return
     from isstrack.sky.nextpass import is_wanted
@@ -122,7 +128,7 @@ def passes(
     start = moment(from_, "--from", search_ahead=timedelta(days=days))
     end = start + timedelta(days=days)
     where = PlaceOptions(lat, lon, elevation, city, tz)
-    source = ElementOptions(tle_file, offline, quiet, verbose, sat, std_mag, std_mag_file)
+    source = ElementOptions(tle_file, offline, quiet, verbose, sat, std_mag, std_mag_file, ephemeris)
     reporter, place, zone, zone_label, _, followed = prepare_following("passes", where, source, start)
     if len(followed) > 1:
         from isstrack.cli.commands.manysats import passes_of_many
@@ -133,7 +139,7 @@ def passes(
         return
     follow = followed[0]
     used = follow.used
-    orbit = Orbit(used.elements)
+    orbit = orbit_of(used)
     search = search_followed(follow, place.observer, start, end, min_elevation)
     if not search.passes:
         note = always_up_note(follow, place.observer, start, end, min_elevation)
@@ -155,7 +161,8 @@ def passes(
     else:
         from isstrack.render.passtable import passes_table
 
-        passes_table(search, shown, place, zone, zone_label, used, all_, what=label(follow))
+        note = burn_line(used.ephemeris, used.elements, start, end, utc_now())
+        passes_table(search, shown, place, zone, zone_label, used, all_, what=label(follow), burn_note=note)
         if chart:
             from isstrack.render.skychart import print_charts
             from isstrack.sky.skypath import sky_path

@@ -77,6 +77,7 @@ def passes_for_places(
     verbose: bool,
     workers: int | None,
     scheduler: str | None,
+    ephemeris: Path | None = None,
 ) -> None:
     """Validate everything, read the places, then stream their passes to stdout in input order."""
     check_days(days)
@@ -103,10 +104,19 @@ def passes_for_places(
         )
         workers = cpus
     (follow,) = load_followed(
-        reporter, offline, tle_file, start, sat, std_mag=std_magnitude, std_mag_file=std_mag_file
+        reporter,
+        offline,
+        tle_file,
+        start,
+        sat,
+        std_mag=std_magnitude,
+        std_mag_file=std_mag_file,
+        ephemeris=ephemeris,
     )
-    elements, std = follow.used.elements, follow.std.value
-    job = PassJob(elements, start, end, min_elevation_deg, std, all_passes, max_magnitude)
+    used = follow.used
+    trajectory = used.ephemeris if used.ephemeris_used else None
+    elements, std = used.elements, follow.std.value
+    job = PassJob(elements, start, end, min_elevation_deg, std, all_passes, max_magnitude, trajectory)
     write = chunk_jsonl if json else chunk_csv
     with _terminated_on_sigterm():
         if scheduler is not None:

@@ -12,6 +12,7 @@ from isstrack.cli.commands.satellite import Followed, load_followed
 from isstrack.elements.load import ElementsInUse
 from isstrack.place.location import Location
 from isstrack.sky.orbit import Orbit
+from isstrack.sky.source import orbit_of
 
 
 class PlaceOptions(NamedTuple):
@@ -34,6 +35,7 @@ class ElementOptions(NamedTuple):
     sats: list[str] | None = None  # --sat: none means the ISS
     std_mag: float | None = None
     std_mag_file: Path | None = None
+    ephemeris: Path | None = None  # NASA's trajectory of the ISS (--ephemeris)
 
 
 class Ready(NamedTuple):
@@ -85,7 +87,7 @@ def prepare(
     has_zone = place is not None or where.tz is not None
     zone, zone_label = local_zone(place, where.tz) if has_zone else (None, "")
     used = _followed(reporter, source, when)[0].used
-    return Ready(reporter, place, zone, zone_label, when, used, Orbit(used.elements))
+    return Ready(reporter, place, zone, zone_label, when, used, orbit_of(used))
 
 
 def prepare_at_place(
@@ -114,7 +116,7 @@ def prepare_at_place(
         many=False,
     )
     used = ready.followed[0].used
-    return ReadyAtPlace(*ready[:5], used, Orbit(used.elements))
+    return ReadyAtPlace(*ready[:5], used, orbit_of(used))
 
 
 def prepare_following(
@@ -149,4 +151,5 @@ def _followed(
     return load_followed(
         reporter, source.offline, source.tle_file, at, source.sats, std_mag=source.std_mag,
         std_mag_file=source.std_mag_file, many=many, scripted=scripted, max_age_days=max_age_days,
+        ephemeris=source.ephemeris,
     )  # fmt: skip

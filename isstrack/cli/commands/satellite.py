@@ -17,6 +17,7 @@ from isstrack.errors import BadInputError
 from isstrack.io.paths import cache_dir
 from isstrack.sky.orbit import Observer, Orbit
 from isstrack.sky.passes import PassSearch, find_passes
+from isstrack.sky.source import orbit_of
 
 if TYPE_CHECKING:
     from isstrack.elements.satellites import GpQuery
@@ -62,15 +63,20 @@ def load_followed(
     many: bool = False,
     scripted: bool = False,
     max_age_days: float | None = None,
+    ephemeris: Path | None = None,
 ) -> list[Followed]:
     """Return the objects to follow (the ISS when no --sat), each loaded and checked as the ISS always was."""
     table = read_std_mag_file(std_mag_file) if std_mag_file is not None else None
     if not sats:  # the ISS, as always: the OMM reader and the per-query stores stay unloaded
-        used = load_elements(reporter, offline, tle_file, at, scripted=scripted, max_age_days=max_age_days)
+        used = load_elements(
+            reporter, offline, tle_file, at, scripted=scripted, max_age_days=max_age_days, ephemeris=ephemeris
+        )
         elements = used.elements
         return [Followed(used, std_magnitude(elements.catalog_number, elements.name, table, std_mag))]
     from isstrack.elements.anysat import is_iss, parse_sats
 
+    if ephemeris is not None:
+        raise BadInputError("--ephemeris is NASA's trajectory of the ISS: give it without --sat")
     queries = parse_sats(sats)
     if len(queries) > 1 and not many:
         raise BadInputError("this command follows one object; give --sat once")
@@ -106,9 +112,7 @@ def search_followed(
     follow: Followed, observer: Observer, start: datetime, end: datetime, min_elevation_deg: float
 ) -> PassSearch:
     """Return the passes of one followed object, magnitudes left out when its brightness is unknown."""
-    search = find_passes(
-        Orbit(follow.used.elements), observer, start, end, min_elevation_deg, engine_std(follow)
-    )
+    search = find_passes(orbit_of(follow.used), observer, start, end, min_elevation_deg, engine_std(follow))
     return without_unknown_magnitudes(search, follow)
 
 

@@ -1,5 +1,6 @@
 """isstrack transits: when the station crosses the Sun or the Moon, and where to stand to see it."""
 
+from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Annotated
 
@@ -8,6 +9,7 @@ import typer
 from isstrack.cli.commands.common import (
     City,
     Elevation,
+    EphemerisFile,
     Json,
     Lat,
     Lon,
@@ -25,6 +27,7 @@ from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare
 from isstrack.cli.commands.satellite import Sat, label_of
 from isstrack.errors import BadInputError, check_range
 from isstrack.render.jsonout import write_json
+from isstrack.sky.source import burn_distrust
 
 if TYPE_CHECKING:
     from isstrack.sky.transits import Body
@@ -65,6 +68,7 @@ def transits(
     tz: Tz = None,
     sat: Sat = None,
     tle_file: TleFile = None,
+    ephemeris: EphemerisFile = None,
     offline: Offline = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
@@ -80,7 +84,7 @@ def transits(
     start = moment(from_, "--from", timedelta(days=days), margin=timedelta(hours=1))
     end = start + timedelta(days=days)
     where = PlaceOptions(lat, lon, elevation, city, tz)
-    source = ElementOptions(tle_file, offline, quiet, verbose, sat)
+    source = ElementOptions(tle_file, offline, quiet, verbose, sat, ephemeris=ephemeris)
     reporter, place, zone, zone_label, _, used, orbit = prepare_at_place(
         "transits", where, source, start, say_city=False
     )
@@ -95,7 +99,18 @@ def transits(
         bodies,
         min_altitude,
     )
-    too_old = [e for e in search.events if e.accuracy == "too_old"]
+    # Elements from before a burn the trajectory lists are no use after it, whatever their age.
+    epoch = used.elements.epoch
+    unseen = [burn_distrust(used.ephemeris, orbit, epoch, e.time) is not None for e in search.events]
+    if any(unseen):
+        marked = tuple(replace(e, after_unseen_burn=u) for e, u in zip(search.events, unseen, strict=True))
+        search = replace(search, events=marked)
+        reporter.warn(
+            f"{sum(unseen)} transit(s) come after a burn the elements (epoch "
+            f"{used.elements.epoch:%Y-%m-%d %H:%M} UTC) precede and NASA's trajectory does not cover: "
+            "rated too old; ask again with elements from after the burn"
+        )
+    too_old = [e for e in search.events if e.accuracy == "too_old" and not e.after_unseen_burn]
     if too_old:
         reporter.warn(
             f"elements will be {too_old[0].elements_age_days:.1f} days old or more at {len(too_old)} "

@@ -25,9 +25,8 @@ from isstrack.sky.orbit import Observer, Orbit
 from isstrack.sky.passes import find_passes
 from tests.independent import ephem_passes, julian
 
-OMM_DIR = Path(__file__).resolve().parents[2] / "shared" / "reference" / "omm"
-if not OMM_DIR.is_dir():
-    OMM_DIR = Path("/work/shared/reference/omm")
+# A copy of shared/reference/omm (README there), so the suite runs from any clone.
+OMM_DIR = Path(__file__).resolve().parent / "omm"
 SEPT = OMM_DIR / "celestrak-2026-09-19.json"
 SEPT_CSV = OMM_DIR / "celestrak-2026-09-19.csv"
 OCT = OMM_DIR / "celestrak-2026-10-02.json"

@@ -132,3 +132,20 @@ def test_the_ephemeris_is_the_iss_alone(cli: Any) -> None:
     result = cli("passes", *AMSTERDAM, "--from", "2026-09-26T07:00Z", "--sat", "25544", *OEM)
     assert result.code == 2
     assert "--ephemeris" in result.err and "--sat" in result.err and len(result.err.strip().splitlines()) == 1
+
+
+def test_the_cached_trajectory_is_used_without_ephemeris(cli: Any, isolated_env: dict[str, str]) -> None:
+    """A trajectory in the cache (as a download leaves it) answers like --ephemeris, offline too."""
+    cache = Path(isolated_env["ISSTRACK_CACHE_DIR"])
+    cache.mkdir(parents=True, exist_ok=True)
+    (cache / "iss-oem.txt").write_bytes(OEM_FILE.read_bytes())
+    args = ("passes", *AMSTERDAM, "--from", "2026-09-26T07:00Z", "--days", "1", "--all", "--json")
+    cached = cli(*args, "--offline")
+    assert cached.code == 0, cached.err
+    assert cached.json()["elements"]["source"] == "oem"
+    assert cached.json()["passes"] == cli(*args, *OEM).json()["passes"]
+    refused = cli("next", *AMSTERDAM, "--at", "2026-09-26T16:00Z", "--all", "--offline")
+    assert refused.code == 3 and "after the burn of 2026-09-25 16:08 UTC" in refused.err
+    # A file of elements named by the user is an explicit choice: the cache is not consulted then.
+    assert "NASA OEM" not in cli("passes", *AMSTERDAM, "--from", "2026-09-26T07:00Z", "--tle-file",
+                                 str(Path(__file__).parent / "iss-tle-history.tle")).out  # fmt: skip

@@ -23,10 +23,9 @@ from isstrack.cli.commands.common import (
 )
 from isstrack.cli.commands.passes import Days, From
 from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare
-from isstrack.elements.oemstore import OEM_URL_ENV, OemStore, oem_url_from_env
-from isstrack.elements.sources import timeout_from_env
+from isstrack.cli.commands.satellite import cached_ephemeris
+from isstrack.elements.oemstore import OEM_URL_ENV
 from isstrack.errors import BadInputError
-from isstrack.io.paths import cache_dir
 from isstrack.io.timetext import iso_z
 from isstrack.render.events import event_lines, events_json
 from isstrack.render.jsonout import write_json
@@ -86,15 +85,10 @@ def events(
 
 def _cached_trajectory(offline: bool, reporter: Reporter) -> Path:
     """Return the cached trajectory's path, downloading it first when $ISSTRACK_OEM_URL allows."""
-    store = OemStore(cache_dir(), oem_url_from_env(), timeout_from_env())
-    found = store.get(utc_now(), offline)
-    for line in found.log:
-        reporter.log(line)
-    for line in found.warnings:
-        reporter.warn(line)
-    if found.path is None:
+    path = cached_ephemeris(reporter, offline)
+    if path is None:
         raise BadInputError(
             "events reads NASA's trajectory: give --ephemeris FILE (ISS.OEM_J2K_EPH.txt from NASA's "
             f"Spot the Station trajectory-data page), or set {OEM_URL_ENV} to download it"
         )
-    return found.path
+    return path

@@ -12,12 +12,14 @@ import typer
 from isstrack import ISS_CATALOG_NUMBER
 from isstrack.cli.commands.common import Reporter, load_elements
 from isstrack.elements.brightness import StdMagnitude, read_std_mag_file, std_magnitude
-from isstrack.elements.sources import ElementsInUse
+from isstrack.elements.oemstore import CACHE_NAME, OemStore, oem_url_from_env
+from isstrack.elements.sources import ElementsInUse, timeout_from_env
 from isstrack.errors import BadInputError
 from isstrack.io.paths import cache_dir
 from isstrack.sky.orbit import Observer, Orbit
 from isstrack.sky.passes import PassSearch, find_passes
 from isstrack.sky.source import orbit_of
+from isstrack.sky.times import utc_now
 
 if TYPE_CHECKING:
     from isstrack.elements.satellites import GpQuery
@@ -68,6 +70,8 @@ def load_followed(
     """Return the objects to follow (the ISS when no --sat), each loaded and checked as the ISS always was."""
     table = read_std_mag_file(std_mag_file) if std_mag_file is not None else None
     if not sats:  # the ISS, as always: the OMM reader and the per-query stores stay unloaded
+        if ephemeris is None and tle_file is None:
+            ephemeris = cached_ephemeris(reporter, offline)
         used = load_elements(
             reporter, offline, tle_file, at, scripted=scripted, max_age_days=max_age_days, ephemeris=ephemeris
         )
@@ -201,3 +205,19 @@ def require_known_brightness(follow: Followed, max_magnitude: float | None) -> N
             f"--max-magnitude needs the standard magnitude of {follow.used.elements.name}, which is "
             "unknown: give --std-mag or --std-mag-file"
         )
+
+
+def cached_ephemeris(reporter: Reporter, offline: bool) -> Path | None:
+    """Return NASA's cached trajectory of the ISS (downloaded first when $ISSTRACK_OEM_URL allows), or None.
+
+    Without the variable and without a cached file this costs one stat: the default run reads no OEM.
+    """
+    url = oem_url_from_env()
+    if url is None and not (cache_dir() / CACHE_NAME).is_file():
+        return None
+    found = OemStore(cache_dir(), url, timeout_from_env()).get(utc_now(), offline)
+    for line in found.log:
+        reporter.log(line)
+    for line in found.warnings:
+        reporter.warn(line)
+    return found.path

@@ -14,14 +14,17 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from isstrack.errors import BadInputError
 
-Array = NDArray[Any]
+if TYPE_CHECKING:  # numpy.typing costs about 30 ms to import: annotations only
+    from numpy.typing import NDArray
+
+    Array = NDArray[Any]
+
 
 MAX_OEM_BYTES = 8 * 2**20  # NASA's 15-day file at 4-minute steps is about 0.6 MB
 MAX_STATES = 100_000

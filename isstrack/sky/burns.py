@@ -18,17 +18,20 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from isstrack.elements.oem import Oem, OemSegment
 from isstrack.elements.oemevents import TrajectoryEvent
 from isstrack.sky.ephemeris import timescale
 from isstrack.sky.frames import eme2000_to_gcrs
 
-Array = NDArray[Any]
+if TYPE_CHECKING:  # numpy.typing costs about 30 ms to import: annotations only
+    from numpy.typing import NDArray
+
+    Array = NDArray[Any]
+
 
 MU_KM3_S2 = 398600.4418
 RADIUS_KM = 6378.137

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -25,8 +26,11 @@ from isstrack.sky.orbit import Observer, Orbit, revolution_number
 from isstrack.sky.passtypes import DEFAULT_STD_MAGNITUDE, Pass, PassPoint, PassSearch
 from isstrack.sky.roots import find_roots
 from isstrack.sky.skyview import Sky
-from isstrack.sky.track import Array, Track, norm
+from isstrack.sky.track import Track, norm
 from isstrack.sky.visibility import DARK_SIN, shadow_boundaries, sky_gets_dark, visibility
+
+if TYPE_CHECKING:
+    from isstrack.sky.track import Array
 
 SEARCH_MARGIN = timedelta(minutes=30)  # longer than any ISS pass, to find true rises and sets
 TIME_TOLERANCE_S = 0.01

@@ -20,6 +20,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -29,7 +30,10 @@ from isstrack.sky.engine import SEARCH_MARGIN, iter_passes_many
 from isstrack.sky.fleettypes import FleetPass, FleetSearch
 from isstrack.sky.orbit import Observer, Orbit
 from isstrack.sky.passtypes import Pass, PassPoint
-from isstrack.sky.track import DAY_S, GRID_STEP_S, Array, Track
+from isstrack.sky.track import DAY_S, GRID_STEP_S, Track
+
+if TYPE_CHECKING:
+    from isstrack.sky.track import Array
 
 # Passes must fit in the engine's margins: low Earth orbit only (periods up to 128 minutes).
 MIN_MEAN_MOTION_REV_PER_DAY = 11.25

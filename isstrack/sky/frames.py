@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from isstrack.sky.ephemeris import timescale
 
-Array = NDArray[Any]
+if TYPE_CHECKING:  # numpy.typing costs about 30 ms to import: annotations only
+    from numpy.typing import NDArray
+
+    Array = NDArray[Any]
+
 
 ROTATION_STEP_S = 3600.0
 

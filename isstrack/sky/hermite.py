@@ -12,12 +12,15 @@ fewer nodes than asked uses all it has.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-Array = NDArray[Any]
+if TYPE_CHECKING:  # numpy.typing costs about 30 ms to import: annotations only
+    from numpy.typing import NDArray
+
+    Array = NDArray[Any]
+
 
 # Nodes per window by the arc's usual step: 4 at NASA's 4-minute step (and up to 8.5 minutes),
 # 6 beyond (4 nodes 12 minutes apart are about 8 m off, 6 about 1 m).

@@ -20,10 +20,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from isstrack.elements.oem import Oem
 from isstrack.elements.oemevents import TrajectoryEvent, parse_event_summary
@@ -31,7 +30,11 @@ from isstrack.sky.burns import Cluster, detect_events, irregular_steps, true_run
 from isstrack.sky.frames import eme2000_to_gcrs
 from isstrack.sky.hermite import Arcs, nodes_for_step
 
-Array = NDArray[Any]
+if TYPE_CHECKING:  # numpy.typing costs about 30 ms to import: annotations only
+    from numpy.typing import NDArray
+
+    Array = NDArray[Any]
+
 
 GAP_FACTOR = 3.0
 MAX_STEP_S = 900.0  # 6 nodes 15 minutes apart: about 15 m; 20 minutes apart: km

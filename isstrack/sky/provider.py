@@ -13,15 +13,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import numpy as np
-from numpy.typing import NDArray
 
 from isstrack.sky.frames import gcrs_to_teme, rotate, rotate_back
 from isstrack.sky.oemephemeris import OemEphemeris
 
-Array = NDArray[Any]
+if TYPE_CHECKING:  # numpy.typing costs about 30 ms to import: annotations only
+    from numpy.typing import NDArray
+
+    Array = NDArray[Any]
+
 
 DAY_S = 86400.0
 UNIX_EPOCH_JD = 2440587.5

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
 
-Array = NDArray[Any]
-Index = NDArray[np.int64]
-# fn(times, which) evaluates item `which[i]` at `times[i]`.
-Function = Callable[[Array, Index], Array]
+if TYPE_CHECKING:  # numpy.typing costs about 30 ms to import: annotations only
+    from numpy.typing import NDArray
+
+    Array = NDArray[Any]
+    Index = NDArray[np.int64]
+    # fn(times, which) evaluates item `which[i]` at `times[i]`.
+    Function = Callable[[Array, Index], Array]
 
 MAX_ITERATIONS = 80
 

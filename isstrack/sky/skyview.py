@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from isstrack.sky.orbit import Observer
-from isstrack.sky.track import Array, Track, dot, norm, observer_frames
+from isstrack.sky.track import Track, dot, norm, observer_frames
+
+if TYPE_CHECKING:
+    from isstrack.sky.track import Array
 
 
 class Sky:

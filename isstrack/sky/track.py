@@ -15,17 +15,20 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from numpy.typing import NDArray
 
 from isstrack.errors import NoElementsError
 from isstrack.sky.earth import EARTH_SHADOW_RADIUS_KM, geodetic_to_itrs_km, geodetic_up, teme_to_itrs_xy
 from isstrack.sky.ephemeris import bodies, fast_nutation
 from isstrack.sky.orbit import Orbit
 
-Array = NDArray[Any]
+if TYPE_CHECKING:  # numpy.typing costs about 30 ms to import: annotations only
+    from numpy.typing import NDArray
+
+    Array = NDArray[Any]
+
 
 GRID_STEP_S = 60.0
 SUN_STEP_S = 3600.0

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -20,7 +20,10 @@ from isstrack.sky.orbit import DARK_SKY_SUN_ALTITUDE_DEG
 from isstrack.sky.passtypes import Pass, PassKind, PassPoint
 from isstrack.sky.roots import find_minima, find_roots
 from isstrack.sky.skyview import Sky
-from isstrack.sky.track import Array, Track, dot, norm
+from isstrack.sky.track import Track, dot, norm
+
+if TYPE_CHECKING:
+    from isstrack.sky.track import Array
 
 TIME_TOLERANCE_S = 0.001
 # A visible part shorter than this is not a visible pass (README, "Visible passes"): it is shorter

@@ -69,6 +69,10 @@ LAZY: dict[tuple[str, str], str] = {
     ("isstrack.cli.commands.transits", "isstrack.render.transits"): "`transits` loads its table when it runs",
     ("isstrack.place.location", "isstrack.place.gazetteer"): "coordinates need no gazetteer",
     ("isstrack.sky.orbit", "isstrack.sky.provider"): "the library's types (StationState) load no numpy",
+    ("isstrack.cli.commands.common", "isstrack.elements.oemfile"): "the OEM reader loads only with --ephemeris",
+    ("isstrack.elements.oemstore", "isstrack.elements.oem"): "the OEM parser (numpy) loads only for a trajectory",
+    ("isstrack.sky.source", "isstrack.sky.oemephemeris"): "the OEM interpolation loads only with a trajectory",
+    ("isstrack.sky.source", "isstrack.sky.provider"): "the blended provider loads only with a trajectory",
     ("isstrack.render.text", "isstrack.sky.nextpass"): "`now`'s panel is drawn without the pass search",
     ("isstrack.elements.tle", "isstrack.elements.omm"): "two-line elements never load the OMM reader",
     ("isstrack.cli.commands.satellite", "isstrack.elements.anysat"): (

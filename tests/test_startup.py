@@ -19,6 +19,9 @@ HEAVY = (
     "http.client",
     "isstrack.sky.nextpass",
     "isstrack.sky.engine",
+    "isstrack.elements.oem",  # NASA's trajectory stack loads only when a trajectory is in use
+    "isstrack.sky.oemephemeris",
+    "numpy.typing",  # about 30 ms: the modules import it for type checking only
 )
 
 

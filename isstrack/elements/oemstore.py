@@ -14,14 +14,17 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from isstrack import __version__
 from isstrack.elements.download import PAUSE_AFTER_ERROR, FetchFailure, fetch, retry_pause
-from isstrack.elements.oem import MAX_OEM_BYTES, Oem, OemFormatError, parse_oem
 from isstrack.elements.sources import check_http_url
 from isstrack.errors import BadInputError
 from isstrack.io.atomic import write_atomic
 from isstrack.io.timetext import iso_z
+
+if TYPE_CHECKING:
+    from isstrack.elements.oem import Oem
 
 OEM_URL_ENV = "ISSTRACK_OEM_URL"
 MIN_INTERVAL = timedelta(hours=4)  # NASA updates it about three times a week
@@ -82,6 +85,8 @@ class OemStore:
         return found
 
     def _download(self, now: datetime, found: OemInUse) -> None:
+        from isstrack.elements.oem import MAX_OEM_BYTES, OemFormatError, parse_oem
+
         assert self.url is not None
         try:
             answer = fetch(self.url, self.timeout_s, f"isstrack/{__version__}", MAX_OEM_BYTES)
@@ -108,6 +113,8 @@ class OemStore:
         found.log.append(f"downloaded NASA's trajectory created {iso_z(oem.creation)}")
 
     def _read_cache(self, now: datetime, found: OemInUse) -> None:
+        from isstrack.elements.oem import MAX_OEM_BYTES, OemFormatError, parse_oem
+
         try:
             with self.cache.open("rb") as handle:
                 raw = handle.read(MAX_OEM_BYTES + 1)

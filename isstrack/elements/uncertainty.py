@@ -18,7 +18,7 @@ with the same slope. These are honest envelopes, not statistics of many reboosts
 
 from __future__ import annotations
 
-import numpy as np
+from bisect import bisect_right
 
 from isstrack.elements.oemevents import TrajectoryEvent
 
@@ -39,8 +39,11 @@ def _table(points: tuple[tuple[float, float], ...], x: float) -> float:
     """Return the table's value at x, linear between points and beyond the last."""
     xs = [p[0] for p in points]
     ys = [p[1] for p in points]
-    if x <= xs[-1]:
-        return float(np.interp(x, xs, ys))
+    if x <= xs[0]:
+        return ys[0]
+    if x <= xs[-1]:  # as numpy.interp, without loading numpy on every run for one number
+        i = min(bisect_right(xs, x), len(xs) - 1)
+        return ys[i - 1] + (ys[i] - ys[i - 1]) * (x - xs[i - 1]) / (xs[i] - xs[i - 1])
     slope = (ys[-1] - ys[-2]) / (xs[-1] - xs[-2])
     return ys[-1] + slope * (x - xs[-1])
 

@@ -18,10 +18,13 @@ from typing import TYPE_CHECKING, Any, Literal, Protocol
 import numpy as np
 
 from isstrack.sky.frames import gcrs_to_teme, rotate, rotate_back
-from isstrack.sky.oemephemeris import OemEphemeris
 
-if TYPE_CHECKING:  # numpy.typing costs about 30 ms to import: annotations only
+if TYPE_CHECKING:
     from numpy.typing import NDArray
+
+    from isstrack.sky.oemephemeris import (
+        OemEphemeris,  # numpy.typing costs about 30 ms to import: annotations only
+    )
 
     Array = NDArray[Any]
 

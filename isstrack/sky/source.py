@@ -9,25 +9,27 @@ transits, many places) asks the orbit's provider and never which one it is.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-from isstrack.elements.oem import Oem
-from isstrack.elements.oemevents import TrajectoryEvent
 from isstrack.elements.sources import ElementsInUse
 from isstrack.elements.tle import ElementSet
 from isstrack.elements.uncertainty import burns_between, elements_error_km, oem_error_km, time_uncertainty_s
 from isstrack.errors import UntrustedElementsError
-from isstrack.sky.oemephemeris import OemEphemeris, build_ephemeris
 from isstrack.sky.orbit import Orbit
 from isstrack.sky.passtypes import Pass
-from isstrack.sky.provider import BlendedProvider, OemProvider, SgpProvider, SourceInfo
+
+if TYPE_CHECKING:  # the OEM stack (numpy at import) loads only when a trajectory is in use
+    from isstrack.elements.oem import Oem
+    from isstrack.elements.oemevents import TrajectoryEvent
+    from isstrack.sky.oemephemeris import OemEphemeris
 
 _LAST: dict[int, tuple[Oem, OemEphemeris]] = {}
 
 
 def ephemeris_of(oem: Oem) -> OemEphemeris:
     """Return the OEM made ready to interpolate (the last one is kept: a run builds it once)."""
+    from isstrack.sky.oemephemeris import build_ephemeris
+
     kept = _LAST.get(id(oem))
     if kept is None or kept[0] is not oem:
         kept = (oem, build_ephemeris(oem))
@@ -46,6 +48,8 @@ def orbit_for(elements: ElementSet, oem: Oem | None = None) -> Orbit:
     plain = Orbit(elements)
     if oem is None:
         return plain
+    from isstrack.sky.provider import BlendedProvider, OemProvider, SgpProvider, SourceInfo
+
     primary = OemProvider(ephemeris_of(oem), SourceInfo("oem", oem_source_name(oem), oem.creation))
     assert isinstance(plain.provider, SgpProvider)
     return Orbit(elements, BlendedProvider(primary, plain.provider))
@@ -96,6 +100,7 @@ def burn_distrust(oem: Oem | None, orbit: Orbit, epoch: datetime, when: datetime
     if burn is None or when <= (burn.end or burn.time):
         return None
     if orbit.provider.source.kind == "oem":
+        import numpy as np
         from sgp4.api import jday
 
         jd, fr = jday(when.year, when.month, when.day, when.hour, when.minute, when.second)
@@ -130,6 +135,8 @@ def time_uncertainty_at(elements: ElementSet, oem: Oem | None, oem_used: bool, m
     """
     at_s = moment.timestamp()
     burns = burns_of(oem) if oem is not None else ()
+    import numpy as np
+
     if oem is not None and oem_used and bool(ephemeris_of(oem).covered(np.array([at_s]))[0]):
         lead_days = (at_s - oem.creation.timestamp()) / 86400.0
         return time_uncertainty_s(

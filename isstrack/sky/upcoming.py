@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from isstrack.elements.oem import Oem
 from isstrack.elements.oemevents import TrajectoryEvent
 from isstrack.elements.tle import ElementSet
 from isstrack.sky.orbit import Observer
 from isstrack.sky.passes import find_passes
 from isstrack.sky.passtypes import Pass
 from isstrack.sky.source import burn_status, ephemeris_of, orbit_for
+
+if TYPE_CHECKING:
+    from isstrack.elements.oem import Oem
 
 PROVISIONAL_SPAN = timedelta(days=3)  # after it, the OEM's own lead-time error dominates anyway
 

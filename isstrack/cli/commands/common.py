@@ -18,7 +18,6 @@ from isstrack.elements.load import (
     timeout_from_env,
     url_template_from_env,
 )
-from isstrack.elements.oemfile import load_oem_file
 from isstrack.elements.trust import assess, require_trusted
 from isstrack.errors import BadInputError, ConfigError, TimeInputError, check_range
 from isstrack.io.paths import cache_dir, config_dir
@@ -229,6 +228,8 @@ def load_elements(
 def with_ephemeris(reporter: Reporter, used: ElementsInUse, path: Path, at: datetime) -> ElementsInUse:
     """Return `used` with NASA's trajectory from `path`, saying whether it answers at `at` and why."""
     from dataclasses import replace
+
+    from isstrack.elements.oemfile import load_oem_file
 
     now = utc_now()
     oem = load_oem_file(path, now)

@@ -1,0 +1,258 @@
+"""Build the sightings site: the many-place engine's passes as pages, calendars and feeds, per place.
+
+Worker processes search a chunk of places each and write that chunk's files; the index, the style
+sheet and a manifest are written last. A file is rewritten only when its bytes change (so a web
+server's caches and rsync see only real changes), through a temp file and a rename, never half
+written. Files a previous build made that this one does not (a place dropped from the list) are
+removed, and only those: the manifest names them, and nothing else in the folder is touched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import tzinfo
+from pathlib import Path
+
+from isstrack.batch.placefile import PlaceChunk, PlaceTable
+from isstrack.batch.runner import PassJob, chunk_size, chunks, search_chunk
+from isstrack.errors import OutputError
+from isstrack.render.sitepages import (
+    INDEX_NAME,
+    PLACES_DIR,
+    STYLE,
+    STYLE_NAME,
+    IndexEntry,
+    PageFacts,
+    index_page,
+    place_page,
+    slug,
+)
+
+MANIFEST_NAME = ".isstrack-site.json"
+MANIFEST_VERSION = 1
+_OURS = re.compile(rf"^(?:{PLACES_DIR}/[a-z0-9-]+\.(?:html|ics|rss)|{INDEX_NAME}|{STYLE_NAME})$")
+_TEMP_PREFIX = ".isstrack-"
+
+
+@dataclass(frozen=True)
+class SiteJob:
+    """What to build: the pass search for every place, the facts pages state, and the public URL."""
+
+    passes: PassJob
+    facts: PageFacts
+    base_url: str | None = None
+
+
+@dataclass(frozen=True)
+class ChunkDone:
+    """What one chunk of places produced: index entries, files made, files that changed, passes."""
+
+    entries: tuple[IndexEntry, ...]
+    files: tuple[str, ...]
+    changed: int
+    passes: int
+
+
+@dataclass(frozen=True)
+class SiteReport:
+    """What a build did."""
+
+    places: int
+    passes: int
+    files: int
+    changed: int
+    removed: int
+
+
+def write_if_changed(path: Path, data: bytes) -> bool:
+    """Replace `path` with `data` (temp file, rename) unless it holds exactly that; return whether it did."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        raise OutputError(f"cannot read {path} to compare it ({exc.strerror})") from None
+    # One temp name per process and target: each file is written by one process, so no clash, and no
+    # random name or chmod to pay for on thousands of files; mode 0644 (less the umask) for a web server.
+    tmp = str(path.with_name(f"{_TEMP_PREFIX}{path.name}.{os.getpid()}.tmp"))
+    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(tmp, flags, 0o644)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+        tmp = ""
+    except OSError as exc:
+        raise OutputError(f"cannot write {path} ({exc.strerror}); nothing else was changed by it") from None
+    finally:
+        if tmp:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    return True
+
+
+def assign_stems(table: PlaceTable) -> list[str]:
+    """Return a distinct file stem per place: its name's slug, plus its coordinates where names clash."""
+    whole = table.chunk(0, len(table))
+    names = [_name(whole, index) for index in range(len(whole))]
+    stems = [slug(name) for name in names]
+    counts: dict[str, int] = {}
+    for stem in stems:
+        counts[stem] = counts.get(stem, 0) + 1
+    out: list[str] = []
+    taken: set[str] = set()
+    for index, stem in enumerate(stems):
+        if counts[stem] > 1:
+            lat, lon = float(table.latitude_deg[index]), float(table.longitude_deg[index])
+            stem = f"{stem}-{_coordinate_tag(lat, lon)}"
+        base, extra = stem, 2
+        while stem in taken:  # the same place listed twice: its pages are numbered in input order
+            stem, extra = f"{base}-{extra}", extra + 1
+        taken.add(stem)
+        out.append(stem)
+    return out
+
+
+def _coordinate_tag(lat: float, lon: float) -> str:
+    text = f"{'n' if lat >= 0 else 's'}{abs(lat):.2f}{'e' if lon >= 0 else 'w'}{abs(lon):.2f}"
+    return text.replace(".", "")
+
+
+def _name(chunk: PlaceChunk, index: int) -> str:
+    return chunk.name(index) or f"{chunk.latitude_deg[index]:.4f}, {chunk.longitude_deg[index]:.4f}"
+
+
+def site_chunk(job: SiteJob, chunk: PlaceChunk, stems: tuple[str, ...], outdir: Path) -> ChunkDone:
+    """Search a chunk of places and write each one's page, calendar and feed; return what was made."""
+    from isstrack.alerts.email import sighting_fields
+    from isstrack.place.location import Location
+    from isstrack.place.timezones import zone_name_at
+    from isstrack.render.feeds import rss_bytes
+    from isstrack.render.ics import calendar_text
+
+    searches = search_chunk(job.passes, chunk)
+    entries: list[IndexEntry] = []
+    files: list[str] = []
+    changed = passes = 0
+    folder = outdir / PLACES_DIR
+    catalog = job.facts.catalog_number
+    for index, search in enumerate(searches):
+        kept = [p for p in search.passes if p.visible and job.passes.keep(p)]
+        lat, lon = chunk.latitude_deg[index], chunk.longitude_deg[index]
+        height = chunk.elevation_m[index]
+        name, stem = _name(chunk, index), stems[index]
+        zone_name = zone_name_at(lat, lon) or "UTC"
+        zone = _zone(zone_name)
+        place = Location(name, lat, lon, height, zone_name, "coordinates")
+        link = f"{job.base_url}{PLACES_DIR}/{stem}.html" if job.base_url else f"{stem}.html"
+        said = [sighting_fields(item, zone) for item in kept]
+        place_at = (lat, lon, height)
+        outputs = {
+            f"{stem}.html": place_page(name, stem, place_at, zone, zone_name, kept, job.facts, said),
+            f"{stem}.ics": calendar_text(kept, place, catalog, job.facts.epoch),
+            f"{stem}.rss": rss_bytes(kept, place, catalog, zone, zone_name, job.facts.epoch, link, said),
+        }
+        for file_name, data in outputs.items():
+            changed += write_if_changed(folder / file_name, data)
+            files.append(f"{PLACES_DIR}/{file_name}")
+        entries.append(IndexEntry(name, stem, len(kept)))
+        passes += len(kept)
+    return ChunkDone(tuple(entries), tuple(files), changed, passes)
+
+
+_ZONES: dict[str, tzinfo] = {}
+
+
+def _zone(name: str) -> tzinfo:
+    from zoneinfo import ZoneInfo
+
+    if name not in _ZONES:
+        _ZONES[name] = ZoneInfo(name)
+    return _ZONES[name]
+
+
+def prepare_outdir(outdir: Path) -> None:
+    """Create the output folder and its places/ folder, or raise OutputError naming the problem."""
+    from isstrack.io.atomic import sweep_matching
+
+    if outdir.exists() and not outdir.is_dir():
+        raise OutputError(f"site folder {outdir} is not a folder; give a folder to write the site into")
+    try:
+        (outdir / PLACES_DIR).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the site folder {outdir} ({exc.strerror})") from None
+    if not os.access(outdir / PLACES_DIR, os.W_OK):
+        raise OutputError(f"cannot write into {outdir / PLACES_DIR}; fix its permissions")
+    for folder in (outdir, outdir / PLACES_DIR):  # temps left by a build that was killed
+        sweep_matching(folder, re.compile(rf"^{re.escape(_TEMP_PREFIX)}.*\.tmp$"))
+
+
+def _run_chunks(
+    job: SiteJob, table: PlaceTable, outdir: Path, workers: int, stems: list[str]
+) -> Iterator[ChunkDone]:
+    size = chunk_size(len(table), workers)
+    work = [(c, tuple(stems[c.first_row - 1 : c.first_row - 1 + len(c)])) for c in chunks(table, size)]
+    if workers <= 1 or len(work) <= 1:
+        for chunk, chunk_stems in work:
+            yield site_chunk(job, chunk, chunk_stems, outdir)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    finished = False
+    try:
+        futures = [pool.submit(site_chunk, job, chunk, chunk_stems, outdir) for chunk, chunk_stems in work]
+        for future in futures:
+            yield future.result()
+        finished = True
+    finally:
+        pool.shutdown(wait=finished, cancel_futures=not finished)
+
+
+def build_site(
+    job: SiteJob, table: PlaceTable, outdir: Path, workers: int, advance: Callable[[int], None] | None = None
+) -> SiteReport:
+    """Write every place's files, then the index, the style sheet and the manifest; return the counts."""
+    prepare_outdir(outdir)
+    old = _read_manifest(outdir)
+    stems = assign_stems(table)
+    entries: list[IndexEntry] = []
+    files: list[str] = []
+    changed = passes = 0
+    for done in _run_chunks(job, table, outdir, workers, stems):
+        entries.extend(done.entries)
+        files.extend(done.files)
+        changed += done.changed
+        passes += done.passes
+        if advance is not None:
+            advance(len(done.entries))
+    changed += write_if_changed(outdir / STYLE_NAME, STYLE.encode("utf-8"))
+    changed += write_if_changed(outdir / INDEX_NAME, index_page(entries, job.facts))
+    files += [STYLE_NAME, INDEX_NAME]
+    removed = 0
+    for stale in sorted(old - set(files)):
+        with contextlib.suppress(FileNotFoundError):
+            (outdir / stale).unlink()
+            removed += 1
+    manifest = {"version": MANIFEST_VERSION, "files": sorted(files)}
+    write_if_changed(outdir / MANIFEST_NAME, json.dumps(manifest, indent=0).encode("utf-8"))
+    return SiteReport(len(entries), passes, len(files), changed, removed)
+
+
+def _read_manifest(outdir: Path) -> set[str]:
+    """Return the files the last build made (only names of the forms it makes; nothing else is trusted)."""
+    try:
+        data = json.loads((outdir / MANIFEST_NAME).read_text("utf-8"))
+        names = data["files"] if isinstance(data, dict) and data.get("version") == MANIFEST_VERSION else []
+    except (OSError, ValueError, KeyError, TypeError):
+        return set()
+    return {name for name in names if isinstance(name, str) and _OURS.fullmatch(name)}

@@ -19,6 +19,7 @@ from isstrack.cli.commands.map import map_
 from isstrack.cli.commands.next import next_
 from isstrack.cli.commands.now import now
 from isstrack.cli.commands.passes import passes
+from isstrack.cli.commands.site import site
 from isstrack.cli.commands.tle import tle
 from isstrack.cli.commands.tonight import tonight
 from isstrack.cli.commands.transits import transits
@@ -81,6 +82,7 @@ app.command("map")(map_)
 app.command("alert")(alert)
 app.command("tonight")(tonight)
 app.command("events")(events)
+app.command("site")(site)
 app.add_typer(location_app, name="location")
 
 

@@ -1,0 +1,122 @@
+"""isstrack site: a static sightings site, a page, a calendar and a feed per place of a CSV file."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from isstrack.cli.commands.common import (
+    Debug,
+    MaxMagnitude,
+    MinElevation,
+    Offline,
+    Quiet,
+    StdMag,
+    TleFile,
+    Verbose,
+)
+from isstrack.errors import BadInputError
+from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
+from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE
+
+SitePlaces = Annotated[
+    Path,
+    typer.Option(
+        "--places",
+        metavar="FILE",
+        help="The places: a CSV file with latitude_deg,longitude_deg[,name,elevation_m] columns.",
+    ),
+]
+OutDir = Annotated[Path, typer.Argument(metavar="OUTDIR", help="The folder to write the site into.")]
+SiteFrom = Annotated[
+    str | None, typer.Option("--from", metavar="TIME", help="Start of the window, ISO 8601 (default: now).")
+]
+SiteDays = Annotated[int, typer.Option("--days", metavar="N", help="Length of the window in days, 1-30.")]
+SiteWorkers = Annotated[
+    int | None, typer.Option("--workers", metavar="N", help="Worker processes (default: the CPUs available).")
+]
+BaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--base-url",
+        metavar="URL",
+        help="Where the site will be served, like https://example.org/iss/ (for absolute feed links).",
+    ),
+]
+
+
+def site(
+    outdir: OutDir,
+    places: SitePlaces,
+    from_: SiteFrom = None,
+    days: SiteDays = 10,
+    min_elevation: MinElevation = DEFAULT_MIN_ELEVATION_DEG,
+    max_magnitude: MaxMagnitude = None,
+    std_mag: StdMag = DEFAULT_STD_MAGNITUDE,
+    base_url: BaseUrl = None,
+    workers: SiteWorkers = None,
+    tle_file: TleFile = None,
+    offline: Offline = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+    debug: Debug = False,
+) -> None:
+    """Write a static sightings site: an index with search, and a page, .ics and RSS per place."""
+    from isstrack import __version__
+    from isstrack.batch.placefile import read_places
+    from isstrack.batch.runner import PassJob
+    from isstrack.cli.commands.common import (
+        Reporter,
+        check_min_elevation,
+        check_std_mag,
+        load_elements,
+        moment,
+    )
+    from isstrack.cli.commands.places import MAX_WORKERS, _cpus, _progress
+    from isstrack.elements.sources import timeout_from_env
+    from isstrack.render.site import SiteJob, build_site, prepare_outdir
+    from isstrack.render.sitepages import PageFacts
+
+    if not 1 <= days <= 30:
+        raise BadInputError(f"--days {days} is outside 1-30; give a whole number of days from 1 to 30")
+    check_min_elevation(min_elevation)
+    check_std_mag(std_mag)
+    if workers is not None and not 1 <= workers <= MAX_WORKERS:
+        raise BadInputError(f"--workers {workers} is outside 1-{MAX_WORKERS}; give a number of processes")
+    base = _check_base_url(base_url)
+    start = moment(from_, "--from", timedelta(days=days), margin=timedelta(hours=1))
+    end = start + timedelta(days=days)
+    table = read_places(places, stdin_idle_s=timeout_from_env())
+    if len(table) == 0:
+        raise BadInputError("--places has no places; give a CSV with at least one row")
+    prepare_outdir(outdir)  # before the elements are loaded: a bad folder fails fast
+    reporter = Reporter(quiet, verbose)
+    used = load_elements(reporter, offline, tle_file, start)
+    elements = used.elements
+    facts = PageFacts(
+        start, end, elements.name, elements.catalog_number, elements.epoch, used.source, __version__
+    )
+    search = PassJob(elements, start, end, min_elevation, std_mag, False, max_magnitude)
+    job = SiteJob(search, facts, base)
+    with _progress(len(table)) as advance:
+        report = build_site(job, table, outdir, workers or _cpus(), advance)
+    reporter.note(
+        f"site in {outdir}: {report.places} places, {report.passes} visible passes; "
+        f"{report.changed} of {report.files} files changed, {report.removed} old ones removed"
+    )
+
+
+def _check_base_url(url: str | None) -> str | None:
+    """Return the base URL ending in /, or raise BadInputError unless it is an http(s) URL."""
+    if url is None:
+        return None
+    from urllib.parse import urlsplit
+
+    text = url.strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or any(ord(c) < 33 for c in text):
+        raise BadInputError("--base-url needs an http(s) URL, like https://example.org/iss/")
+    return text if text.endswith("/") else text + "/"

@@ -16,6 +16,7 @@ from isstrack.cli.commands.alert import alert
 from isstrack.cli.commands.events import events
 from isstrack.cli.commands.location import app as location_app
 from isstrack.cli.commands.map import map_
+from isstrack.cli.commands.mqtt import mqtt
 from isstrack.cli.commands.next import next_
 from isstrack.cli.commands.now import now
 from isstrack.cli.commands.passes import passes
@@ -83,6 +84,7 @@ app.command("alert")(alert)
 app.command("tonight")(tonight)
 app.command("events")(events)
 app.command("site")(site)
+app.command("mqtt")(mqtt)
 app.add_typer(location_app, name="location")
 
 

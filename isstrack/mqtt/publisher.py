@@ -66,6 +66,7 @@ class Publisher:
         self.latest: dict[str, Message] = {}
         self.lock = threading.Lock()
         self.connected = threading.Event()
+        self.stopping = threading.Event()
         self.client: paho.Client = mqtt.Client(
             callback_api_version=mqtt.CallbackAPIVersion.VERSION2,
             client_id=client_id,
@@ -127,12 +128,13 @@ class Publisher:
         threading.Thread(target=self._send, args=(pending,), daemon=True, name="isstrack-mqtt-resend").start()
 
     def _on_disconnect(self, client: Any, userdata: Any, flags: Any, reason: Any, properties: Any) -> None:
-        if self.connected.is_set():
+        if self.connected.is_set() and not self.stopping.is_set():
             self.log(f"lost the connection to {self.broker.label} ({reason}); reconnecting")
         self.connected.clear()
 
     def stop(self) -> None:
         """Say offline (retained), disconnect cleanly and stop the network thread, within the timeout."""
+        self.stopping.set()
         if self.connected.is_set():
             info = self.client.publish(self.availability_topic, OFFLINE, qos=QOS, retain=True)
             with contextlib.suppress(RuntimeError, ValueError):  # gone meanwhile: the will says it

@@ -289,3 +289,32 @@ def test_without_javascript_the_index_is_a_plain_list_of_every_place(built: tupl
     assert [a.get("href") for a in index.findall(".//nav/a")] == [
         f"#{h.get('id')}" for h in index.findall(".//h2")
     ]
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"days": "31"}, "--days 31 is outside 1-30"),
+        ({"base": "ftp://example.org/"}, "--base-url needs an http(s) URL"),
+        ({"name": "Bad\x07Name"}, "control characters"),
+        ({"outdir_is_file": "yes"}, "is not a folder"),
+    ],
+)
+def test_bad_input_is_exit_2_with_one_line_and_nothing_written(
+    cli: Any, tmp_path: Path, change: dict[str, str], words: str
+) -> None:
+    name = change.get("name", "Amsterdam")
+    places = write_places(tmp_path / "places.csv", [(name, 52.37, 4.89, 0.0)])
+    tle = write_tle(tmp_path / "iss.tle")
+    out = tmp_path / "site"
+    if "outdir_is_file" in change:
+        out.write_text("not a folder")
+    args = ["site", str(out), "--places", str(places), "--from", FROM, "--tle-file", str(tle)]
+    args += ["--days", change.get("days", DAYS)]
+    if "base" in change:
+        args += ["--base-url", change["base"]]
+    result = cli(*args)
+    assert result.code == 2, result.err
+    assert words in result.err
+    assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+    assert out.is_file() if "outdir_is_file" in change else not out.exists()

@@ -13,6 +13,7 @@ import contextlib
 import json
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import tzinfo
@@ -37,6 +38,7 @@ MANIFEST_NAME = ".isstrack-site.json"
 MANIFEST_VERSION = 1
 _OURS = re.compile(rf"^(?:{PLACES_DIR}/[a-z0-9-]+\.(?:html|ics|rss)|{INDEX_NAME}|{STYLE_NAME})$")
 _TEMP_PREFIX = ".isstrack-"
+WRITER_THREADS = 4
 
 
 @dataclass(frozen=True)
@@ -78,9 +80,9 @@ def write_if_changed(path: Path, data: bytes) -> bool:
         pass
     except OSError as exc:
         raise OutputError(f"cannot read {path} to compare it ({exc.strerror})") from None
-    # One temp name per process and target: each file is written by one process, so no clash, and no
-    # random name or chmod to pay for on thousands of files; mode 0644 (less the umask) for a web server.
-    tmp = str(path.with_name(f"{_TEMP_PREFIX}{path.name}.{os.getpid()}.tmp"))
+    # One temp name per thread and target: no clash, and no random name or chmod to pay for on
+    # thousands of files; mode 0644 (less the umask) for a web server to read.
+    tmp = str(path.with_name(f"{_TEMP_PREFIX}{path.name}.{os.getpid()}-{threading.get_ident()}.tmp"))
     flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
     try:
         fd = os.open(tmp, flags, 0o644)
@@ -130,6 +132,8 @@ def _name(chunk: PlaceChunk, index: int) -> str:
 
 def site_chunk(job: SiteJob, chunk: PlaceChunk, stems: tuple[str, ...], outdir: Path) -> ChunkDone:
     """Search a chunk of places and write each one's page, calendar and feed; return what was made."""
+    from concurrent.futures import ThreadPoolExecutor
+
     from isstrack.alerts.email import sighting_fields
     from isstrack.place.location import Location
     from isstrack.place.timezones import zone_name_at
@@ -139,7 +143,11 @@ def site_chunk(job: SiteJob, chunk: PlaceChunk, stems: tuple[str, ...], outdir: 
     searches = search_chunk(job.passes, chunk)
     entries: list[IndexEntry] = []
     files: list[str] = []
-    changed = passes = 0
+    writes = []
+    passes = 0
+    # Writing thousands of small files waits on the file system more than on the CPU: threads overlap
+    # those waits with each other and with rendering the next place.
+    writer = ThreadPoolExecutor(max_workers=WRITER_THREADS, thread_name_prefix="isstrack-site-write")
     folder = outdir / PLACES_DIR
     catalog = job.facts.catalog_number
     for index, search in enumerate(searches):
@@ -159,10 +167,14 @@ def site_chunk(job: SiteJob, chunk: PlaceChunk, stems: tuple[str, ...], outdir: 
             f"{stem}.rss": rss_bytes(kept, place, catalog, zone, zone_name, job.facts.epoch, link, said),
         }
         for file_name, data in outputs.items():
-            changed += write_if_changed(folder / file_name, data)
+            writes.append(writer.submit(write_if_changed, folder / file_name, data))
             files.append(f"{PLACES_DIR}/{file_name}")
         entries.append(IndexEntry(name, stem, len(kept)))
         passes += len(kept)
+    try:
+        changed = sum(write.result() for write in writes)  # the first failure is raised here
+    finally:
+        writer.shutdown(wait=True, cancel_futures=True)
     return ChunkDone(tuple(entries), tuple(files), changed, passes)
 
 

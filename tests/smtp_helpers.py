@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import subprocess
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 
@@ -136,3 +138,58 @@ def drop_mid_data(conn: socket.socket) -> None:
             return
         else:
             conn.sendall(b"250 OK\r\n")
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """Make a certificate for 127.0.0.1 and its key with the openssl tool; return (cert, key)."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+         "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True, timeout=60,
+    )  # fmt: skip
+    return cert, key
+
+
+@contextlib.contextmanager
+def tls_smtp_server(
+    cert: Path, key: Path, *, implicit: bool, user: str, password: str
+) -> Iterator[tuple[int, Mailbox]]:
+    """Run aiosmtpd with TLS from the start (implicit) or with STARTTLS required; yield (port, mailbox)."""
+    import ssl
+
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import AuthResult, LoginPassword
+
+    box = Mailbox()
+
+    def authenticator(server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any) -> Any:
+        assert isinstance(auth_data, LoginPassword)
+        login = auth_data.login.decode(), auth_data.password.decode()
+        box.logins.append(login)
+        return AuthResult(success=login == (user, password), handled=False)
+
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    port = free_port()
+    options: dict[str, Any] = {"authenticator": authenticator, "auth_required": True}
+    if implicit:
+        # aiosmtpd counts only STARTTLS as TLS for AUTH; this connection is TLS from its first byte.
+        options["auth_require_tls"] = False
+        controller = Controller(
+            _Handler(box), hostname="127.0.0.1", port=port, ssl_context=context, **options
+        )
+    else:
+        controller = Controller(
+            _Handler(box),
+            hostname="127.0.0.1",
+            port=port,
+            tls_context=context,
+            require_starttls=True,
+            **options,
+        )
+    controller.start()
+    try:
+        yield port, box
+    finally:
+        controller.stop()

@@ -21,7 +21,15 @@ from isstrack.alerts.email import (
 from isstrack.errors import BadInputError
 from isstrack.place.location import Location
 from isstrack.sky.passes import Pass, PassPoint
-from tests.smtp_helpers import drop_mid_data, free_port, hang_silently, raw_smtp, smtp_server
+from tests.smtp_helpers import (
+    drop_mid_data,
+    free_port,
+    hang_silently,
+    raw_smtp,
+    self_signed,
+    smtp_server,
+    tls_smtp_server,
+)
 
 # The test server asks for a login over a connection without TLS; on 127.0.0.1 that is what is meant.
 pytestmark = pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
@@ -262,3 +270,22 @@ def test_the_message_id_is_the_same_for_the_same_pass_and_recipient() -> None:
     other = message_for("other@example.org")
     assert first["Message-ID"] == again["Message-ID"] != other["Message-ID"]  # type: ignore[index]
     assert os.environ.get("ISSTRACK_SMTP_PASSWORD") is None
+
+
+@pytest.mark.parametrize("implicit", [False, True], ids=["starttls", "smtps"])
+def test_tls_with_the_servers_own_certificate(
+    smtp_env: pytest.MonkeyPatch, tmp_path: Path, implicit: bool
+) -> None:
+    cert, key = self_signed(tmp_path)
+    with tls_smtp_server(cert, key, implicit=implicit, user="alice", password="tls-pw") as (port, box):
+        scheme, policy = ("smtps", "") if implicit else ("smtp", "&starttls=always")
+        smtp_env.setenv("ISSTRACK_SMTP_URL", f"{scheme}://alice@127.0.0.1:{port}?cafile={cert}{policy}")
+        smtp_env.setenv("ISSTRACK_SMTP_PASSWORD", "tls-pw")
+        ok, detail = send_message(smtp_settings(), message_for("reader@example.org"), 10)  # type: ignore[arg-type]
+        assert ok, detail
+        # Without the certificate's CA the same server is not trusted: nothing is sent, no password goes.
+        smtp_env.setenv("ISSTRACK_SMTP_URL", f"{scheme}://alice@127.0.0.1:{port}{policy.replace('&', '?')}")
+        ok, detail = send_message(smtp_settings(), message_for("reader@example.org"), 10)  # type: ignore[arg-type]
+    assert not ok and "TLS failed" in detail
+    assert box.logins == [("alice", "tls-pw")]
+    assert len(box.messages) == 1

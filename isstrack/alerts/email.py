@@ -13,6 +13,7 @@ import hashlib
 import math
 import os
 import smtplib
+import socket
 import ssl
 import time
 from dataclasses import dataclass
@@ -35,6 +36,8 @@ SMTP_PORTS = {"smtp": 587, "smtps": 465}
 SMTP_EXAMPLE = "smtp://alerts@mail.example.org:587"
 StartTls = Literal["auto", "always", "never"]
 MAX_ADDRESS_CHARS = 254
+# The name given in EHLO: smtplib would otherwise look this machine's name up in the DNS, untimed.
+_HELO_NAME = "".join(c for c in socket.gethostname() if c.isalnum() or c in "-.") or "localhost"
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,7 @@ class _DeadlineSMTP(smtplib.SMTP):
     """smtplib.SMTP whose every socket operation gets what is left of one deadline."""
 
     deadline = math.inf
+    _host = ""  # smtplib's own attribute (the stubs leave it out)
 
     def left(self) -> float:
         """Return the seconds left before the deadline, or raise TimeoutError when none are."""
@@ -235,11 +239,12 @@ def send_message(settings: SmtpSettings, message: EmailMessage, timeout_s: float
     context = tls_context(settings.cafile) if uses_tls else None
     try:
         if server.scheme == "smtps":
-            client = _DeadlineSMTPS(timeout=timeout_s, context=context)
+            client = _DeadlineSMTPS(local_hostname=_HELO_NAME, timeout=timeout_s, context=context)
         else:
-            client = _DeadlineSMTP(timeout=timeout_s)
+            client = _DeadlineSMTP(local_hostname=_HELO_NAME, timeout=timeout_s)
         client.deadline = deadline
         client.timeout = client.left()
+        client._host = server.host  # what STARTTLS checks the certificate against (set only by __init__)
         client.connect(server.host, server.port)
         try:
             return _transact(client, settings, message, context)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from isstrack.elements.sources import ElementsInUse
+from isstrack.elements.trust import is_trusted
 from isstrack.mqtt.homeassistant import (
     OFF,
     ON,
@@ -18,7 +19,7 @@ from isstrack.mqtt.homeassistant import (
     position_payload,
 )
 from isstrack.place.location import Location
-from isstrack.sky.nextpass import NextPass
+from isstrack.sky.nextpass import NextPass, find_next
 from isstrack.sky.orbit import Orbit
 
 
@@ -40,8 +41,6 @@ def state_at(
     upcoming: NextPass | None = None,
 ) -> Moment:
     """Return the messages for `when`: position, elements; with a place, next pass and visibility."""
-    from isstrack.elements.trust import is_trusted
-
     age_days = used.elements.age_days(when)
     messages = [
         Message(topics.position, position_payload(orbit.state(when))),
@@ -51,8 +50,6 @@ def state_at(
         ),
     ]
     if place is not None:
-        from isstrack.sky.nextpass import find_next
-
         look = orbit.look(when, place.observer, min_elevation_deg)
         if upcoming is None or upcoming.end <= when:
             upcoming = find_next(orbit, place.observer, when, min_elevation_deg, True, None)

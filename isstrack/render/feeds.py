@@ -12,7 +12,9 @@ from datetime import datetime, timezone, tzinfo
 from email.utils import format_datetime
 from pathlib import Path
 
+from isstrack import __version__
 from isstrack.alerts.email import sighting_fields, sighting_line
+from isstrack.io.outfile import write_output
 from isstrack.place.location import Location
 from isstrack.render.calendar import event_uid
 from isstrack.render.markup import esc
@@ -59,8 +61,6 @@ def rss_bytes(
 
     `said` is each visible pass's sighting fields when the caller has them already.
     """
-    from isstrack import __version__
-
     home = esc(link or geo_link(place))
     built = format_datetime(_stamp(stamp), usegmt=True)
     parts = [
@@ -92,8 +92,6 @@ def atom_bytes(
     link: str | None = None,
 ) -> bytes:
     """Return an Atom feed with one entry per visible pass (id: a UUID named by its calendar UID)."""
-    from isstrack import __version__
-
     home = esc(link or geo_link(place))
     updated = _stamp(stamp).strftime("%Y-%m-%dT%H:%M:%SZ")
     key = f"place:{place.latitude_deg:.3f}{place.longitude_deg:+.3f}"
@@ -119,6 +117,4 @@ def atom_bytes(
 
 def write_feed(path: Path, data: bytes, option: str) -> None:
     """Write a feed the user named (atomically over a regular file, - for stdout), like --ics."""
-    from isstrack.io.outfile import write_output
-
     write_output(path, data, option)

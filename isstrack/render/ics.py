@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
+from isstrack import __version__
 from isstrack.place.location import Location
 from isstrack.render.calendar import REMINDER, event_uid, summary
 from isstrack.sky.earth import compass
@@ -74,8 +75,6 @@ def event_description(item: Pass) -> str:
 
 def calendar_text(passes: list[Pass], place: Location, catalog_number: int, stamp: datetime) -> bytes:
     """Return the calendar: one event per pass (its visible part when it has one), stamped `stamp`."""
-    from isstrack import __version__
-
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",

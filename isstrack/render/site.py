@@ -19,9 +19,15 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
 
+from isstrack.alerts.email import sighting_fields
 from isstrack.batch.placefile import PlaceChunk, PlaceTable
 from isstrack.batch.runner import PassJob, chunk_size, chunks, search_chunk
 from isstrack.errors import OutputError
+from isstrack.io.atomic import sweep_matching
+from isstrack.place.location import Location
+from isstrack.place.timezones import zone_name_at
+from isstrack.render.feeds import rss_bytes
+from isstrack.render.ics import calendar_text
 from isstrack.render.sitepages import (
     INDEX_NAME,
     PLACES_DIR,
@@ -134,12 +140,6 @@ def site_chunk(job: SiteJob, chunk: PlaceChunk, stems: tuple[str, ...], outdir: 
     """Search a chunk of places and write each one's page, calendar and feed; return what was made."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from isstrack.alerts.email import sighting_fields
-    from isstrack.place.location import Location
-    from isstrack.place.timezones import zone_name_at
-    from isstrack.render.feeds import rss_bytes
-    from isstrack.render.ics import calendar_text
-
     searches = search_chunk(job.passes, chunk)
     entries: list[IndexEntry] = []
     files: list[str] = []
@@ -191,8 +191,6 @@ def _zone(name: str) -> tzinfo:
 
 def prepare_outdir(outdir: Path) -> None:
     """Create the output folder and its places/ folder, or raise OutputError naming the problem."""
-    from isstrack.io.atomic import sweep_matching
-
     if outdir.exists() and not outdir.is_dir():
         raise OutputError(f"site folder {outdir} is not a folder; give a folder to write the site into")
     try:

@@ -43,9 +43,7 @@ Discovery = Annotated[
     bool,
     typer.Option("--ha-discovery", help="Also publish Home Assistant discovery configs (retained)."),
 ]
-TopicRoot = Annotated[
-    str, typer.Option("--topic-prefix", metavar="TOPIC", help="Root of the state topics.")
-]
+TopicRoot = Annotated[str, typer.Option("--topic-prefix", metavar="TOPIC", help="Root of the state topics.")]
 RELOAD_ELEMENTS_EVERY = timedelta(hours=6)  # a long run picks up newer elements (cached, policy kept)
 
 

@@ -10,7 +10,6 @@ restarted without persistence is whole again at once. The broker publishes the l
 from __future__ import annotations
 
 import contextlib
-import ssl
 import threading
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -78,6 +77,8 @@ class Publisher:
         if broker.username is not None:
             self.client.username_pw_set(broker.username, broker.password)
         if broker.scheme == "mqtts":
+            import ssl  # only for TLS: every command's start-up imports this module
+
             cafile = broker.option("cafile") or None
             self.client.tls_set_context(ssl.create_default_context(cafile=cafile))
         elif broker.password is not None and not broker.loopback:

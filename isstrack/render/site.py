@@ -40,6 +40,8 @@ from isstrack.render.sitepages import (
     slug,
 )
 
+__all__ = ["PageFacts", "PassJob", "SiteJob", "build_site", "prepare_outdir"]  # what `isstrack site` uses
+
 MANIFEST_NAME = ".isstrack-site.json"
 MANIFEST_VERSION = 1
 _OURS = re.compile(rf"^(?:{PLACES_DIR}/[a-z0-9-]+\.(?:html|ics|rss)|{INDEX_NAME}|{STYLE_NAME})$")

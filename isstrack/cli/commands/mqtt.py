@@ -7,10 +7,11 @@ import signal
 import threading
 import time
 from datetime import datetime, timedelta
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from isstrack import __version__
 from isstrack.cli.commands.common import (
     At,
     City,
@@ -21,11 +22,20 @@ from isstrack.cli.commands.common import (
     MinElevation,
     Offline,
     Quiet,
+    Reporter,
     TleFile,
     Verbose,
+    check_min_elevation,
+    load_elements,
+    location,
+    moment,
 )
+from isstrack.elements.sources import timeout_from_env
 from isstrack.errors import BadInputError
-from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
+from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG, Orbit
+
+if TYPE_CHECKING:
+    from isstrack.sky.nextpass import NextPass
 
 Broker = Annotated[
     str,
@@ -65,14 +75,9 @@ def mqtt(
     debug: Debug = False,
 ) -> None:
     """Publish position, next pass, 'visible now' and elements' age to MQTT until stopped (README: MQTT)."""
-    from isstrack import __version__
-    from isstrack.cli.commands.common import Reporter, check_min_elevation, load_elements, location, moment
-    from isstrack.elements.sources import timeout_from_env
     from isstrack.mqtt.homeassistant import device_id, discovery, topics_for
     from isstrack.mqtt.publisher import Publisher, broker_url, client_library
     from isstrack.mqtt.state import Moment, publish_every, state_at
-    from isstrack.sky.nextpass import NextPass
-    from isstrack.sky.orbit import Orbit
 
     if not 1 <= interval <= 3600:
         raise BadInputError(f"--interval {interval:g} is outside 1-3600 seconds")

@@ -8,16 +8,25 @@ from typing import Annotated
 
 import typer
 
+from isstrack import __version__
+from isstrack.batch.placefile import read_places
 from isstrack.cli.commands.common import (
     Debug,
     MaxMagnitude,
     MinElevation,
     Offline,
     Quiet,
+    Reporter,
     StdMag,
     TleFile,
     Verbose,
+    check_min_elevation,
+    check_std_mag,
+    load_elements,
+    moment,
 )
+from isstrack.cli.commands.places import MAX_WORKERS, _cpus, _progress
+from isstrack.elements.sources import timeout_from_env
 from isstrack.errors import BadInputError
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
 from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE
@@ -65,20 +74,7 @@ def site(
     debug: Debug = False,
 ) -> None:
     """Write a static sightings site: an index with search, and a page, .ics and RSS per place."""
-    from isstrack import __version__
-    from isstrack.batch.placefile import read_places
-    from isstrack.batch.runner import PassJob
-    from isstrack.cli.commands.common import (
-        Reporter,
-        check_min_elevation,
-        check_std_mag,
-        load_elements,
-        moment,
-    )
-    from isstrack.cli.commands.places import MAX_WORKERS, _cpus, _progress
-    from isstrack.elements.sources import timeout_from_env
-    from isstrack.render.site import SiteJob, build_site, prepare_outdir
-    from isstrack.render.sitepages import PageFacts
+    from isstrack.render.site import PageFacts, PassJob, SiteJob, build_site, prepare_outdir
 
     if not 1 <= days <= 30:
         raise BadInputError(f"--days {days} is outside 1-30; give a whole number of days from 1 to 30")

@@ -41,6 +41,7 @@ LAZY: dict[tuple[str, str], str] = {
     ("isstrack.cli.commands.mqtt", "isstrack.mqtt.state"): "only `mqtt` searches passes to publish",
     ("isstrack.cli.commands.mqtt", "isstrack.mqtt.homeassistant"): "only `mqtt` publishes (5 ms at start-up)",
     ("isstrack.cli.commands.mqtt", "isstrack.mqtt.publisher"): "only `mqtt` publishes (5 ms at start-up)",
+    ("isstrack.cli.commands.alert", "isstrack.alerts.email"): "only `alert --email` loads smtplib and email",
     ("isstrack.cli.commands.alert", "isstrack.alerts.workflow"): (
         "only `alert` loads the alert run (pass search, record, deliveries)"
     ),

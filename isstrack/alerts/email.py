@@ -15,15 +15,24 @@ import os
 import smtplib
 import socket
 import ssl
+import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
+from functools import partial
 from html import escape
+from pathlib import Path
 from typing import Any, Literal
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 from isstrack.errors import BadInputError
 from isstrack.io.credentials import ServiceUrl, parse_service_url, with_credentials
@@ -53,6 +62,27 @@ class SmtpSettings:
     def label(self) -> str:
         """Return the server as shown to people (no password)."""
         return self.server.label
+
+
+SMTP_CONFIG_FILE = "smtp.toml"
+MAX_CONFIG_BYTES = 64 * 1024
+
+
+def config_smtp_url(config_dir: Path) -> str | None:
+    """Return `url` from smtp.toml in the configuration directory, None without one; raise if unreadable."""
+    path = config_dir / SMTP_CONFIG_FILE
+    try:
+        if path.stat().st_size > MAX_CONFIG_BYTES:
+            raise BadInputError(f'{path} is over {MAX_CONFIG_BYTES} bytes; it should hold url = "smtp://..."')
+        data = tomllib.loads(path.read_text("utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise BadInputError(f"{path} cannot be read ({type(exc).__name__}); fix it or remove it") from None
+    url = data.get("url")
+    if not isinstance(url, str):
+        raise BadInputError(f'{path} has no url = "smtp://HOST" line; add one, or set {SMTP_URL_ENV}')
+    return url
 
 
 def smtp_settings(config_url: str | None = None) -> SmtpSettings:
@@ -144,6 +174,7 @@ def clean_text(text: str, limit: int = 200) -> str:
 def pass_message(
     item: Pass,
     *,
+    object_name: str = "ISS",
     place_name: str,
     zone: tzinfo,
     zone_label: str,
@@ -160,7 +191,8 @@ def pass_message(
     place = clean_text(place_name, 80)
     fields = sighting_fields(item, zone)
     message = EmailMessage()
-    message["Subject"] = f"ISS sighting over {place}: {fields[0][1]}"
+    what = clean_text(object_name, 60)
+    message["Subject"] = f"{what} sighting over {place}: {fields[0][1]}"
     message["From"] = sender
     message["To"] = recipient
     message["Date"] = format_datetime(now)
@@ -169,7 +201,7 @@ def pass_message(
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to an alert
     zone_text = clean_text(zone_label, 80)
     text = (
-        f"ISS sighting opportunity over {place}\n\n"
+        f"{what} sighting opportunity over {place}\n\n"
         + "\n".join(f"{name}: {value}" for name, value in fields)
         + f"\n\nTimes are local ({zone_text}). Directions are where to look; heights are degrees above "
         "the horizon (a fist at arm's length is about 10).\n"
@@ -179,7 +211,7 @@ def pass_message(
     message.set_content(text, cte="quoted-printable")
     rows = "".join(f"<tr><th>{escape(name)}</th><td>{escape(value)}</td></tr>" for name, value in fields)
     message.add_alternative(
-        f"<!DOCTYPE html><html><body><p>ISS sighting opportunity over <b>{escape(place)}</b></p>"
+        f"<!DOCTYPE html><html><body><p>{escape(what)} sighting opportunity over <b>{escape(place)}</b></p>"
         f'<table style="text-align:left">{rows}</table>'
         f"<p>Times are local ({escape(zone_text)}).</p></body></html>",
         subtype="html",
@@ -188,6 +220,37 @@ def pass_message(
     if calendar:
         message.add_attachment(calendar, maintype="text", subtype="calendar", filename="iss-pass.ics")
     return message
+
+
+def mail_maker(
+    item: Pass,
+    *,
+    object_name: str = "ISS",
+    place_name: str,
+    zone: tzinfo,
+    zone_label: str,
+    sender: str,
+    now: datetime,
+    identity: str,
+    calendar: bytes | None,
+) -> Callable[[str], EmailMessage]:
+    """Return a function that makes the pass's message for one recipient (the rest is the same for all)."""
+    return partial(
+        _message_to,
+        item,
+        object_name=object_name,
+        place_name=place_name,
+        zone=zone,
+        zone_label=zone_label,
+        sender=sender,
+        now=now,
+        identity=identity,
+        calendar=calendar,
+    )
+
+
+def _message_to(item: Pass, recipient: str, **details: Any) -> EmailMessage:
+    return pass_message(item, recipient=recipient, **details)
 
 
 class _DeadlineSMTP(smtplib.SMTP):

@@ -10,14 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from isstrack.alerts.email import (
-    parse_address,
-    pass_message,
-    send_message,
-    sighting_fields,
-    sighting_line,
-    smtp_settings,
-)
+from isstrack.alerts.email import parse_address, pass_message, send_message, smtp_settings
+from isstrack.alerts.wording import sighting_fields, sighting_line
 from isstrack.errors import BadInputError
 from isstrack.place.location import Location
 from isstrack.sky.passes import Pass, PassPoint

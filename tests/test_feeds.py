@@ -6,6 +6,8 @@ import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from functools import cache
+from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -16,6 +18,7 @@ from isstrack.render.feeds import atom_bytes, rss_bytes
 from isstrack.render.ics import calendar_text
 from isstrack.sky.orbit import Orbit
 from isstrack.sky.passes import Pass, find_passes
+from tests.alert_helpers import run_inprocess
 from tests.tle_tools import history_sets
 
 START = datetime(2026, 9, 24, 6, tzinfo=timezone.utc)
@@ -156,3 +159,62 @@ def test_the_fast_calendar_escapes_and_folds_a_hostile_name() -> None:
     escaped = "Caf\u00e9\\; a\\, b\\\\c\\nsecond line  " + "\u00e9" * 80
     assert str(parsed["X-WR-CALNAME"]) == f"ISS passes over {escaped}"
     assert all(str(e["LOCATION"]) == expected for e in parsed.walk("VEVENT"))
+
+
+def run(*args: str) -> Any:
+    from typer.testing import CliRunner
+
+    from isstrack.cli.app import app
+
+    return CliRunner().invoke(app, list(args))
+
+
+def test_passes_writes_rss_atom_and_ics_together(tmp_path: Path) -> None:
+    import feedparser
+    from icalendar import Calendar
+
+    tle = tmp_path / "iss.tle"
+    tle.write_text("\n".join(history_sets()[-1]) + "\n")
+    rss_path, atom_path, ics_path = tmp_path / "p.rss", tmp_path / "p.atom", tmp_path / "p.ics"
+    rss_path.write_text("old")
+    before = rss_path.stat().st_ino
+    place = [
+        "--lat",
+        "52.37403",
+        "--lon",
+        "4.88969",
+        "--from",
+        "2026-09-24T06:00:00Z",
+        "--tle-file",
+        str(tle),
+    ]
+    result = run("passes", *place, "--rss", str(rss_path), "--atom", str(atom_path), "--ics", str(ics_path))
+    assert result.exit_code == 0, result.output
+    shown = visible(passes_with(-1))
+    assert rss_path.stat().st_ino != before, "replaced by a rename, not written in place"
+    for path in (rss_path, atom_path):
+        parsed = feedparser.parse(path.read_bytes())
+        assert not parsed.bozo and len(parsed.entries) == len(shown)
+    assert len(Calendar.from_ical(ics_path.read_bytes()).walk("VEVENT")) == len(shown)
+    again = run("passes", *place, "--rss", "-")
+    assert again.exit_code == 0
+    assert again.stdout.encode() == rss_path.read_bytes(), "the same elements give the same bytes"
+
+
+@pytest.mark.parametrize(
+    ("extra", "words"),
+    [
+        (["--json", "--rss", "x.rss"], "--json and --rss cannot be used together"),
+        (["--rss", "-", "--atom", "-"], "--rss and --atom all name standard output"),
+        (["--places", "p.csv", "--rss", "x.rss"], "--rss cannot be used with --places"),
+    ],
+)
+def test_feed_options_that_do_not_go_together(tmp_path: Path, extra: list[str], words: str) -> None:
+    (tmp_path / "p.csv").write_text("latitude_deg,longitude_deg\n1,2\n")
+    tle = tmp_path / "iss.tle"
+    tle.write_text("\n".join(history_sets()[-1]) + "\n")
+    args = [a if not a.endswith((".rss", ".csv")) else str(tmp_path / a) for a in extra]
+    result = run_inprocess(["passes", "--lat", "52", "--lon", "4", "--tle-file", str(tle), *args])
+    assert result.code == 2
+    assert words in result.err
+    assert not (tmp_path / "x.rss").exists()

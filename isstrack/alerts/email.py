@@ -34,9 +34,9 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
+from isstrack.alerts.wording import clean_text, sighting_fields
 from isstrack.errors import BadInputError
 from isstrack.io.credentials import ServiceUrl, parse_service_url, with_credentials
-from isstrack.sky.earth import compass
 from isstrack.sky.passes import Pass
 
 SMTP_URL_ENV = "ISSTRACK_SMTP_URL"
@@ -132,43 +132,6 @@ def parse_address(text: str, option: str = "--email") -> str:
 def _shown(text: str) -> str:
     short = text if len(text) <= 60 else text[:59] + "…"
     return repr("".join(c if c.isprintable() else "?" for c in short))
-
-
-def clock_12h(moment: datetime) -> str:
-    """Return a local time the way Spot the Station wrote it: Wed Oct 23 7:16 PM."""
-    hour = moment.hour % 12 or 12
-    return f"{moment:%a %b %d} {hour}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'}"
-
-
-def sighting_fields(item: Pass, zone: tzinfo) -> list[tuple[str, str]]:
-    """Return the sighting's fields, in Spot the Station's order and words, plus its magnitude."""
-    start, top, end = item.visible_start, item.visible_highest or item.culmination, item.visible_end
-    assert start is not None and end is not None, "only visible passes are announced"
-    local = start.time.astimezone(zone)
-    minutes = item.visible_duration_s / 60
-    visible = "less than 1 min" if minutes < 0.5 else f"{round(minutes)} min"
-    zone_name = local.tzname() or ""
-    fields = [
-        ("Time", f"{clock_12h(local)} {zone_name}".strip()),
-        ("Visible", visible),
-        ("Max Height", f"{top.elevation_deg:.0f} degrees"),
-        ("Appears", f"{start.elevation_deg:.0f} degrees above {compass(start.azimuth_deg)}"),
-        ("Disappears", f"{end.elevation_deg:.0f} degrees above {compass(end.azimuth_deg)}"),
-    ]
-    if item.magnitude is not None and math.isfinite(item.magnitude):
-        fields.append(("Magnitude", f"{item.magnitude:.1f}"))
-    return fields
-
-
-def sighting_line(fields: list[tuple[str, str]]) -> str:
-    """Return the fields on one line: Time: …, Visible: …, Max Height: …, Appears: …, Disappears: …."""
-    return ", ".join(f"{name}: {value}" for name, value in fields)
-
-
-def clean_text(text: str, limit: int = 200) -> str:
-    """Return `text` on one line without control characters (safe in a header), cut to `limit`."""
-    cleaned = " ".join("".join(c if c.isprintable() else " " for c in text).split())
-    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
 
 
 def pass_message(

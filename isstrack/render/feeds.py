@@ -13,7 +13,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 from isstrack import __version__
-from isstrack.alerts.email import sighting_fields, sighting_line
+from isstrack.alerts.wording import sighting_fields, sighting_line
 from isstrack.io.outfile import write_output
 from isstrack.place.location import Location
 from isstrack.render.calendar import event_uid
@@ -38,6 +38,10 @@ def _items(passes: list[Pass]) -> list[Pass]:
     return [p for p in passes if p.visible and p.visible_start is not None and p.visible_end is not None]
 
 
+def _whole(name: str) -> str:
+    return "the International Space Station" if name == "ISS" else esc(name)
+
+
 def _title(fields: list[tuple[str, str]]) -> str:
     values = dict(fields)
     return f"{values['Time']}: visible {values['Visible']}, max height {values['Max Height']}"
@@ -56,6 +60,7 @@ def rss_bytes(
     stamp: datetime,
     link: str | None = None,
     said: list[list[tuple[str, str]]] | None = None,
+    name: str = "ISS",
 ) -> bytes:
     """Return an RSS 2.0 feed with one item per visible pass (guid: its calendar UID).
 
@@ -65,8 +70,8 @@ def rss_bytes(
     built = format_datetime(_stamp(stamp), usegmt=True)
     parts = [
         '<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0">\n<channel>\n',
-        f"<title>ISS sightings over {esc(place.name)}</title>\n<link>{home}</link>\n",
-        f"<description>Visible passes of the International Space Station over {esc(place.name)} "
+        f"<title>{esc(name)} sightings over {esc(place.name)}</title>\n<link>{home}</link>\n",
+        f"<description>Visible passes of {_whole(name)} over {esc(place.name)} "
         f"({place.latitude_deg:.4f}, {place.longitude_deg:.4f}); times in {esc(zone_label)}.</description>\n",
         f"<lastBuildDate>{built}</lastBuildDate>\n<generator>isstrack {esc(__version__)}</generator>\n",
     ]
@@ -90,6 +95,7 @@ def atom_bytes(
     zone_label: str,
     stamp: datetime,
     link: str | None = None,
+    name: str = "ISS",
 ) -> bytes:
     """Return an Atom feed with one entry per visible pass (id: a UUID named by its calendar UID)."""
     home = esc(link or geo_link(place))
@@ -97,8 +103,8 @@ def atom_bytes(
     key = f"place:{place.latitude_deg:.3f}{place.longitude_deg:+.3f}"
     parts = [
         f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="{ATOM_NS}">\n',
-        f"<id>{atom_id(key)}</id>\n<title>ISS sightings over {esc(place.name)}</title>\n",
-        f"<subtitle>Visible passes of the International Space Station; times in {esc(zone_label)}."
+        f"<id>{atom_id(key)}</id>\n<title>{esc(name)} sightings over {esc(place.name)}</title>\n",
+        f"<subtitle>Visible passes of {_whole(name)}; times in {esc(zone_label)}."
         f'</subtitle>\n<updated>{updated}</updated>\n<link rel="alternate" href="{home}"/>\n',
         "<author><name>isstrack</name></author>\n",
         f'<generator version="{esc(__version__)}">isstrack</generator>\n',

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import tzinfo
 from pathlib import Path
 
-from isstrack.alerts.email import sighting_fields
+from isstrack.alerts.wording import sighting_fields
 from isstrack.batch.placefile import PlaceChunk, PlaceTable
 from isstrack.batch.runner import PassJob, chunk_size, chunks, search_chunk
 from isstrack.errors import OutputError

@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
-from isstrack.alerts.email import sighting_fields
+from isstrack.alerts.wording import sighting_fields
 from isstrack.render.markup import esc
 from isstrack.render.skysvg import SKY_SYMBOL, pass_svg
 from isstrack.sky.passes import Pass

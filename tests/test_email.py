@@ -154,8 +154,7 @@ def test_bad_addresses_are_refused(text: str) -> None:
 
 
 def message_for(recipient: str, name: str = PLACE.name) -> object:
-    from isstrack.render.calendar import event_uid
-    from isstrack.render.ics import calendar_text
+    from isstrack.render.calendar import calendar_bytes, event_uid
 
     place = Location(name, PLACE.latitude_deg, PLACE.longitude_deg, 180.0, "America/Chicago", "coordinates")
     item = a_pass()
@@ -168,7 +167,7 @@ def message_for(recipient: str, name: str = PLACE.name) -> object:
         recipient=recipient,
         now=utc("2019-10-24T00:06:00"),
         identity=event_uid(item, place, 25544),
-        calendar=calendar_text([item], place, 25544, utc("2019-10-24T00:06:00")),
+        calendar=calendar_bytes([item], place, 25544, stamp=utc("2019-10-24T00:06:00")),
     )
 
 

@@ -26,8 +26,8 @@ from isstrack.errors import OutputError
 from isstrack.io.atomic import sweep_matching
 from isstrack.place.location import Location
 from isstrack.place.timezones import zone_name_at
+from isstrack.render.calendar import calendar_bytes
 from isstrack.render.feeds import rss_bytes
-from isstrack.render.ics import calendar_text
 from isstrack.render.sitepages import (
     INDEX_NAME,
     PLACES_DIR,
@@ -165,7 +165,7 @@ def site_chunk(job: SiteJob, chunk: PlaceChunk, stems: tuple[str, ...], outdir: 
         place_at = (lat, lon, height)
         outputs = {
             f"{stem}.html": place_page(name, stem, place_at, zone, zone_name, kept, job.facts, said),
-            f"{stem}.ics": calendar_text(kept, place, catalog, job.facts.epoch),
+            f"{stem}.ics": calendar_bytes(kept, place, catalog, stamp=job.facts.epoch),
             f"{stem}.rss": rss_bytes(kept, place, catalog, zone, zone_name, job.facts.epoch, link, said),
         }
         for file_name, data in outputs.items():

@@ -266,5 +266,5 @@ def _mail(
         sender=sender,
         now=now,
         identity=event_uid(item, place, catalog),
-        calendar=calendar_bytes([item], place, catalog, name),
+        calendar=calendar_bytes([item], place, catalog, name, stamp=now),
     )

@@ -14,14 +14,16 @@ import json
 import os
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import tzinfo
+from functools import partial
 from pathlib import Path
 
 from isstrack.alerts.wording import sighting_fields
 from isstrack.batch.placefile import PlaceChunk, PlaceTable
-from isstrack.batch.runner import PassJob, chunk_size, chunks, search_chunk
+from isstrack.batch.runner import PassJob, run_local
 from isstrack.errors import OutputError
 from isstrack.io.atomic import sweep_matching
 from isstrack.place.location import Location
@@ -39,6 +41,7 @@ from isstrack.render.sitepages import (
     place_page,
     slug,
 )
+from isstrack.sky.passes import Pass
 
 __all__ = ["PageFacts", "PassJob", "SiteJob", "build_site", "prepare_outdir"]  # what `isstrack site` uses
 
@@ -56,16 +59,6 @@ class SiteJob:
     passes: PassJob
     facts: PageFacts
     base_url: str | None = None
-
-
-@dataclass(frozen=True)
-class ChunkDone:
-    """What one chunk of places produced: index entries, files made, files that changed, passes."""
-
-    entries: tuple[IndexEntry, ...]
-    files: tuple[str, ...]
-    changed: int
-    passes: int
 
 
 @dataclass(frozen=True)
@@ -138,46 +131,42 @@ def _name(chunk: PlaceChunk, index: int) -> str:
     return chunk.name(index) or f"{chunk.latitude_deg[index]:.4f}, {chunk.longitude_deg[index]:.4f}"
 
 
-def site_chunk(job: SiteJob, chunk: PlaceChunk, stems: tuple[str, ...], outdir: Path) -> ChunkDone:
-    """Search a chunk of places and write each one's page, calendar and feed; return what was made."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    searches = search_chunk(job.passes, chunk)
-    entries: list[IndexEntry] = []
+def write_place_files(
+    job: SiteJob, outdir: Path, stems: tuple[str, ...], chunk: PlaceChunk, kept: list[list[Pass]]
+) -> str:
+    """Write each place's page, calendar and feed (a runner's chunk writer); return what was made, as JSON."""
+    entries: list[tuple[str, str, int]] = []
     files: list[str] = []
     writes = []
-    passes = 0
     # Writing thousands of small files waits on the file system more than on the CPU: threads overlap
     # those waits with each other and with rendering the next place.
     writer = ThreadPoolExecutor(max_workers=WRITER_THREADS, thread_name_prefix="isstrack-site-write")
     folder = outdir / PLACES_DIR
     catalog = job.facts.catalog_number
-    for index, search in enumerate(searches):
-        kept = [p for p in search.passes if p.visible and job.passes.keep(p)]
+    for index, shown in enumerate(kept):
         lat, lon = chunk.latitude_deg[index], chunk.longitude_deg[index]
         height = chunk.elevation_m[index]
-        name, stem = _name(chunk, index), stems[index]
+        name, stem = _name(chunk, index), stems[chunk.row(index) - 1]
         zone_name = zone_name_at(lat, lon) or "UTC"
         zone = _zone(zone_name)
         place = Location(name, lat, lon, height, zone_name, "coordinates")
         link = f"{job.base_url}{PLACES_DIR}/{stem}.html" if job.base_url else f"{stem}.html"
-        said = [sighting_fields(item, zone) for item in kept]
+        said = [sighting_fields(item, zone) for item in shown]
         place_at = (lat, lon, height)
         outputs = {
-            f"{stem}.html": place_page(name, stem, place_at, zone, zone_name, kept, job.facts, said),
-            f"{stem}.ics": calendar_bytes(kept, place, catalog, stamp=job.facts.epoch),
-            f"{stem}.rss": rss_bytes(kept, place, catalog, zone, zone_name, job.facts.epoch, link, said),
+            f"{stem}.html": place_page(name, stem, place_at, zone, zone_name, shown, job.facts, said),
+            f"{stem}.ics": calendar_bytes(shown, place, catalog, stamp=job.facts.epoch),
+            f"{stem}.rss": rss_bytes(shown, place, catalog, zone, zone_name, job.facts.epoch, link, said),
         }
         for file_name, data in outputs.items():
             writes.append(writer.submit(write_if_changed, folder / file_name, data))
             files.append(f"{PLACES_DIR}/{file_name}")
-        entries.append(IndexEntry(name, stem, len(kept)))
-        passes += len(kept)
+        entries.append((name, stem, len(shown)))
     try:
         changed = sum(write.result() for write in writes)  # the first failure is raised here
     finally:
         writer.shutdown(wait=True, cancel_futures=True)
-    return ChunkDone(tuple(entries), tuple(files), changed, passes)
+    return json.dumps({"entries": entries, "files": files, "changed": changed})
 
 
 _ZONES: dict[str, tzinfo] = {}
@@ -205,31 +194,6 @@ def prepare_outdir(outdir: Path) -> None:
         sweep_matching(folder, re.compile(rf"^{re.escape(_TEMP_PREFIX)}.*\.tmp$"))
 
 
-def _run_chunks(
-    job: SiteJob, table: PlaceTable, outdir: Path, workers: int, stems: list[str]
-) -> Iterator[ChunkDone]:
-    size = chunk_size(len(table), workers)
-    work = [(c, tuple(stems[c.first_row - 1 : c.first_row - 1 + len(c)])) for c in chunks(table, size)]
-    if workers <= 1 or len(work) <= 1:
-        for chunk, chunk_stems in work:
-            yield site_chunk(job, chunk, chunk_stems, outdir)
-        return
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
-
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context)
-    finished = False
-    try:
-        futures = [pool.submit(site_chunk, job, chunk, chunk_stems, outdir) for chunk, chunk_stems in work]
-        for future in futures:
-            yield future.result()
-        finished = True
-    finally:
-        pool.shutdown(wait=finished, cancel_futures=not finished)
-
-
 def build_site(
     job: SiteJob, table: PlaceTable, outdir: Path, workers: int, advance: Callable[[int], None] | None = None
 ) -> SiteReport:
@@ -240,13 +204,15 @@ def build_site(
     entries: list[IndexEntry] = []
     files: list[str] = []
     changed = passes = 0
-    for done in _run_chunks(job, table, outdir, workers, stems):
-        entries.extend(done.entries)
-        files.extend(done.files)
-        changed += done.changed
-        passes += done.passes
+    writer = partial(write_place_files, job, outdir, tuple(stems))
+    for count, text in run_local(job.passes, table, writer, workers):
+        done = json.loads(text)
+        entries += [IndexEntry(name, stem, shown) for name, stem, shown in done["entries"]]
+        files += done["files"]
+        changed += done["changed"]
+        passes += sum(shown for _, _, shown in done["entries"])
         if advance is not None:
-            advance(len(done.entries))
+            advance(count)
     changed += write_if_changed(outdir / STYLE_NAME, STYLE.encode("utf-8"))
     changed += write_if_changed(outdir / INDEX_NAME, index_page(entries, job.facts))
     files += [STYLE_NAME, INDEX_NAME]

@@ -307,13 +307,26 @@ def test_discovery_and_state_follow_home_assistants_schema(
     }
 
 
+def says(availability: str) -> Callable[[list[Seen]], bool]:
+    """Return a test that the latest availability message says `availability`."""
+    return lambda seen: (found := last(seen, "/availability")) is not None and found.payload == availability
+
+
+def online_publisher(
+    broker: Broker, tle: str, env: dict[str, str], stop_later: list[subprocess.Popen[str]]
+) -> tuple[Subscriber, subprocess.Popen[str]]:
+    """Start a publisher and return it with a subscriber once it has said it is online."""
+    watcher = Subscriber(broker.port)
+    publisher = start_publisher(broker, tle, env)
+    stop_later.append(publisher)
+    watcher.wait(says("online"))
+    return watcher, publisher
+
+
 def test_the_last_will_says_offline_after_kill_9(
     broker: Broker, tle: str, isolated_env: dict[str, str], stop_later: list[subprocess.Popen[str]]
 ) -> None:
-    watcher = Subscriber(broker.port)
-    publisher = start_publisher(broker, tle, isolated_env)
-    stop_later.append(publisher)
-    watcher.wait(lambda s: any(m.topic.endswith("/availability") and m.payload == "online" for m in s))
+    watcher, publisher = online_publisher(broker, tle, isolated_env, stop_later)
     publisher.send_signal(signal.SIGKILL)
     publisher.wait(10)
     seen = watcher.wait(
@@ -356,10 +369,7 @@ def test_a_broker_restart_is_survived(
 def test_a_clean_stop_says_offline_and_exits_0(
     broker: Broker, tle: str, isolated_env: dict[str, str], stop_later: list[subprocess.Popen[str]]
 ) -> None:
-    watcher = Subscriber(broker.port)
-    publisher = start_publisher(broker, tle, isolated_env)
-    stop_later.append(publisher)
-    watcher.wait(lambda s: any(m.topic.endswith("/availability") and m.payload == "online" for m in s))
+    watcher, publisher = online_publisher(broker, tle, isolated_env, stop_later)
     publisher.send_signal(signal.SIGTERM)
     assert publisher.wait(15) == 0, publisher.stderr.read() if publisher.stderr else ""
     seen = watcher.wait(lambda s: last(s, "/availability").payload == "offline")  # type: ignore[union-attr]
@@ -381,3 +391,58 @@ def test_a_bad_broker_url_is_exit_2_without_echoing_a_password(
     assert result.code == 2
     assert words in result.err
     assert "Hunter2-secret" not in result.err + result.out
+
+
+def test_tls_and_a_password_from_a_file_only_the_user_can_read(
+    tmp_path: Path, tle: str, isolated_env: dict[str, str], stop_later: list[subprocess.Popen[str]]
+) -> None:
+    import ssl
+
+    from tests.smtp_helpers import self_signed
+
+    cert, key = self_signed(tmp_path)
+    passwords = tmp_path / "passwords"
+    passwords.write_text("")
+    subprocess.run(["mosquitto_passwd", "-b", str(passwords), "iss", "s3cret-mqtt"], check=True, timeout=30)
+    secret = tmp_path / "mqtt-password"
+    secret.write_text("s3cret-mqtt\n")
+    secret.chmod(0o600)
+    broker = Broker(tmp_path)
+    broker.config.write_text(
+        f"listener {broker.port} 127.0.0.1\ncertfile {cert}\nkeyfile {key}\n"
+        f"allow_anonymous false\npassword_file {passwords}\npersistence false\n"
+        # Started by root (as in CI), Mosquitto would switch to its own user, who cannot read the test's
+        # private folder; as any other user this line does nothing.
+        "user root\n"
+    )
+    broker.start()
+    try:
+        import paho.mqtt.client as mqtt
+
+        seen: list[str] = []
+        client = mqtt.Client(callback_api_version=mqtt.CallbackAPIVersion.VERSION2, client_id="tls-watcher")
+        client.tls_set_context(ssl.create_default_context(cafile=str(cert)))
+        client.username_pw_set("iss", "s3cret-mqtt")
+        client.on_connect = lambda c, u, f, r, p: c.subscribe("isstrack/#", qos=1)
+        client.on_message = lambda c, u, m: seen.append(m.topic)
+        client.connect("127.0.0.1", broker.port)
+        client.loop_start()
+        env = {**isolated_env, "ISSTRACK_MQTT_USER": "iss", "ISSTRACK_MQTT_PASSWORD_FILE": str(secret)}
+        command = [*isstrack_command(), "mqtt", "--broker", f"mqtts://127.0.0.1:{broker.port}?cafile={cert}"]
+        command += ["--tle-file", tle, "--interval", "1"]
+        publisher = subprocess.Popen(
+            command, env={**os.environ, **env, "ISSTRACK_AT": AT}, stdin=subprocess.DEVNULL, text=True,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        stop_later.append(publisher)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not any(t.endswith("/position") for t in seen):
+            time.sleep(0.05)
+        client.disconnect()
+        client.loop_stop()
+        assert any(t.endswith("/position") for t in seen), "nothing published over TLS with the password"
+        publisher.send_signal(signal.SIGTERM)
+        _, err = publisher.communicate(timeout=15)
+        assert "s3cret-mqtt" not in err
+    finally:
+        broker.stop()

@@ -36,6 +36,7 @@ LAZY: dict[tuple[str, str], str] = {
     ("isstrack.cli.commands.map", "isstrack.render.mapstatus"): "only `map --watch` draws the live map",
     ("isstrack.cli.commands.map", "isstrack.scene.live"): "only `map --watch` keeps a live scene",
     ("isstrack.cli.commands.passes", "isstrack.render.feeds"): "only --rss/--atom write feeds (8 ms to load)",
+    ("isstrack.cli.commands.site", "isstrack.batch.placefile"): "only `site` reads a places file (here)",
     ("isstrack.cli.commands.site", "isstrack.render.site"): (
         "only `site` loads the site builder (the many-place engine, pages, calendars, feeds)"
     ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from isstrack.elements.sources import ElementsInUse
 from isstrack.elements.trust import is_trusted
@@ -19,8 +19,10 @@ from isstrack.mqtt.homeassistant import (
     position_payload,
 )
 from isstrack.place.location import Location
-from isstrack.sky.nextpass import NextPass, find_next
+from isstrack.sky.nextpass import SEARCH_STEPS_DAYS, NextPass, find_next
 from isstrack.sky.orbit import Orbit
+
+SEARCH_AHEAD = timedelta(days=max(SEARCH_STEPS_DAYS))  # how far ahead the next pass is looked for
 
 
 @dataclass(frozen=True)

@@ -15,23 +15,21 @@ from isstrack import __version__
 from isstrack.cli.commands.common import (
     At,
     City,
-    Debug,
     Elevation,
     Lat,
     Lon,
     MinElevation,
     Offline,
     Quiet,
-    Reporter,
     TleFile,
     Verbose,
     check_min_elevation,
     load_elements,
-    location,
     moment,
 )
+from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare
 from isstrack.elements.sources import timeout_from_env
-from isstrack.errors import BadInputError
+from isstrack.errors import BadInputError, check_range
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG, Orbit
 
 if TYPE_CHECKING:
@@ -72,31 +70,30 @@ def mqtt(
     offline: Offline = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
-    debug: Debug = False,
 ) -> None:
     """Publish position, next pass, 'visible now' and elements' age to MQTT until stopped (README: MQTT)."""
     from isstrack.mqtt.homeassistant import device_id, discovery, topics_for
     from isstrack.mqtt.publisher import Publisher, broker_url, client_library
-    from isstrack.mqtt.state import Moment, publish_every, state_at
+    from isstrack.mqtt.state import SEARCH_AHEAD, Moment, publish_every, state_at
 
-    if not 1 <= interval <= 3600:
-        raise BadInputError(f"--interval {interval:g} is outside 1-3600 seconds")
+    check_range("--interval", interval, 1, 3600, " seconds", dashed=True)
     check_min_elevation(min_elevation)
     if not topic_prefix or any(c in topic_prefix for c in "#+\x00") or topic_prefix.startswith("/"):
         raise BadInputError("--topic-prefix must be a plain topic without # or +, like isstrack")
     client_library()  # the extra is installed, or say how to install it before anything else
     server = broker_url(broker)
-    reporter = Reporter(quiet, verbose)
-    place = location(lat, lon, elevation, city, optional=reporter, reporter=reporter)
-    start = moment(at)
+    where = PlaceOptions(lat, lon, elevation, city, None)
+    source = ElementOptions(tle_file, offline, quiet, verbose)
+    reporter, place, _, _, start, used, orbit = prepare(
+        where, source, lambda place: moment(at, search_ahead=None if place is None else SEARCH_AHEAD)
+    )
     clock_start = time.monotonic()
 
     def clock() -> datetime:
         return start + timedelta(seconds=time.monotonic() - clock_start)
 
     timeout_s = timeout_from_env()
-    loaded: dict[str, Any] = {"used": load_elements(reporter, offline, tle_file, start), "at": start}
-    loaded["orbit"] = Orbit(loaded["used"].elements)
+    loaded: dict[str, Any] = {"used": used, "at": start, "orbit": orbit}
     device = device_id(place)
     topics = topics_for(device, topic_prefix.rstrip("/"))
     client_id = f"isstrack-{device}-{os.getpid()}"

@@ -9,9 +9,7 @@ from typing import Annotated
 import typer
 
 from isstrack import __version__
-from isstrack.batch.placefile import read_places
 from isstrack.cli.commands.common import (
-    Debug,
     MaxMagnitude,
     MinElevation,
     Offline,
@@ -20,14 +18,15 @@ from isstrack.cli.commands.common import (
     StdMag,
     TleFile,
     Verbose,
+    check_days,
     check_min_elevation,
     check_std_mag,
     load_elements,
     moment,
 )
 from isstrack.cli.commands.places import MAX_WORKERS, _cpus, _progress
-from isstrack.elements.sources import timeout_from_env
-from isstrack.errors import BadInputError
+from isstrack.elements.sources import check_http_url, timeout_from_env
+from isstrack.errors import BadInputError, check_range
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
 from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE
 
@@ -71,17 +70,16 @@ def site(
     offline: Offline = False,
     quiet: Quiet = False,
     verbose: Verbose = False,
-    debug: Debug = False,
 ) -> None:
     """Write a static sightings site: an index with search, and a page, .ics and RSS per place."""
+    from isstrack.batch.placefile import read_places
     from isstrack.render.site import PageFacts, PassJob, SiteJob, build_site, prepare_outdir
 
-    if not 1 <= days <= 30:
-        raise BadInputError(f"--days {days} is outside 1-30; give a whole number of days from 1 to 30")
+    check_days(days)
     check_min_elevation(min_elevation)
     check_std_mag(std_mag)
-    if workers is not None and not 1 <= workers <= MAX_WORKERS:
-        raise BadInputError(f"--workers {workers} is outside 1-{MAX_WORKERS}; give a number of processes")
+    if workers is not None:
+        check_range("--workers", workers, 1, MAX_WORKERS, "; give a number of processes", dashed=True)
     base = _check_base_url(base_url)
     start = moment(from_, "--from", timedelta(days=days), margin=timedelta(hours=1))
     end = start + timedelta(days=days)
@@ -109,10 +107,8 @@ def _check_base_url(url: str | None) -> str | None:
     """Return the base URL ending in /, or raise BadInputError unless it is an http(s) URL."""
     if url is None:
         return None
-    from urllib.parse import urlsplit
-
     text = url.strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc or any(ord(c) < 33 for c in text):
+    problem = check_http_url(text)
+    if problem.controls or problem.not_http:
         raise BadInputError("--base-url needs an http(s) URL, like https://example.org/iss/")
     return text if text.endswith("/") else text + "/"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -18,15 +17,11 @@ from isstrack.cli.commands.common import (
     StdMag,
     TleFile,
     Verbose,
-    check_days,
-    check_min_elevation,
-    check_std_mag,
     load_elements,
-    moment,
 )
-from isstrack.cli.commands.places import MAX_WORKERS, _cpus, _progress
+from isstrack.cli.commands.places import places_window, progress, worker_count
 from isstrack.elements.sources import check_http_url, timeout_from_env
-from isstrack.errors import BadInputError, check_range
+from isstrack.errors import BadInputError
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
 from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE
 
@@ -75,14 +70,8 @@ def site(
     from isstrack.batch.placefile import read_places
     from isstrack.render.site import PageFacts, PassJob, SiteJob, build_site, prepare_outdir
 
-    check_days(days)
-    check_min_elevation(min_elevation)
-    check_std_mag(std_mag)
-    if workers is not None:
-        check_range("--workers", workers, 1, MAX_WORKERS, "; give a number of processes", dashed=True)
+    start, end = places_window(from_, days, min_elevation, std_mag, workers)
     base = _check_base_url(base_url)
-    start = moment(from_, "--from", timedelta(days=days), margin=timedelta(hours=1))
-    end = start + timedelta(days=days)
     table = read_places(places, stdin_idle_s=timeout_from_env())
     if len(table) == 0:
         raise BadInputError("--places has no places; give a CSV with at least one row")
@@ -95,8 +84,8 @@ def site(
     )
     search = PassJob(elements, start, end, min_elevation, std_mag, False, max_magnitude)
     job = SiteJob(search, facts, base)
-    with _progress(len(table)) as advance:
-        report = build_site(job, table, outdir, workers or _cpus(), advance)
+    with progress(len(table)) as advance:
+        report = build_site(job, table, outdir, worker_count(workers, reporter), advance)
     reporter.note(
         f"site in {outdir}: {report.places} places, {report.passes} visible passes; "
         f"{report.changed} of {report.files} files changed, {report.removed} old ones removed"

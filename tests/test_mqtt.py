@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -446,3 +447,57 @@ def test_tls_and_a_password_from_a_file_only_the_user_can_read(
         assert "s3cret-mqtt" not in err
     finally:
         broker.stop()
+
+
+def readme_block(kind: str, needle: str) -> str:
+    """Return the one fenced README block of `kind` that holds `needle`."""
+    text = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    (block,) = [b for b in re.findall(rf"```{kind}\n(.+?)\n```", text, re.S) if needle in b]
+    return block
+
+
+def test_the_readme_service_runs_as_written(
+    broker: Broker, tle: str, isolated_env: dict[str, str], stop_later: list[subprocess.Popen[str]]
+) -> None:
+    import configparser
+    import shlex
+
+    unit = configparser.ConfigParser(interpolation=None, strict=True)
+    unit.optionxform = str  # type: ignore[assignment,method-assign]  # systemd keys are case-sensitive
+    unit.read_string(readme_block("ini", "isstrack mqtt"))
+    words = shlex.split(unit["Service"]["ExecStart"])
+    assert words[0] == "%h/.local/bin/isstrack" and words[1] == "mqtt"
+    at = words.index("--broker")
+    words[at + 1] = f"mqtt://127.0.0.1:{broker.port}"  # the README's broker is Home Assistant's
+    watcher = Subscriber(broker.port)
+    process = subprocess.Popen(
+        [*isstrack_command(), *words[1:], "--tle-file", tle, "--interval", "1"],
+        env={**os.environ, **isolated_env, "ISSTRACK_AT": AT}, stdin=subprocess.DEVNULL, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    stop_later.append(process)
+    seen = watcher.wait(lambda s: sum(m.topic.startswith("homeassistant/") for m in s) >= 4)
+    watcher.close()
+    assert any("Amsterdam" in m.payload for m in seen if m.topic.endswith("/next_pass/config"))
+
+
+def test_the_readme_command_line_sensor_reads_what_next_json_says(
+    isolated_env: dict[str, str], tle: str
+) -> None:
+    import shlex
+
+    block = readme_block("yaml", "command_line:")
+    command = shlex.split(re.search(r'command: "(.+)"', block).group(1))  # type: ignore[union-attr]
+    assert command[:2] == ["isstrack", "next"] and "--json" in command
+    began = time.monotonic()
+    done = subprocess.run(
+        [*isstrack_command(), *command[1:], "--at", AT],
+        capture_output=True, text=True, env={**os.environ, **isolated_env}, timeout=60, check=True,
+    )  # fmt: skip
+    assert time.monotonic() - began < 15, "Home Assistant's command_line sensor gives up after 15 s"
+    document = json.loads(done.stdout)
+    template = re.search(r"value_template: \"\{\{ (.+) \}\}\"", block).group(1)  # type: ignore[union-attr]
+    assert template.startswith("value_json['pass']['visible_start']['time']")
+    datetime.fromisoformat(document["pass"]["visible_start"]["time"].replace("Z", "+00:00"))
+    attributes = re.findall(r"^        - (\w+)$", block, re.M)
+    assert attributes and all(name in document for name in attributes)

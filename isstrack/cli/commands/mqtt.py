@@ -24,6 +24,7 @@ from isstrack.cli.commands.common import (
     TleFile,
     Verbose,
     check_min_elevation,
+    finite,
     load_elements,
     moment,
 )
@@ -45,7 +46,8 @@ Broker = Annotated[
     ),
 ]
 PublishInterval = Annotated[
-    float, typer.Option("--interval", metavar="S", help="Seconds between updates (1-3600).")
+    float,
+    typer.Option("--interval", metavar="S", callback=finite, help="Seconds between updates (1-3600)."),
 ]
 Discovery = Annotated[
     bool,

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.alert_helpers import AMSTERDAM, iso, parse_iso, reference_file, run_inprocess
+from tests.alert_helpers import AMSTERDAM, iso, parse_iso, reference_file
+from tests.conftest import run_in_process
 from tests.smtp_helpers import drop_mid_data, free_port, hang_silently, raw_smtp, smtp_server
 
 START = datetime(2026, 9, 21, 10, 0, tzinfo=timezone.utc)
@@ -27,11 +28,11 @@ def alert(at: datetime, tle: Path, url: str, *extra: str, timeout: str = "10") -
     args = ["alert", "--lat", AMSTERDAM[0], "--lon", AMSTERDAM[1], "--before", "15m", "--tle-file", str(tle)]
     args += [arg for reader in READERS for arg in ("--email", reader)]
     env = {"ISSTRACK_AT": iso(at), "ISSTRACK_SMTP_URL": url, "ISSTRACK_HTTP_TIMEOUT": timeout}
-    return run_inprocess([*args, "--max-magnitude", "-1.5", "-q", *extra], env)
+    return run_in_process([*args, "--max-magnitude", "-1.5", "-q", *extra], env)
 
 
 def visible_passes(tle: Path, start: datetime, days: int) -> list[dict[str, Any]]:
-    listed = run_inprocess(
+    listed = run_in_process(
         ["passes", "--lat", AMSTERDAM[0], "--lon", AMSTERDAM[1], "--from", iso(start), "--days", str(days),
          "--tle-file", str(tle), "--json", "-q", "--max-magnitude", "-1.5"]
     )  # fmt: skip
@@ -108,10 +109,10 @@ def test_a_failing_server_is_exit_5_and_the_next_run_sends_once(tmp_path: Path, 
 def test_email_needs_a_server_and_a_good_address(tmp_path: Path) -> None:
     tle = reference_file(tmp_path, 18)
     args = ["alert", "--lat", AMSTERDAM[0], "--lon", AMSTERDAM[1], "--before", "1h", "--tle-file", str(tle)]
-    no_server = run_inprocess([*args, "--email", "a@example.org"], {"ISSTRACK_AT": iso(START)})
+    no_server = run_in_process([*args, "--email", "a@example.org"], {"ISSTRACK_AT": iso(START)})
     assert no_server.code == 2 and "ISSTRACK_SMTP_URL" in no_server.err
     env = {"ISSTRACK_AT": iso(START), "ISSTRACK_SMTP_URL": "smtp://127.0.0.1:9"}
-    bad = run_inprocess([*args, "--email", "not an address"], env)
+    bad = run_in_process([*args, "--email", "not an address"], env)
     assert bad.code == 2 and "not an e-mail address" in bad.err
 
 

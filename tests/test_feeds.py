@@ -18,7 +18,7 @@ from isstrack.render.calendar import calendar_bytes
 from isstrack.render.feeds import atom_bytes, rss_bytes
 from isstrack.sky.orbit import Orbit
 from isstrack.sky.passes import Pass, find_passes
-from tests.alert_helpers import run_inprocess
+from tests.conftest import run_in_process
 from tests.tle_tools import history_sets
 
 START = datetime(2026, 9, 24, 6, tzinfo=timezone.utc)
@@ -218,7 +218,7 @@ def test_feed_options_that_do_not_go_together(tmp_path: Path, extra: list[str], 
     tle = tmp_path / "iss.tle"
     tle.write_text("\n".join(history_sets()[-1]) + "\n")
     args = [a if not a.endswith((".rss", ".csv")) else str(tmp_path / a) for a in extra]
-    result = run_inprocess(["passes", "--lat", "52", "--lon", "4", "--tle-file", str(tle), *args])
+    result = run_in_process(["passes", "--lat", "52", "--lon", "4", "--tle-file", str(tle), *args])
     assert result.code == 2
     assert words in result.err
     assert not (tmp_path / "x.rss").exists()

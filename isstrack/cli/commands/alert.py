@@ -55,7 +55,6 @@ if TYPE_CHECKING:
 
     from isstrack.alerts.rules import Announcement
     from isstrack.elements.sources import ElementsInUse
-    from isstrack.place.location import Location
     from isstrack.sky.nextpass import NextPass
     from isstrack.sky.passes import Pass
 

@@ -52,7 +52,7 @@ def crontab_recipe() -> tuple[dict[str, str], str]:
 def units() -> tuple[configparser.ConfigParser, configparser.ConfigParser, str, str]:
     """Return the README's service and timer units, parsed, and their text."""
     blocks = readme_blocks("ini")
-    (service_text,) = [b for b in blocks if "[Service]" in b]
+    (service_text,) = [b for b in blocks if "[Service]" in b and "isstrack alert" in b]
     (timer_text,) = [b for b in blocks if "[Timer]" in b]
     parsed = []
     for text in (service_text, timer_text):

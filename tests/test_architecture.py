@@ -35,6 +35,15 @@ LAZY: dict[tuple[str, str], str] = {
     ("isstrack.cli.commands.map", "isstrack.render.watch"): "only `map --watch` loads the redraw loop",
     ("isstrack.cli.commands.map", "isstrack.render.mapstatus"): "only `map --watch` draws the live map",
     ("isstrack.cli.commands.map", "isstrack.scene.live"): "only `map --watch` keeps a live scene",
+    ("isstrack.cli.commands.passes", "isstrack.render.feeds"): "only --rss/--atom write feeds (8 ms to load)",
+    ("isstrack.cli.commands.site", "isstrack.batch.placefile"): "only `site` reads a places file (here)",
+    ("isstrack.cli.commands.site", "isstrack.render.site"): (
+        "only `site` loads the site builder (the many-place engine, pages, calendars, feeds)"
+    ),
+    ("isstrack.cli.commands.mqtt", "isstrack.mqtt.state"): "only `mqtt` searches passes to publish",
+    ("isstrack.cli.commands.mqtt", "isstrack.mqtt.homeassistant"): "only `mqtt` publishes (5 ms at start-up)",
+    ("isstrack.cli.commands.mqtt", "isstrack.mqtt.publisher"): "only `mqtt` publishes (5 ms at start-up)",
+    ("isstrack.cli.commands.alert", "isstrack.alerts.email"): "only `alert --email` loads smtplib and email",
     ("isstrack.cli.commands.alert", "isstrack.alerts.workflow"): (
         "only `alert` loads the alert run (pass search, record, deliveries)"
     ),
@@ -91,7 +100,7 @@ LAYERS = (
     ("isstrack.elements",),
     ("isstrack.sky",),
     ("isstrack.place",),
-    ("isstrack.batch", "isstrack.alerts", "isstrack.scene"),
+    ("isstrack.batch", "isstrack.alerts", "isstrack.scene", "isstrack.mqtt"),
     ("isstrack.api",),  # the library: everything that computes, nothing that draws
     ("isstrack.render",),
     ("isstrack.cli",),
@@ -270,7 +279,7 @@ def test_imports_go_down_the_layers() -> None:
     rank = {package: level for level, packages in enumerate(LAYERS) for package in packages}
     placed = {_layer(e.importer) for e in edges()} | {_layer(e.imported) for e in edges()}
     assert placed <= set(rank), f"in no layer (add them to LAYERS): {sorted(placed - set(rank))}"
-    siblings = set(LAYERS[4])  # batch, alerts and scene stand side by side: none imports another
+    siblings = set(LAYERS[4])  # batch, alerts, scene and mqtt stand side by side: none imports another
 
     def allowed(edge: Edge) -> bool:
         importer, imported = _layer(edge.importer), _layer(edge.imported)

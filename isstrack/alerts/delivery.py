@@ -1,4 +1,4 @@
-"""Deliver alerts: ntfy, a JSON webhook, a desktop notification or stdout, each bounded in time.
+"""Deliver alerts: ntfy, a JSON webhook, e-mail, a desktop notification or stdout, each bounded in time.
 
 Deliveries run side by side with one wall-time deadline for all of them, so a target that
 hangs or refuses never delays or blocks the others. No retries here: a failed delivery is
@@ -20,17 +20,20 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email.message import EmailMessage
 from pathlib import Path
 from typing import IO, Any, Literal
 from urllib.parse import urlsplit
 
 from isstrack import __version__
+from isstrack.alerts.email import SmtpSettings, send_message
 from isstrack.elements.sources import check_http_url
 from isstrack.errors import BadInputError
 from isstrack.io.literal import literal
 
-TargetKind = Literal["ntfy", "webhook", "desktop", "print"]
+TargetKind = Literal["ntfy", "webhook", "email", "desktop", "print"]
 NTFY_PRIORITY = "high"
 NTFY_TAGS = "satellite"
 
@@ -50,10 +53,11 @@ def redact(url: str) -> str:
 
 @dataclass(frozen=True)
 class Target:
-    """Where an alert goes: an ntfy topic URL, a webhook URL, the desktop, or stdout."""
+    """Where an alert goes: an ntfy topic URL, a webhook URL, an e-mail address, the desktop, or stdout."""
 
     kind: TargetKind
-    url: str | None = None
+    url: str | None = None  # for e-mail, the address
+    smtp: SmtpSettings | None = field(default=None, compare=False, repr=False)
 
     @property
     def key(self) -> str:
@@ -65,6 +69,8 @@ class Target:
     @property
     def label(self) -> str:
         """Return how this target is shown to the user, secrets hidden."""
+        if self.kind == "email":
+            return f"email to {literal(self.url or '?')}"
         return self.kind if self.url is None else f"{self.kind} {redact(self.url)}"
 
 
@@ -84,11 +90,12 @@ def parse_target(kind: TargetKind, url: str) -> Target:
 
 @dataclass(frozen=True)
 class Notice:
-    """What to deliver: the title and message, and the JSON document for webhooks."""
+    """What to deliver: the title and message, the JSON document for webhooks, the mail for an address."""
 
     title: str
     message: str
     document: dict[str, Any]
+    mail: Callable[[str], EmailMessage] | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -169,6 +176,11 @@ def _send(target: Target, notice: Notice, timeout_s: float, went_out: threading.
     if target.kind == "desktop":
         return _desktop(target, notice, timeout_s)
     assert target.url is not None
+    if target.kind == "email":
+        if target.smtp is None or notice.mail is None:
+            return Outcome(target, False, "no mail server or message (a bug)")
+        ok, detail = send_message(target.smtp, notice.mail(target.url), timeout_s)
+        return Outcome(target, ok, detail)
     headers = {"User-Agent": f"isstrack/{__version__}"}
     if target.kind == "ntfy":
         headers.update(

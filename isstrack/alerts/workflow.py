@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
 from isstrack.alerts.delivery import Notice, Target, deliver, parse_target
+from isstrack.alerts.email import config_smtp_url, parse_address, smtp_settings
 from isstrack.alerts.record import SentEntry, SentRecord, termination_held
 from isstrack.alerts.rules import (
     Announcement,
@@ -19,7 +20,7 @@ from isstrack.alerts.rules import (
     position_now,
 )
 from isstrack.errors import BadInputError, DeliveryError, check_range
-from isstrack.io.paths import state_dir
+from isstrack.io.paths import config_dir, state_dir
 from isstrack.place.location import Location
 from isstrack.sky.nextpass import NextPass, require_trusted_passes
 from isstrack.sky.orbit import Orbit
@@ -47,10 +48,15 @@ def alert_filters(
     return Filters(max_magnitude, min_peak_deg, min_duration_s, parse_hours(between) if between else None)
 
 
-def choose_targets(ntfy: list[str], webhook: list[str], desktop: bool, print_: bool) -> list[Target]:
-    """Return the targets asked for, each once (stdout when none is), URLs checked."""
+def choose_targets(
+    ntfy: list[str], webhook: list[str], desktop: bool, print_: bool, email: list[str] | None = None
+) -> list[Target]:
+    """Return the targets asked for, each once (stdout when none is), URLs and addresses checked."""
     targets = [parse_target("ntfy", url) for url in ntfy]
     targets += [parse_target("webhook", url) for url in webhook]
+    if email:
+        smtp = smtp_settings(config_smtp_url(config_dir()))
+        targets += [Target("email", parse_address(address), smtp) for address in email]
     targets += [Target("desktop")] if desktop else []
     if print_ or not targets:
         targets.append(Target("print"))

@@ -16,9 +16,11 @@ from isstrack.cli.commands.alert import alert
 from isstrack.cli.commands.events import events
 from isstrack.cli.commands.location import app as location_app
 from isstrack.cli.commands.map import map_
+from isstrack.cli.commands.mqtt import mqtt
 from isstrack.cli.commands.next import next_
 from isstrack.cli.commands.now import now
 from isstrack.cli.commands.passes import passes
+from isstrack.cli.commands.site import site
 from isstrack.cli.commands.tle import tle
 from isstrack.cli.commands.tonight import tonight
 from isstrack.cli.commands.transits import transits
@@ -81,6 +83,8 @@ app.command("map")(map_)
 app.command("alert")(alert)
 app.command("tonight")(tonight)
 app.command("events")(events)
+app.command("site")(site)
+app.command("mqtt")(mqtt)
 app.add_typer(location_app, name="location")
 
 

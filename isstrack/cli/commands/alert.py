@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any, NamedTuple
 
 import typer
@@ -41,6 +42,7 @@ from isstrack.elements.load import timeout_from_env
 from isstrack.elements.trust import check_max_age
 from isstrack.errors import NothingFoundError
 from isstrack.place.location import Location
+from isstrack.render.calendar import calendar_bytes, event_uid
 from isstrack.render.jsonout import SCHEMA_VERSION, next_json
 from isstrack.render.safe import literal
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
@@ -48,8 +50,13 @@ from isstrack.sky.source import orbit_of, require_burn_trusted
 from isstrack.sky.times import parse_duration
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+    from email.message import EmailMessage
+
     from isstrack.alerts.rules import Announcement
+    from isstrack.elements.sources import ElementsInUse
     from isstrack.sky.nextpass import NextPass
+    from isstrack.sky.passes import Pass
 
 Before = Annotated[
     str,
@@ -95,6 +102,14 @@ Webhook = Annotated[
         "--webhook", metavar="URL", help="Post the pass as JSON (next --json schema) here (repeatable)."
     ),
 ]
+Email = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--email",
+        metavar="ADDRESS",
+        help="E-mail the pass (text, HTML and .ics) through $ISSTRACK_SMTP_URL (repeatable; README).",
+    ),
+]
 Desktop = Annotated[bool, typer.Option("--desktop", help="Show a desktop notification (notify-send).")]
 PrintOut = Annotated[bool, typer.Option("--print", help="Print the alert on stdout (the default target).")]
 DryRun = Annotated[
@@ -115,6 +130,7 @@ def alert(
     min_elevation: MinElevation = DEFAULT_MIN_ELEVATION_DEG,
     ntfy: Ntfy = None,
     webhook: Webhook = None,
+    email: Email = None,
     desktop: Desktop = False,
     print_: PrintOut = False,
     dry_run: DryRun = False,
@@ -141,7 +157,7 @@ def alert(
     check_max_age(max_age)
     span = parse_duration(before, "--before")
     filters = alert_filters(max_magnitude, min_peak, min_duration, between)
-    targets = choose_targets(ntfy or [], webhook or [], desktop, print_)
+    targets = choose_targets(ntfy or [], webhook or [], desktop, print_, email or [])
     timeout_s = timeout_from_env()
     now = moment(at)
     where = PlaceOptions(lat, lon, elevation, city, tz)
@@ -210,9 +226,44 @@ def _alert_one(run: AlertRun, follow: Followed, dry_run: bool, reporter: Reporte
         }
 
     notices = notices_for(due, orbit, place, now, run.zone, document, name)
+    mailed = [target.smtp for target in run.targets if target.smtp is not None]
+    if mailed:
+        mail = partial(_mail, place=place, zone=run.zone, zone_label=run.zone_label, now=now, used=used)
+        notices = [
+            (item, replace(notice, mail=mail(item, sender=mailed[0].sender, name=name)))
+            for item, notice in notices
+        ]
     if dry_run:
         todo = preview(notices, run.targets, place, reporter, satellite)
         for notice, target in todo:
             print(literal(f"would send to {target.label}: {notice.title}: {notice.message}"))
         return bool(todo)
     return announce(notices, run.targets, place, now, run.timeout_s, reporter, satellite)
+
+
+def _mail(
+    item: "Pass",
+    *,
+    place: Location,
+    zone: Any,
+    zone_label: str,
+    sender: str,
+    used: "ElementsInUse",
+    now: datetime,
+    name: str,
+) -> "Callable[[str], EmailMessage]":
+    """Return the maker of the pass's e-mail: the Spot the Station wording, HTML, and the pass as .ics."""
+    from isstrack.alerts.email import mail_maker
+
+    catalog = used.elements.catalog_number
+    return mail_maker(
+        item,
+        object_name=name,
+        place_name=place.name,
+        zone=zone,
+        zone_label=zone_label,
+        sender=sender,
+        now=now,
+        identity=event_uid(item, place, catalog),
+        calendar=calendar_bytes([item], place, catalog, name, stamp=now),
+    )

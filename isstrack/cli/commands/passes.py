@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -17,6 +17,7 @@ from isstrack.cli.commands.common import (
     MinElevation,
     Offline,
     Quiet,
+    Reporter,
     StdMag,
     TleFile,
     Tz,
@@ -37,6 +38,11 @@ from isstrack.sky.source import orbit_of
 from isstrack.sky.times import utc_now
 from isstrack.sky.upcoming import burn_line
 
+if TYPE_CHECKING:
+    from isstrack.elements.sources import ElementsInUse
+    from isstrack.place.location import Location
+    from isstrack.sky.passes import Pass
+
 From = Annotated[
     str | None, typer.Option("--from", metavar="TIME", help="Start of the window, ISO 8601 (default: now).")
 ]
@@ -53,6 +59,15 @@ Ics = Annotated[
     ),
 ]
 
+Rss = Annotated[
+    Path | None,
+    typer.Option("--rss", metavar="FILE", help="Write the visible passes as an RSS 2.0 feed (- for stdout)."),
+]
+Atom = Annotated[
+    Path | None,
+    typer.Option("--atom", metavar="FILE", help="Write the visible passes as an Atom feed (- for stdout)."),
+]
+
 
 def passes(
     lat: Lat = None,
@@ -67,6 +82,8 @@ def passes(
     json: Json = False,
     csv: Csv = False,
     ics: Ics = None,
+    rss: Rss = None,
+    atom: Atom = None,
     chart: Chart = False,
     tz: Tz = None,
     std_mag: StdMag = None,
@@ -92,6 +109,8 @@ def passes(
             "--elevation": elevation,
             "--city": city,
             "--ics": ics,
+            "--rss": rss,
+            "--atom": atom,
             "--tz": tz,
         }
         reject_place_options(**{name: value is not None for name, value in given.items()})
@@ -117,14 +136,21 @@ def passes(
         return
     from isstrack.sky.nextpass import is_wanted
 
-    exclusive("pick one output", **{"--json": json, "--csv": csv, "--ics": ics is not None, "--chart": chart})
+    files = {
+        name: path for name, path in (("--ics", ics), ("--rss", rss), ("--atom", atom)) if path is not None
+    }
+    written = " and ".join(files) or "--ics"  # the files can go together; stdout takes one output
+    exclusive("pick one output", **{"--json": json, "--csv": csv, written: bool(files), "--chart": chart})
+    if [str(path) for path in files.values()].count("-") > 1:
+        raise BadInputError(f"{written} all name standard output (-); give file names to all but one")
     check_days(days)
     check_min_elevation(min_elevation)
     check_std_mag(std_mag)
-    if ics is not None:
+    if files:
         from isstrack.io.outfile import check_output
 
-        check_output(ics, "--ics")
+        for name, path in files.items():
+            check_output(path, name)
     start = moment(from_, "--from", search_ahead=timedelta(days=days))
     end = start + timedelta(days=days)
     where = PlaceOptions(lat, lon, elevation, city, tz)
@@ -133,7 +159,7 @@ def passes(
     if len(followed) > 1:
         from isstrack.cli.commands.manysats import passes_of_many
 
-        exclusive("--ics takes one --sat", **{"--ics": ics is not None, "several --sat": True})
+        exclusive(f"{written} takes one --sat", **{written: bool(files), "several --sat": True})
         passes_of_many(followed, place, zone, zone_label, start, end, min_elevation, all_, max_magnitude,
                        json=json, csv=csv, chart=chart)  # fmt: skip
         return
@@ -152,12 +178,8 @@ def passes(
         from isstrack.render.tabular import write_csv
 
         write_csv(shown)
-    elif ics is not None:
-        from isstrack.render.calendar import write_calendar
-
-        count = write_calendar(ics, shown, place, used.elements.catalog_number, label(follow))
-        written = "standard output" if str(ics) == "-" else str(ics)
-        reporter.note(f"wrote {count} {'' if all_ else 'visible '}passes to {written}")
+    elif files:
+        _write_files(files, shown, place, zone, zone_label, used, all_, reporter, label(follow))
     else:
         from isstrack.render.passtable import passes_table
 
@@ -169,3 +191,30 @@ def passes(
 
             paths = [sky_path(orbit, place.observer, p) for p in shown if p.visible]
             print_charts(paths, zone, heading=True, observer=place.observer)
+
+
+def _write_files(
+    files: dict[str, Path],
+    shown: "list[Pass]",
+    place: "Location",
+    zone: Any,
+    zone_label: str,
+    used: "ElementsInUse",
+    all_: bool,
+    reporter: Reporter,
+    what: str,
+) -> None:
+    """Write the calendar and the feeds of `what` asked for, each atomically; note what went where."""
+    from isstrack.render.calendar import write_calendar
+    from isstrack.render.feeds import atom_bytes, rss_bytes, write_feed
+
+    catalog = used.elements.catalog_number
+    for name, path in files.items():
+        where = "standard output" if str(path) == "-" else str(path)
+        if name == "--ics":
+            count = write_calendar(path, shown, place, catalog, what)
+            reporter.note(f"wrote {count} {'' if all_ else 'visible '}passes to {where}")
+            continue
+        make = rss_bytes if name == "--rss" else atom_bytes
+        write_feed(path, make(shown, place, catalog, zone, zone_label, used.elements.epoch, name=what), name)
+        reporter.note(f"wrote {sum(p.visible for p in shown)} visible passes to {where} ({name[2:].upper()})")

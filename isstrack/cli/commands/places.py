@@ -7,7 +7,7 @@ import signal
 import sys
 from collections.abc import Callable, Generator, Iterator
 from contextlib import closing, contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated
 
@@ -59,6 +59,30 @@ def reject_place_options(**given: bool) -> None:
         raise BadInputError(f"{', '.join(named)} cannot be used with --places; the file gives the places")
 
 
+def places_window(
+    from_: str | None, days: int, min_elevation_deg: float, std_magnitude: float | None, workers: int | None
+) -> tuple[datetime, datetime]:
+    """Check the options every many-place search takes, and return its window [start, end)."""
+    check_days(days)
+    check_min_elevation(min_elevation_deg)
+    check_std_mag(std_magnitude)
+    if workers is not None:
+        check_range("--workers", workers, 1, MAX_WORKERS, "; give a number of processes", dashed=True)
+    start = moment(from_, "--from", timedelta(days=days), margin=timedelta(hours=1))
+    return start, start + timedelta(days=days)
+
+
+def worker_count(workers: int | None, reporter: Reporter) -> int:
+    """Return the processes to run: --workers, at most the CPUs this process may use (default: all)."""
+    cpus = _cpus()
+    if workers is not None and workers > cpus:
+        # More processes than CPUs only adds memory (about 100 MB each) and switching, not speed.
+        reporter.warn(
+            f"--workers {workers} is more than the {cpus} CPU(s) this process may use; using {cpus}"
+        )
+    return min(workers or cpus, cpus)
+
+
 def passes_for_places(
     places: Path,
     *,
@@ -80,15 +104,9 @@ def passes_for_places(
     ephemeris: Path | None = None,
 ) -> None:
     """Validate everything, read the places, then stream their passes to stdout in input order."""
-    check_days(days)
-    check_min_elevation(min_elevation_deg)
-    check_std_mag(std_magnitude)
-    if workers is not None:
-        check_range("--workers", workers, 1, MAX_WORKERS, "; give a number of processes", dashed=True)
     if scheduler is not None and workers is not None:
         raise BadInputError("--workers and --scheduler cannot be used together; the cluster has its workers")
-    start = moment(from_, "--from", timedelta(days=days), margin=timedelta(hours=1))
-    end = start + timedelta(days=days)
+    start, end = places_window(from_, days, min_elevation_deg, std_magnitude, workers)
 
     from isstrack.batch.placefile import read_places
     from isstrack.batch.runner import PassJob, run_local
@@ -96,13 +114,7 @@ def passes_for_places(
 
     table = read_places(places, stdin_idle_s=timeout_from_env())
     reporter = Reporter(quiet, verbose)
-    cpus = _cpus()
-    if workers is not None and workers > cpus:
-        # More processes than CPUs only adds memory (about 100 MB each) and switching, not speed.
-        reporter.warn(
-            f"--workers {workers} is more than the {cpus} CPU(s) this process may use; using {cpus}"
-        )
-        workers = cpus
+    processes = worker_count(workers, reporter)
     (follow,) = load_followed(
         reporter,
         offline,
@@ -126,11 +138,11 @@ def passes_for_places(
                 scheduler, job, table, write, wait_s=timeout_from_env()
             )
         else:
-            results = run_local(job, table, write, workers or cpus)
+            results = run_local(job, table, write, processes)
         out = sys.stdout
         if not json:
             write_whole_lines(csv_header(), out)
-        with closing(results), _progress(len(table)) as advance:  # closing: the pool stops here, always
+        with closing(results), progress(len(table)) as advance:  # closing: the pool stops here, always
             for count, text in results:
                 # Made in a worker: JSON is fitted to this stdout here. Rows are never cut by Ctrl-C.
                 write_whole_lines(json_text_for(text, out) if json else text, out)
@@ -152,7 +164,7 @@ def _terminated_on_sigterm() -> Iterator[None]:
 
 
 @contextmanager
-def _progress(total: int) -> Iterator[Callable[[int], None]]:
+def progress(total: int) -> Iterator[Callable[[int], None]]:
     """Yield a function to advance a Rich progress bar on stderr when it is a terminal; else a no-op."""
     if not sys.stderr.isatty():
         yield lambda count: None

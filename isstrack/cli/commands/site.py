@@ -1,0 +1,103 @@
+"""isstrack site: a static sightings site, a page, a calendar and a feed per place of a CSV file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from isstrack import __version__
+from isstrack.cli.commands.common import (
+    MaxMagnitude,
+    MinElevation,
+    Offline,
+    Quiet,
+    Reporter,
+    StdMag,
+    TleFile,
+    Verbose,
+    load_elements,
+)
+from isstrack.cli.commands.places import places_window, progress, worker_count
+from isstrack.elements.sources import check_http_url, timeout_from_env
+from isstrack.errors import BadInputError
+from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
+from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE
+
+SitePlaces = Annotated[
+    Path,
+    typer.Option(
+        "--places",
+        metavar="FILE",
+        help="The places: a CSV file with latitude_deg,longitude_deg[,name,elevation_m] columns.",
+    ),
+]
+OutDir = Annotated[Path, typer.Argument(metavar="OUTDIR", help="The folder to write the site into.")]
+SiteFrom = Annotated[
+    str | None, typer.Option("--from", metavar="TIME", help="Start of the window, ISO 8601 (default: now).")
+]
+SiteDays = Annotated[int, typer.Option("--days", metavar="N", help="Length of the window in days, 1-30.")]
+SiteWorkers = Annotated[
+    int | None, typer.Option("--workers", metavar="N", help="Worker processes (default: the CPUs available).")
+]
+BaseUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--base-url",
+        metavar="URL",
+        help="Where the site will be served, like https://example.org/iss/ (for absolute feed links).",
+    ),
+]
+
+
+def site(
+    outdir: OutDir,
+    places: SitePlaces,
+    from_: SiteFrom = None,
+    days: SiteDays = 10,
+    min_elevation: MinElevation = DEFAULT_MIN_ELEVATION_DEG,
+    max_magnitude: MaxMagnitude = None,
+    std_mag: StdMag = DEFAULT_STD_MAGNITUDE,
+    base_url: BaseUrl = None,
+    workers: SiteWorkers = None,
+    tle_file: TleFile = None,
+    offline: Offline = False,
+    quiet: Quiet = False,
+    verbose: Verbose = False,
+) -> None:
+    """Write a static sightings site: an index with search, and a page, .ics and RSS per place."""
+    from isstrack.batch.placefile import read_places
+    from isstrack.render.site import PageFacts, PassJob, SiteJob, build_site, prepare_outdir
+
+    start, end = places_window(from_, days, min_elevation, std_mag, workers)
+    base = _check_base_url(base_url)
+    table = read_places(places, stdin_idle_s=timeout_from_env())
+    if len(table) == 0:
+        raise BadInputError("--places has no places; give a CSV with at least one row")
+    prepare_outdir(outdir)  # before the elements are loaded: a bad folder fails fast
+    reporter = Reporter(quiet, verbose)
+    used = load_elements(reporter, offline, tle_file, start)
+    elements = used.elements
+    facts = PageFacts(
+        start, end, elements.name, elements.catalog_number, elements.epoch, used.source, __version__
+    )
+    search = PassJob(elements, start, end, min_elevation, std_mag, False, max_magnitude)
+    job = SiteJob(search, facts, base)
+    with progress(len(table)) as advance:
+        report = build_site(job, table, outdir, worker_count(workers, reporter), advance)
+    reporter.note(
+        f"site in {outdir}: {report.places} places, {report.passes} visible passes; "
+        f"{report.changed} of {report.files} files changed, {report.removed} old ones removed"
+    )
+
+
+def _check_base_url(url: str | None) -> str | None:
+    """Return the base URL ending in /, or raise BadInputError unless it is an http(s) URL."""
+    if url is None:
+        return None
+    text = url.strip()
+    problem = check_http_url(text)
+    if problem.controls or problem.not_http:
+        raise BadInputError("--base-url needs an http(s) URL, like https://example.org/iss/")
+    return text if text.endswith("/") else text + "/"

@@ -34,6 +34,11 @@ class LiveScene:
         self._pass_track: tuple[TrackPoint, ...] = ()
         self._pass_track_of: Pass | None = None
 
+    def show_orbits(self, orbits_ahead: float) -> None:
+        """Draw `orbits_ahead` orbits of track from the next scene on."""
+        if orbits_ahead != self.orbits_ahead:
+            self.orbits_ahead, self._track_at = orbits_ahead, None
+
     def scene(self, when: datetime) -> tuple[Snapshot, MapScene]:
         """Return the snapshot and the map scene at `when`."""
         snap = self.snapshots.at(when)

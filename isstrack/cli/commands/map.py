@@ -265,10 +265,18 @@ def _watch(
 
         picture = TerminalPicture(protocol, sys.stdout.fileno())
 
-    def screen(when: datetime, columns: int, lines: int) -> str:
-        return compose(*live.scene(when), zone, columns, lines, width, picture)
+    from isstrack.render.watchcontrol import TimeControl
+    from isstrack.sky.groundtrack import orbital_period
 
-    watch_screen(screen, start, interval)
+    control = TimeControl(orbital_period(orbit), orbits)
+
+    def screen(when: datetime, columns: int, lines: int) -> str:
+        shown = control.shown(when)
+        live.show_orbits(control.orbits)
+        frame = compose(*live.scene(shown), zone, columns, lines - 1, width, picture)
+        return frame + "\n" + control.status()[:columns]
+
+    watch_screen(screen, start, interval, control.press)
 
 
 def _terminal_columns() -> int:

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from isstrack import __version__
+from isstrack.io.magnitudes import magnitude_text
 from isstrack.io.outfile import write_output
 from isstrack.io.timetext import nearest_second, time_text
 from isstrack.place.location import Location
@@ -38,7 +39,7 @@ def summary(item: Pass, name: str = "ISS") -> str:
             f"max {item.culmination.elevation_deg:.0f}°"
         )
     highest = item.visible_highest or item.culmination
-    brightness = "mag unknown" if item.magnitude is None else f"mag {item.magnitude:.1f}"
+    brightness = "mag unknown" if item.magnitude is None else f"mag {magnitude_text(item.magnitude)}"
     return (
         f"{name} visible: appears {compass(item.visible_start.azimuth_deg)}, "
         f"max {highest.elevation_deg:.0f}°, {brightness}"

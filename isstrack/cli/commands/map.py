@@ -34,6 +34,7 @@ from isstrack.errors import BadInputError, check_range
 from isstrack.render.console import PIPED_WIDTH, make_console
 from isstrack.render.jsonout import write_json
 from isstrack.render.safe import ascii_only, xml_chars
+from isstrack.render.watchcontrol import TimeControl
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
 
 if TYPE_CHECKING:
@@ -265,10 +266,7 @@ def _watch(
 
         picture = TerminalPicture(protocol, sys.stdout.fileno())
 
-    from isstrack.render.watchcontrol import TimeControl
-    from isstrack.sky.groundtrack import orbital_period
-
-    control = TimeControl(orbital_period(orbit), orbits)
+    control = TimeControl(live.orbit_period, orbits)
 
     def screen(when: datetime, columns: int, lines: int) -> str:
         shown = control.shown(when)

@@ -119,7 +119,7 @@ def test_message_fits_a_lock_screen_and_says_when_where_how_high_bright_and_long
                 if lead.days:
                     assert words.message.startswith(local.strftime("%a "))
                 shown = re.search(
-                    r"appears (\w+) at (\d+)°, highest (\d+)° (\w+), mag (-?\d+\.\d)", words.message
+                    r"appears (\w+) at (\d+)°, highest (\d+)° (\w+), mag ([+-]\d+\.\d)", words.message
                 )
                 assert shown, words.message
                 assert shown.group(1) == compass16(item.visible_start.azimuth_deg)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -126,6 +126,11 @@ def test_ics_has_one_event_per_visible_pass_with_alarm_and_stable_uids(
         assert event.decoded("dtstart") == _utc(p["visible_start"]["time"])
         assert str(event["summary"]).startswith(f"ISS visible: appears {p['visible_start']['direction']},")
         assert any(c.name == "VALARM" for c in event.subcomponents)
+        # The description gives the place's clock (Amsterdam in September: CEST), as the table does.
+        local = _utc(p["visible_start"]["time"]).astimezone(ZoneInfo("Europe/Amsterdam"))
+        local += timedelta(microseconds=500_000)  # rounded to the nearest second, half up
+        assert f"Appears {local:%H:%M:%S} CEST " in str(event["description"]), event["description"]
+        assert "UTC" not in str(event["description"])
     # Re-export with the previous reference set (3.6 days older): the same passes keep their UIDs.
     older = write_tle(tmp_path / "older.tle", history_sets()[-2])
     ics2 = tmp_path / "iss2.ics"

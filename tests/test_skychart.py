@@ -56,13 +56,38 @@ def test_appear_highest_disappear_marks_sit_where_the_projection_puts_them() -> 
         azimuth, elevation, _ = look_angles(line1, line2, point.time, *AMSTERDAM)
         assert len(found) == 1, (mark, found)
         assert found[0] in _expected_cells(azimuth, elevation), (mark, found, azimuth, elevation)
-        local = point.time.astimezone(zone).strftime("%H:%M:%S")
+        local = _rounded(point.time).astimezone(zone).strftime("%H:%M:%S")
         assert f"{mark} {local}" in text
     # Compass points: north above the zenith, south below it, east on the LEFT, west on the right.
     assert lines[0].index("N") == lines[-1].index("S") == 2 + 20
     centre = lines[1 + 10]
     assert centre.index("E") == 0 and centre.rstrip().endswith("W")
     assert "looking up: N top, E left" in text
+
+
+def _rounded(moment: datetime) -> datetime:
+    """Round to the nearest second, half up, as the pass table does (written out here)."""
+    return (moment + timedelta(microseconds=500_000)).replace(microsecond=0)
+
+
+def test_labels_round_to_the_nearest_second_as_the_table_does() -> None:
+    from dataclasses import replace
+
+    from isstrack.render.skychart import sky_chart
+    from isstrack.sky.skypath import sky_path
+
+    orbit, observer, item = _first_visible_pass()
+    path = sky_path(orbit, observer, item)
+    # Put each labelled moment 0.7 s past a whole second: truncating shows the second before.
+    late = {
+        name: replace(point, time=point.time.replace(microsecond=700_000))
+        for name in ("visible_start", "visible_highest", "visible_end")
+        if (point := getattr(item, name)) is not None
+    }
+    text = sky_chart(replace(path, item=replace(item, **late)), timezone.utc, colour=False, width=120).plain
+    for mark, point in zip("AHD", late.values(), strict=True):
+        shown = point.time.replace(microsecond=0) + timedelta(seconds=1)
+        assert f"{mark} {shown:%H:%M:%S}" in text, (mark, shown)
 
 
 def test_minute_ticks_and_shadow_entry() -> None:

@@ -358,3 +358,26 @@ def test_bad_input_is_one_line_and_exit_2(cli: Any, tle_file: str, args: list[st
     assert result.code == 2
     assert result.out == ""
     assert result.err.count("\n") == 1 and words in result.err
+
+
+def test_table_at_80_columns_keeps_every_number_and_the_too_old_mark(cli: Any, tle_file: str) -> None:
+    # Weeks after the newest set: ages of two digits, every row too old, strips over 100 km wide.
+    args = ["transits", *_at(*AMSTERDAM), "--from", "2026-10-20T00:00:00Z", "--days", "10", "--radius", "300"]
+    result = cli(*args, "--tle-file", tle_file, "-q", env={"COLUMNS": "80", "NO_COLOR": "1"})
+    assert result.code == 0, result.err
+    out = str(result.out)
+    assert "…" not in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    rows = [line for line in out.splitlines() if re.match(r"\d\d \w{3} (Sun |Moon) ", line)]
+    assert rows
+    for row in rows:  # time, centre line latitude and longitude, time there, width, alt, age with its !
+        assert re.search(
+            r"\d\d:\d\d:\d\d\.\d .* -?\d+\.\d{3} +-?\d+\.\d{3} \d\d:\d\d:\d\d\.\d +\d+(\.\d)? +\d+° +\d+!$",
+            row,
+        ), row
+    golden = Path(__file__).parent / "golden" / "transits-80.txt"
+    if os.environ.get("ISSTRACK_WRITE_GOLDEN"):
+        golden.write_text(out)
+    assert out == golden.read_text(), (
+        "the transits render at 80 columns changed; regenerate with ISSTRACK_WRITE_GOLDEN=1"
+    )

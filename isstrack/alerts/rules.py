@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
 from isstrack.errors import TimeInputError
+from isstrack.io.magnitudes import magnitude_text
 from isstrack.io.timetext import duration_text
 from isstrack.sky.earth import compass
 from isstrack.sky.nextpass import is_wanted
@@ -155,7 +156,7 @@ def compose(
     mag = (
         "mag ?"
         if item.magnitude is None or not math.isfinite(item.magnitude)
-        else f"mag {item.magnitude:.1f}"
+        else f"mag {magnitude_text(item.magnitude)}"
     )
     seen = duration_text(item.visible_duration_s, show_seconds=True, compact=True)
     message = f"{when}: {appears}, {highest}, {mag}, visible {seen}"

@@ -8,16 +8,18 @@ tests read it back with the icalendar package.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 
 from isstrack import __version__
+from isstrack.io.magnitudes import magnitude_text
 from isstrack.io.outfile import write_output
 from isstrack.io.timetext import nearest_second, time_text
 from isstrack.place.location import Location
 from isstrack.sky.earth import compass
 from isstrack.sky.passes import Pass
 
+CLOCK = "%H:%M:%S %Z"  # 19:18:20 CEST: in the place's zone, as the table writes it
 REMINDER = timedelta(minutes=10)
 MAX_LINE_OCTETS = 75
 _CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
@@ -38,7 +40,7 @@ def summary(item: Pass, name: str = "ISS") -> str:
             f"max {item.culmination.elevation_deg:.0f}°"
         )
     highest = item.visible_highest or item.culmination
-    brightness = "mag unknown" if item.magnitude is None else f"mag {item.magnitude:.1f}"
+    brightness = "mag unknown" if item.magnitude is None else f"mag {magnitude_text(item.magnitude)}"
     return (
         f"{name} visible: appears {compass(item.visible_start.azimuth_deg)}, "
         f"max {highest.elevation_deg:.0f}°, {brightness}"
@@ -46,10 +48,15 @@ def summary(item: Pass, name: str = "ISS") -> str:
 
 
 def write_calendar(
-    path: Path, passes: list[Pass], place: Location, catalog_number: int, name: str = "ISS"
+    path: Path,
+    passes: list[Pass],
+    place: Location,
+    catalog_number: int,
+    name: str = "ISS",
+    zone: tzinfo = timezone.utc,
 ) -> int:
     """Write one event per pass given (the visible part of visible ones) to `path`; return how many."""
-    write_output(path, calendar_bytes(passes, place, catalog_number, name), "--ics")
+    write_output(path, calendar_bytes(passes, place, catalog_number, name, zone=zone), "--ics")
     return len(passes)
 
 
@@ -81,27 +88,32 @@ def _utc(moment: datetime) -> str:
     return time_text(moment, "%Y%m%dT%H%M%SZ")
 
 
-def event_description(item: Pass) -> str:
-    """Return an event's description: the visible part's details, or rise, highest and set."""
+def event_description(item: Pass, zone: tzinfo = timezone.utc) -> str:
+    """Return an event's description (times in `zone`, the place's, as the table gives them): the visible
+    part's details, or rise, highest and set."""
+
+    def clock(moment: datetime) -> str:
+        return time_text(moment, CLOCK, zone)
+
     if item.visible and item.visible_start is not None and item.visible_end is not None:
         start, end = item.visible_start, item.visible_end
         highest = item.visible_highest or item.culmination
         return (
-            f"Appears {time_text(start.time, '%H:%M:%S UTC')} at {start.elevation_deg:.0f}° "
+            f"Appears {clock(start.time)} at {start.elevation_deg:.0f}° "
             f"{compass(start.azimuth_deg)}{' (out of Earth shadow)' if item.emerges_from_shadow else ''}; "
             f"highest {highest.elevation_deg:.0f}° {compass(highest.azimuth_deg)} "
-            f"at {time_text(highest.time, '%H:%M:%S UTC')}; "
-            f"disappears {time_text(end.time, '%H:%M:%S UTC')} at {end.elevation_deg:.0f}° "
+            f"at {clock(highest.time)}; "
+            f"disappears {clock(end.time)} at {end.elevation_deg:.0f}° "
             f"{compass(end.azimuth_deg)}{' (into Earth shadow)' if item.fades_into_shadow else ''}. "
-            f"Magnitude {'unknown' if item.magnitude is None else f'{item.magnitude:.1f}'}."
+            f"Magnitude {'unknown' if item.magnitude is None else magnitude_text(item.magnitude)}."
         )
     first, last = item.rise, item.set
     return (
         f"Not visible ({item.kind} pass). "
-        f"Rises {time_text(first.time, '%H:%M:%S UTC')} {compass(first.azimuth_deg)}, "
+        f"Rises {clock(first.time)} {compass(first.azimuth_deg)}, "
         f"highest {item.culmination.elevation_deg:.0f}° {compass(item.culmination.azimuth_deg)} "
-        f"at {time_text(item.culmination.time, '%H:%M:%S UTC')}, "
-        f"sets {time_text(last.time, '%H:%M:%S UTC')} {compass(last.azimuth_deg)}."
+        f"at {clock(item.culmination.time)}, "
+        f"sets {clock(last.time)} {compass(last.azimuth_deg)}."
     )
 
 
@@ -112,6 +124,7 @@ def calendar_bytes(
     name: str = "ISS",
     *,
     stamp: datetime | None = None,
+    zone: tzinfo = timezone.utc,
 ) -> bytes:
     """Return the calendar: one event per pass (its visible part when it has one), stamped `stamp` (now).
 
@@ -139,7 +152,7 @@ def calendar_bytes(
             f"DTSTART:{_utc(first.time)}",
             f"DTEND:{_utc(nearest_second(last.time) + timedelta(seconds=1))}",
             f"SUMMARY:{title}",
-            f"DESCRIPTION:{ics_text(event_description(item))}",
+            f"DESCRIPTION:{ics_text(event_description(item, zone))}",
             f"LOCATION:{ics_text(place.name)}",
             "BEGIN:VALARM",
             "ACTION:DISPLAY",

@@ -7,6 +7,7 @@ from typing import Any
 
 from isstrack.elements.load import ElementsInUse
 from isstrack.elements.trust import untrusted_line
+from isstrack.io.magnitudes import is_bright, magnitude_text
 from isstrack.io.timetext import duration_text, time_text
 from isstrack.render.console import make_console
 from isstrack.render.safe import text
@@ -61,7 +62,7 @@ def _rows(
             _point(top, zone, layout.highest_time),
             _point(last, zone) + (layout.shadow_mark if item.fades_into_shadow else ""),
             duration,
-            "-" if item.magnitude is None else f"{item.magnitude:+.1f}",
+            "-" if item.magnitude is None else magnitude_text(item.magnitude),
         ]
         if all_passes:
             cells.append(item.kind)
@@ -71,7 +72,7 @@ def _rows(
             "dim"
             if not item.visible
             else "bold"
-            if item.magnitude is not None and item.magnitude <= -3
+            if item.magnitude is not None and is_bright(item.magnitude)
             else ""
         )
         rows.append((cells, style))

@@ -155,7 +155,7 @@ def write_place_files(
         place_at = (lat, lon, height)
         outputs = {
             f"{stem}.html": place_page(name, stem, place_at, zone, zone_name, shown, job.facts, said),
-            f"{stem}.ics": calendar_bytes(shown, place, catalog, stamp=job.facts.epoch),
+            f"{stem}.ics": calendar_bytes(shown, place, catalog, stamp=job.facts.epoch, zone=zone),
             f"{stem}.rss": rss_bytes(shown, place, catalog, zone, zone_name, job.facts.epoch, link, said),
         }
         for file_name, data in outputs.items():

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from isstrack.io.timetext import nearest_second
 from isstrack.render.console import make_console
 from isstrack.render.palette import TRUECOLOR_PALETTE, palette_for, palette_system
 from isstrack.render.skymarks import LEGEND, landmark_glyphs
@@ -162,7 +163,7 @@ def _labels(
         return bool(abs((a.time - b.time).total_seconds()) <= 10)
 
     def row(mark: str, point: Any, words: str) -> list[str]:
-        local = point.time.astimezone(zone)
+        local = nearest_second(point.time).astimezone(zone)  # rounded as the tables round
         text = [
             f"{mark} {local:%H:%M:%S} {words:<10} {point.elevation_deg:2.0f}° {compass(point.azimuth_deg)}"
         ]
@@ -189,7 +190,7 @@ def _labels(
         if near(point, first) or near(point, last):
             continue
         words = "leaves Earth's shadow" if leaves else "enters Earth's shadow"
-        lines.append(f"{SHADOW_MARK} {point.time.astimezone(zone):%H:%M:%S} {words}")
+        lines.append(f"{SHADOW_MARK} {nearest_second(point.time).astimezone(zone):%H:%M:%S} {words}")
     lines += ["", f"{MINUTE} whole minutes", "rings: horizon, 30°, 60°", "centre: overhead"]
     if marks:
         lines.append(LEGEND)

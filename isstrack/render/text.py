@@ -8,6 +8,7 @@ from typing import Any
 from isstrack import ISS_CATALOG_NUMBER
 from isstrack.elements.load import ElementsInUse
 from isstrack.elements.trust import untrusted_line
+from isstrack.io.magnitudes import magnitude_text
 from isstrack.io.timetext import LOCAL_TEXT, UTC_TEXT, duration_text, time_text
 from isstrack.render.console import make_console
 from isstrack.render.safe import text
@@ -243,7 +244,7 @@ def next_line(found: Any, fields: dict[str, Any]) -> str:
         f"max {fields['max_elevation_deg']:.0f}° {fields['max_dir']}",
     ]
     if item.visible:
-        parts.append("mag unknown" if item.magnitude is None else f"mag {item.magnitude:+.1f}")
+        parts.append("mag unknown" if item.magnitude is None else f"mag {magnitude_text(item.magnitude)}")
         parts.append(f"visible {duration_text(fields['duration_s'], show_seconds=True, compact=True)}")
     else:
         parts.append(f"{item.kind} pass, not visible")

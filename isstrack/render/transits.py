@@ -85,7 +85,12 @@ def transits_json(
 def _age_cell(event: Transit) -> str:
     age = event.elements_age_days
     mark = "!" if event.accuracy == "too_old" else ""
-    return f"{age:.1f}{mark}"
+    # Tenths of a day matter only while the set is young; four characters keep 80 columns whole.
+    return f"{age:.1f}{mark}" if abs(age) < 10 else f"{age:.0f}{mark}"
+
+
+def _width_cell(width_km: float) -> str:
+    return f"{width_km:.1f}" if width_km < 100 else f"{width_km:.0f}"
 
 
 def transits_table(
@@ -139,11 +144,11 @@ def transits_table(
                 event.body.capitalize(),
                 _tenths(event.time, zone),
                 here,
-                # Fixed widths (at most 26 characters, as before) so the coordinates line up.
-                f"{line.distance_km:>3.0f}km {compass(line.bearing_deg):<3} "
+                # Fixed widths (24 characters; km in the legend) so the coordinates line up in 80 columns.
+                f"{line.distance_km:>3.0f} {compass(line.bearing_deg):<3} "
                 f"{line.latitude_deg:>7.3f} {line.longitude_deg:>8.3f}",
                 f"{_tenths(line.time, zone)}",
-                f"{line.width_km:.1f}",
+                _width_cell(line.width_km),
                 f"{event.body_altitude_deg:.0f}°",
                 _age_cell(event),
             ]
@@ -156,8 +161,8 @@ def transits_table(
             Text(
                 "here: the closest approach seen from the place, and how far the station misses the disc's "
                 "centre in degrees (IN: a transit, and how long it lasts); centre line: the nearest point "
-                "where the station crosses the middle of the disc (distance and direction from the place, "
-                "latitude, longitude), and the time there; km: the width of the strip that sees a "
+                "where the station crosses the middle of the disc (distance in km and direction from the "
+                "place, latitude, longitude), and the time there; km: the width of the strip that sees a "
                 "transit; alt: of the body; age: of the elements at the event, days (! too old for a "
                 "trip)."
             )

@@ -11,6 +11,7 @@ from isstrack.sky.groundtrack import (
     SubsolarPoint,
     TrackPoint,
     ground_track,
+    orbital_period,
     subsolar_point,
 )
 from isstrack.sky.passtypes import Pass
@@ -33,6 +34,16 @@ class LiveScene:
         self._sun: SubsolarPoint | None = None
         self._pass_track: tuple[TrackPoint, ...] = ()
         self._pass_track_of: Pass | None = None
+
+    @property
+    def orbit_period(self) -> timedelta:
+        """Return the station's mean orbital period, the step of an orbit back or forward."""
+        return orbital_period(self.orbit)
+
+    def show_orbits(self, orbits_ahead: float) -> None:
+        """Draw `orbits_ahead` orbits of track from the next scene on."""
+        if orbits_ahead != self.orbits_ahead:
+            self.orbits_ahead, self._track_at = orbits_ahead, None
 
     def scene(self, when: datetime) -> tuple[Snapshot, MapScene]:
         """Return the snapshot and the map scene at `when`."""

@@ -265,5 +265,5 @@ def _mail(
         sender=sender,
         now=now,
         identity=event_uid(item, place, catalog),
-        calendar=calendar_bytes([item], place, catalog, name, stamp=now),
+        calendar=calendar_bytes([item], place, catalog, name, stamp=now, zone=zone),
     )

@@ -34,6 +34,7 @@ from isstrack.errors import BadInputError, check_range
 from isstrack.render.console import PIPED_WIDTH, make_console
 from isstrack.render.jsonout import write_json
 from isstrack.render.safe import ascii_only, xml_chars
+from isstrack.render.watchcontrol import TimeControl
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
 
 if TYPE_CHECKING:
@@ -265,10 +266,15 @@ def _watch(
 
         picture = TerminalPicture(protocol, sys.stdout.fileno())
 
-    def screen(when: datetime, columns: int, lines: int) -> str:
-        return compose(*live.scene(when), zone, columns, lines, width, picture)
+    control = TimeControl(live.orbit_period, orbits)
 
-    watch_screen(screen, start, interval)
+    def screen(when: datetime, columns: int, lines: int) -> str:
+        shown = control.shown(when)
+        live.show_orbits(control.orbits)
+        frame = compose(*live.scene(shown), zone, columns, lines - 1, width, picture)
+        return frame + "\n" + control.status()[:columns]
+
+    watch_screen(screen, start, interval, control.press)
 
 
 def _terminal_columns() -> int:

@@ -85,7 +85,7 @@ def _watch(
     snapshots: "Snapshots", start: datetime, interval: float, json: bool, zone: Any, zone_label: str
 ) -> None:
     """Show the view every `interval` seconds: JSON lines, panels when piped, else redrawn in place."""
-    from isstrack.render.watch import json_line, rich_screen, watch_lines, watch_screen
+    from isstrack.render.watch import QUIT_HINT, json_line, rich_screen, watch_lines, watch_screen
 
     if json:
         watch_lines(lambda when: json_line(snapshot_json(snapshots.at(when))), start, interval)
@@ -104,7 +104,10 @@ def _watch(
 
     def screen(when: datetime, columns: int, lines: int) -> str:
         snapshot = snapshots.at(when)
-        return rich_screen(console, lambda c: fitted_now_panel(snapshot, zone, zone_label, c), columns, lines)
+        view = rich_screen(
+            console, lambda c: fitted_now_panel(snapshot, zone, zone_label, c), columns, lines - 1
+        )
+        return view + "\n" + QUIT_HINT[:columns]
 
     watch_screen(screen, start, interval)
 

@@ -212,7 +212,7 @@ def _write_files(
     for name, path in files.items():
         where = "standard output" if str(path) == "-" else str(path)
         if name == "--ics":
-            count = write_calendar(path, shown, place, catalog, what)
+            count = write_calendar(path, shown, place, catalog, what, zone)
             reporter.note(f"wrote {count} {'' if all_ else 'visible '}passes to {where}")
             continue
         make = rss_bytes if name == "--rss" else atom_bytes

@@ -19,6 +19,8 @@ ISS_CATALOG_NUMBER = 25544
 _HOMES = {
     "find_passes": "isstrack.api",
     "find_passes_many": "isstrack.api",
+    "pass_schema": "isstrack.api",
+    "passes_for_batches": "isstrack.api",
     "load_bundled_elements": "isstrack.api",
     "load_elements": "isstrack.api",
     "load_elements_file": "isstrack.api",
@@ -56,6 +58,8 @@ __all__ = [
     "load_elements",
     "load_elements_file",
     "parse_elements_text",
+    "pass_schema",
+    "passes_for_batches",
     "station_state",
     "station_states",
 ]

@@ -8,18 +8,18 @@ are the typed exceptions of `isstrack.errors`. Nothing here imports the command 
 from __future__ import annotations
 
 import dataclasses
-import math
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 
 from isstrack import ISS_CATALOG_NUMBER
+from isstrack.batch.arrowpasses import pass_schema, passes_for_batches
 from isstrack.batch.placefile import PlaceChunk
-from isstrack.batch.runner import PassJob, chunk_size, search_chunk
+from isstrack.batch.runner import PassJob, checked_job, chunk_size, search_chunk
 from isstrack.elements.file import load_file
 from isstrack.elements.load import ElementStore
-from isstrack.elements.plausible import check_plausible, require_propagates
+from isstrack.elements.plausible import check_plausible
 from isstrack.elements.sources import ElementsInUse, load_bundled, timeout_from_env, url_template_from_env
 from isstrack.elements.tle import ElementSet, parse_elements
 from isstrack.errors import BadInputError, TimeInputError
@@ -36,13 +36,14 @@ __all__ = [
     "load_elements",
     "load_elements_file",
     "parse_elements_text",
+    "pass_schema",
+    "passes_for_batches",
     "station_state",
     "station_states",
 ]
 
 Elements = ElementSet | ElementsInUse
 ObserverLike = Observer | tuple[float, float] | tuple[float, float, float]
-MAX_DAYS = 30.0
 
 
 def load_elements(
@@ -99,7 +100,7 @@ def find_passes(
     """
     element_set = _element_set(elements)
     observer = _observer((latitude_deg, longitude_deg, elevation_m))
-    job = _job(element_set, start, days, min_elevation_deg, std_magnitude, all_passes, max_magnitude)
+    job = checked_job(element_set, start, days, min_elevation_deg, std_magnitude, all_passes, max_magnitude)
     search = find_passes_one(
         Orbit(element_set), observer, job.start, job.end, min_elevation_deg, std_magnitude
     )
@@ -127,7 +128,7 @@ def find_passes_many(
     if not 1 <= workers <= 256:
         raise BadInputError(f"workers={workers} is outside 1-256; give a number of processes")
     places = [_observer(o) for o in observers]
-    job = _job(
+    job = checked_job(
         _element_set(elements), start, days, min_elevation_deg, std_magnitude, all_passes, max_magnitude
     )
     size = chunk_size(len(places), workers)
@@ -190,32 +191,6 @@ def _observer(given: ObserverLike) -> Observer:
     observer = given if isinstance(given, Observer) else Observer(*(float(v) for v in given))
     check_coordinates(observer.latitude_deg, observer.longitude_deg, observer.elevation_m)
     return observer
-
-
-def _job(
-    elements: ElementSet,
-    start: datetime,
-    days: float,
-    min_elevation_deg: float,
-    std_magnitude: float,
-    all_passes: bool,
-    max_magnitude: float | None,
-) -> PassJob:
-    """Return the search as a PassJob after checking every value the way the command line does."""
-    start = _aware(start, "start")
-    if not (math.isfinite(days) and 0 < days <= MAX_DAYS):
-        raise BadInputError(f"days={days} is outside (0, {MAX_DAYS:g}]; give the window's length in days")
-    if not (math.isfinite(min_elevation_deg) and 0 <= min_elevation_deg < 90):
-        raise BadInputError(
-            f"min_elevation_deg={min_elevation_deg} is outside [0, 90); give degrees above the horizon"
-        )
-    if not (math.isfinite(std_magnitude) and -10 <= std_magnitude <= 10):
-        raise BadInputError(f"std_magnitude={std_magnitude} is outside [-10, 10]; the ISS's is about -1.8")
-    if max_magnitude is not None and not math.isfinite(max_magnitude):
-        raise BadInputError(f"max_magnitude={max_magnitude} is not a finite number; give a magnitude")
-    end = start + timedelta(days=days)
-    require_propagates(elements, start)  # as the command line does; the engine checks the ephemeris
-    return PassJob(elements, start, end, min_elevation_deg, std_magnitude, all_passes, max_magnitude)
 
 
 def _kept(job: PassJob, search: PassSearch) -> PassSearch:

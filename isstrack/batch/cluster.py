@@ -71,16 +71,23 @@ def run_on_cluster(
 ) -> Generator[tuple[int, str], None, None]:
     """Connect and wait up to `wait_s` for a worker now, then yield (places done, text) per chunk in
     input order, computed on a Dask cluster."""
+    client, watch = connect(address, wait_s)
+    return _stream(client, watch, job, table, write)
+
+
+def connect(address: str, wait_s: float) -> tuple[Any, _Watch]:
+    """Return a client of the scheduler at `address`, once it has a worker (waiting up to `wait_s`),
+    and the watch that waits for its results."""
     client = _client(address)
     try:
         client.wait_for_workers(1, timeout=wait_s)
     except (TimeoutError, OSError):
-        _close(client)
+        close(client)
         raise WorkerLostError(
             f"the Dask scheduler at {literal(address)} has no workers after {wait_s:g} s; start some with "
             f"'dask worker {literal(address)}' (ISSTRACK_HTTP_TIMEOUT sets the wait)"
         ) from None
-    return _stream(client, _Watch(client, address, wait_s), job, table, write)
+    return client, _Watch(client, address, wait_s)
 
 
 def _stream(
@@ -91,14 +98,15 @@ def _stream(
         size = chunk_size(len(table), threads)
 
         def submit(chunk: PlaceChunk) -> Any:
-            return _Watched(watch, client.submit(chunk_text, job, chunk, write, pure=False))
+            return watched(watch, client.submit(chunk_text, job, chunk, write, pure=False))
 
         yield from in_order(submit, chunks(table, size), threads * 2)
     finally:
-        _close(client)
+        close(client)
 
 
-def _close(client: Any) -> None:
+def close(client: Any) -> None:
+    """Close a client without waiting long for a scheduler that may be gone."""
     with contextlib.suppress(Exception):  # the scheduler may be gone: nothing left to tidy up there
         client.close(timeout=CLOSE_TIMEOUT_S)
 
@@ -112,16 +120,16 @@ class _Watch:
         self.wait_s = wait_s
         self.progress = time.monotonic()
 
-    def result(self, future: Any) -> str:
-        """Return a chunk's text, or raise WorkerLostError when the cluster cannot give it any more."""
+    def result(self, future: Any) -> Any:
+        """Return a chunk's result, or raise WorkerLostError when the cluster cannot give it any more."""
         from distributed.scheduler import KilledWorker
 
         no_workers_since: float | None = None
         while True:
             try:
-                text: str = future.result(timeout=POLL_S)
+                value = future.result(timeout=POLL_S)
                 self.progress = time.monotonic()
-                return text
+                return value
             except TimeoutError:
                 pass
             except (OSError, CancelledError) as error:
@@ -164,6 +172,11 @@ class _Watched:
         self.watch = watch
         self.future = future
 
-    def result(self) -> str:
-        """Return the chunk's text (see _Watch.result)."""
+    def result(self) -> Any:
+        """Return the chunk's result (see _Watch.result)."""
         return self.watch.result(self.future)
+
+
+def watched(watch: _Watch, future: Any) -> Any:
+    """Return a Dask future whose result() waits for it through `watch`."""
+    return _Watched(watch, future)

@@ -8,12 +8,14 @@ from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from isstrack.batch.placefile import PlaceChunk, PlaceTable
 from isstrack.batch.workers import seen_processes, start_pool, stop_pool, worker_lost
 from isstrack.elements.oem import Oem
+from isstrack.elements.plausible import require_propagates
 from isstrack.elements.tle import ElementSet
+from isstrack.errors import BadInputError, TimeInputError
 from isstrack.sky.engine import iter_passes_many
 from isstrack.sky.nextpass import is_wanted
 from isstrack.sky.orbit import Observer, Orbit
@@ -44,6 +46,39 @@ class PassJob:
     def keep(self, item: Pass) -> bool:
         """Return whether a pass is reported: visible (or any with all_passes) and bright enough."""
         return is_wanted(item, self.all_passes, self.max_magnitude)
+
+
+MAX_DAYS = 30.0
+
+
+def checked_job(
+    elements: ElementSet,
+    start: datetime,
+    days: float,
+    min_elevation_deg: float,
+    std_magnitude: float,
+    all_passes: bool,
+    max_magnitude: float | None,
+) -> PassJob:
+    """Return the search as a PassJob after checking every value the way the command line does."""
+    if start.tzinfo is None or start.utcoffset() is None:
+        raise TimeInputError(
+            f"start={start.isoformat()} has no time zone; give an aware datetime, "
+            "e.g. datetime(2026, 9, 24, tzinfo=timezone.utc)"
+        )
+    if not (math.isfinite(days) and 0 < days <= MAX_DAYS):
+        raise BadInputError(f"days={days} is outside (0, {MAX_DAYS:g}]; give the window's length in days")
+    if not (math.isfinite(min_elevation_deg) and 0 <= min_elevation_deg < 90):
+        raise BadInputError(
+            f"min_elevation_deg={min_elevation_deg} is outside [0, 90); give degrees above the horizon"
+        )
+    if not (math.isfinite(std_magnitude) and -10 <= std_magnitude <= 10):
+        raise BadInputError(f"std_magnitude={std_magnitude} is outside [-10, 10]; the ISS's is about -1.8")
+    if max_magnitude is not None and not math.isfinite(max_magnitude):
+        raise BadInputError(f"max_magnitude={max_magnitude} is not a finite number; give a magnitude")
+    end = start + timedelta(days=days)
+    require_propagates(elements, start)  # as the command line does; the engine checks the ephemeris
+    return PassJob(elements, start, end, min_elevation_deg, std_magnitude, all_passes, max_magnitude)
 
 
 _ORBITS: dict[tuple[str, str, str], Orbit] = {}

@@ -73,17 +73,48 @@ def write_atomic(
                 os.fsync(fd)
             finally:
                 os.close(fd)
-            if mode is not None:  # else the temp file's own 0600 stays
-                os.chmod(tmp_name, mode)
-            if owner is not None and owner != (os.getuid(), os.getgid()):
-                with contextlib.suppress(OSError):  # only root may give a file away; keep ours then
-                    os.chown(tmp_name, *owner)
-            os.replace(tmp_name, path)
+            _install(tmp_name, path, mode, owner)
             tmp_name = ""
         finally:
             if tmp_name:
                 with contextlib.suppress(OSError):
                     os.unlink(tmp_name)
+
+
+def _install(tmp_name: str, path: Path, mode: int | None, owner: tuple[int, int] | None) -> None:
+    """Give a written temp file its mode (and owner) and rename it over `path`."""
+    if mode is not None:  # else the temp file's own 0600 stays
+        os.chmod(tmp_name, mode)
+    if owner is not None and owner != (os.getuid(), os.getgid()):
+        with contextlib.suppress(OSError):  # only root may give a file away; keep ours then
+            os.chown(tmp_name, *owner)
+    os.replace(tmp_name, path)
+
+
+@contextlib.contextmanager
+def replacing(path: Path, *, mode: int | None = None, owner: tuple[int, int] | None = None) -> Iterator[Path]:
+    """Yield a temp path beside `path` to write at leisure; then sync it and rename it over `path`.
+
+    If the block fails, the temp file is removed and `path` is left as it was.
+    """
+    fd, tmp_name = tempfile.mkstemp(
+        dir=path.parent, prefix=f"{TEMP_PREFIX}{_stem(path.name)}.", suffix=".tmp"
+    )
+    os.close(fd)
+    try:
+        yield Path(tmp_name)
+        with termination_deferred():
+            fd = os.open(tmp_name, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            _install(tmp_name, path, mode, owner)
+            tmp_name = ""
+    finally:
+        if tmp_name:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)
 
 
 def sweep_stale_temps(directory: Path, target_name: str, older_than_s: float = STALE_TEMP_S) -> list[Path]:

@@ -6,6 +6,7 @@ is a regular file) and the link itself is kept. Directories, block devices and s
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import re
@@ -14,10 +15,11 @@ import stat
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from isstrack.errors import OutputError
-from isstrack.io.atomic import link_target, sweep_matching, sweep_stale_temps, write_atomic
+from isstrack.io.atomic import link_target, replacing, sweep_matching, sweep_stale_temps, write_atomic
 from isstrack.io.literal import literal
 
 STDOUT = "-"
@@ -125,18 +127,44 @@ def write_output(
 
 def _replace(target: Path, raw: bytes, found: os.stat_result | None, label: str) -> None:
     """Write to a temporary file next to `target`, keep the old mode (and owner), rename into place."""
-    if found is not None:
-        mode, owner = stat.S_IMODE(found.st_mode), (found.st_uid, found.st_gid)
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode, owner = 0o666 & ~umask, None
+    mode, owner = _kept_mode(found)
     try:
         write_atomic(target, raw, mode=mode, owner=owner)
     except OSError as exc:
         raise OutputError(f"{label}: cannot write ({exc.strerror}); pick another path") from None
     sweep_stale_temps(target.parent, target.name)
     sweep_matching(target.parent, _PROBE_NAME)
+
+
+def _kept_mode(found: os.stat_result | None) -> tuple[int, tuple[int, int] | None]:
+    """Return the mode (and owner) a replacement keeps: the old file's, else the umask's default."""
+    if found is not None:
+        return stat.S_IMODE(found.st_mode), (found.st_uid, found.st_gid)
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask, None
+
+
+@contextlib.contextmanager
+def streamed_output(path: Path, option: str | None = None) -> Iterator[Path]:
+    """Yield a temp path to write a large output into; rename it over the regular file `path` at the end.
+
+    Only regular files (or new paths) can be replaced atomically: anything else raises OutputError.
+    """
+    target, found = _kind(path, option)
+    if str(path) == STDOUT or (found is not None and not stat.S_ISREG(found.st_mode)):
+        raise OutputError(
+            f"{_label(path, option)} is not a regular file; give a file path, written atomically"
+        )
+    mode, owner = _kept_mode(found)
+    try:
+        with replacing(target, mode=mode, owner=owner) as temp:
+            yield temp
+    except OSError as exc:
+        raise OutputError(
+            f"{_label(path, option)}: cannot write ({exc.strerror}); pick another path"
+        ) from None
+    sweep_stale_temps(target.parent, target.name)
 
 
 def _write_open_file(target: Path, raw: bytes, label: str) -> None:

@@ -10,15 +10,13 @@ are solved to 1 ms. Magnitude is computed only for the visible parts.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from isstrack.sky.arrays import ragged
 from isstrack.sky.orbit import DARK_SKY_SUN_ALTITUDE_DEG
-from isstrack.sky.passtypes import Pass, PassKind, PassPoint
-from isstrack.sky.roots import find_minima, find_roots
+from isstrack.sky.roots import find_roots
 from isstrack.sky.skyview import Sky
 from isstrack.sky.track import Track, dot, norm
 
@@ -82,165 +80,6 @@ def _flatten(first: Array, last: Array, counts: np.ndarray) -> tuple[np.ndarray,
     owner, step, offsets = ragged(counts)
     fraction = step / np.maximum(counts[owner] - 1, 1)
     return owner, first[owner] + (last[owner] - first[owner]) * fraction, offsets
-
-
-@dataclass
-class Seen:
-    """The visibility of each pass found, ready to build Pass objects."""
-
-    kind: list[PassKind]
-    segment: dict[int, tuple[float, float, bool, bool]]  # pass -> (start, end, emerges, fades)
-    magnitude: dict[int, float]
-    points: dict[int, tuple[PassPoint, PassPoint]]
-
-    def subset(self, keep: list[int]) -> Seen:
-        """Return the visibility of passes `keep` only, numbered 0, 1, ... in that order."""
-        old = {p: i for i, p in enumerate(keep)}
-        return Seen(
-            [self.kind[p] for p in keep],
-            {old[p]: v for p, v in self.segment.items() if p in old},
-            {old[p]: v for p, v in self.magnitude.items() if p in old},
-            {old[p]: v for p, v in self.points.items() if p in old},
-        )
-
-    def make_pass(
-        self, p: int, rise: PassPoint, top: PassPoint, set_: PassPoint, in_progress: bool, revolution: int
-    ) -> Pass:
-        """Return pass `p` with its visible part, if any."""
-        if p not in self.segment:
-            return Pass(rise, top, set_, in_progress, self.kind[p], revolution)
-        _, _, emerges, fades = self.segment[p]
-        begin, finish = self.points[p]
-        candidates = [begin, finish]
-        if begin.time <= top.time <= finish.time:
-            candidates.append(top)
-        highest = max(candidates, key=lambda x: x.elevation_deg)
-        return Pass(
-            rise,
-            top,
-            set_,
-            in_progress,
-            "visible",
-            revolution,
-            visible_start=begin,
-            visible_end=finish,
-            visible_highest=highest,
-            magnitude=round(self.magnitude[p], 2),
-            emerges_from_shadow=emerges,
-            fades_into_shadow=fades,
-        )
-
-
-def visibility(
-    sky: Sky, who: np.ndarray, rise: Array, culmination: Array, set_: Array, std_magnitude: float
-) -> Seen:
-    """Return the visible part, kind and magnitude of every pass (observer `who[p]`, rise..set)."""
-    h = sky.track.step_s
-    n = len(who)
-    boundaries, lit_at_origin = shadow_boundaries(sky.track)
-    inner_first = np.floor(rise / h).astype(np.int64) + 1
-    inner_last = np.ceil(set_ / h).astype(np.int64) - 1
-    counts = np.maximum(inner_last - inner_first + 1, 0) + 2
-    owner, step, offsets = ragged(counts)
-    t = (inner_first[owner] + step - 1) * h
-    t[offsets] = rise
-    t[offsets + counts - 1] = set_
-    sun = _sun_sin_altitude(sky, who[owner], t) - DARK_SIN
-    dark = sun <= 0
-    any_dark = np.logical_or.reduceat(dark, offsets) if n else np.zeros(0, bool)
-    change = np.flatnonzero((owner[:-1] == owner[1:]) & (dark[:-1] != dark[1:]))
-
-    def sun_at(x: Array, which: np.ndarray) -> Array:
-        return _sun_sin_altitude(sky, who[owner[change[which]]], x) - DARK_SIN
-
-    dusk = find_roots(sun_at, t[change], t[change + 1], sun[change], sun[change + 1], TIME_TOLERANCE_S)
-    dark_changes: dict[int, list[float]] = {}
-    for i, moment in zip(owner[change].tolist(), dusk.tolist(), strict=True):
-        dark_changes.setdefault(i, []).append(moment)
-    # Not visible: "shadow" if the sky is dark at some moment of the pass, else "daylight".
-    kinds: list[PassKind] = np.where(any_dark, "shadow", "daylight").tolist()
-    segments: dict[int, tuple[float, float, bool, bool]] = {}
-    parts: dict[int, list[tuple[float, float]]] = {}
-    first_sun = np.searchsorted(boundaries, rise, side="right")
-    last_sun = np.searchsorted(boundaries, set_, side="left")
-    lit_at_rise = lit_at_origin ^ (first_sun % 2 == 1)
-    # Most passes keep one state throughout: dark sky, sunlit or not. Only the rest need a closer look.
-    steady = any_dark & (first_sun == last_sun) & np.logical_and.reduceat(dark, offsets) if n else any_dark
-    whole = steady & lit_at_rise & (set_ - rise >= MIN_VISIBLE_S)
-    for p, a, b in zip(
-        np.flatnonzero(whole).tolist(), rise[whole].tolist(), set_[whole].tolist(), strict=True
-    ):
-        kinds[p] = "visible"
-        segments[p] = (a, b, False, False)
-        parts[p] = [(a, b)]
-    for p in np.flatnonzero(any_dark & ~steady).tolist():
-        lit = bool(lit_at_rise[p])
-        is_dark = bool(dark[offsets[p]])
-        events = [(x, "sun") for x in boundaries[first_sun[p] : last_sun[p]].tolist()]
-        events += [(x, "dark") for x in dark_changes.get(p, [])]
-        events.sort()
-        events.append((float(set_[p]), "set"))
-        before, cause = float(rise[p]), "rise"
-        kept: list[tuple[float, float, str, str]] = []
-        for moment, what in events:
-            if is_dark and lit and moment - before >= MIN_VISIBLE_S:
-                kept.append((before, moment, cause, what))
-            if what == "sun":
-                lit = not lit
-            elif what == "dark":
-                is_dark = not is_dark
-            before, cause = moment, what
-        if kept:
-            kinds[p] = "visible"
-            segments[p] = (kept[0][0], kept[-1][1], kept[0][2] == "sun", kept[-1][3] == "sun")
-            parts[p] = [(a, b) for a, b, _, _ in kept]
-    return Seen(kinds, segments, *_visible_details(sky, who, segments, parts, std_magnitude))
-
-
-def _visible_details(
-    sky: Sky,
-    who: np.ndarray,
-    segments: dict[int, tuple[float, float, bool, bool]],
-    parts: dict[int, list[tuple[float, float]]],
-    std_magnitude: float,
-) -> tuple[dict[int, float], dict[int, tuple[PassPoint, PassPoint]]]:
-    """Return the brightest magnitude over each visible part and the points where it starts and ends."""
-    visible = sorted(segments)
-    if not visible:
-        return {}, {}
-    pieces = [(p, a, b) for p in visible for a, b in parts[p]]
-    piece_pass = np.array([x[0] for x in pieces], dtype=np.int64)
-    first = np.array([x[1] for x in pieces])
-    last = np.array([x[2] for x in pieces])
-    counts = np.ceil((last - first) / MAGNITUDE_SAMPLE_S).astype(np.int64) + 1
-    owner, t, offsets = _flatten(first, last, counts)
-    values = _magnitudes(sky, who[piece_pass[owner]], t, std_magnitude)
-    best = np.minimum.reduceat(values, offsets)
-    at = np.flatnonzero(values == best[owner])
-    _, where = np.unique(owner[at], return_index=True)
-    k = at[where]
-    low = t[np.maximum(k - 1, offsets)]
-    high = t[np.minimum(k + 1, offsets + counts - 1)]
-
-    def magnitude_at(x: Array, which: np.ndarray) -> Array:
-        return _magnitudes(sky, who[piece_pass[which]], x, std_magnitude)
-
-    _, refined = find_minima(magnitude_at, low, high, MAGNITUDE_TOLERANCE_S)
-    brightest: dict[int, float] = {}
-    for p, value in zip(piece_pass.tolist(), np.minimum(best, refined).tolist(), strict=True):
-        brightest[p] = min(brightest.get(p, math.inf), value)
-    ends = np.array([[segments[p][0], segments[p][1]] for p in visible]).T.ravel()
-    owners = np.array(visible + visible, dtype=np.int64)
-    azimuth, elevation = sky.azimuth_elevation(ends, who[owners])
-    moments = sky.track.moments(ends)
-    m = len(visible)
-    points: dict[int, tuple[PassPoint, PassPoint]] = {}
-    for i, p in enumerate(visible):
-        points[p] = (
-            PassPoint(moments[i], float(azimuth[i]), float(elevation[i])),
-            PassPoint(moments[m + i], float(azimuth[m + i]), float(elevation[m + i])),
-        )
-    return brightest, points
 
 
 def sky_gets_dark(sky: Sky, who: np.ndarray, start_s: float, end_s: float) -> Any:

@@ -28,7 +28,15 @@ from isstrack.cli.commands.common import (
     exclusive,
     moment,
 )
-from isstrack.cli.commands.places import Places, Scheduler, Workers, passes_for_places, reject_place_options
+from isstrack.cli.commands.places import (
+    Out,
+    Places,
+    Scheduler,
+    SchedulerFile,
+    Workers,
+    passes_for_places,
+    reject_place_options,
+)
 from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare_following
 from isstrack.cli.commands.satellite import Sat, StdMagFile, always_up_note, label, search_followed
 from isstrack.errors import BadInputError
@@ -97,11 +105,15 @@ def passes(
     places: Places = None,
     workers: Workers = None,
     scheduler: Scheduler = None,
+    scheduler_file: SchedulerFile = None,
+    out: Out = None,
 ) -> None:
     """List the passes over a place: visible ones by default, every pass with --all."""
-    if places is not None or workers is not None or scheduler is not None:
+    if places is not None or workers is not None or scheduler is not None or scheduler_file or out:
         if places is None:
-            raise BadInputError("--workers and --scheduler go with --places FILE; give the places file")
+            raise BadInputError(
+                "--workers, --scheduler, --scheduler-file and --out go with --places FILE; give the places"
+            )
         exclusive("pick one output", **{"--json": json, "--csv": csv})
         given = {
             "--lat": lat,
@@ -132,6 +144,8 @@ def passes(
             workers=workers,
             scheduler=scheduler,
             ephemeris=ephemeris,
+            scheduler_file=scheduler_file,
+            out=out,
         )
         return
     from isstrack.sky.nextpass import is_wanted

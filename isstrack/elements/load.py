@@ -158,7 +158,10 @@ class ElementStore:
                 raise UpdateError(f"not updating: {message}")
             notes.log.append(f"not downloading: {message}")
             return self._fallback(cache, state, notes)
-        allowed_at = self._next_allowed(cache, state)
+        # An explicit update is not held back by a failed attempt nobody answered (the automatic one a
+        # first offline run made): no download happened, so CelesTrak's one per 2 hours still holds.
+        unanswered = state.outcome == ATTEMPT_STARTED or state.outcome.startswith(_UNANSWERED)
+        allowed_at = self._next_allowed(cache, State() if forced and unanswered else state)
         if allowed_at is not None and allowed_at > now:
             last = _clock_time(state.last_attempt or (cache.fetched_at if cache else now))
             failed = bool(state.outcome) and not state.outcome.startswith("ok")
@@ -293,6 +296,9 @@ class ElementStore:
         if snippet.lower().startswith("<"):
             snippet = "an HTML page"
         return f"HTTP {status}" + (f": {snippet}" if snippet else "")
+
+
+_UNANSWERED = ("no answer from ", "could not reach ")
 
 
 def _clock_time(moment: datetime) -> str:

@@ -345,3 +345,24 @@ def test_explicit_update_is_not_held_back_by_an_unanswered_automatic_attempt(
     again = cli("tle", "--update", env={"ISSTRACK_TLE_URL": url(httpserver)})
     assert again.code != 0 and "2 hours" in again.err  # a successful download still holds it back
     assert len(httpserver.log) == 1
+
+
+def test_silent_server_stalls_the_automatic_refresh_briefly_but_update_waits(cli: Any) -> None:
+    """Issue 22 item 11: a loopback server that accepts and never answers costs an ordinary run ~4 s."""
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # the kernel accepts connections; nobody ever answers them
+        address = f"http://127.0.0.1:{silent.getsockname()[1]}/gp.php?CATNR={{catnr}}"
+        env = {"ISSTRACK_TLE_URL": address, "ISSTRACK_HTTP_TIMEOUT": "6"}
+        started = time.monotonic()
+        automatic = cli("tle", "--json", env=env)
+        automatic_s = time.monotonic() - started
+        assert automatic.code == 0 and "no answer from" in automatic.err
+        assert automatic_s < 5.0, f"the automatic refresh stalled {automatic_s:.1f} s"
+        started = time.monotonic()
+        update = cli("tle", "--update", env=env)
+        update_s = time.monotonic() - started
+        assert update.code == 4 and "no answer from" in update.err
+        assert update_s >= 6.0, f"tle --update gave up after {update_s:.1f} s, before its 6 s limit"

@@ -366,3 +366,15 @@ def test_silent_server_stalls_the_automatic_refresh_briefly_but_update_waits(cli
         update_s = time.monotonic() - started
         assert update.code == 4 and "no answer from" in update.err
         assert update_s >= 6.0, f"tle --update gave up after {update_s:.1f} s, before its 6 s limit"
+
+
+def test_isstrack_offline_1_makes_offline_the_default(httpserver: HTTPServer, cli: Any) -> None:
+    """Issue 22 item 1: ISSTRACK_OFFLINE=1 means --offline for every command."""
+    httpserver.expect_request("/gp.php").respond_with_data(text(NEWER))
+    result = cli("tle", "--json", env={"ISSTRACK_TLE_URL": url(httpserver), "ISSTRACK_OFFLINE": "1"})
+    assert result.code == 0, result.err
+    assert result.json()["elements"]["source"] == "bundled"
+    assert len(httpserver.log) == 0
+    update = cli("tle", "--update", env={"ISSTRACK_TLE_URL": url(httpserver), "ISSTRACK_OFFLINE": "1"})
+    assert update.code == 0, update.err  # an explicit update overrides the default
+    assert len(httpserver.log) == 1

@@ -150,3 +150,12 @@ def test_next_line_shows_a_hostile_saved_place_name_literally(cli: Any, tmp_path
     assert result.code == 0, result.err
     assert result.out.startswith("Home\\x1b]0;pwned\\x07: ")
     assert "\x1b" not in result.out and "\x07" not in result.out
+
+
+def test_misspelt_city_gets_did_you_mean(cli: Any) -> None:
+    """Issue 22 item 10: 'Amsterdm' is refused with the name it was probably meant to be."""
+    result = cli("passes", "--city", "Amsterdm", "--offline")
+    assert result.code == 2
+    assert result.err.count("\n") == 1
+    assert "did you mean 'Amsterdam'" in result.err
+    assert "did you mean" not in cli("passes", "--city", "Xqzzyvv", "--offline").err

@@ -180,7 +180,11 @@ def test_bad_answer_falls_back_keeps_cache_and_backs_off(
     update = cli("tle", "--update", env=env)
     assert update.code == 4
     assert "failed" in update.err
-    assert len(httpserver.log) == 1
+    if name == "slow":  # nobody answered: an explicit update tries again (issue 22 item 12)
+        assert "no answer from 127.0.0.1" in update.err
+        assert requests_seen(httpserver, 2) == 2  # and lets the slow handler finish
+    else:
+        assert len(httpserver.log) == 1
 
 
 def test_failure_with_no_cache_uses_the_bundled_set(httpserver: HTTPServer, cli: Any) -> None:
@@ -321,3 +325,56 @@ def test_debug_shows_a_traceback_for_expected_errors(cli: Any) -> None:
     debug = cli("now", "--lat", "95", "--lon", "0", "--debug")
     assert debug.code != 0
     assert "Traceback" in debug.err and "LocationError" in debug.err
+
+
+def test_explicit_update_is_not_held_back_by_an_unanswered_automatic_attempt(
+    httpserver: HTTPServer, cli: Any
+) -> None:
+    """Issue 22 item 12: the first offline run's failed attempt does not block 'tle --update'."""
+    import socket
+
+    with socket.socket() as probe:  # a loopback port nobody listens on: the connection is refused
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}/gp.php?CATNR={{catnr}}"
+    automatic = cli("tle", "--json", env={"ISSTRACK_TLE_URL": closed})
+    assert automatic.code == 0 and "could not download" in automatic.err
+    httpserver.expect_request("/gp.php").respond_with_data(text(NEWER))
+    explicit = cli("tle", "--update", "--json", env={"ISSTRACK_TLE_URL": url(httpserver)})
+    assert explicit.code == 0, explicit.err
+    assert explicit.json()["elements"]["epoch"] == epoch_of(NEWER)
+    again = cli("tle", "--update", env={"ISSTRACK_TLE_URL": url(httpserver)})
+    assert again.code != 0 and "2 hours" in again.err  # a successful download still holds it back
+    assert len(httpserver.log) == 1
+
+
+def test_silent_server_stalls_the_automatic_refresh_briefly_but_update_waits(cli: Any) -> None:
+    """Issue 22 item 11: a loopback server that accepts and never answers costs an ordinary run ~4 s."""
+    import socket
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)  # the kernel accepts connections; nobody ever answers them
+        address = f"http://127.0.0.1:{silent.getsockname()[1]}/gp.php?CATNR={{catnr}}"
+        env = {"ISSTRACK_TLE_URL": address, "ISSTRACK_HTTP_TIMEOUT": "6"}
+        started = time.monotonic()
+        automatic = cli("tle", "--json", env=env)
+        automatic_s = time.monotonic() - started
+        assert automatic.code == 0 and "no answer from" in automatic.err
+        assert automatic_s < 5.0, f"the automatic refresh stalled {automatic_s:.1f} s"
+        started = time.monotonic()
+        update = cli("tle", "--update", env=env)
+        update_s = time.monotonic() - started
+        assert update.code == 4 and "no answer from" in update.err
+        assert update_s >= 6.0, f"tle --update gave up after {update_s:.1f} s, before its 6 s limit"
+
+
+def test_isstrack_offline_1_makes_offline_the_default(httpserver: HTTPServer, cli: Any) -> None:
+    """Issue 22 item 1: ISSTRACK_OFFLINE=1 means --offline for every command."""
+    httpserver.expect_request("/gp.php").respond_with_data(text(NEWER))
+    result = cli("tle", "--json", env={"ISSTRACK_TLE_URL": url(httpserver), "ISSTRACK_OFFLINE": "1"})
+    assert result.code == 0, result.err
+    assert result.json()["elements"]["source"] == "bundled"
+    assert len(httpserver.log) == 0
+    update = cli("tle", "--update", env={"ISSTRACK_TLE_URL": url(httpserver), "ISSTRACK_OFFLINE": "1"})
+    assert update.code == 0, update.err  # an explicit update overrides the default
+    assert len(httpserver.log) == 1

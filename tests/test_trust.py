@@ -12,6 +12,7 @@ from isstrack.errors import NoElementsError, UntrustedElementsError
 # The bundled set's epoch is 2026-09-24 03:24:21 UTC (data/iss.tle).
 OLD = "2026-11-24T17:30:00Z"  # 61.6 days after the epoch
 YOUNG = "2026-09-25T18:25:00Z"  # 1.6 days after
+LATE = "2026-12-03T12:00:00Z"  # 70.4 days after; no visible Amsterdam pass for days
 AMSTERDAM = ("--city", "Amsterdam, NL")
 
 
@@ -103,3 +104,12 @@ def test_passes_text_says_untrusted(cli: Any) -> None:
     assert "too old to trust" in late.out
     young = cli("passes", *AMSTERDAM, "--offline", "--quiet", "--from", YOUNG, "--days", "2")
     assert "too old to trust" not in young.out
+
+
+def test_next_max_age_hint_names_the_age_at_the_pass_in_one_step(cli: Any) -> None:
+    """Issue 22 item 6: the suggested --max-age is accepted at once (no second refusal)."""
+    refused = cli("next", *AMSTERDAM, "--offline", "-q", "--at", LATE)
+    assert refused.code == 3
+    suggested = refused.err.rsplit("--max-age ", 1)[1].split(")")[0]
+    accepted = cli("next", *AMSTERDAM, "--offline", "-q", "--max-age", suggested, "--at", LATE)
+    assert accepted.code == 0, accepted.err

@@ -55,6 +55,7 @@ __all__ = [
 
 FRESH_FOR = timedelta(hours=2)
 LOCK_TIMEOUT_S = 60.0
+AUTOMATIC_TIMEOUT_S = 2.0  # per step (connect, first byte, between bytes) for the automatic refresh
 ATTEMPT_STARTED = "attempt started, no outcome recorded (the run was stopped?)"
 
 
@@ -158,7 +159,10 @@ class ElementStore:
                 raise UpdateError(f"not updating: {message}")
             notes.log.append(f"not downloading: {message}")
             return self._fallback(cache, state, notes)
-        allowed_at = self._next_allowed(cache, state)
+        # An explicit update is not held back by a failed attempt nobody answered (the automatic one a
+        # first offline run made): no download happened, so CelesTrak's one per 2 hours still holds.
+        unanswered = state.outcome == ATTEMPT_STARTED or state.outcome.startswith(_UNANSWERED)
+        allowed_at = self._next_allowed(cache, State() if forced and unanswered else state)
         if allowed_at is not None and allowed_at > now:
             last = _clock_time(state.last_attempt or (cache.fetched_at if cache else now))
             failed = bool(state.outcome) and not state.outcome.startswith("ok")
@@ -187,9 +191,12 @@ class ElementStore:
                 raise UpdateError(f"not updating: {message}")
             notes.warnings.append(message)
             return self._fallback(cache, state, notes)
-        notes.log.append(f"downloading {self.url} (at most {deadline_s(self.timeout_s):.0f} s)")
+        # An automatic refresh must not stall the command it serves: a server that accepts and never
+        # answers costs it at most AUTOMATIC_TIMEOUT_S per step; an explicit update stays patient.
+        timeout_s = self.timeout_s if forced else min(self.timeout_s, AUTOMATIC_TIMEOUT_S)
+        notes.log.append(f"downloading {self.url} (at most {deadline_s(timeout_s):.0f} s)")
         try:
-            fresh = self._download(now)
+            fresh = self._download(now, timeout_s)
         except FetchFailure as failure:
             retry = now + failure.pause
             self.files.write_state(State(now, failure.message, retry), notes)
@@ -259,9 +266,9 @@ class ElementStore:
 
     # -- network ----------------------------------------------------------------
 
-    def _download(self, now: datetime) -> ElementSet:
+    def _download(self, now: datetime, timeout_s: float) -> ElementSet:
         host = urlsplit(self.url).netloc or self.url
-        answer = fetch(self.url, self.timeout_s, f"isstrack/{__version__}")
+        answer = fetch(self.url, timeout_s, f"isstrack/{__version__}")
         text = answer.body.decode("utf-8", errors="replace")
         if answer.status != 200:
             raise FetchFailure(
@@ -293,6 +300,9 @@ class ElementStore:
         if snippet.lower().startswith("<"):
             snippet = "an HTML page"
         return f"HTTP {status}" + (f": {snippet}" if snippet else "")
+
+
+_UNANSWERED = ("no answer from ", "could not reach ")
 
 
 def _clock_time(moment: datetime) -> str:

@@ -196,6 +196,18 @@ def _country_code_for(text: str) -> str | None:
     return None
 
 
+def similar_names(text: str, count: int = 3) -> list[str]:
+    """Return up to `count` gazetteer city names spelt like `text`, most alike first."""
+    import difflib
+
+    names = _gazetteer()["name"]  # ordered by population, largest first
+    by_key: dict[str, str] = {}
+    for name in names.tolist():
+        by_key.setdefault(name_key(name), name)
+    close = difflib.get_close_matches(name_key(text), list(by_key), n=count, cutoff=0.8)
+    return [by_key[key] for key in close]
+
+
 @dataclass(frozen=True)
 class CityChoice:
     """The city a name was taken to mean, and the smaller places of the same name it was preferred to."""
@@ -233,9 +245,11 @@ def choose_city(query: str) -> CityChoice:
     if qualifier:
         matches = _filter_by_qualifier(matches, qualifier, query)
     if not matches:
+        guesses = similar_names(name_part)
+        hint = f"did you mean {' or '.join(repr(g) for g in guesses)}? " if guesses else ""
         raise LocationError(
             f"no city called {query!r} in the offline gazetteer (places over 15,000 people); "
-            "check the spelling or give --lat and --lon"
+            f"{hint}check the spelling or give --lat and --lon"
         )
     matches.sort(key=lambda c: (-c.population, c.label))
     if len(matches) == 1 or matches[0].population >= DOMINANCE * matches[1].population:

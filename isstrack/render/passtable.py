@@ -12,7 +12,7 @@ from isstrack.io.timetext import duration_text, time_text
 from isstrack.render.console import make_console
 from isstrack.render.safe import text
 from isstrack.render.text import age_text, oem_words
-from isstrack.sky.earth import compass
+from isstrack.sky.earth import compass, highest_elevation_deg
 from isstrack.sky.source import uncertainties_s
 
 TITLE_SEPARATOR = " · "
@@ -155,11 +155,7 @@ def passes_table(
         )
         return
     if not shown:
-        console.print(
-            "No passes in this window."
-            if all_passes
-            else "No visible passes in this window. Try --days 30 or --all to list every pass."
-        )
+        console.print(text(_no_passes_line(place, used, search.min_elevation_deg, all_passes, what)))
         return
     spread = uncertainties_s(used, shown)
     unbounded = console.options.update(width=10_000, max_width=10_000)
@@ -182,3 +178,25 @@ def passes_table(
         console.print(text(COMPACT_LEGEND))
     if any(item.in_progress for item in shown):
         console.print(text("* in progress at the start of the window (rise time shown is the true one)"))
+
+
+def _no_passes_line(
+    place: Any, used: ElementsInUse, min_elevation_deg: float, all_passes: bool, what: str
+) -> str:
+    """Return the line for an empty window: why, and a remedy only when one can help."""
+    line2 = used.elements.line2
+    highest = highest_elevation_deg(
+        place.latitude_deg,
+        float(line2[8:16]),
+        used.elements.mean_motion_rev_per_day,
+        float("0." + line2[26:33]),
+    )
+    if highest < min_elevation_deg:
+        hemisphere = "N" if place.latitude_deg >= 0 else "S"
+        return (
+            f"The {what} never rises above {highest:.1f}° at {abs(place.latitude_deg):.1f}° {hemisphere}, "
+            f"so no pass reaches {min_elevation_deg:g}° here."
+        )
+    if all_passes:
+        return "No passes in this window."
+    return "No visible passes in this window. Try --days 30 or --all to list every pass."

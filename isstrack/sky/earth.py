@@ -118,3 +118,16 @@ def geodetic_to_itrs_km(lat_rad: Any, lon_rad: Any, height_km: Any) -> tuple[Any
         (n + height_km) * cos_lat * np.sin(lon_rad),
         (n * (1 - WGS84_E2) + height_km) * sin_lat,
     )
+
+
+def highest_elevation_deg(
+    latitude_deg: float, inclination_deg: float, mean_motion_rev_per_day: float, eccentricity: float
+) -> float:
+    """Return the highest elevation an orbit's object can reach from a latitude (spherical Earth, apogee)."""
+    mu_km3_s2 = 398600.4418
+    mean_motion_rad_s = mean_motion_rev_per_day * 2 * math.pi / 86400.0
+    apogee_km = (mu_km3_s2 / mean_motion_rad_s**2) ** (1 / 3) * (1 + eccentricity)
+    # The ground track never goes poleward of the inclination (its supplement for retrograde orbits).
+    reach_deg = min(inclination_deg, 180.0 - inclination_deg)
+    gap_rad = math.radians(max(0.0, abs(latitude_deg) - reach_deg))
+    return math.degrees(math.atan2(math.cos(gap_rad) - EARTH_MEAN_RADIUS_KM / apogee_km, math.sin(gap_rad)))

@@ -42,7 +42,12 @@ def finite(ctx: typer.Context, param: typer.CallbackParam, value: float | None) 
 
 
 Offline = Annotated[
-    bool, typer.Option("--offline", help="Never touch the network: use the cache or the bundled elements.")
+    bool,
+    typer.Option(
+        "--offline",
+        envvar="ISSTRACK_OFFLINE",
+        help="Never touch the network: use the cache or the bundled elements (ISSTRACK_OFFLINE=1 sets it).",
+    ),
 ]
 TleFile = Annotated[
     Path | None,

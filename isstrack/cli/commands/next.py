@@ -106,9 +106,8 @@ def next_(
     start = moment(at, search_ahead=span or timedelta(days=SEARCH_STEPS_DAYS[-1]))
     where = PlaceOptions(lat, lon, elevation, city, tz)
     source = ElementOptions(tle_file, offline, quiet, verbose, sat, std_mag, std_mag_file, ephemeris)
-    reporter, place, zone, zone_label, _, followed = prepare_following(
-        "next", where, source, start, scripted=True, max_age_days=max_age
-    )
+    # The age is judged once, at the pass found (below), so a --max-age hint is right the first time.
+    reporter, place, zone, zone_label, _, followed = prepare_following("next", where, source, start)
     candidates = []
     for follow in followed:
         require_known_brightness(follow, max_magnitude)

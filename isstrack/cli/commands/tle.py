@@ -1,5 +1,6 @@
 """isstrack tle: the elements in use, where they came from, and an explicit update."""
 
+import os
 from datetime import datetime
 
 from isstrack import ISS_CATALOG_NUMBER
@@ -31,6 +32,8 @@ def tle(
     verbose: Verbose = False,
 ) -> None:
     """Show the orbital elements in use: source, fetch time, epoch and age. --update fetches now."""
+    if update and os.environ.get("ISSTRACK_OFFLINE"):
+        offline = False  # an explicit --update overrides "offline by default" (ISSTRACK_OFFLINE=1)
     # --tle-file with --offline is fine (a file never touches the network), as in every command.
     exclusive(
         "--update downloads now, --offline never touches the network",

@@ -378,3 +378,14 @@ def test_isstrack_offline_1_makes_offline_the_default(httpserver: HTTPServer, cl
     update = cli("tle", "--update", env={"ISSTRACK_TLE_URL": url(httpserver), "ISSTRACK_OFFLINE": "1"})
     assert update.code == 0, update.err  # an explicit update overrides the default
     assert len(httpserver.log) == 1
+
+
+def test_update_with_an_explicit_offline_is_refused_even_when_offline_is_the_default(
+    httpserver: HTTPServer, cli: Any
+) -> None:
+    """ISSTRACK_OFFLINE=1 yields to --update; an --offline typed on the line does not."""
+    httpserver.expect_request("/gp.php").respond_with_data(text(NEWER))
+    env = {"ISSTRACK_TLE_URL": url(httpserver), "ISSTRACK_OFFLINE": "1"}
+    refused = cli("tle", "--update", "--offline", env=env)
+    assert refused.code == 2 and "--update and --offline cannot be used together" in refused.err
+    assert len(httpserver.log) == 0

@@ -1,7 +1,8 @@
 """isstrack tle: the elements in use, where they came from, and an explicit update."""
 
-import os
 from datetime import datetime
+
+import typer
 
 from isstrack import ISS_CATALOG_NUMBER
 from isstrack.cli.commands.common import (
@@ -23,6 +24,7 @@ from isstrack.sky.times import utc_now
 
 
 def tle(
+    ctx: typer.Context,
     sat: Sat = None,
     update: bool = False,
     json: Json = False,
@@ -32,7 +34,8 @@ def tle(
     verbose: Verbose = False,
 ) -> None:
     """Show the orbital elements in use: source, fetch time, epoch and age. --update fetches now."""
-    if update and os.environ.get("ISSTRACK_OFFLINE"):
+    source = ctx.get_parameter_source("offline")
+    if update and source is not None and source.name == "ENVIRONMENT":
         offline = False  # an explicit --update overrides "offline by default" (ISSTRACK_OFFLINE=1)
     # --tle-file with --offline is fine (a file never touches the network), as in every command.
     exclusive(

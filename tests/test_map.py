@@ -6,6 +6,7 @@ import io
 import itertools
 import math
 import os
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -391,3 +392,18 @@ def test_svg_is_well_formed_xml_whatever_the_saved_place_name_holds(
     root = ElementTree.parse(target).getroot()  # raises on text XML does not allow
     shown = "".join(root.itertext()).replace("\xa0", " ")
     assert "Home\\ufffe\\uffff\\x01\\x1b\\x7f\\x85" in shown and "& <b>" in shown
+
+
+def test_svg_needs_no_network_to_render(cli: Any, tmp_path: Path) -> None:
+    """Issue 22 item 15: the SVG names local fonts only; no url(...) a viewer would have to fetch."""
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "map.svg"
+    result = cli("map", "--offline", "--at", "2026-09-24T18:00Z", "--lat", "52.37", "--lon", "4.89",
+                 "--svg", str(out))  # fmt: skip
+    assert result.code == 0, result.err
+    text = out.read_text(encoding="utf-8")
+    ET.fromstring(text)  # still well-formed
+    assert "@font-face" not in text and "cdnjs" not in text
+    assert re.findall(r"url\(([^)#][^)]*)\)", text) == []  # only local references: url(#clip)
+    assert "DejaVu Sans Mono" in text and "monospace" in text

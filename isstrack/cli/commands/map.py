@@ -34,6 +34,7 @@ from isstrack.errors import BadInputError, check_range
 from isstrack.render.console import PIPED_WIDTH, make_console
 from isstrack.render.jsonout import write_json
 from isstrack.render.safe import ascii_only, xml_chars
+from isstrack.render.svgtext import standalone_svg
 from isstrack.render.watchcontrol import TimeControl
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
 
@@ -181,7 +182,7 @@ def map_(
         recorder.print(WorldMap(columns, True, overlay).frame(scene, zone, name).text())
         from isstrack.io.outfile import write_output
 
-        write_output(svg, xml_chars(recorder.export_svg(title="isstrack map")), "--svg")
+        write_output(svg, xml_chars(standalone_svg(recorder.export_svg(title="isstrack map"))), "--svg")
         return
     import os
     import sys

@@ -109,7 +109,7 @@ def read_places(path: Path, stdin_idle_s: float) -> PlaceTable:
         ) from None
     except OSError as error:
         raise BadInputError(
-            f"--places {label}: {error.strerror or error}; give a readable CSV file"
+            f"--places {label}: {error.strerror or error}; give a readable place file (CSV, Parquet or Arrow)"
         ) from None
 
 

@@ -53,41 +53,39 @@ def _time(point: dict[str, Any]) -> datetime:
     return datetime.fromisoformat(point["time"].replace("Z", "+00:00"))
 
 
-def test_a_visible_part_ending_at_dawn_says_dawn_and_the_sun_agrees(cli: Any, tle_file: str) -> None:
-    passes = _passes_json(cli, tle_file, HOBART, "2026-09-27T12:00:00Z", "1")
-    dawn = [p for p in passes if p["visible_end_reason"] == "dawn"]
-    assert len(dawn) == 1, [(p["visible_start"], p["visible_end_reason"]) for p in passes]
-    item = dawn[0]
-    assert item["visible_start_reason"] == "rise" and not item["fades_into_shadow"]
-    end = _time(item["visible_end"])
-    assert end.strftime("%Y-%m-%d %H:%M") == "2026-09-27 19:21"
-    lat, lon = HOBART
-    assert _sun_altitude_deg(lat, lon, end) == pytest.approx(-6.0, abs=SUN_TOLERANCE_DEG)
-    # Before: dark sky, sunlit station. After: the station is still sunlit and up; only the sky changed.
-    before, after = end - EITHER_SIDE, end + EITHER_SIDE
-    assert _sun_altitude_deg(lat, lon, before) < -6.0 < _sun_altitude_deg(lat, lon, after)
-    for moment in (before, after):
-        sunlit, elevation = _station_seen(lat, lon, moment)
-        assert sunlit and elevation > MIN_ELEVATION_DEG, (moment, sunlit, elevation)
-    assert _time(item["set"]) > after
+# (place, window start, the end of the visible part the sky cuts, its reason, the other end's reason,
+# the minute it happens in UTC, and +1 where the Sun climbs through -6° there, -1 where it sinks).
+TWILIGHT_CASES = {
+    "dawn": (HOBART, "2026-09-27T12:00:00Z", "visible_end", "dawn", "rise", "2026-09-27 19:21", +1),
+    "dusk": (NEW_YORK, "2026-09-25T12:00:00Z", "visible_start", "dusk", "set", "2026-09-25 23:15", -1),
+}
 
 
-def test_a_visible_part_starting_at_dusk_says_dusk_and_the_sun_agrees(cli: Any, tle_file: str) -> None:
-    passes = _passes_json(cli, tle_file, NEW_YORK, "2026-09-25T12:00:00Z", "1")
-    dusk = [p for p in passes if p["visible_start_reason"] == "dusk"]
-    assert len(dusk) == 1, [(p["visible_start"], p["visible_start_reason"]) for p in passes]
-    item = dusk[0]
-    assert item["visible_end_reason"] == "set" and not item["emerges_from_shadow"]
-    start = _time(item["visible_start"])
-    assert start.strftime("%Y-%m-%d %H:%M") == "2026-09-25 23:15"
-    lat, lon = NEW_YORK
-    assert _sun_altitude_deg(lat, lon, start) == pytest.approx(-6.0, abs=SUN_TOLERANCE_DEG)
-    before, after = start - EITHER_SIDE, start + EITHER_SIDE
-    assert _sun_altitude_deg(lat, lon, before) > -6.0 > _sun_altitude_deg(lat, lon, after)
-    for moment in (before, after):
-        sunlit, elevation = _station_seen(lat, lon, moment)
-        assert sunlit and elevation > MIN_ELEVATION_DEG, (moment, sunlit, elevation)
-    assert _time(item["rise"]) < before
+@pytest.mark.parametrize("case", sorted(TWILIGHT_CASES))
+def test_a_visible_part_cut_by_twilight_gives_its_reason_and_the_sun_agrees(
+    cli: Any, tle_file: str, case: str
+) -> None:
+    place, start, end_name, reason, other, minute, climbing = TWILIGHT_CASES[case]
+    other_name = "visible_start" if end_name == "visible_end" else "visible_end"
+    passes = _passes_json(cli, tle_file, place, start, "1")
+    cut = [p for p in passes if p[f"{end_name}_reason"] == reason]
+    assert len(cut) == 1, [
+        (p["visible_start"], p["visible_start_reason"], p["visible_end_reason"]) for p in passes
+    ]
+    item = cut[0]
+    assert item[f"{other_name}_reason"] == other
+    assert not item["emerges_from_shadow"] and not item["fades_into_shadow"]
+    moment = _time(item[end_name])
+    assert moment.strftime("%Y-%m-%d %H:%M") == minute
+    lat, lon = place
+    assert _sun_altitude_deg(lat, lon, moment) == pytest.approx(-6.0, abs=SUN_TOLERANCE_DEG)
+    # Either side the station is sunlit and above 10°: only the sky changes there.
+    before, after = moment - EITHER_SIDE, moment + EITHER_SIDE
+    sun = (_sun_altitude_deg(lat, lon, before) + 6.0, _sun_altitude_deg(lat, lon, after) + 6.0)
+    assert sun[0] * climbing < 0 < sun[1] * climbing, sun
+    for when in (before, after):
+        sunlit, elevation = _station_seen(lat, lon, when)
+        assert sunlit and elevation > MIN_ELEVATION_DEG, (when, sunlit, elevation)
 
 
 def test_shadow_ends_and_passes_not_seen_keep_their_reasons(cli: Any, tle_file: str) -> None:

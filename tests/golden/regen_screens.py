@@ -33,6 +33,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 TESTS = HERE.parent
+ROOT = TESTS.parent
 SCREENS = HERE / "screens"
 REGEN_COMMAND = "python tests/golden/regen_screens.py"
 
@@ -154,6 +155,7 @@ def environment(directory: Path, size: str, mode: str) -> dict[str, str]:
     columns, rows = SIZES[size]
     return {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "PYTHONPATH": str(ROOT),  # this checkout's isstrack, whichever one the interpreter has installed
         "HOME": str(directory),
         "LANG": "C.UTF-8",
         "LC_ALL": "C.UTF-8",
@@ -277,7 +279,7 @@ def main(argv: list[str]) -> int:
             old = path.read_bytes() if path.exists() else None
             if old != drawn:
                 path.write_bytes(drawn)
-                print(f"{'updated' if old is not None else 'created'} {path.relative_to(TESTS.parent)}")
+                print(f"{'updated' if old is not None else 'created'} {path.relative_to(ROOT)}")
     return 0
 
 

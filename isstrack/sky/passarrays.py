@@ -1,7 +1,7 @@
 """The passes the engine finds for a chunk of observers as arrays, one entry per pass, no object per pass.
 
 `visible_parts` works out what `visibility.visibility` did pass by pass (the visible part, its kind,
-whether it starts or ends at Earth's shadow, its brightest magnitude) with the same computations
+whether Earth's shadow or twilight starts or ends it, its brightest magnitude) with the same computations
 on arrays; `PassArrays` then becomes either Pass objects (one place's `passes`) or numpy columns
 rounded as the JSON output rounds them (many places to Parquet), from the same numbers.
 """
@@ -39,8 +39,7 @@ VISIBLE, DAYLIGHT, SHADOW = 0, 1, 2
 
 @dataclass(frozen=True)
 class Seen:
-    """The visible part of each pass: kind code, start and end (NaN if none), shadow and twilight ends,
-    magnitude."""
+    """The visible part of each pass: kind code, start and end (NaN if none), what cuts it, magnitude."""
 
     kind: Any
     start_s: Any

@@ -168,6 +168,8 @@ def pass_json(item: Pass) -> dict[str, Any]:
         "visible_duration_s": round(item.visible_duration_s),
         "emerges_from_shadow": item.emerges_from_shadow,
         "fades_into_shadow": item.fades_into_shadow,
+        "visible_start_reason": item.visible_start_reason,
+        "visible_end_reason": item.visible_end_reason,
         "magnitude": item.magnitude,
         "in_progress": item.in_progress,
         "revolution": item.revolution,

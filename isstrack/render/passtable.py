@@ -35,6 +35,8 @@ LAYOUTS = (
     Layout(" (sh)", False, False),
 )
 COMPACT_LEGEND = "(sh) the station fades into or emerges from Earth's shadow there"
+# Appended where the sky, not the station, starts or ends the visible part: the Sun crosses -6°.
+DUSK_MARK, DAWN_MARK = " (dusk)", " (dawn)"
 
 
 def _point(point: Any, zone: Any, with_time: bool = True) -> str:
@@ -42,6 +44,11 @@ def _point(point: Any, zone: Any, with_time: bool = True) -> str:
         return "-"
     where = f"{round(point.elevation_deg)}°{compass(point.azimuth_deg)}"  # an int: never "-0°"
     return f"{time_text(point.time, '%H:%M:%S', zone)} {where}" if with_time else where
+
+
+def _mark(reason: str | None, layout: Layout) -> str:
+    """Return the marker for why a visible part starts or ends there (nothing at a rise or set)."""
+    return {"shadow": layout.shadow_mark, "dusk": DUSK_MARK, "dawn": DAWN_MARK}.get(reason or "", "")
 
 
 def _rows(
@@ -58,9 +65,9 @@ def _rows(
         date = time_text(first.time, "%a %d %b" if layout.weekday else "%d %b", zone)
         cells = [
             date + (" *" if item.in_progress else ""),
-            _point(first, zone) + (layout.shadow_mark if item.emerges_from_shadow else ""),
+            _point(first, zone) + _mark(item.visible_start_reason, layout),
             _point(top, zone, layout.highest_time),
-            _point(last, zone) + (layout.shadow_mark if item.fades_into_shadow else ""),
+            _point(last, zone) + _mark(item.visible_end_reason, layout),
             duration,
             "-" if item.magnitude is None else magnitude_text(item.magnitude),
         ]

@@ -1,7 +1,7 @@
 """The passes the engine finds for a chunk of observers as arrays, one entry per pass, no object per pass.
 
 `visible_parts` works out what `visibility.visibility` did pass by pass (the visible part, its kind,
-whether it starts or ends at Earth's shadow, its brightest magnitude) with the same computations
+whether Earth's shadow or twilight starts or ends it, its brightest magnitude) with the same computations
 on arrays; `PassArrays` then becomes either Pass objects (one place's `passes`) or numpy columns
 rounded as the JSON output rounds them (many places to Parquet), from the same numbers.
 """
@@ -39,7 +39,7 @@ VISIBLE, DAYLIGHT, SHADOW = 0, 1, 2
 
 @dataclass(frozen=True)
 class Seen:
-    """The visible part of each pass: kind code, start and end (NaN if none), shadow ends, magnitude."""
+    """The visible part of each pass: kind code, start and end (NaN if none), what cuts it, magnitude."""
 
     kind: Any
     start_s: Any
@@ -47,6 +47,8 @@ class Seen:
     emerges: Any
     fades: Any
     magnitude: Any  # the brightest over the visible part, unrounded; NaN if not visible
+    dusk: Any  # the visible part starts as the sky gets dark enough
+    dawn: Any  # the visible part ends as the sky gets too bright
 
     def take(self, index: Any) -> Seen:
         """Return the entries at `index`."""
@@ -80,6 +82,7 @@ def visible_parts(
     kind = np.where(any_dark, SHADOW, DAYLIGHT).astype(np.int8)
     start_s, end_s = np.full(n, np.nan), np.full(n, np.nan)
     emerges, fades = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    dusk_start, dawn_end = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     first_sun = np.searchsorted(boundaries, rise, side="right")
     last_sun = np.searchsorted(boundaries, set_, side="left")
     lit_at_rise = lit_at_origin ^ (first_sun % 2 == 1)
@@ -98,6 +101,7 @@ def visible_parts(
             kind[p] = VISIBLE
             start_s[p], end_s[p] = began[0], ended[0]
             emerges[p], fades[p] = began[1] == _SUN, ended[1] == _SUN
+            dusk_start[p], dawn_end[p] = began[1] == _DARK, ended[1] == _DARK
             piece_pass.append(first[0])
             piece_first.append(first[1])
             piece_last.append(last)
@@ -110,7 +114,7 @@ def visible_parts(
         std_magnitude,
         n,
     )
-    return Seen(kind, start_s, end_s, emerges, fades, magnitude)
+    return Seen(kind, start_s, end_s, emerges, fades, magnitude, dusk_start, dawn_end)
 
 
 _DARK, _SUN, _SET, _RISE = 0, 1, 2, 3  # event kinds; at equal times dark changes sort before sunlight
@@ -321,6 +325,8 @@ def to_passes(passes: PassArrays, track: Track, observers: int) -> list[list[Pas
             "magnitude": magnitudes[p],
             "emerges_from_shadow": bool(passes.seen.emerges[p]),
             "fades_into_shadow": bool(passes.seen.fades[p]),
+            "starts_at_dusk": bool(passes.seen.dusk[p]),
+            "ends_at_dawn": bool(passes.seen.dawn[p]),
         }
     for p, (owner, early, revolution) in enumerate(
         zip(passes.who.tolist(), passes.in_progress.tolist(), passes.revolution.tolist(), strict=True)

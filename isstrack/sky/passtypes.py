@@ -9,6 +9,10 @@ from typing import Literal
 DEFAULT_STD_MAGNITUDE = -1.8
 
 PassKind = Literal["visible", "daylight", "shadow"]
+# Why the visible part starts: the station rises, leaves Earth's shadow, or the sky gets dark (dusk).
+StartReason = Literal["rise", "shadow", "dusk"]
+# Why it ends: the station sets, enters Earth's shadow, or the sky gets too bright (dawn).
+EndReason = Literal["set", "shadow", "dawn"]
 
 
 @dataclass(frozen=True)
@@ -36,11 +40,27 @@ class Pass:
     magnitude: float | None = None
     emerges_from_shadow: bool = False
     fades_into_shadow: bool = False
+    starts_at_dusk: bool = False  # the visible part begins as the Sun sinks to -6°
+    ends_at_dawn: bool = False  # the visible part ends as the Sun climbs above -6°
 
     @property
     def visible(self) -> bool:
         """Return whether any part of the pass can be seen."""
         return self.kind == "visible"
+
+    @property
+    def visible_start_reason(self) -> StartReason | None:
+        """Return why the visible part starts (None if the pass cannot be seen)."""
+        if not self.visible:
+            return None
+        return "shadow" if self.emerges_from_shadow else "dusk" if self.starts_at_dusk else "rise"
+
+    @property
+    def visible_end_reason(self) -> EndReason | None:
+        """Return why the visible part ends (None if the pass cannot be seen)."""
+        if not self.visible:
+            return None
+        return "shadow" if self.fades_into_shadow else "dawn" if self.ends_at_dawn else "set"
 
     @property
     def duration_s(self) -> float:

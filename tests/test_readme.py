@@ -40,7 +40,7 @@ def tree() -> Any:
 
     from isstrack.cli.app import app
 
-    group = typer.main.get_command(app)
+    group: Any = typer.main.get_command(app)
     assert is_group(group) and "passes" in group.commands
     return group
 

@@ -1,4 +1,4 @@
-"""docs/architecture.md's Architecture section matches the package and the rules tests/test_architecture.py holds."""
+"""The Architecture section of docs/architecture.md matches the package and tests/test_architecture.py."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ PACKAGE = ROOT / "isstrack"
 
 
 def architecture() -> str:
-    return (ROOT / "docs" / "architecture.md").read_text().split("\n## Architecture\n", 1)[1].split("\n## ", 1)[0]
+    page = (ROOT / "docs" / "architecture.md").read_text()
+    return page.split("\n## Architecture\n", 1)[1].split("\n## ", 1)[0]
 
 
 def drawn() -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""docs/many-places.md's passes_for_batches examples, run as written: DuckDB, Dask, and Spark and Ray where installed.
+"""The passes_for_batches examples of docs/many-places.md, run as written: DuckDB, Dask, Spark, Ray.
 
 Each example reads `places.parquet` and `iss.tle` in a fresh directory and writes passes as Parquet;
 what it wrote must equal passes_for_batches called directly on the same places. Where pyspark or ray
@@ -53,7 +53,7 @@ def expected(directory: Path) -> Any:
 
 
 def run(name: str) -> None:
-    exec(compile(example(name), f"docs/many-places.md example {name}", "exec"), {"__name__": f"readme_{name}"})
+    exec(compile(example(name), f"docs/many-places.md {name}", "exec"), {"__name__": f"readme_{name}"})
 
 
 def same_rows(got: Any, want: Any) -> None:

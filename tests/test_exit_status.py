@@ -1,4 +1,4 @@
-"""The exit statuses: one enum, carried by the exception classes, matching the table in docs/exit-statuses.md."""
+"""The exit statuses: one enum, carried by the exception classes, as docs/exit-statuses.md tables them."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""docs/commands.md promises what `now` says below the station over the sea: open water, not an ocean's name."""
+"""docs/commands.md promises what `now` says below the station over the sea: open water, no ocean's name."""
 
 from __future__ import annotations
 

@@ -81,10 +81,12 @@ def venv(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str]
     (new_site,) = (project / ".venv" / "lib").glob("python3*/site-packages")
     here = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     (new_site / "readme-test-deps.pth").write_text("".join(f"{path}\n" for path in sorted(here)))
-    env = {key: value for key, value in os.environ.items() if key.startswith("PIP_")}  # the local mirror
+    # pip's own settings (the local mirror) come from PIP_* and the config files under HOME and
+    # XDG_CONFIG_HOME; isstrack's directories are all set below, so it writes nothing there.
+    kept = ("HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME")
+    env = {key: value for key, value in os.environ.items() if key.startswith("PIP_") or key in kept}
     env |= {
         "PATH": f"{Path(sys.executable).parent}:/usr/bin:/bin",  # python3 as this run has it
-        "HOME": str(work / "home"),
         "LANG": "C.UTF-8",
         "PIP_NO_DEPS": "1",
         "ISSTRACK_OFFLINE": "1",

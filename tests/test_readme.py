@@ -276,3 +276,15 @@ def test_the_map_picture_is_a_real_png_of_the_map() -> None:
         assert colours is not None and len(colours) >= 16, "a blank or nearly blank picture"
         # The station's red disk (render/palette, #d7263d) is somewhere on the map.
         assert any(r > 180 and g < 80 and b < 90 for _, (r, g, b) in colours), "no station red in it"
+
+
+def test_the_picture_script_runs_a_real_command() -> None:
+    """tools/make_readme_map.py, which makes docs/map.png, asks isstrack for options that exist."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_readme_map", ROOT / "tools" / "make_readme_map.py")
+    assert spec and spec.loader
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    words = (*script.ARGS, "--svg", "map.svg")
+    assert words[0] == "map" and problems(Use("tools/make_readme_map.py", words, strict=True)) == []

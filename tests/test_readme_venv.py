@@ -16,7 +16,8 @@ is that one. The README's test line (`pip install -e '.[test]' && pytest`) is no
 
 Then, in that environment, offline (`ISSTRACK_OFFLINE=1`, the element URL a closed port on 127.0.0.1)
 and in private cache, config and state directories: every `$ isstrack ...` transcript of the README
-prints exactly the output the README shows (80 columns, no colour, as the README says), and the ten
+prints exactly the output the README shows (80 columns, no colour, as the README says), those of
+docs/*.md print what their pages show as the start of their output (the pages cut long ones), and the ten
 commands run, with `ISSTRACK_AT` near the bundled elements' epoch so that `next` has elements it trusts,
 each exiting 0 with output. Of the ten, `alert --ntfy https://ntfy.sh/...` would post to a real host
 and is left out (tests/test_alert_recipes.py runs the alert recipes against a local server).
@@ -48,10 +49,10 @@ def setup_line() -> str:
     return found.group(1)
 
 
-def transcripts() -> list[tuple[str, str]]:
-    """Return each README transcript block: the command after `$ ` and the output shown below it."""
+def transcripts(page: Path = README) -> list[tuple[str, str]]:
+    """Return each transcript block of a page: the command after `$ ` and the output shown below it."""
     found = []
-    for body in re.findall(r"^```\n(.*?)^```$", README.read_text(encoding="utf-8"), re.M | re.S):
+    for body in re.findall(r"^```\n(.*?)^```$", page.read_text(encoding="utf-8"), re.M | re.S):
         first, _, shown = body.partition("\n")
         if first.startswith("$ isstrack "):
             found.append((first[2:], shown))
@@ -147,3 +148,14 @@ def test_the_ten_commands_run_offline(venv: tuple[Path, dict[str, str]]) -> None
             assert "BEGIN:VEVENT" in (venv[0] / "passes.ics").read_text(encoding="utf-8"), line
         else:
             assert done.stdout.strip(), f"{line}: no output"
+
+
+def test_the_docs_transcripts_begin_as_their_pages_show(venv: tuple[Path, dict[str, str]]) -> None:
+    shown = [found for page in sorted((ROOT / "docs").glob("*.md")) for found in transcripts(page)]
+    assert len(shown) >= 3, "docs/map.md and docs/transits.md show real output"
+    for command, output in shown:
+        done = run(command, venv)
+        assert done.returncode == 0, f"{command}: exit {done.returncode}: {done.stderr}"
+        got = [line.rstrip() for line in done.stdout.rstrip("\n").splitlines()]
+        want = [line.rstrip() for line in output.rstrip("\n").splitlines()]
+        assert want and got[: len(want)] == want, f"docs show other output for {command}:\n{done.stdout}"

@@ -133,7 +133,10 @@ def test_every_readme_transcript_prints_what_the_readme_shows(venv: tuple[Path, 
         assert done.stdout.strip(), f"{command}: no output"
         got = [line.rstrip() for line in done.stdout.rstrip("\n").splitlines()]
         want = [line.rstrip() for line in output.rstrip("\n").splitlines()]
-        assert got == want, f"the README's output of {command} is not what it prints now:\n{done.stdout}"
+        assert got == want, (
+            f"the README's output of {command} is not what it prints now (tools/refresh_transcripts.py "
+            f"rewrites it):\n{done.stdout}"
+        )
 
 
 def test_the_ten_commands_run_offline(venv: tuple[Path, dict[str, str]]) -> None:
@@ -158,4 +161,6 @@ def test_the_docs_transcripts_begin_as_their_pages_show(venv: tuple[Path, dict[s
         assert done.returncode == 0, f"{command}: exit {done.returncode}: {done.stderr}"
         got = [line.rstrip() for line in done.stdout.rstrip("\n").splitlines()]
         want = [line.rstrip() for line in output.rstrip("\n").splitlines()]
-        assert want and got[: len(want)] == want, f"docs show other output for {command}:\n{done.stdout}"
+        assert want and got[: len(want)] == want, (
+            f"docs show other output for {command} (tools/refresh_transcripts.py):\n{done.stdout}"
+        )

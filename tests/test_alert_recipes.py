@@ -1,4 +1,4 @@
-"""The README's alert recipes (crontab, systemd user service and timer), run as written.
+"""docs/alerts.md's alert recipes (crontab, systemd user service and timer), run as written.
 
 Only the ntfy URL is swapped for a loopback server; the crontab line runs through /bin/sh in the
 environment cron gives, and the service's ExecStart runs with %h expanded to a home whose
@@ -27,12 +27,12 @@ AT = "2026-09-25T18:25:00Z"  # a bright pass over Amsterdam starts a few minutes
 
 
 def readme_blocks(kind: str) -> list[str]:
-    """Return the README's fenced blocks of one kind."""
-    return re.findall(rf"```{kind}\n(.+?)\n```", (ROOT / "README.md").read_text(), re.S)
+    """Return docs/alerts.md's fenced blocks of one kind."""
+    return re.findall(rf"```{kind}\n(.+?)\n```", (ROOT / "docs" / "alerts.md").read_text(), re.S)
 
 
 def crontab_recipe() -> tuple[dict[str, str], str]:
-    """Return the variables and the command of the README's crontab block for `isstrack alert`."""
+    """Return the variables and the command of the crontab block of docs/alerts.md for `isstrack alert`."""
     (block,) = [b for b in readme_blocks("crontab") if "isstrack alert" in b]
     variables: dict[str, str] = {}
     command = ""
@@ -50,7 +50,7 @@ def crontab_recipe() -> tuple[dict[str, str], str]:
 
 
 def units() -> tuple[configparser.ConfigParser, configparser.ConfigParser, str, str]:
-    """Return the README's service and timer units, parsed, and their text."""
+    """Return docs/alerts.md's service and timer units, parsed, and their text."""
     blocks = readme_blocks("ini")
     (service_text,) = [b for b in blocks if "[Service]" in b and "isstrack alert" in b]
     (timer_text,) = [b for b in blocks if "[Timer]" in b]

@@ -1,4 +1,4 @@
-"""The library API: the README's example run as written, checked against plain sgp4 and PyEphem.
+"""The library API: docs/library.md's example run as written, checked against plain sgp4 and PyEphem.
 
 Also what `import isstrack` costs, that the library never loads the command line or its renderers,
 that it keeps the command line's element policy, and that it turns bad values away in one line.
@@ -38,25 +38,25 @@ ROOT = Path(__file__).resolve().parents[1]
 NAME, LINE1, LINE2 = newest()  # the bundled set (data/iss.tle)
 THRESHOLD_DEG = 10.0
 DARK_SUN_DEG = -6.0
-MIN_VISIBLE_S = 10.0  # README, "Visible passes": a shorter visible part is not a visible pass
+MIN_VISIBLE_S = 10.0  # docs/passes.md, "Visible passes": a shorter visible part is not a visible pass
 START = datetime(2026, 9, 24, tzinfo=timezone.utc)
 
 
 def readme_example() -> tuple[str, str]:
-    """Return the Library section's Python block and the output the README says it prints."""
-    section = (ROOT / "README.md").read_text().split("\n## Library\n", 1)[1].split("\n## ", 1)[0]
+    """Return the Library section's Python block and the output docs/library.md says it prints."""
+    section = (ROOT / "docs" / "library.md").read_text()
     code = re.search(r"```python\n(.+?)\n```", section, re.S)
     shown = re.search(r"```text\n(.+?)\n```", section, re.S)
-    assert code and shown, "README's Library section has a python block and its text output"
+    assert code and shown, "docs/library.md has a python block and its text output"
     return code.group(1), shown.group(1) + "\n"
 
 
 def run_readme_example() -> str:
-    """Run the README's example in this process, offline, and return what it printed."""
+    """Run docs/library.md's example in this process, offline, and return what it printed."""
     code, _ = readme_example()
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        exec(compile(code, "README.md (Library)", "exec"), {"__name__": "readme_example"})
+        exec(compile(code, "docs/library.md", "exec"), {"__name__": "readme_example"})
     return out.getvalue()
 
 
@@ -117,7 +117,7 @@ def pyephem_passes(lat: float, lon: float, start: datetime, days: float) -> list
     return found
 
 
-# -- the README's example --------------------------------------------------------------------------
+# -- docs/library.md's example--------------------------------------------------------------------------
 
 
 def test_readme_example_prints_what_the_readme_says(printed: str) -> None:

@@ -1,4 +1,4 @@
-"""The house rules of the code, read from its import graph with `ast` (README, "Architecture").
+"""The house rules of the code, read from its import graph with `ast` (docs/architecture.md, "Architecture").
 
 1. No import circles, function-level imports included.
 2. Nothing outside `isstrack/render` and `isstrack/cli` imports them (and render never imports cli);

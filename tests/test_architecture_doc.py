@@ -1,4 +1,4 @@
-"""The README's Architecture section matches the package and the rules tests/test_architecture.py holds."""
+"""The Architecture section of docs/architecture.md matches the package and tests/test_architecture.py."""
 
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ PACKAGE = ROOT / "isstrack"
 
 
 def architecture() -> str:
-    return (ROOT / "README.md").read_text().split("\n## Architecture\n", 1)[1].split("\n## ", 1)[0]
+    page = (ROOT / "docs" / "architecture.md").read_text()
+    return page.split("\n## Architecture\n", 1)[1].split("\n## ", 1)[0]
 
 
 def drawn() -> dict[str, str]:
-    """Return each entry of the README's tree (`io/`, `api.py`, ...) and what it says the entry owns."""
+    """Return each entry of the page's tree (`io/`, `api.py`, ...) and what it says the entry owns."""
     tree = re.search(r"```text\nisstrack/\n(.+?)\n```", architecture(), re.S)
     assert tree, "the Architecture section draws the isstrack/ tree"
     entries = {}
@@ -28,7 +29,7 @@ def drawn() -> dict[str, str]:
 
 
 def layers() -> list[set[str]]:
-    """Return the README's import order, lowest first: each layer a set of package names."""
+    """Return the page's import order, lowest first: each layer a set of package names."""
     for block in re.findall(r"```text\n(.+?)\n```", architecture(), re.S):
         if " < " in block:
             return [{name.strip() for name in layer.split(",")} for layer in block.split("<")]

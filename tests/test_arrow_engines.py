@@ -1,4 +1,4 @@
-"""The README's passes_for_batches examples, run as written: DuckDB, Dask, and Spark and Ray where installed.
+"""The passes_for_batches examples of docs/many-places.md, run as written: DuckDB, Dask, Spark, Ray.
 
 Each example reads `places.parquet` and `iss.tle` in a fresh directory and writes passes as Parquet;
 what it wrote must equal passes_for_batches called directly on the same places. Where pyspark or ray
@@ -26,13 +26,13 @@ from tests.columnar_files import plain_table  # noqa: E402
 from tests.test_places import random_places  # noqa: E402
 from tests.tle_tools import newest  # noqa: E402
 
-README = Path(__file__).parents[1] / "README.md"
+PAGE = Path(__file__).parents[1] / "docs" / "many-places.md"
 START = datetime(2026, 9, 24, tzinfo=timezone.utc)
 
 
 def example(name: str) -> str:
-    """Return the README's Python example marked `<!-- example: name -->`."""
-    found = re.search(rf"<!-- example: {name} -->\n```python\n(.*?)```", README.read_text(), re.S)
+    """Return docs/many-places.md's Python example marked `<!-- example: name -->`."""
+    found = re.search(rf"<!-- example: {name} -->\n```python\n(.*?)```", PAGE.read_text(), re.S)
     assert found, name
     return found.group(1)
 
@@ -53,7 +53,7 @@ def expected(directory: Path) -> Any:
 
 
 def run(name: str) -> None:
-    exec(compile(example(name), f"README example {name}", "exec"), {"__name__": f"readme_{name}"})
+    exec(compile(example(name), f"docs/many-places.md {name}", "exec"), {"__name__": f"readme_{name}"})
 
 
 def same_rows(got: Any, want: Any) -> None:

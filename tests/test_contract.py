@@ -39,7 +39,7 @@ def test_json_shape_matches_the_golden_file(cli: Any, tle_file: str, name: str) 
     if os.environ.get("ISSTRACK_WRITE_GOLDEN"):
         golden.write_text(json.dumps(shape(document), indent=2) + "\n")
     assert shape(document) == json.loads(golden.read_text()), (
-        f"the JSON contract of {name} changed: update README.md, bump schema_version if a field "
+        f"the JSON contract of {name} changed: update docs/json.md, bump schema_version if a field "
         "was renamed or removed, and regenerate with ISSTRACK_WRITE_GOLDEN=1"
     )
 

@@ -1,4 +1,4 @@
-"""The README's crontab recipe, run exactly as written, in the environment cron gives."""
+"""docs/alerts.md's crontab recipe, run exactly as written, in the environment cron gives."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 AMSTERDAM = (52.37403, 4.88969)  # GeoNames coordinates of 'Amsterdam, NL'
 
 
-README_PATH = "/home/you/.venv/bin/isstrack"  # the README's stand-in for `command -v isstrack`
+README_PATH = "/home/you/.venv/bin/isstrack"  # docs/alerts.md's stand-in for `command -v isstrack`
 
 
 def installed_script() -> str:
@@ -31,9 +31,9 @@ def installed_script() -> str:
 
 
 def recipe() -> tuple[dict[str, str], str]:
-    """Return the variables and the command of the README's crontab block, with the real path put in."""
-    block = re.search(r"```crontab\n(.+?)\n```", (ROOT / "README.md").read_text(), re.S)
-    assert block, "README has a crontab block"
+    """Return the variables and the command of docs/alerts.md's crontab block, with the real path put in."""
+    block = re.search(r"```crontab\n(.+?)\n```", (ROOT / "docs" / "alerts.md").read_text(), re.S)
+    assert block, "docs/alerts.md has a crontab block"
     variables: dict[str, str] = {}
     command = ""
     for line in block.group(1).splitlines():
@@ -44,7 +44,7 @@ def recipe() -> tuple[dict[str, str], str]:
             fields = line.split(None, 5)
             assert len(fields) == 6, "five schedule fields and a command"
             command = fields[5]
-    assert command.startswith(README_PATH + " next "), "the README names the full path, as cron needs"
+    assert command.startswith(README_PATH + " next "), "docs/alerts.md names the full path, as cron needs"
     return variables, command.replace(README_PATH, installed_script(), 1)
 
 
@@ -125,7 +125,7 @@ def test_crontab_recipe_notifies_once_and_stays_quiet_otherwise(
 
 
 def test_crontab_recipe_refuses_elements_too_old_to_trust(httpserver: HTTPServer, tmp_path: Path) -> None:
-    """Issue 8 item 15: the README's line, offline for 61 days, must not announce a pass."""
+    """Issue 8 item 15: the documented line, offline for 61 days, must not announce a pass."""
     httpserver.expect_request("/gp.php").respond_with_data("Service Unavailable", status=503)
     url = httpserver.url_for("/gp.php") + "?CATNR={catnr}&FORMAT=TLE"
     variables, command = recipe()
@@ -153,7 +153,7 @@ def test_crontab_recipe_refuses_elements_too_old_to_trust(httpserver: HTTPServer
 
 
 def test_bare_command_name_is_not_found_with_crons_path(tmp_path: Path) -> None:
-    """Issue 8 item 16: why the README names the full path (a bare name gives exit 127 under cron)."""
+    """Issue 8 item 16: why docs/alerts.md names the full path (a bare name gives exit 127 under cron)."""
     variables, _ = recipe()
     if shutil.which("isstrack", path=variables["PATH"]):
         pytest.skip("an isstrack is installed system-wide on this machine")

@@ -1,4 +1,4 @@
-"""The exit statuses: one enum, carried by the exception classes, matching README.md's table."""
+"""The exit statuses: one enum, carried by the exception classes, as docs/exit-statuses.md tables them."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ import pytest
 from isstrack import errors
 from isstrack.errors import ExitStatus
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+PAGE = Path(__file__).resolve().parent.parent / "docs" / "exit-statuses.md"
 
 
 def readme_rows() -> list[tuple[int, str]]:
-    """Return (status, meaning) for each row of the table under README.md's "## Exit codes"."""
-    text = README.read_text(encoding="utf-8")
+    """Return (status, meaning) for each row of the table under docs/exit-statuses.md's "## Exit codes"."""
+    text = PAGE.read_text(encoding="utf-8")
     section = text.split("\n## Exit codes\n", 1)[1].split("\n## ", 1)[0]
     rows = []
     for line in section.splitlines():
@@ -27,7 +27,7 @@ def readme_rows() -> list[tuple[int, str]]:
 
 def test_the_readme_table_and_the_enum_list_the_same_statuses_with_the_same_meanings() -> None:
     rows = readme_rows()
-    assert len(rows) >= 8, "the README's exit-status table was not found"
+    assert len(rows) >= 8, "the exit-status table of docs/exit-statuses.md was not found"
     numbers = [number for number, _ in rows]
     assert len(numbers) == len(set(numbers)), "a status is listed twice"
     assert sorted(numbers) == sorted(int(member) for member in ExitStatus), "a status is missing on one side"

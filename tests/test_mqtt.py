@@ -450,8 +450,8 @@ def test_tls_and_a_password_from_a_file_only_the_user_can_read(
 
 
 def readme_block(kind: str, needle: str) -> str:
-    """Return the one fenced README block of `kind` that holds `needle`."""
-    text = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    """Return the one fenced block of docs/alerts.md of `kind` that holds `needle`."""
+    text = (Path(__file__).resolve().parents[1] / "docs" / "alerts.md").read_text()
     (block,) = [b for b in re.findall(rf"```{kind}\n(.+?)\n```", text, re.S) if needle in b]
     return block
 
@@ -468,7 +468,7 @@ def test_the_readme_service_runs_as_written(
     words = shlex.split(unit["Service"]["ExecStart"])
     assert words[0] == "%h/.local/bin/isstrack" and words[1] == "mqtt"
     at = words.index("--broker")
-    words[at + 1] = f"mqtt://127.0.0.1:{broker.port}"  # the README's broker is Home Assistant's
+    words[at + 1] = f"mqtt://127.0.0.1:{broker.port}"  # the page's broker is Home Assistant's
     watcher = Subscriber(broker.port)
     process = subprocess.Popen(
         [*isstrack_command(), *words[1:], "--tle-file", tle, "--interval", "1"],

@@ -17,6 +17,7 @@ from isstrack.cli.commands.common import (
     MaxAge,
     MaxMagnitude,
     MinElevation,
+    NoWarnAge,
     Offline,
     Quiet,
     StdMag,
@@ -84,6 +85,7 @@ def next_(
     offline: Offline = False,
     max_age: MaxAge = None,
     quiet: Quiet = False,
+    no_warn_age: NoWarnAge = False,
     verbose: Verbose = False,
 ) -> None:
     """Print the next visible pass (any pass with --all) in one line."""
@@ -105,7 +107,9 @@ def next_(
         check_template(format_)
     start = moment(at, search_ahead=span or timedelta(days=SEARCH_STEPS_DAYS[-1]))
     where = PlaceOptions(lat, lon, elevation, city, tz)
-    source = ElementOptions(tle_file, offline, quiet, verbose, sat, std_mag, std_mag_file, ephemeris)
+    source = ElementOptions(
+        tle_file, offline, quiet, verbose, sat, std_mag, std_mag_file, ephemeris, warn_age=not no_warn_age
+    )
     # The age is judged once, at the pass found (below), so a --max-age hint is right the first time.
     reporter, place, zone, zone_label, _, followed = prepare_following("next", where, source, start)
     candidates = []

@@ -36,6 +36,7 @@ class ElementOptions(NamedTuple):
     std_mag: float | None = None
     std_mag_file: Path | None = None
     ephemeris: Path | None = None  # NASA's trajectory of the ISS (--ephemeris)
+    warn_age: bool | None = None  # False: --no-warn-age; None: as config.toml says
 
 
 class Ready(NamedTuple):
@@ -81,7 +82,7 @@ def prepare(
     `start` gives the time the command answers for once the place is known (how far ahead it reads
     the ephemeris depends on whether there is one).
     """
-    reporter = Reporter(source.quiet, source.verbose)
+    reporter = Reporter(source.quiet, source.verbose, warn_age=source.warn_age)
     place = location(where.lat, where.lon, where.elevation, where.city, optional=reporter)
     when = start(place)
     has_zone = place is not None or where.tz is not None
@@ -131,7 +132,7 @@ def prepare_following(
     many: bool = True,
 ) -> ReadyFollowing:
     """Return the setting of `command` with every object it follows (the ISS unless --sat says others)."""
-    reporter = Reporter(source.quiet, source.verbose)
+    reporter = Reporter(source.quiet, source.verbose, warn_age=source.warn_age)
     said = reporter if say_city else None
     place = require_place(location(where.lat, where.lon, where.elevation, where.city, reporter=said), command)
     zone, zone_label = local_zone(place, where.tz)

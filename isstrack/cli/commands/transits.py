@@ -13,6 +13,7 @@ from isstrack.cli.commands.common import (
     Json,
     Lat,
     Lon,
+    NoWarnAge,
     Offline,
     Quiet,
     TleFile,
@@ -71,6 +72,7 @@ def transits(
     ephemeris: EphemerisFile = None,
     offline: Offline = False,
     quiet: Quiet = False,
+    no_warn_age: NoWarnAge = False,
     verbose: Verbose = False,
 ) -> None:
     """List the station's transits across the Sun and the Moon, with the centre line and strip width."""
@@ -84,7 +86,9 @@ def transits(
     start = moment(from_, "--from", timedelta(days=days), margin=timedelta(hours=1))
     end = start + timedelta(days=days)
     where = PlaceOptions(lat, lon, elevation, city, tz)
-    source = ElementOptions(tle_file, offline, quiet, verbose, sat, ephemeris=ephemeris)
+    source = ElementOptions(
+        tle_file, offline, quiet, verbose, sat, ephemeris=ephemeris, warn_age=not no_warn_age
+    )
     reporter, place, zone, zone_label, _, used, orbit = prepare_at_place(
         "transits", where, source, start, say_city=False
     )

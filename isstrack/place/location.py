@@ -80,8 +80,8 @@ def from_city(query: str, elevation_m: float | None = None) -> Location:
         runner_up = choice.others[0]
         more = f" and {len(choice.others) - 1} smaller" if len(choice.others) > 1 else ""
         note = (
-            f"--city {query!r} taken as {describe(city)}, the largest place of that name; "
-            f"also {describe(runner_up)}{more}: add the country to choose, like --city '{runner_up.label}'"
+            f"--city {query!r} taken as {describe(city)}; also {describe(runner_up)}{more}: "
+            f"add the country, like --city '{runner_up.label}'"
         )
     return Location(
         city.label, city.latitude_deg, city.longitude_deg, elevation, city.time_zone or None, "city", note

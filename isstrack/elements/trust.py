@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from isstrack.errors import BadInputError, UntrustedElementsError
-from isstrack.io.timetext import age_span, age_text
+from isstrack.io.timetext import age_text
 
 NOTE_DAYS = 1.0
 WARN_DAYS = 3.0
@@ -89,10 +89,10 @@ def require_trusted_event(
     if is_trusted(age_days, max_age_days):
         return
     limit = UNUSABLE_DAYS if max_age_days is None else max_age_days
-    side = "after" if age_days >= 0 else "before"
+    # The run shows no other age: the warning held back (Reporter.hold_trust) gives way to this one.
     raise UntrustedElementsError(
-        f"{what} ({when:%Y-%m-%d %H:%M} UTC) is {age_span(age_days)} {side} the elements' epoch, past the "
-        f"{limit:g}-day limit: {REMEDY}; or accept it with --max-age {_suggest(abs(age_days))}"
+        f"{what} is on {when:%Y-%m-%d at %H:%M} UTC, when the elements will be {age_text(age_days)}, "
+        f"past the {limit:g}-day limit: {REMEDY}; or accept it with --max-age {_suggest(abs(age_days))}"
     )
 
 
@@ -107,8 +107,8 @@ def require_trusted_span(
         return
     reached = trusted_until(epoch, max_age_days)
     raise UntrustedElementsError(
-        f"no pass found before {reached:%Y-%m-%d %H:%M} UTC, when the elements reach the {limit:g}-day "
-        f"limit (the search runs to {end:%Y-%m-%d %H:%M} UTC): {REMEDY}; or raise --max-age "
+        f"no pass found before {reached:%Y-%m-%d at %H:%M} UTC, when the elements reach the {limit:g}-day "
+        f"limit (the search runs to {end:%Y-%m-%d at %H:%M} UTC): {REMEDY}; or raise --max-age "
         f"(e.g. --max-age {_suggest(abs(worst))})"
     )
 

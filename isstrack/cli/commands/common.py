@@ -197,7 +197,9 @@ class Reporter:
     verbose: bool = False
     stream: TextIO | None = None
     warn_age: bool | None = None  # None: as config.toml's [defaults] says (true unless set)
+    hold_trust: bool = False  # keep the age warning until release_trust(): a refusal may say it instead
     _said: set[str] = field(default_factory=set)
+    _held: list[str] = field(default_factory=list)
 
     def _write(self, text: str) -> None:
         if text in self._said:
@@ -206,11 +208,23 @@ class Reporter:
         stream = self.stream or sys.stderr
         print(wrap_for(stream, f"isstrack: {literal(text)}"), file=stream)
 
-    def trust(self, text: str, *, note: bool = False) -> None:
-        """Write a warning (or `note`) on the elements' age: -q keeps a warning, --no-warn-age neither."""
+    def trust(self, text: str, level: str) -> None:
+        """Write what the elements' age means (`level` as trust.assess says): -q keeps only "unusable"."""
         warns = self.warn_age if self.warn_age is not None else config_defaults().warn_age
-        if warns and not (note and self.quiet):
-            self._write(f"{'note' if note else 'warning'}: {text}")
+        if warns and (level == "unusable" or not self.quiet):
+            self._held.append(f"{'note' if level == 'note' else 'warning'}: {text}")
+        if not self.hold_trust:
+            self.release_trust()
+
+    def release_trust(self, accepted: bool = False) -> None:
+        """Write the age warnings held back (a command that refuses old elements never calls this).
+
+        `accepted`: the user took older elements on purpose (--max-age), so -q silences them too.
+        """
+        for line in self._held:
+            if not (accepted and self.quiet):
+                self._write(line)
+        self._held.clear()
 
     def warn(self, text: str) -> None:
         """Write a warning unless quiet."""
@@ -269,7 +283,7 @@ def load_elements(
         require_trusted(used.elements.age_days(at), max_age_days)
     staleness = assess(used.elements.age_days(at))
     if staleness.message:
-        reporter.trust(f"{_SOURCE_WORDS[used.source]} {staleness.message}", note=staleness.level == "note")
+        reporter.trust(f"{_SOURCE_WORDS[used.source]} {staleness.message}", staleness.level)
     return used
 
 

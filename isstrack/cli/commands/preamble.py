@@ -130,9 +130,11 @@ def prepare_following(
     max_age_days: float | None = None,
     say_city: bool = True,
     many: bool = True,
+    hold_trust: bool = False,
 ) -> ReadyFollowing:
     """Return the setting of `command` with every object it follows (the ISS unless --sat says others)."""
-    reporter = Reporter(source.quiet, source.verbose, warn_age=source.warn_age)
+    # A command that judges the age itself later (next, alert) says it once: in its refusal, or after.
+    reporter = Reporter(source.quiet, source.verbose, warn_age=source.warn_age, hold_trust=hold_trust)
     said = reporter if say_city else None
     place = require_place(location(where.lat, where.lon, where.elevation, where.city, reporter=said), command)
     zone, zone_label = local_zone(place, where.tz)

@@ -66,7 +66,8 @@ def tle(
         "--import caches a file's elements, --update downloads them, --tle-file uses a file once",
         **{"--import": import_file is not None, "--update": update, "--tle-file": tle_file is not None},
     )
-    reporter = Reporter(quiet, verbose)
+    # The panel shows the age itself: here -q silences the age warning with the rest.
+    reporter = Reporter(quiet, verbose, warn_age=False if quiet else None)
     now = utc_now()
     query = tle_queries(sat)
     if import_file is not None:

@@ -120,7 +120,8 @@ def transits(
     if too_old and json and is_trusted(used.elements.age_days(start)):
         reporter.trust(
             f"{len(too_old)} transit(s) are over {TRIP_AGE_DAYS:g} days past the elements' epoch, too far "
-            f"for a trip (the strip is a few km wide): {REMEDY}, and ask again the day before"
+            f"for a trip (the strip is a few km wide): {REMEDY}, and ask again the day before",
+            "warning",
         )
     if json:
         from isstrack.render.transits import transits_json

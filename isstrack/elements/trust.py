@@ -62,7 +62,7 @@ def untrusted_line(age_days: float) -> str | None:
     """
     if is_trusted(age_days):
         return None
-    return "WARNING: elements too old to trust: positions and pass times may be badly wrong"
+    return "WARNING: too old to trust: positions and times may be far off"
 
 
 def require_trusted(age_days: float, max_age_days: float | None = None) -> None:

@@ -152,6 +152,7 @@ def test_another_object_needs_sat_and_is_cached_for_that_query(tmp_path: Path, c
 
 def test_import_excludes_update_and_tle_file(tmp_path: Path, cli: Any) -> None:
     path = str(shutil.copy(OCT_TLE, tmp_path / "friend.tle"))
-    assert cli("tle", "--import", path, "--update").code == 2
-    assert cli("tle", "--import", path, "--tle-file", path).code == 2
+    for other in (("--update",), ("--tle-file", path)):
+        refused = cli("tle", "--import", path, *other)
+        assert refused.code == 2 and "cannot be used together" in refused.err, refused.err
     assert not _cache(tmp_path).exists()

@@ -80,6 +80,7 @@ LAZY: dict[tuple[str, str], str] = {
     ("isstrack.cli.commands.places", "isstrack.batch.passout"): "only --out writes a pass file",
     ("isstrack.cli.commands.places", "isstrack.io.outfile"): "only --out writes a file",
     ("isstrack.cli.commands.tle", "isstrack.render.text"): "`tle --json` starts without the panels",
+    ("isstrack.cli.commands.tle", "isstrack.elements.importing"): "only `tle --import` caches a file",
     ("isstrack.cli.commands.transits", "isstrack.sky.transits"): "`transits` loads its search when it runs",
     ("isstrack.cli.commands.transits", "isstrack.render.transits"): "`transits` loads its table when it runs",
     ("isstrack.place.location", "isstrack.place.gazetteer"): "coordinates need no gazetteer",

@@ -136,13 +136,16 @@ def test_tle_file_with_no_valid_elements_is_bad_input(cli: Any, tmp_path: Path) 
     assert "holds no valid elements" in result.err
 
 
-def test_stale_elements_warn_on_stderr_and_quiet_silences_them(cli: Any) -> None:
+def test_stale_elements_warn_on_stderr_and_quiet_keeps_only_that(cli: Any) -> None:
     loud = cli("now", "--offline", "--at", "2026-11-23T12:00:00Z", "--json")
     assert loud.code == 0
-    assert "bundled elements are 60.4 days old: too old to trust" in loud.err
+    assert "bundled elements are 60.4 days old, too old to trust" in loud.err
     json.loads(loud.out)
+    # Issue 22 item 2: -q keeps the trust warning; --no-warn-age silences it on purpose.
     quiet = cli("now", "--offline", "--at", "2026-11-23T12:00:00Z", "--json", "--quiet")
-    assert quiet.err == ""
+    assert quiet.err.count("\n") == 1 and "60.4 days old, too old to trust" in quiet.err
+    silent = cli("now", "--offline", "--at", "2026-11-23T12:00:00Z", "--json", "-q", "--no-warn-age")
+    assert silent.err == ""
     verbose = cli("now", "--offline", "--at", "2026-11-23T12:00:00Z", "--json", "-v", "-q")
     assert "isstrack: offline: not touching the network" in verbose.err
     assert "using the bundled elements" in verbose.err

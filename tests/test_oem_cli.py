@@ -44,7 +44,7 @@ def test_table_title_states_the_oem(cli: Any) -> None:
     assert result.code == 0, result.err
     assert "NASA OEM created 2026-09-21 00:00 UTC" in result.out
     plain = cli("passes", *AMSTERDAM, "--from", "2026-09-25T17:00Z", "--days", "2", "--all", "--offline")
-    assert "NASA OEM" not in plain.out and "elements 37.6 h old" in plain.out
+    assert "NASA OEM" not in plain.out and "elements 37.6 hours old" in plain.out
 
 
 def test_next_after_the_burn_without_oem_states_is_untrusted_whatever_the_age(cli: Any) -> None:

@@ -334,12 +334,13 @@ def test_old_elements_are_flagged_as_not_worth_a_trip(cli: Any, tle_file: str) -
         assert event["elements_age_days"] == pytest.approx(age, abs=0.01)
         assert event["accuracy"] == ("good" if abs(age) < 1 else "fair" if abs(age) < 2 else "too_old")
     assert any(e["accuracy"] == "too_old" for e in events)
-    assert "too old for a transit prediction to be worth a trip" in result.err
+    assert "past the elements' epoch, too far for a trip" in result.err
+    assert "'isstrack tle --update' online, or 'tle --import FILE'" in result.err
     table = cli(
         "transits", *_at(*AMSTERDAM), "--from", "2026-09-23T15:00:00Z", "--days", "4", "--radius", "300",
         "--tle-file", tle_file, "-q",
     )  # fmt: skip
-    assert "too old to be worth a trip" in " ".join(table.out.split())
+    assert "past the elements' epoch: not worth a trip" in " ".join(table.out.split())
 
 
 @pytest.mark.parametrize(

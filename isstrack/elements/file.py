@@ -46,7 +46,7 @@ def load_file(path: Path, catalog_number: int, at: datetime | None = None) -> El
     return ElementsInUse(chosen, "file", str(path), log=tuple(log))
 
 
-def read_element_file(path: Path) -> str:
+def read_element_file(path: Path, option: str = "--tle-file") -> str:
     """Return the text of an element file: a regular file or standard input, at most MAX_FILE_BYTES."""
     try:
         handle = open_stdin(total_s=timeout_from_env()) if is_stdin(path) else open_regular(path)
@@ -54,27 +54,27 @@ def read_element_file(path: Path) -> str:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise TleFormatError(
-            f"--tle-file {path}: no such file; give the path of a TLE, 3LE or OMM JSON file"
+            f"{option} {path}: no such file; give the path of a TLE, 3LE or OMM JSON file"
         ) from None
     except IsADirectoryError:
-        raise TleFormatError(f"--tle-file {path} is a directory; give an element file") from None
+        raise TleFormatError(f"{option} {path} is a directory; give an element file") from None
     except NotRegularFileError:
         raise TleFormatError(
-            f"--tle-file {path} is not a regular file (a device, FIFO or socket); "
+            f"{option} {path} is not a regular file (a device, FIFO or socket); "
             "give an element file, or '-' for standard input"
         ) from None
     except StdinTimeoutError:
         raise TleFormatError(
-            f"--tle-file -: standard input sent no end within {timeout_from_env():g} s "
+            f"{option} -: standard input sent no end within {timeout_from_env():g} s "
             "(ISSTRACK_HTTP_TIMEOUT); pipe a file in, or give its path"
         ) from None
     except OSError as exc:
-        raise TleFormatError(f"--tle-file {path} cannot be read: {exc.strerror or exc}") from None
+        raise TleFormatError(f"{option} {path} cannot be read: {exc.strerror or exc}") from None
     if len(raw) > MAX_FILE_BYTES:
-        raise TleFormatError(f"--tle-file {path} is over the 1 MB limit for an element file")
+        raise TleFormatError(f"{option} {path} is over the 1 MB limit for an element file")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise TleFormatError(
-            f"--tle-file {path} is not text; give a TLE, 3LE, OMM JSON or OMM CSV file"
+            f"{option} {path} is not text; give a TLE, 3LE, OMM JSON or OMM CSV file"
         ) from None

@@ -64,6 +64,7 @@ class OmmRecord:
     classification: str = "U"
     element_set_no: int = 999
     rev_at_epoch: int = 0
+    created_at: datetime | None = None  # CREATION_DATE: when the message was made (Space-Track writes it)
 
     @property
     def tle_catalog_number(self) -> int:
@@ -90,7 +91,7 @@ class OmmRecord:
             "BSTAR": self.bstar,
             "MEAN_MOTION_DOT": self.mean_motion_dot,
             "MEAN_MOTION_DDOT": self.mean_motion_ddot,
-        }
+        } | ({"CREATION_DATE": self.created_at.strftime("%Y-%m-%dT%H:%M:%S")} if self.created_at else {})
 
     def tle_lines(self) -> tuple[str, str]:
         """Return the record as two-line elements (Alpha-5 above 99999, the stand-in above 339999)."""
@@ -225,6 +226,7 @@ def parse_record(record: dict[str, Any], index: int = 1) -> OmmRecord:
         classification=field.classification(),
         element_set_no=field.integer("ELEMENT_SET_NO", 0, 99_999_999, default=999),
         rev_at_epoch=field.integer("REV_AT_EPOCH", 0, 99_999_999, default=0),
+        created_at=field.epoch("CREATION_DATE") if record.get("CREATION_DATE") else None,
     )
     return record_out
 
@@ -308,20 +310,20 @@ class _Fields:
             raise self._bad("CLASSIFICATION_TYPE", f"{self._shown(value)} is not U, C or S")
         return str(value)
 
-    def epoch(self) -> datetime:
-        value = self.record["EPOCH"]
+    def epoch(self, key: str = "EPOCH") -> datetime:
+        value = self.record[key]
         shown = self._shown(value)
         match = _EPOCH.fullmatch(value.strip()) if isinstance(value, str) else None
         if match is None:
-            raise self._bad("EPOCH", f"{shown} is not a time like 2026-09-19T07:17:41.839008")
+            raise self._bad(key, f"{shown} is not a time like 2026-09-19T07:17:41.839008")
         year, month, day, hour, minute, second = (int(group) for group in match.groups()[:6])
         fraction = match.group(7) or "0"
         if not 1957 <= year <= 2100:
-            raise self._bad("EPOCH", f"{shown} has the year {year}, outside 1957-2100")
+            raise self._bad(key, f"{shown} has the year {year}, outside 1957-2100")
         try:
             moment = datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
         except ValueError as exc:
-            raise self._bad("EPOCH", f"{shown} is not a real date ({exc})") from None
+            raise self._bad(key, f"{shown} is not a real date ({exc})") from None
         microseconds = round(float("0." + fraction) * 1e6)
         return moment + timedelta(microseconds=microseconds)
 

@@ -173,6 +173,36 @@ class QueryStore:
             raise UpdateError(f"update of {self.query.describe()} failed: {'; '.join(answer.warnings)}")
         return answer
 
+    def put(self, record: OmmRecord, fetched_at: datetime, origin: str) -> None:
+        """Cache `record` as the query's answer fetched at `fetched_at` (tle --import), checked as a download.
+
+        Raise TleFormatError, the cache untouched, if it does not answer the query, is not a plausible
+        set of its object (or successor of the cached one), or is older than the cached set.
+        """
+        notes = Notes()
+        if not self.files.ensure_dir(notes):
+            raise BadInputError(f"cannot import: cache directory {self.cache_dir} is not writable")
+        from filelock import FileLock, Timeout
+
+        try:
+            with FileLock(str(self.files.lock_path), timeout=LOCK_TIMEOUT_S):
+                now = self._clock()
+                cache = self._read_cache(notes, now)
+                self._check([record], now, cache)
+                kept = [
+                    r for r in (cache.records if cache else ()) if r.catalog_number == record.catalog_number
+                ]
+                newest = max(kept, key=lambda r: r.epoch, default=None)
+                if newest is not None and record.epoch < newest.epoch:
+                    raise TleFormatError(
+                        f"its set (epoch {_clock(record.epoch)}) is older than the cached one "
+                        f"(epoch {_clock(newest.epoch)}), which stays the default"
+                    )
+                if not self._write_cache(_Cached((record,), fetched_at, origin), notes):
+                    raise BadInputError(f"cannot import: {notes.warnings[-1]}")
+        except Timeout:
+            raise BadInputError(f"cannot import: another isstrack holds {self.files.lock_path}") from None
+
     # -- the locked refresh -----------------------------------------------------
 
     def _refresh_locked(self, notes: Notes) -> QueryAnswer:

@@ -94,17 +94,26 @@ def parse_all(text: str) -> list[ElementSet]:
         raise TleFormatError("got XML, which isstrack does not read; give OMM as JSON or CSV")
     if head.startswith("<") or "<html" in head or "<!doctype" in head:
         raise TleFormatError("got an HTML page, not orbital elements")
+    records = parse_omm(stripped)
+    if records is not None:
+        return [from_omm(record) for record in records]
+    return _parse_tle_lines(stripped)
+
+
+def parse_omm(text: str) -> list[OmmRecord] | None:
+    """Return the records of `text` if it is OMM (JSON or CSV, by its content), else None (TLE or 3LE)."""
+    stripped = text.lstrip("\ufeff").strip()
     # A 3LE whose name starts with a bracket is still a 3LE: JSON has no line starting "1 ".
-    if stripped[0] in "[{" and not any(line.startswith("1 ") for line in stripped.splitlines()):
+    if stripped[:1] in ("[", "{") and not any(line.startswith("1 ") for line in stripped.splitlines()):
         from isstrack.elements.omm import parse_json
 
-        return [from_omm(record) for record in parse_json(stripped)]
+        return parse_json(stripped)
     header = stripped.split("\n", 1)[0].upper()
     if "," in header and "NORAD_CAT_ID" in header:  # OMM CSV's header row
         from isstrack.elements.omm import parse_csv
 
-        return [from_omm(record) for record in parse_csv(stripped)]
-    return _parse_tle_lines(stripped)
+        return parse_csv(stripped)
+    return None
 
 
 def _parse_tle_lines(text: str) -> list[ElementSet]:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from isstrack.errors import BadInputError, UntrustedElementsError
+from isstrack.io.timetext import age_text
 
 NOTE_DAYS = 1.0
 WARN_DAYS = 3.0
@@ -29,36 +30,23 @@ class Staleness:
     message: str | None
 
 
+# What works offline as well as online, named by every message about old elements.
+REMEDY = "run 'isstrack tle --update' online, or 'tle --import FILE' / '--tle-file FILE' offline"
+
+
 def assess(age_days: float) -> Staleness:
     """Return the trust level for elements `age_days` from their epoch (either direction)."""
     age = abs(age_days)
-    when = "old" if age_days >= 0 else "before their epoch"
-    span = _span(age)
+    aged = f"elements are {age_text(age_days)}"
     if age < NOTE_DAYS:
         return Staleness(age_days, "fresh", None)
     if age < WARN_DAYS:
-        return Staleness(
-            age_days,
-            "note",
-            f"elements are {span} {when}: expect positions within a few km "
-            "and pass times within a second or so",
-        )
+        return Staleness(age_days, "note", f"{aged}: expect positions within a few km, times within a second")
     if age < UNUSABLE_DAYS:
         return Staleness(
-            age_days,
-            "warning",
-            f"elements are {span} {when}: positions may be off by 5-100 km, and by "
-            "hundreds of km if the station was reboosted since (587 km at 3.9 days "
-            "in Aug 2026); pass times by seconds to minutes. Run 'isstrack tle --update' "
-            "when online",
+            age_days, "warning", f"{aged}: positions may be off by 5-100 km (more after a reboost): {REMEDY}"
         )
-    return Staleness(
-        age_days,
-        "unusable",
-        f"elements are {span} {when}: too old to trust (12-day-old ISS sets were up to "
-        "4,400 km off); positions and pass times may be badly wrong. Run "
-        "'isstrack tle --update' when online",
-    )
+    return Staleness(age_days, "unusable", f"{aged}, too old to trust: {REMEDY}")
 
 
 def is_trusted(age_days: float, max_age_days: float | None = None) -> bool:
@@ -68,14 +56,13 @@ def is_trusted(age_days: float, max_age_days: float | None = None) -> bool:
 
 
 def untrusted_line(age_days: float) -> str | None:
-    """Return the line interactive output shows when elements are too old to trust, else None."""
+    """Return the line interactive output shows when elements are too old to trust, else None.
+
+    It names no age: the output shows the age once, next to the elements it describes.
+    """
     if is_trusted(age_days):
         return None
-    when = "old" if age_days >= 0 else "before their epoch"
-    return (
-        f"WARNING: elements are {_span(abs(age_days))} {when}, too old to trust: positions and pass "
-        "times may be badly wrong (run 'isstrack tle --update' when online)"
-    )
+    return "WARNING: too old to trust: positions and times may be far off"
 
 
 def require_trusted(age_days: float, max_age_days: float | None = None) -> None:
@@ -83,11 +70,9 @@ def require_trusted(age_days: float, max_age_days: float | None = None) -> None:
     if is_trusted(age_days, max_age_days):
         return
     limit = UNUSABLE_DAYS if max_age_days is None else max_age_days
-    when = "old" if age_days >= 0 else "before their epoch"
     raise UntrustedElementsError(
-        f"elements are {_span(abs(age_days))} {when}, at or past the {limit:g}-day limit for "
-        "scripted use: refusing to predict from them. Run 'isstrack tle --update' when online, "
-        f"or accept older elements with --max-age DAYS (e.g. --max-age {_suggest(abs(age_days))})"
+        f"elements are {age_text(age_days)}, past the {limit:g}-day limit for scripted use: {REMEDY}; "
+        f"or accept them with --max-age {_suggest(abs(age_days))}"
     )
 
 
@@ -104,11 +89,10 @@ def require_trusted_event(
     if is_trusted(age_days, max_age_days):
         return
     limit = UNUSABLE_DAYS if max_age_days is None else max_age_days
+    # The run shows no other age: the warning held back (Reporter.hold_trust) gives way to this one.
     raise UntrustedElementsError(
-        f"{what} is on {when:%Y-%m-%d at %H:%M} UTC, when the elements will be "
-        f"{_span(abs(age_days))} {'old' if age_days >= 0 else 'before their epoch'}, at or past the "
-        f"{limit:g}-day limit: update them ('isstrack tle --update' when online) or raise --max-age "
-        f"(e.g. --max-age {_suggest(abs(age_days))})"
+        f"{what} is on {when:%Y-%m-%d at %H:%M} UTC, when the elements will be {age_text(age_days)}, "
+        f"past the {limit:g}-day limit: {REMEDY}; or accept it with --max-age {_suggest(abs(age_days))}"
     )
 
 
@@ -123,10 +107,9 @@ def require_trusted_span(
         return
     reached = trusted_until(epoch, max_age_days)
     raise UntrustedElementsError(
-        f"no pass found before {reached:%Y-%m-%d at %H:%M} UTC, when the elements reach the "
-        f"{limit:g}-day limit; the search runs to {end:%Y-%m-%d at %H:%M} UTC (elements "
-        f"{_span(abs(worst))} old), past it: update them ('isstrack tle --update' when online) or "
-        f"raise --max-age (e.g. --max-age {_suggest(abs(worst))})"
+        f"no pass found before {reached:%Y-%m-%d at %H:%M} UTC, when the elements reach the {limit:g}-day "
+        f"limit (the search runs to {end:%Y-%m-%d at %H:%M} UTC): {REMEDY}; or raise --max-age "
+        f"(e.g. --max-age {_suggest(abs(worst))})"
     )
 
 
@@ -142,9 +125,3 @@ def check_max_age(max_age_days: float | None) -> None:
 
 def _suggest(age: float) -> int:
     return math.floor(age) + 1
-
-
-def _span(age: float) -> str:
-    if age < 2:
-        return f"{age * 24:.0f} hours"
-    return f"{age:.1f} days"

@@ -118,3 +118,20 @@ def duration_text(
         return f"{whole_days} d {hours} h"
     text = f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"
     return f"{whole_days} d {text}" if whole_days else text
+
+
+def age_span(days: float) -> str:
+    """Return how long ago (or ahead) an epoch is: '32.6 hours' under two days, else '70.6 days'.
+
+    The one spelling of the elements' age: the tables' titles, the notes, the warnings and the
+    refusals all use it (JSON keeps the number, `age_days`).
+    """
+    days = abs(days)
+    if days < 2:
+        return f"{days * 24:.1f} hours"
+    return f"{days:.1f} days"
+
+
+def age_text(days: float) -> str:
+    """Return an age like '32.6 hours old' or '70.6 days old' ('... before their epoch' when negative)."""
+    return f"{age_span(days)} {'old' if days >= 0 else 'before their epoch'}"

@@ -80,8 +80,8 @@ def from_city(query: str, elevation_m: float | None = None) -> Location:
         runner_up = choice.others[0]
         more = f" and {len(choice.others) - 1} smaller" if len(choice.others) > 1 else ""
         note = (
-            f"--city {query!r} taken as {describe(city)}, the largest place of that name; "
-            f"also {describe(runner_up)}{more}: add the country to choose, like --city '{runner_up.label}'"
+            f"--city {query!r} taken as {describe(city)}; also {describe(runner_up)}{more}: "
+            f"add the country, like --city '{runner_up.label}'"
         )
     return Location(
         city.label, city.latitude_deg, city.longitude_deg, elevation, city.time_zone or None, "city", note
@@ -126,6 +126,8 @@ def load_saved(config_dir: Path) -> Location | None:
     except ValueError as exc:
         raise ConfigError(f"{path} is damaged ({_short(str(exc))}); {fix}") from None
     home = data.get("home")
+    if home is None and isinstance(data.get("defaults"), dict):
+        return None  # a file with only [defaults]: no place saved
     if not isinstance(home, dict):
         raise ConfigError(f"{path} has no [home] table; {fix}")
     try:
@@ -149,6 +151,57 @@ def load_saved(config_dir: Path) -> Location | None:
     except ValueError as exc:
         raise ConfigError(f"{path}: {exc}; {fix}") from None
     return Location(name, latitude_deg, longitude_deg, elevation_m, time_zone or None, "saved")
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """What config.toml's [defaults] table sets: never touch the network, warn about the elements' age."""
+
+    offline: bool = False
+    warn_age: bool = True
+
+
+DEFAULT_KEYS = ("offline", "warn_age")
+
+
+def load_defaults(config_dir: Path) -> Defaults:
+    """Return the [defaults] of config.toml; ConfigError naming the key and file for a bad one.
+
+    A file that is missing, unreadable or not TOML gives the built-in defaults here: the saved place
+    reports that damage where a place is needed.
+    """
+    path = config_dir / CONFIG_FILE
+    try:
+        raw = _read_config(path)
+        data = load_toml(raw, MAX_CONFIG_BYTES) if raw is not None else {}
+    except (ConfigError, ValueError):
+        return Defaults()
+    table = data.get("defaults")
+    if table is None:
+        return Defaults()
+    if not isinstance(table, dict):
+        raise ConfigError(f"{path}: defaults must be a table, like '[defaults]' then 'offline = true'")
+    for key, value in table.items():
+        if key not in DEFAULT_KEYS:
+            raise ConfigError(
+                f"{path}: [defaults] has no key {_short(key, 40)!r}; the keys are offline and warn_age"
+            )
+        if not isinstance(value, bool):
+            raise ConfigError(
+                f"{path}: [defaults] {key} = {_short(repr(value), 40)} is not true or false; "
+                f"write {key} = true or {key} = false"
+            )
+    return Defaults(**table)
+
+
+def _other_tables(path: Path) -> dict[str, Any]:
+    """Return what config.toml holds besides [home] ([defaults], say), to keep it; {} if unreadable."""
+    try:
+        raw = _read_config(path)
+        data = load_toml(raw, MAX_CONFIG_BYTES) if raw is not None else {}
+    except (ConfigError, ValueError):
+        return {}
+    return {key: value for key, value in data.items() if key != "home"}
 
 
 def _number(table: dict[str, Any], key: str, low: float, high: float, default: float | None = None) -> float:
@@ -226,8 +279,11 @@ def save(location: Location, config_dir: Path) -> Path:
     }
     if location.time_zone:
         home["time_zone"] = location.time_zone
-    text = "# isstrack home location, written by 'isstrack location set'\n" + tomli_w.dumps({"home": home})
     path = config_dir / CONFIG_FILE
+    kept = _other_tables(path)  # [defaults] and anything else the user wrote stay
+    text = "# isstrack home location, written by 'isstrack location set'\n" + tomli_w.dumps(
+        {"home": home, **kept}
+    )
     target = link_target(path)  # a link (to a dotfiles repository, say) stays; its file is replaced
     try:
         config_dir.mkdir(parents=True, exist_ok=True)
@@ -244,6 +300,14 @@ def save(location: Location, config_dir: Path) -> Path:
     return path
 
 
+def _readable_home(path: Path) -> bool:
+    try:
+        raw = _read_config(path)
+        return raw is not None and isinstance(load_toml(raw, MAX_CONFIG_BYTES).get("home"), dict)
+    except (ConfigError, ValueError):
+        return False
+
+
 def _regular_mode(path: Path) -> int | None:
     """Return the permissions of the regular file at `path`, to keep them; None if there is none."""
     import stat
@@ -256,8 +320,22 @@ def _regular_mode(path: Path) -> int | None:
 
 
 def clear(config_dir: Path) -> bool:
-    """Remove the saved home location (a file, link or empty directory); return whether there was one."""
+    """Remove the saved home location (a file, link or empty directory); return whether there was one.
+
+    A file that also holds [defaults] keeps them: only its [home] table goes.
+    """
     path = config_dir / CONFIG_FILE
+    kept = _other_tables(path)
+    if kept:
+        import tomli_w
+
+        had_home = _readable_home(path)
+        target = link_target(path)
+        try:
+            write_atomic(target, tomli_w.dumps(kept).encode("utf-8"), mode=_regular_mode(target))
+        except OSError as exc:
+            raise ConfigError(f"cannot write {path} ({exc.strerror}); remove its [home] table") from None
+        return had_home
     try:
         if path.is_dir() and not path.is_symlink():
             path.rmdir()

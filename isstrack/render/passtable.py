@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from isstrack.elements.load import ElementsInUse
-from isstrack.elements.trust import untrusted_line
+from isstrack.elements.trust import is_trusted, trusted_until
 from isstrack.io.magnitudes import is_bright, magnitude_text
 from isstrack.io.timetext import duration_text, time_text
 from isstrack.render.console import make_console
@@ -108,6 +109,22 @@ def _table(rows: list[tuple[list[str], str]], all_passes: bool, layout: Layout, 
     return table
 
 
+DISTRUST = "too old to trust"
+
+
+def distrust_words(used: ElementsInUse, start: datetime, end: datetime, zone: Any) -> str:
+    """Return ', too old to trust' (and from when, if only the window's end is) for the title's age, else ''.
+
+    The title shows one age, the elements' at the window's start; the worse end decides the trust.
+    """
+    if not is_trusted(used.elements.age_days(start)):
+        return f", {DISTRUST}"
+    if is_trusted(used.elements.age_days(end)):
+        return ""
+    reached = time_text(trusted_until(used.elements.epoch), "%Y-%m-%d %H:%M", zone, truncate=True)
+    return f", {DISTRUST} from {reached}"
+
+
 def title_lines(parts: list[str], width: int) -> list[str]:
     """Join title parts with ' · ', breaking lines only between parts (never inside a date)."""
     lines: list[str] = []
@@ -143,14 +160,11 @@ def passes_table(
         f"above {search.min_elevation_deg:g}°",
         f"elements {age_text(used.elements.age_days(search.start))}",
     ]
-    parts[-1] = oem_words(used) or parts[-1]
-
-    ages = (used.elements.age_days(search.start), used.elements.age_days(search.end))
-    distrust = untrusted_line(max(ages, key=abs))  # the worst end of the window
-    if distrust:
-        console.print(text(distrust, style="bold red"))
+    parts[-1] = (oem_words(used) or parts[-1]) + distrust_words(used, search.start, search.end, zone)
     for line in title_lines([str(text(part)) for part in parts], console.width):
-        console.print(text(line))
+        title = text(line)
+        title.highlight_words([DISTRUST], style="bold red")
+        console.print(title)
     if burn_note:
         console.print(text(burn_note))
     if not search.sky_gets_dark and not all_passes:

@@ -9,11 +9,13 @@ from isstrack import ISS_CATALOG_NUMBER
 from isstrack.elements.load import ElementsInUse
 from isstrack.elements.trust import untrusted_line
 from isstrack.io.magnitudes import magnitude_text
-from isstrack.io.timetext import LOCAL_TEXT, UTC_TEXT, duration_text, time_text
+from isstrack.io.timetext import LOCAL_TEXT, UTC_TEXT, age_text, duration_text, time_text
 from isstrack.render.console import make_console
 from isstrack.render.safe import text
 from isstrack.render.safe import text as safe_text
 from isstrack.sky.earth import compass, format_latitude, format_longitude
+
+__all__ = ["age_text"]  # the one spelling of the age (io.timetext), for the views that import it here
 
 _SOURCE_TEXT = {
     "network": "CelesTrak, downloaded just now",
@@ -28,15 +30,6 @@ def oem_words(used: ElementsInUse) -> str | None:
     if used.ephemeris is None or not used.ephemeris_used:
         return None
     return f"NASA OEM created {used.ephemeris.creation:%Y-%m-%d %H:%M} UTC"
-
-
-def age_text(days: float) -> str:
-    """Return an age like '5.0 h old' or '2.3 days old' ('... before their epoch' when negative)."""
-    suffix = " old" if days >= 0 else " before their epoch"
-    days = abs(days)
-    if days < 2:
-        return f"{days * 24:.1f} h{suffix}"
-    return f"{days:.1f} days{suffix}"
 
 
 def utc_text(moment: datetime) -> str:

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from isstrack.elements.load import ElementsInUse
+from isstrack.elements.trust import REMEDY
 from isstrack.io.timetext import ISO_FRACTION, iso_z, time_text
 from isstrack.place.location import Location
 from isstrack.render.console import make_console
@@ -173,11 +174,9 @@ def transits_table(
         if too_old:
             console.print(
                 Text(
-                    f"! Elements {too_old[0].elements_age_days:.1f}+ days old at {len(too_old)} of these "
-                    f"events: too old to be worth a trip. Sets older than {TRIP_AGE_DAYS:g} days were up to "
-                    "15 km (2 s) off in the reference history, hundreds of km after 3.5 days; the strip is "
-                    "a few km wide. Update the elements ('isstrack tle --update') and ask again a day "
-                    "before.",
+                    f"! {len(too_old)} of these events are over {TRIP_AGE_DAYS:g} days past the elements' "
+                    "epoch: not worth a trip (the strip is a few km wide; such sets were up to 15 km off): "
+                    f"{REMEDY}, and ask again a day before.",
                     style="bold",
                 )
             )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from isstrack.elements.sources import ElementsInUse
 from isstrack.elements.tle import ElementSet
+from isstrack.elements.trust import REMEDY
 from isstrack.elements.uncertainty import burns_between, elements_error_km, oem_error_km, time_uncertainty_s
 from isstrack.errors import UntrustedElementsError
 from isstrack.sky.orbit import Orbit
@@ -123,7 +124,7 @@ def require_burn_trusted(times: list[datetime], oem: Oem | None, orbit: Orbit, e
                 f"the pass on {when:%Y-%m-%d at %H:%M} UTC comes after the burn of "
                 f"{burn.time:%Y-%m-%d %H:%M} UTC, and the elements (epoch {epoch:%Y-%m-%d %H:%M} UTC) "
                 "precede it: untrusted whatever their age; give a newer --ephemeris covering it, or "
-                "elements from after the burn ('isstrack tle --update' when online)"
+                f"elements from after the burn: {REMEDY}"
             )
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from isstrack.elements.trust import REMEDY
 from isstrack.errors import NoElementsError
 from isstrack.sky.earth import EARTH_SHADOW_RADIUS_KM, geodetic_to_itrs_km, geodetic_up, teme_to_itrs_xy
 from isstrack.sky.ephemeris import bodies, fast_nutation
@@ -74,7 +75,7 @@ class Track:
             raise NoElementsError(
                 f"the elements for {orbit.elements.name} (epoch {orbit.elements.epoch:%Y-%m-%d}) cannot "
                 f"be propagated to {origin:%Y-%m-%d}-{origin + span:%Y-%m-%d} (decayed or damaged "
-                "orbit); use newer elements (isstrack tle --update)"
+                f"orbit); use newer elements: {REMEDY}"
             )
         theta, self._omega = self._theta(np.zeros(1))
         self._theta_origin = float(theta[0])

@@ -18,6 +18,7 @@ from isstrack.cli.commands.common import (
     MaxAge,
     MaxMagnitude,
     MinElevation,
+    NoWarnAge,
     Offline,
     Quiet,
     Reporter,
@@ -144,6 +145,7 @@ def alert(
     ephemeris: EphemerisFile = None,
     offline: Offline = False,
     quiet: Quiet = False,
+    no_warn_age: NoWarnAge = False,
     verbose: Verbose = False,
 ) -> None:
     """Announce each visible pass once per target, shortly before it starts (README: Alerts).
@@ -161,9 +163,11 @@ def alert(
     timeout_s = timeout_from_env()
     now = moment(at)
     where = PlaceOptions(lat, lon, elevation, city, tz)
-    source = ElementOptions(tle_file, offline, quiet, verbose, sat, std_mag, std_mag_file, ephemeris)
+    source = ElementOptions(
+        tle_file, offline, quiet, verbose, sat, std_mag, std_mag_file, ephemeris, warn_age=not no_warn_age
+    )
     reporter, place, zone, zone_label, _, followed = prepare_following(
-        "alert", where, source, now, scripted=True, max_age_days=max_age, say_city=False
+        "alert", where, source, now, scripted=True, max_age_days=max_age, say_city=False, hold_trust=True
     )
     local_now = now.astimezone(zone)
     if filters.hours is not None and not filters.hours.contains(local_now):
@@ -174,6 +178,9 @@ def alert(
     for follow in followed:
         require_known_brightness(follow, max_magnitude)
         sent = _alert_one(run, follow, dry_run, reporter, before) or sent
+    reporter.release_trust(
+        accepted=max_age is not None
+    )  # no pass was refused as too old: the age warning (if any) is worth its line
     if not sent:
         raise NothingFoundError("")
 

@@ -2,7 +2,7 @@
 
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Annotated, TextIO
@@ -22,7 +22,7 @@ from isstrack.elements.trust import assess, require_trusted
 from isstrack.errors import BadInputError, ConfigError, TimeInputError, check_range
 from isstrack.io.paths import cache_dir, config_dir
 from isstrack.io.timetext import ISO_MINUTES, time_text
-from isstrack.place.location import Location, resolve
+from isstrack.place.location import Defaults, Location, load_defaults, resolve
 from isstrack.place.timezones import zone
 from isstrack.render.console import wrap_for
 from isstrack.render.safe import literal
@@ -41,12 +41,44 @@ def finite(ctx: typer.Context, param: typer.CallbackParam, value: float | None) 
     return value
 
 
+def config_defaults() -> Defaults:
+    """Return config.toml's [defaults] (offline, warn_age); ConfigError (exit 2) naming a bad key."""
+    return load_defaults(config_dir())
+
+
+def _unset(ctx: typer.Context, param: typer.CallbackParam) -> bool:
+    """Return whether neither the command line nor the environment gave the option."""
+    source = ctx.get_parameter_source(param.name or "")
+    return source is None or source.name in ("DEFAULT", "DEFAULT_MAP")
+
+
+def offline_default(ctx: typer.Context, param: typer.CallbackParam, value: bool) -> bool:
+    """Return --offline, else ISSTRACK_OFFLINE, else config.toml's [defaults] offline."""
+    return config_defaults().offline if not value and _unset(ctx, param) else value
+
+
+def no_warn_age_default(ctx: typer.Context, param: typer.CallbackParam, value: bool) -> bool:
+    """Return --no-warn-age, else whether config.toml's [defaults] says warn_age = false."""
+    return not config_defaults().warn_age if not value and _unset(ctx, param) else value
+
+
 Offline = Annotated[
     bool,
     typer.Option(
         "--offline",
         envvar="ISSTRACK_OFFLINE",
-        help="Never touch the network: use the cache or the bundled elements (ISSTRACK_OFFLINE=1 sets it).",
+        callback=offline_default,
+        help="Never touch the network: use the cache or the bundled elements (ISSTRACK_OFFLINE=1, or "
+        "offline = true in config.toml's [defaults], sets it).",
+    ),
+]
+NoWarnAge = Annotated[
+    bool,
+    typer.Option(
+        "--no-warn-age",
+        callback=no_warn_age_default,
+        help="Do not warn that the elements are old (-q keeps that warning; config.toml's [defaults] "
+        "warn_age = false sets it).",
     ),
 ]
 TleFile = Annotated[
@@ -155,15 +187,44 @@ MaxAge = Annotated[
 
 @dataclass
 class Reporter:
-    """Write warnings and decisions to stderr: warnings unless --quiet, decisions with -v."""
+    """Write warnings and decisions to stderr: warnings unless --quiet, decisions with -v.
+
+    The warning that the elements are too old to trust is the one -q keeps: only --no-warn-age (or
+    config.toml's warn_age = false) silences it, on purpose. Each distinct line is written once.
+    """
 
     quiet: bool = False
     verbose: bool = False
     stream: TextIO | None = None
+    warn_age: bool | None = None  # None: as config.toml's [defaults] says (true unless set)
+    hold_trust: bool = False  # keep the age warning until release_trust(): a refusal may say it instead
+    _said: set[str] = field(default_factory=set)
+    _held: list[str] = field(default_factory=list)
 
     def _write(self, text: str) -> None:
+        if text in self._said:
+            return  # one line per distinct problem
+        self._said.add(text)
         stream = self.stream or sys.stderr
         print(wrap_for(stream, f"isstrack: {literal(text)}"), file=stream)
+
+    def trust(self, text: str, level: str) -> None:
+        """Write what the elements' age means (`level` as trust.assess says): -q keeps only "unusable"."""
+        warns = self.warn_age if self.warn_age is not None else config_defaults().warn_age
+        if warns and (level == "unusable" or not self.quiet):
+            self._held.append(f"{'note' if level == 'note' else 'warning'}: {text}")
+        if not self.hold_trust:
+            self.release_trust()
+
+    def release_trust(self, accepted: bool = False) -> None:
+        """Write the age warnings held back (a command that refuses old elements never calls this).
+
+        `accepted`: the user took older elements on purpose (--max-age), so -q silences them too.
+        """
+        for line in self._held:
+            if not (accepted and self.quiet):
+                self._write(line)
+        self._held.clear()
 
     def warn(self, text: str) -> None:
         """Write a warning unless quiet."""
@@ -222,11 +283,7 @@ def load_elements(
         require_trusted(used.elements.age_days(at), max_age_days)
     staleness = assess(used.elements.age_days(at))
     if staleness.message:
-        text = f"{_SOURCE_WORDS[used.source]} {staleness.message}"
-        if staleness.level == "note":
-            reporter.note(text)
-        else:
-            reporter.warn(text)
+        reporter.trust(f"{_SOURCE_WORDS[used.source]} {staleness.message}", staleness.level)
     return used
 
 

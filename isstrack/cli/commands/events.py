@@ -11,6 +11,7 @@ from isstrack.cli.commands.common import (
     Lat,
     Lon,
     MinElevation,
+    NoWarnAge,
     Offline,
     Quiet,
     Reporter,
@@ -49,16 +50,17 @@ def events(
     tle_file: TleFile = None,
     offline: Offline = False,
     quiet: Quiet = False,
+    no_warn_age: NoWarnAge = False,
     verbose: Verbose = False,
 ) -> None:
     """List upcoming reboosts, dockings and undockings from NASA's trajectory (--ephemeris FILE)."""
     if ephemeris is None:
-        ephemeris = _cached_trajectory(offline, Reporter(quiet, verbose))
+        ephemeris = _cached_trajectory(offline, Reporter(quiet, verbose, warn_age=not no_warn_age))
     check_days(days)
     check_min_elevation(min_elevation)
     span = timedelta(days=days)
     where = PlaceOptions(lat, lon, elevation, city, tz)
-    source = ElementOptions(tle_file, offline, quiet, verbose, ephemeris=ephemeris)
+    source = ElementOptions(tle_file, offline, quiet, verbose, ephemeris=ephemeris, warn_age=not no_warn_age)
     reporter, place, zone, zone_label, start, used, _ = prepare(
         where, source, lambda _: moment(from_, "--from")
     )

@@ -17,6 +17,7 @@ from isstrack.cli.commands.common import (
     Lat,
     Lon,
     MinElevation,
+    NoWarnAge,
     Offline,
     Quiet,
     TleFile,
@@ -106,6 +107,7 @@ def map_(
     ephemeris: EphemerisFile = None,
     offline: Offline = False,
     quiet: Quiet = False,
+    no_warn_age: NoWarnAge = False,
     verbose: Verbose = False,
     tonight: Tonight = False,
     hours: Hours = None,
@@ -134,7 +136,9 @@ def map_(
 
         check_output(png, "--png")
     where = PlaceOptions(lat, lon, elevation, city, tz)
-    source = ElementOptions(tle_file, offline, quiet, verbose, sat, ephemeris=ephemeris)
+    source = ElementOptions(
+        tle_file, offline, quiet, verbose, sat, ephemeris=ephemeris, warn_age=not no_warn_age
+    )
     _, place, zone, zone_label, start, used, orbit = prepare(  # a broken saved place only warns
         where,
         source,

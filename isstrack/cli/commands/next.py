@@ -17,6 +17,7 @@ from isstrack.cli.commands.common import (
     MaxAge,
     MaxMagnitude,
     MinElevation,
+    NoWarnAge,
     Offline,
     Quiet,
     StdMag,
@@ -84,6 +85,7 @@ def next_(
     offline: Offline = False,
     max_age: MaxAge = None,
     quiet: Quiet = False,
+    no_warn_age: NoWarnAge = False,
     verbose: Verbose = False,
 ) -> None:
     """Print the next visible pass (any pass with --all) in one line."""
@@ -105,9 +107,13 @@ def next_(
         check_template(format_)
     start = moment(at, search_ahead=span or timedelta(days=SEARCH_STEPS_DAYS[-1]))
     where = PlaceOptions(lat, lon, elevation, city, tz)
-    source = ElementOptions(tle_file, offline, quiet, verbose, sat, std_mag, std_mag_file, ephemeris)
+    source = ElementOptions(
+        tle_file, offline, quiet, verbose, sat, std_mag, std_mag_file, ephemeris, warn_age=not no_warn_age
+    )
     # The age is judged once, at the pass found (below), so a --max-age hint is right the first time.
-    reporter, place, zone, zone_label, _, followed = prepare_following("next", where, source, start)
+    reporter, place, zone, zone_label, _, followed = prepare_following(
+        "next", where, source, start, hold_trust=True
+    )
     candidates = []
     for follow in followed:
         require_known_brightness(follow, max_magnitude)
@@ -127,6 +133,7 @@ def next_(
     # Nor one that rests on elements from before a burn the trajectory lists, whatever their age.
     announced = [max(found.start, start)] if found else []
     require_burn_trusted(announced, used.ephemeris, orbit, used.elements.epoch)
+    reporter.release_trust(accepted=max_age is not None)  # not refused: the age warning is worth its line
     # A burn between now and the pass: one line (on stderr, so --format and --json stay as they are).
     note = None if found is None else burn_line(used.ephemeris, used.elements, start, found.start, utc_now())
     if note:

@@ -15,6 +15,7 @@ from isstrack.cli.commands.common import (
     Lat,
     Lon,
     MinElevation,
+    NoWarnAge,
     Offline,
     Quiet,
     TleFile,
@@ -53,13 +54,16 @@ def now(
     ephemeris: EphemerisFile = None,
     offline: Offline = False,
     quiet: Quiet = False,
+    no_warn_age: NoWarnAge = False,
     verbose: Verbose = False,
 ) -> None:
     """Show where the station is now (or --at a time), and how it looks from your place."""
     check_min_elevation(min_elevation)
     check_interval(interval)
     where = PlaceOptions(lat, lon, elevation, city, tz)
-    source = ElementOptions(tle_file, offline, quiet, verbose, sat, ephemeris=ephemeris)
+    source = ElementOptions(
+        tle_file, offline, quiet, verbose, sat, ephemeris=ephemeris, warn_age=not no_warn_age
+    )
     _, place, zone, zone_label, start, used, orbit = prepare(
         where, source, lambda place: moment(at, search_ahead=None if place is None else _search_ahead())
     )

@@ -15,6 +15,7 @@ from isstrack.cli.commands.common import (
     Lon,
     MaxMagnitude,
     MinElevation,
+    NoWarnAge,
     Offline,
     Quiet,
     Reporter,
@@ -101,6 +102,7 @@ def passes(
     ephemeris: EphemerisFile = None,
     offline: Offline = False,
     quiet: Quiet = False,
+    no_warn_age: NoWarnAge = False,
     verbose: Verbose = False,
     places: Places = None,
     workers: Workers = None,
@@ -168,7 +170,9 @@ def passes(
     start = moment(from_, "--from", search_ahead=timedelta(days=days))
     end = start + timedelta(days=days)
     where = PlaceOptions(lat, lon, elevation, city, tz)
-    source = ElementOptions(tle_file, offline, quiet, verbose, sat, std_mag, std_mag_file, ephemeris)
+    source = ElementOptions(
+        tle_file, offline, quiet, verbose, sat, std_mag, std_mag_file, ephemeris, warn_age=not no_warn_age
+    )
     reporter, place, zone, zone_label, _, followed = prepare_following("passes", where, source, start)
     if len(followed) > 1:
         from isstrack.cli.commands.manysats import passes_of_many

@@ -36,6 +36,7 @@ class ElementOptions(NamedTuple):
     std_mag: float | None = None
     std_mag_file: Path | None = None
     ephemeris: Path | None = None  # NASA's trajectory of the ISS (--ephemeris)
+    warn_age: bool | None = None  # False: --no-warn-age; None: as config.toml says
 
 
 class Ready(NamedTuple):
@@ -81,7 +82,7 @@ def prepare(
     `start` gives the time the command answers for once the place is known (how far ahead it reads
     the ephemeris depends on whether there is one).
     """
-    reporter = Reporter(source.quiet, source.verbose)
+    reporter = Reporter(source.quiet, source.verbose, warn_age=source.warn_age)
     place = location(where.lat, where.lon, where.elevation, where.city, optional=reporter)
     when = start(place)
     has_zone = place is not None or where.tz is not None
@@ -129,9 +130,11 @@ def prepare_following(
     max_age_days: float | None = None,
     say_city: bool = True,
     many: bool = True,
+    hold_trust: bool = False,
 ) -> ReadyFollowing:
     """Return the setting of `command` with every object it follows (the ISS unless --sat says others)."""
-    reporter = Reporter(source.quiet, source.verbose)
+    # A command that judges the age itself later (next, alert) says it once: in its refusal, or after.
+    reporter = Reporter(source.quiet, source.verbose, warn_age=source.warn_age, hold_trust=hold_trust)
     said = reporter if say_city else None
     place = require_place(location(where.lat, where.lon, where.elevation, where.city, reporter=said), command)
     zone, zone_label = local_zone(place, where.tz)

@@ -1,6 +1,8 @@
 """isstrack tle: the elements in use, where they came from, and an explicit update."""
 
 from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -18,15 +20,29 @@ from isstrack.cli.commands.common import (
 from isstrack.cli.commands.satellite import Sat, other_elements, tle_queries
 from isstrack.elements.load import ElementsInUse, ElementStore, timeout_from_env, url_template_from_env
 from isstrack.io.paths import cache_dir
-from isstrack.io.timetext import iso_z
+from isstrack.io.timetext import UTC_TEXT_MINUTES, iso_z, time_text
 from isstrack.render.jsonout import elements_json, write_json
 from isstrack.sky.times import utc_now
+
+if TYPE_CHECKING:
+    from isstrack.elements.satellites import GpQuery
+
+ImportFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--import",
+        metavar="FILE",
+        help="Make the elements in FILE (TLE, 3LE, OMM JSON or CSV) the cached default, checked as a "
+        "download is and dated by the file (no network).",
+    ),
+]
 
 
 def tle(
     ctx: typer.Context,
     sat: Sat = None,
     update: bool = False,
+    import_file: ImportFile = None,
     json: Json = False,
     offline: Offline = False,
     tle_file: TleFile = None,
@@ -35,8 +51,8 @@ def tle(
 ) -> None:
     """Show the orbital elements in use: source, fetch time, epoch and age. --update fetches now."""
     source = ctx.get_parameter_source("offline")
-    if update and source is not None and source.name == "ENVIRONMENT":
-        offline = False  # an explicit --update overrides "offline by default" (ISSTRACK_OFFLINE=1)
+    if update and source is not None and source.name != "COMMANDLINE":
+        offline = False  # an explicit --update overrides "offline by default" (ISSTRACK_OFFLINE=1, config)
     # --tle-file with --offline is fine (a file never touches the network), as in every command.
     exclusive(
         "--update downloads now, --offline never touches the network",
@@ -46,9 +62,17 @@ def tle(
         "--update refreshes the cache, which --tle-file does not use",
         **{"--update": update, "--tle-file": tle_file is not None},
     )
-    reporter = Reporter(quiet, verbose)
+    exclusive(
+        "--import caches a file's elements, --update downloads them, --tle-file uses a file once",
+        **{"--import": import_file is not None, "--update": update, "--tle-file": tle_file is not None},
+    )
+    # The panel shows the age itself: here -q silences the age warning with the rest.
+    reporter = Reporter(quiet, verbose, warn_age=False if quiet else None)
     now = utc_now()
     query = tle_queries(sat)
+    if import_file is not None:
+        _import(import_file, query[0] if query else None, reporter, now, json)
+        return
     if query:
         used = other_elements(query[0], update, offline, tle_file, reporter, now)
         _show(used, now, used.next_fetch_at, json, other=True)
@@ -66,6 +90,23 @@ def tle(
     if tle_file is None and next_fetch is None:
         next_fetch, _ = store.status()
     _show(used, now, next_fetch, json)
+
+
+def _import(path: Path, query: "GpQuery | None", reporter: Reporter, now: datetime, json: bool) -> None:
+    """Cache the file's elements as the default (for --sat's object if given), and show them."""
+    from isstrack.elements.importing import import_iss, import_query
+
+    if query is None:
+        done = import_iss(path, cache_dir(), now)
+        used = load_elements(reporter, True, None, now)
+    else:
+        done = import_query(path, query, cache_dir(), now)
+        used = other_elements(query, False, True, None, reporter, now)
+    reporter.note(
+        f"imported {path} into {done.cache_path}, fetched {time_text(done.fetched_at, UTC_TEXT_MINUTES)} "
+        f"({done.dated_by}): commands use it offline"
+    )
+    _show(used, now, None, json, other=query is not None)
 
 
 def _show(

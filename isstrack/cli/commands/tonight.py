@@ -15,6 +15,7 @@ from isstrack.cli.commands.common import (
     Lon,
     MaxMagnitude,
     MinElevation,
+    NoWarnAge,
     Offline,
     Quiet,
     Reporter,
@@ -78,6 +79,7 @@ def tonight(
     std_mag_file: StdMagFile = None,
     offline: Offline = False,
     quiet: Quiet = False,
+    no_warn_age: NoWarnAge = False,
     verbose: Verbose = False,
 ) -> None:
     """List the visible passes of the bright satellites (CelesTrak's visual group and the stations)."""
@@ -92,7 +94,7 @@ def tonight(
     check_min_elevation(min_elevation)
     start = moment(at, "--at", search_ahead=timedelta(hours=hours))
     end = start + timedelta(hours=hours)
-    reporter = Reporter(quiet, verbose)
+    reporter = Reporter(quiet, verbose, warn_age=not no_warn_age)
     place = require_place(location(lat, lon, elevation, city or place_name, reporter=reporter), "tonight")
     zone, zone_label = local_zone(place, tz)
     table = read_std_mag_file(std_mag_file) if std_mag_file is not None else None

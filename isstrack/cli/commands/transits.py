@@ -13,6 +13,7 @@ from isstrack.cli.commands.common import (
     Json,
     Lat,
     Lon,
+    NoWarnAge,
     Offline,
     Quiet,
     TleFile,
@@ -25,6 +26,7 @@ from isstrack.cli.commands.common import (
 from isstrack.cli.commands.passes import Days, From
 from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare_at_place
 from isstrack.cli.commands.satellite import Sat, label_of
+from isstrack.elements.trust import REMEDY, is_trusted
 from isstrack.errors import BadInputError, check_range
 from isstrack.render.jsonout import write_json
 from isstrack.sky.source import burn_distrust
@@ -71,10 +73,11 @@ def transits(
     ephemeris: EphemerisFile = None,
     offline: Offline = False,
     quiet: Quiet = False,
+    no_warn_age: NoWarnAge = False,
     verbose: Verbose = False,
 ) -> None:
     """List the station's transits across the Sun and the Moon, with the centre line and strip width."""
-    from isstrack.sky.transits import MAX_RADIUS_KM, find_transits
+    from isstrack.sky.transits import MAX_RADIUS_KM, TRIP_AGE_DAYS, find_transits
 
     check_days(days)
     check_range("--radius", radius, 0, MAX_RADIUS_KM, "; give kilometres from 0 to 300", dashed=True)
@@ -84,7 +87,9 @@ def transits(
     start = moment(from_, "--from", timedelta(days=days), margin=timedelta(hours=1))
     end = start + timedelta(days=days)
     where = PlaceOptions(lat, lon, elevation, city, tz)
-    source = ElementOptions(tle_file, offline, quiet, verbose, sat, ephemeris=ephemeris)
+    source = ElementOptions(
+        tle_file, offline, quiet, verbose, sat, ephemeris=ephemeris, warn_age=not no_warn_age
+    )
     reporter, place, zone, zone_label, _, used, orbit = prepare_at_place(
         "transits", where, source, start, say_city=False
     )
@@ -111,11 +116,12 @@ def transits(
             "rated too old; ask again with elements from after the burn"
         )
     too_old = [e for e in search.events if e.accuracy == "too_old" and not e.after_unseen_burn]
-    if too_old:
-        reporter.warn(
-            f"elements will be {too_old[0].elements_age_days:.1f} days old or more at {len(too_old)} "
-            "transit(s): too old for a transit prediction to be worth a trip (the strip is a few km "
-            "wide; 2.5-day-old sets were 15 km off). Update the elements and ask again the day before"
+    # The table says so under its rows; and elements already too old to trust were warned about once.
+    if too_old and json and is_trusted(used.elements.age_days(start)):
+        reporter.trust(
+            f"{len(too_old)} transit(s) are over {TRIP_AGE_DAYS:g} days past the elements' epoch, too far "
+            f"for a trip (the strip is a few km wide): {REMEDY}, and ask again the day before",
+            "warning",
         )
     if json:
         from isstrack.render.transits import transits_json

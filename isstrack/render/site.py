@@ -13,15 +13,16 @@ from __future__ import annotations
 import contextlib
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from functools import partial
 from pathlib import Path
 
 from isstrack.alerts.wording import sighting_fields
 from isstrack.batch.placefile import PlaceChunk, PlaceTable
 from isstrack.batch.runner import PassJob, run_local
+from isstrack.io.timetext import iso_z_many
 from isstrack.place.location import Location
 from isstrack.place.timezones import zone_name_at
 from isstrack.render.calendar import calendar_bytes
@@ -38,6 +39,7 @@ from isstrack.render.sitepages import (
     place_page,
     slug,
 )
+from isstrack.render.skysvg import chart_marks_many
 from isstrack.sky.passes import Pass
 
 __all__ = ["PageFacts", "PassJob", "SiteJob", "build_site", "prepare_outdir"]  # what `isstrack site` uses
@@ -105,7 +107,27 @@ def write_place_files(
     entries: list[tuple[str, str, int]] = []
     files: list[str] = []
     changed = 0
+    # Written one after another in this process: threads here made the workers fight over the
+    # interpreter lock (hundreds of thousands of futex calls) for no gain on two cores.
+    for name, stem, count, outputs in place_files(job, stems, chunk, kept):
+        for file_name, data in outputs:
+            relative = f"{PLACES_DIR}/{file_name}"
+            changed += site.write(relative, data)
+            files.append(relative)
+        entries.append((name, stem, count))
+    return json.dumps({"entries": entries, "files": files, "changed": changed})
+
+
+def place_files(
+    job: SiteJob, stems: tuple[str, ...], chunk: PlaceChunk, kept: list[list[Pass]]
+) -> Iterator[tuple[str, str, int, tuple[tuple[str, bytes], ...]]]:
+    """Yield each place's name, file stem, pass count, and its page, calendar and feed (names, bytes)."""
     catalog = job.facts.catalog_number
+    # The charts' arithmetic and the start times, for the whole chunk at once (numpy).
+    every = [item for shown in kept for item in shown]
+    marks = chart_marks_many(every)
+    starts = iso_z_many([_start(item) for item in every])
+    done = 0
     for index, shown in enumerate(kept):
         lat, lon = chunk.latitude_deg[index], chunk.longitude_deg[index]
         height = chunk.elevation_m[index]
@@ -115,20 +137,22 @@ def write_place_files(
         place = Location(name, lat, lon, height, zone_name, "coordinates")
         link = f"{job.base_url}{PLACES_DIR}/{stem}.html" if job.base_url else f"{stem}.html"
         said = [sighting_fields(item, zone) for item in shown]
-        place_at = (lat, lon, height)
-        # Written one after another in this process: threads here made the workers fight over the
-        # interpreter lock (hundreds of thousands of futex calls) for no gain on two cores.
-        outputs = (
-            (f"{stem}.html", place_page(name, stem, place_at, zone, zone_name, shown, job.facts, said)),
-            (f"{stem}.ics", calendar_bytes(shown, place, catalog, stamp=job.facts.epoch, zone=zone)),
-            (f"{stem}.rss", rss_bytes(shown, place, catalog, zone, zone_name, job.facts.epoch, link, said)),
+        drawn = marks[done : done + len(shown)], starts[done : done + len(shown)]
+        done += len(shown)
+        page = place_page(name, stem, (lat, lon, height), zone, zone_name, shown, job.facts, said, drawn)
+        calendar = calendar_bytes(shown, place, catalog, stamp=job.facts.epoch, zone=zone)
+        feed = rss_bytes(shown, place, catalog, zone, zone_name, job.facts.epoch, link, said)
+        yield (
+            name,
+            stem,
+            len(shown),
+            ((f"{stem}.html", page), (f"{stem}.ics", calendar), (f"{stem}.rss", feed)),
         )
-        for file_name, data in outputs:
-            relative = f"{PLACES_DIR}/{file_name}"
-            changed += site.write(relative, data)
-            files.append(relative)
-        entries.append((name, stem, len(shown)))
-    return json.dumps({"entries": entries, "files": files, "changed": changed})
+
+
+def _start(item: Pass) -> datetime:
+    assert item.visible_start is not None, "the site shows visible passes"
+    return item.visible_start.time
 
 
 _ZONES: dict[str, tzinfo] = {}

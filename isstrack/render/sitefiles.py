@@ -24,6 +24,7 @@ from isstrack.io.atomic import STALE_TEMP_S, sweep_matching
 
 TEMP_PREFIX = ".isstrack-"
 STAGING_SUFFIX = ".staging"
+MAX_NAME_IN_STAGING = 100
 _TEMPS = re.compile(rf"^{re.escape(TEMP_PREFIX)}.*\.tmp$")
 _STAGINGS = re.compile(rf"^{re.escape(TEMP_PREFIX)}site-.*\.\d+{re.escape(STAGING_SUFFIX)}$")
 _NEW_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
@@ -154,7 +155,8 @@ def open_site(outdir: Path, places_dir: str) -> SiteFolder:
     try:
         if not os.path.lexists(outdir):
             outdir.parent.mkdir(parents=True, exist_ok=True)
-            root = outdir.parent / f"{TEMP_PREFIX}site-{outdir.name}.{os.getpid()}{STAGING_SUFFIX}"
+            short = outdir.name[:MAX_NAME_IN_STAGING]  # the staging folder's name stays a legal one
+            root = outdir.parent / f"{TEMP_PREFIX}site-{short}.{os.getpid()}{STAGING_SUFFIX}"
         elif not outdir.is_symlink() and _is_empty_site(outdir, places_dir):
             root = outdir / f"{TEMP_PREFIX}site-.{os.getpid()}{STAGING_SUFFIX}"
         else:

@@ -138,9 +138,12 @@ def _existing_parent(path: Path) -> Path:
 
 
 def _is_empty_site(outdir: Path, places_dir: str) -> bool:
-    """Return whether a real folder `outdir` holds nothing, or only an empty places folder."""
+    """Return whether a real folder `outdir` holds nothing, or only an empty places folder.
+
+    Temps and staging folders of killed builds do not count (they are swept once old).
+    """
     with os.scandir(outdir) as entries:
-        names = [entry for entry in entries if not _TEMPS.fullmatch(entry.name)]
+        names = [e for e in entries if not (_TEMPS.fullmatch(e.name) or _STAGINGS.fullmatch(e.name))]
     if not names:
         return True
     if len(names) > 1 or names[0].name != places_dir or not names[0].is_dir(follow_symlinks=False):

@@ -1,35 +1,33 @@
 """Build the sightings site: the many-place engine's passes as pages, calendars and feeds, per place.
 
-Worker processes search a chunk of places each and write that chunk's files; the index, the style
-sheet and a manifest are written last. A file is rewritten only when its bytes change (so a web
-server's caches and rsync see only real changes), through a temp file and a rename, never half
-written. Files a previous build made that this one does not (a place dropped from the list) are
-removed, and only those: the manifest names them, and nothing else in the folder is touched.
+Worker processes search a chunk of places each and render and write that chunk's files; the index,
+the style sheet and a manifest are written last. A new site is staged and published whole; in a
+rebuild a file is rewritten only when its bytes change (so a web server's caches and rsync see only
+real changes), through a temp file and a rename, never half written (render/sitefiles). Files a
+previous build made that this one does not (a place dropped from the list) are removed, and only
+those: the manifest names them, and nothing else in the folder is touched.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import os
 import re
-import threading
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import tzinfo
+from datetime import datetime, tzinfo
 from functools import partial
 from pathlib import Path
 
 from isstrack.alerts.wording import sighting_fields
 from isstrack.batch.placefile import PlaceChunk, PlaceTable
 from isstrack.batch.runner import PassJob, run_local
-from isstrack.errors import OutputError
-from isstrack.io.atomic import sweep_matching
+from isstrack.io.timetext import iso_z_many
 from isstrack.place.location import Location
 from isstrack.place.timezones import zone_name_at
 from isstrack.render.calendar import calendar_bytes
 from isstrack.render.feeds import rss_bytes
+from isstrack.render.sitefiles import SiteFolder, check_outdir, discard, open_site, publish
 from isstrack.render.sitepages import (
     INDEX_NAME,
     PLACES_DIR,
@@ -41,6 +39,7 @@ from isstrack.render.sitepages import (
     place_page,
     slug,
 )
+from isstrack.render.skysvg import chart_marks_many
 from isstrack.sky.passes import Pass
 
 __all__ = ["PageFacts", "PassJob", "SiteJob", "build_site", "prepare_outdir"]  # what `isstrack site` uses
@@ -48,8 +47,6 @@ __all__ = ["PageFacts", "PassJob", "SiteJob", "build_site", "prepare_outdir"]  #
 MANIFEST_NAME = ".isstrack-site.json"
 MANIFEST_VERSION = 1
 _OURS = re.compile(rf"^(?:{PLACES_DIR}/[a-z0-9-]+\.(?:html|ics|rss)|{INDEX_NAME}|{STYLE_NAME})$")
-_TEMP_PREFIX = ".isstrack-"
-WRITER_THREADS = 4
 
 
 @dataclass(frozen=True)
@@ -70,34 +67,6 @@ class SiteReport:
     files: int
     changed: int
     removed: int
-
-
-def write_if_changed(path: Path, data: bytes) -> bool:
-    """Replace `path` with `data` (temp file, rename) unless it holds exactly that; return whether it did."""
-    try:
-        if path.stat().st_size == len(data) and path.read_bytes() == data:
-            return False
-    except FileNotFoundError:
-        pass
-    except OSError as exc:
-        raise OutputError(f"cannot read {path} to compare it ({exc.strerror})") from None
-    # One temp name per thread and target: no clash, and no random name or chmod to pay for on
-    # thousands of files; mode 0644 (less the umask) for a web server to read.
-    tmp = str(path.with_name(f"{_TEMP_PREFIX}{path.name}.{os.getpid()}-{threading.get_ident()}.tmp"))
-    flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        fd = os.open(tmp, flags, 0o644)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-        tmp = ""
-    except OSError as exc:
-        raise OutputError(f"cannot write {path} ({exc.strerror}); nothing else was changed by it") from None
-    finally:
-        if tmp:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-    return True
 
 
 def assign_stems(table: PlaceTable) -> list[str]:
@@ -132,17 +101,33 @@ def _name(chunk: PlaceChunk, index: int) -> str:
 
 
 def write_place_files(
-    job: SiteJob, outdir: Path, stems: tuple[str, ...], chunk: PlaceChunk, kept: list[list[Pass]]
+    job: SiteJob, site: SiteFolder, stems: tuple[str, ...], chunk: PlaceChunk, kept: list[list[Pass]]
 ) -> str:
     """Write each place's page, calendar and feed (a runner's chunk writer); return what was made, as JSON."""
     entries: list[tuple[str, str, int]] = []
     files: list[str] = []
-    writes = []
-    # Writing thousands of small files waits on the file system more than on the CPU: threads overlap
-    # those waits with each other and with rendering the next place.
-    writer = ThreadPoolExecutor(max_workers=WRITER_THREADS, thread_name_prefix="isstrack-site-write")
-    folder = outdir / PLACES_DIR
+    changed = 0
+    # Written one after another in this process: threads here made the workers fight over the
+    # interpreter lock (hundreds of thousands of futex calls) for no gain on two cores.
+    for name, stem, count, outputs in place_files(job, stems, chunk, kept):
+        for file_name, data in outputs:
+            relative = f"{PLACES_DIR}/{file_name}"
+            changed += site.write(relative, data)
+            files.append(relative)
+        entries.append((name, stem, count))
+    return json.dumps({"entries": entries, "files": files, "changed": changed})
+
+
+def place_files(
+    job: SiteJob, stems: tuple[str, ...], chunk: PlaceChunk, kept: list[list[Pass]]
+) -> Iterator[tuple[str, str, int, tuple[tuple[str, bytes], ...]]]:
+    """Yield each place's name, file stem, pass count, and its page, calendar and feed (names, bytes)."""
     catalog = job.facts.catalog_number
+    # The charts' arithmetic and the start times, for the whole chunk at once (numpy).
+    every = [item for shown in kept for item in shown]
+    marks = chart_marks_many(every)
+    starts = iso_z_many([_start(item) for item in every])
+    done = 0
     for index, shown in enumerate(kept):
         lat, lon = chunk.latitude_deg[index], chunk.longitude_deg[index]
         height = chunk.elevation_m[index]
@@ -152,21 +137,22 @@ def write_place_files(
         place = Location(name, lat, lon, height, zone_name, "coordinates")
         link = f"{job.base_url}{PLACES_DIR}/{stem}.html" if job.base_url else f"{stem}.html"
         said = [sighting_fields(item, zone) for item in shown]
-        place_at = (lat, lon, height)
-        outputs = {
-            f"{stem}.html": place_page(name, stem, place_at, zone, zone_name, shown, job.facts, said),
-            f"{stem}.ics": calendar_bytes(shown, place, catalog, stamp=job.facts.epoch, zone=zone),
-            f"{stem}.rss": rss_bytes(shown, place, catalog, zone, zone_name, job.facts.epoch, link, said),
-        }
-        for file_name, data in outputs.items():
-            writes.append(writer.submit(write_if_changed, folder / file_name, data))
-            files.append(f"{PLACES_DIR}/{file_name}")
-        entries.append((name, stem, len(shown)))
-    try:
-        changed = sum(write.result() for write in writes)  # the first failure is raised here
-    finally:
-        writer.shutdown(wait=True, cancel_futures=True)
-    return json.dumps({"entries": entries, "files": files, "changed": changed})
+        drawn = marks[done : done + len(shown)], starts[done : done + len(shown)]
+        done += len(shown)
+        page = place_page(name, stem, (lat, lon, height), zone, zone_name, shown, job.facts, said, drawn)
+        calendar = calendar_bytes(shown, place, catalog, stamp=job.facts.epoch, zone=zone)
+        feed = rss_bytes(shown, place, catalog, zone, zone_name, job.facts.epoch, link, said)
+        yield (
+            name,
+            stem,
+            len(shown),
+            ((f"{stem}.html", page), (f"{stem}.ics", calendar), (f"{stem}.rss", feed)),
+        )
+
+
+def _start(item: Pass) -> datetime:
+    assert item.visible_start is not None, "the site shows visible passes"
+    return item.visible_start.time
 
 
 _ZONES: dict[str, tzinfo] = {}
@@ -181,30 +167,33 @@ def _zone(name: str) -> tzinfo:
 
 
 def prepare_outdir(outdir: Path) -> None:
-    """Create the output folder and its places/ folder, or raise OutputError naming the problem."""
-    if outdir.exists() and not outdir.is_dir():
-        raise OutputError(f"site folder {outdir} is not a folder; give a folder to write the site into")
-    try:
-        (outdir / PLACES_DIR).mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create the site folder {outdir} ({exc.strerror})") from None
-    if not os.access(outdir / PLACES_DIR, os.W_OK):
-        raise OutputError(f"cannot write into {outdir / PLACES_DIR}; fix its permissions")
-    for folder in (outdir, outdir / PLACES_DIR):  # temps left by a build that was killed
-        sweep_matching(folder, re.compile(rf"^{re.escape(_TEMP_PREFIX)}.*\.tmp$"))
+    """Raise OutputError unless the site can be written at `outdir` (nothing is created yet)."""
+    check_outdir(outdir, PLACES_DIR)
 
 
 def build_site(
     job: SiteJob, table: PlaceTable, outdir: Path, workers: int, advance: Callable[[int], None] | None = None
 ) -> SiteReport:
     """Write every place's files, then the index, the style sheet and the manifest; return the counts."""
-    prepare_outdir(outdir)
-    old = _read_manifest(outdir)
+    site = open_site(outdir, PLACES_DIR)
+    try:
+        report = _build(site, job, table, workers, advance)
+        publish(site, (STYLE_NAME, INDEX_NAME, MANIFEST_NAME))
+    except BaseException:
+        discard(site)  # a new site is published whole or not at all
+        raise
+    return report
+
+
+def _build(
+    site: SiteFolder, job: SiteJob, table: PlaceTable, workers: int, advance: Callable[[int], None] | None
+) -> SiteReport:
+    old = set() if site.fresh else _read_manifest(site.root)
     stems = assign_stems(table)
     entries: list[IndexEntry] = []
     files: list[str] = []
     changed = passes = 0
-    writer = partial(write_place_files, job, outdir, tuple(stems))
+    writer = partial(write_place_files, job, site, tuple(stems))
     for count, text in run_local(job.passes, table, writer, workers):
         done = json.loads(text)
         entries += [IndexEntry(name, stem, shown) for name, stem, shown in done["entries"]]
@@ -213,16 +202,16 @@ def build_site(
         passes += sum(shown for _, _, shown in done["entries"])
         if advance is not None:
             advance(count)
-    changed += write_if_changed(outdir / STYLE_NAME, STYLE.encode("utf-8"))
-    changed += write_if_changed(outdir / INDEX_NAME, index_page(entries, job.facts))
+    changed += site.write(STYLE_NAME, STYLE.encode("utf-8"))
+    changed += site.write(INDEX_NAME, index_page(entries, job.facts))
     files += [STYLE_NAME, INDEX_NAME]
     removed = 0
     for stale in sorted(old - set(files)):
         with contextlib.suppress(FileNotFoundError):
-            (outdir / stale).unlink()
+            (site.root / stale).unlink()
             removed += 1
     manifest = {"version": MANIFEST_VERSION, "files": sorted(files)}
-    write_if_changed(outdir / MANIFEST_NAME, json.dumps(manifest, indent=0).encode("utf-8"))
+    site.write(MANIFEST_NAME, json.dumps(manifest, indent=0).encode("utf-8"))
     return SiteReport(len(entries), passes, len(files), changed, removed)
 
 

@@ -14,7 +14,7 @@ from datetime import datetime, tzinfo
 
 from isstrack.alerts.wording import sighting_fields
 from isstrack.render.markup import esc
-from isstrack.render.skysvg import SKY_SYMBOL, pass_svg
+from isstrack.render.skysvg import SKY_SYMBOL, chart_marks, pass_svg
 from isstrack.sky.passes import Pass
 from isstrack.sky.times import iso_z
 
@@ -112,22 +112,24 @@ def _cell(value: str) -> str:
     return value.replace(" degrees", "°")
 
 
-def pass_row(item: Pass, said: list[tuple[str, str]]) -> str:
+def pass_row(
+    item: Pass, said: list[tuple[str, str]], marks: str | None = None, start: str | None = None
+) -> str:
     """Return a table row: time, time visible, height, where it appears and disappears, magnitude, chart.
 
-    `said` is the pass's sighting fields (alerts.email.sighting_fields), worded once for every output.
+    `said` is the pass's sighting fields (alerts.email.sighting_fields), worded once for every output;
+    `marks` its chart's path (skysvg.chart_marks) and `start` its iso_z start, when made for many at once.
     """
     fields = dict(said)
     assert item.visible_start is not None
-    label = (
-        f"Sky path: appears {_cell(fields['Appears'])}, highest {_cell(fields['Max Height'])}, "
-        f"disappears {_cell(fields['Disappears'])}"
-    )
+    high, appears, disappears = (_cell(fields[key]) for key in ("Max Height", "Appears", "Disappears"))
+    label = f"Sky path: appears {appears}, highest {high}, disappears {disappears}"
     return (
-        f'<tr id="rev{item.revolution}"><th scope="row"><time datetime="{iso_z(item.visible_start.time)}">'
-        f"{fields['Time']}</time></th><td>{fields['Visible']}</td><td>{_cell(fields['Max Height'])}</td>"
-        f"<td>{_cell(fields['Appears'])}</td><td>{_cell(fields['Disappears'])}</td>"
-        f"<td>{fields.get('Magnitude', '')}</td><td>{pass_svg(item, esc(label))}</td></tr>\n"
+        f'<tr id="rev{item.revolution}"><th scope="row"><time datetime="'
+        f'{start or iso_z(item.visible_start.time)}">'
+        f"{fields['Time']}</time></th><td>{fields['Visible']}</td><td>{high}</td>"
+        f"<td>{appears}</td><td>{disappears}</td>"
+        f"<td>{fields.get('Magnitude', '')}</td><td>{pass_svg(item, esc(label), marks=marks)}</td></tr>\n"
     )
 
 
@@ -140,10 +142,16 @@ def place_page(
     passes: list[Pass],
     facts: PageFacts,
     said: list[list[tuple[str, str]]] | None = None,
+    drawn: tuple[list[str], list[str]] | None = None,
 ) -> bytes:
-    """Return a place's page: where it is, its time zone, the pass table with charts, feeds, elements."""
+    """Return a place's page: where it is, its time zone, the pass table with charts, feeds, elements.
+
+    `drawn` is each pass's chart marks and iso_z start, when the caller made them for many at once.
+    """
     if said is None:
         said = [sighting_fields(item, zone) for item in passes]
+    if drawn is None:
+        drawn = [chart_marks(item) for item in passes], [iso_z(_start(item)) for item in passes]
     title = f"ISS sightings over {esc(name)}"
     lat, lon, height = coordinates
     feed = f'<link rel="alternate" type="application/rss+xml" title="{title}" href="{stem}.rss">'
@@ -165,7 +173,8 @@ def place_page(
             )
             + "</tr></thead>\n<tbody>\n"
         )
-        parts.extend(pass_row(item, fields) for item, fields in zip(passes, said, strict=True))
+        rows = zip(passes, said, *drawn, strict=True)
+        parts.extend(pass_row(item, fields, marks, start) for item, fields, marks, start in rows)
         parts.append("</tbody>\n</table>\n")
         parts.append(
             '<p class="m">Sky path: looking up, north at the top and east on the left; '
@@ -176,6 +185,11 @@ def place_page(
     parts.append(f'<p class="m">{esc(facts.elements_note())}</p>\n</main>\n')
     parts.append(_footer(facts))
     return "".join(parts).encode("utf-8")
+
+
+def _start(item: Pass) -> datetime:
+    assert item.visible_start is not None, "the site shows visible passes"
+    return item.visible_start.time
 
 
 @dataclass(frozen=True)

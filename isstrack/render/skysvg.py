@@ -10,6 +10,7 @@ The background (horizon, 30° and 60° rings, the cardinal points) is drawn once
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from isstrack.sky.passes import Pass, PassPoint
 
@@ -60,6 +61,10 @@ def sky_points(item: Pass) -> list[tuple[float, float]]:
     ]
 
 
+_PATH = "M{:.0f} {:.0f}Q{:.0f} {:.0f} {:.0f} {:.0f}Q{:.0f} {:.0f} {:.0f} {:.0f}"
+_MARKS = '<path d="' + _PATH + '"/><circle cx="{:.0f}" cy="{:.0f}" r="3.5"/>'
+
+
 def path_data(item: Pass) -> tuple[str, tuple[float, float]]:
     """Return the SVG path (two quadratic curves, each through its halfway point) and the start point."""
     p0, h1, p1, h2, p2 = (chart_xy(az, el) for az, el in sky_points(item))
@@ -67,14 +72,56 @@ def path_data(item: Pass) -> tuple[str, tuple[float, float]]:
     c1 = (2 * h1[0] - (p0[0] + p1[0]) / 2, 2 * h1[1] - (p0[1] + p1[1]) / 2)
     c2 = (2 * h2[0] - (p1[0] + p2[0]) / 2, 2 * h2[1] - (p1[1] + p2[1]) / 2)
     numbers = (*p0, *c1, *p1, *c2, *p2)
-    return "M{:.0f} {:.0f}Q{:.0f} {:.0f} {:.0f} {:.0f}Q{:.0f} {:.0f} {:.0f} {:.0f}".format(*numbers), p0
+    return _PATH.format(*numbers), p0
 
 
-def pass_svg(item: Pass, label: str, size_px: int = 88) -> str:
-    """Return one pass's chart: the path with a dot where it appears; `label` describes it (escaped)."""
+def chart_marks(item: Pass) -> str:
+    """Return one pass's path and start dot as SVG elements (what `chart_marks_many` gives many at once)."""
     path, (x0, y0) = path_data(item)
+    return f'<path d="{path}"/><circle cx="{x0:.0f}" cy="{y0:.0f}" r="3.5"/>'
+
+
+def chart_marks_many(items: Sequence[Pass]) -> list[str]:
+    """Return `chart_marks` of many passes, the same text, with the arithmetic done by numpy at once."""
+    import numpy as np
+
+    if not items:
+        return []
+    flat: list[float] = []
+    for item in items:
+        assert item.visible_start is not None and item.visible_end is not None
+        top = item.visible_highest or item.culmination
+        start, end = item.visible_start, item.visible_end
+        flat += (start.azimuth_deg, start.elevation_deg, top.azimuth_deg, top.elevation_deg)
+        flat += (end.azimuth_deg, end.elevation_deg)
+    az, el = np.array(flat, dtype=float).reshape(-1, 3, 2).transpose(2, 0, 1)  # (passes, 3 points) each
+    # The same operations, in the same order, as sky_points, _unit, _halfway and chart_xy.
+    a_rad, e_rad = np.radians(az), np.radians(el)
+    unit = np.stack((np.cos(e_rad) * np.sin(a_rad), np.cos(e_rad) * np.cos(a_rad), np.sin(e_rad)))
+    halves = unit[:, :, :2] + unit[:, :, 1:]  # (xyz, passes, 2): start+top, top+end
+    x, y, z = halves
+    norm = np.sqrt(x * x + y * y + z * z)
+    norm[norm == 0] = 1.0
+    half_az = np.degrees(np.arctan2(x, y)) % 360.0
+    half_el = np.degrees(np.arcsin(np.clip(z / norm, -1.0, 1.0)))
+    five_az = np.stack((az[:, 0], half_az[:, 0], az[:, 1], half_az[:, 1], az[:, 2]), axis=1)
+    five_el = np.stack((el[:, 0], half_el[:, 0], el[:, 1], half_el[:, 1], el[:, 2]), axis=1)
+    r = RADIUS * (90.0 - np.clip(five_el, 0.0, 90.0)) / 90.0
+    a = np.radians(five_az)
+    cx, cy = -r * np.sin(a), -r * np.cos(a)  # (passes, 5): p0, h1, p1, h2, p2
+    c1x, c1y = 2 * cx[:, 1] - (cx[:, 0] + cx[:, 2]) / 2, 2 * cy[:, 1] - (cy[:, 0] + cy[:, 2]) / 2
+    c2x, c2y = 2 * cx[:, 3] - (cx[:, 2] + cx[:, 4]) / 2, 2 * cy[:, 3] - (cy[:, 2] + cy[:, 4]) / 2
+    columns = (cx[:, 0], cy[:, 0], c1x, c1y, cx[:, 2], cy[:, 2], c2x, c2y, cx[:, 4], cy[:, 4])
+    numbers = np.stack((*columns, cx[:, 0], cy[:, 0]), axis=1).tolist()
+    return [_MARKS.format(*row) for row in numbers]
+
+
+def pass_svg(item: Pass, label: str, size_px: int = 88, marks: str | None = None) -> str:
+    """Return one pass's chart: the path with a dot where it appears; `label` describes it (escaped).
+
+    `marks` is the pass's `chart_marks` when the caller made them already (for many at once).
+    """
     return (
         f'<svg class="sky" viewBox="-50 -50 100 100" width="{size_px}" height="{size_px}" role="img" '
-        f'aria-label="{label}"><use href="#{SYMBOL_ID}"/><path d="{path}"/>'
-        f'<circle cx="{x0:.0f}" cy="{y0:.0f}" r="3.5"/></svg>'
+        f'aria-label="{label}"><use href="#{SYMBOL_ID}"/>{marks or chart_marks(item)}</svg>'
     )

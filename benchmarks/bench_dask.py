@@ -80,7 +80,8 @@ def load() -> str:
 
 
 def alternate(name: str, ours: list[str], local: list[str], env: dict[str, str], runs: int) -> float:
-    """Time `ours` and `local` alternately `runs` times; print each pair with the load; return the median ratio."""
+    """Time the two commands alternately `runs` times, printing each pair with the load; return the median
+    ratio."""
     ratios = []
     for i in range(runs):
         before = load()

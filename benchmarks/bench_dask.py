@@ -12,6 +12,8 @@ each, no dashboard, nannies as Dask starts them) take at most 1.3x the local run
   makes its own cluster for one run pays), shown for comparison.
 Runs alternate with the local one; each pair prints its wall times and the load average beside them
 (the machine is shared: only ratios within a run mean anything). The median ratio is the result.
+Beside it, the CPU seconds each run cost (isstrack and its workers; for the warm cluster, what its
+scheduler, nannies and workers used during the run), which another agent's load disturbs far less.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import signal
 import statistics
 import subprocess
@@ -53,9 +56,41 @@ def cluster_main(scheduler_file: Path, command: list[str] | None) -> None:
         signal.sigwait({signal.SIGTERM, signal.SIGINT})
 
 
+def tree_cpu_s(root: int) -> float:
+    """Return the CPU seconds used so far by the live processes `root` and its descendants (from /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents: dict[int, int] = {}
+    used: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry)] = int(fields[1])
+            used[int(entry)] = (int(fields[11]) + int(fields[12])) / tick
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        total += used.get(pid, 0.0)
+        todo += [child for child, parent in parents.items() if parent == pid]
+    return total
+
+
+def timed(cmd: list[str], env: dict[str, str], cluster: int | None) -> tuple[float, float]:
+    """Run `cmd`; return its wall time and the CPU seconds it and `cluster`'s process tree used."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cluster_before = tree_cpu_s(cluster) if cluster else 0.0
+    wall = wall_time(cmd, env)
+    cluster_s = tree_cpu_s(cluster) - cluster_before if cluster else 0.0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return wall, own + cluster_s
+
+
 @contextmanager
-def user_cluster(scheduler_file: Path, env: dict[str, str]) -> Iterator[Path]:
-    """Run a LocalCluster in a process of its own, as a user would; yield its scheduler file."""
+def user_cluster(scheduler_file: Path, env: dict[str, str]) -> Iterator[int]:
+    """Run a LocalCluster in a process of its own, as a user would; yield its process id."""
     proc = subprocess.Popen(
         [sys.executable, __file__, "--serve-cluster", str(scheduler_file)],
         env=env,
@@ -68,7 +103,7 @@ def user_cluster(scheduler_file: Path, env: dict[str, str]) -> Iterator[Path]:
             if proc.poll() is not None or time.monotonic() > deadline:
                 raise SystemExit("the LocalCluster did not start")
             time.sleep(0.2)
-        yield scheduler_file
+        yield proc.pid
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(timeout=60)
@@ -79,22 +114,29 @@ def load() -> str:
     return f"{os.getloadavg()[0]:.2f}"
 
 
-def alternate(name: str, ours: list[str], local: list[str], env: dict[str, str], runs: int) -> float:
+def alternate(
+    name: str, ours: list[str], local: list[str], env: dict[str, str], runs: int, cluster: int | None
+) -> float:
     """Time the two commands alternately `runs` times, printing each pair with the load; return the median
-    ratio."""
-    ratios = []
+    ratio of wall times."""
+    ratios, cpu_ratios = [], []
     for i in range(runs):
         before = load()
-        a = wall_time(ours, env)
-        b = wall_time(local, env)
+        a, a_cpu = timed(ours, env, cluster)
+        b, b_cpu = timed(local, env, None)
         ratios.append(a / b)
+        cpu_ratios.append(a_cpu / b_cpu)
         print(
             f"  {name} pair {i + 1}: Dask {a:.2f} s, local {b:.2f} s, ratio {a / b:.2f} "
-            f"(load {before} before, {load()} after)",
+            f"(load {before} before, {load()} after); CPU {a_cpu:.1f} s against {b_cpu:.1f} s",
             flush=True,
         )
     median = statistics.median(ratios)
-    print(f"{name}: median ratio {median:.2f} over {runs} pairs (target <= {TARGET:g})", flush=True)
+    print(
+        f"{name}: median ratio {median:.2f} over {runs} pairs (target <= {TARGET:g}); "
+        f"median CPU ratio {statistics.median(cpu_ratios):.2f}",
+        flush=True,
+    )
     return median
 
 
@@ -121,14 +163,15 @@ def main() -> None:
     local = [*base, "--workers", "2", *([] if args.csv else ["--out", str(tmp / "local.parquet")])]
     kind = "CSV to stdout" if args.csv else "Parquet (--out)"
     print(f"{args.places:,} places x {DAYS} d, {kind}; {os.cpu_count()} CPUs, load {load()}", flush=True)
-    with user_cluster(tmp / "scheduler.json", env) as scheduler_file:
+    scheduler_file = tmp / "scheduler.json"
+    with user_cluster(scheduler_file, env) as cluster:
         warm = [*base, "--scheduler-file", str(scheduler_file), *out]
         wall_time(warm, env)  # the workers import isstrack and load the ephemeris once
         wall_time(local, env)
-        ratio = alternate("warm cluster (started by the user)", warm, local, env, args.runs)
+        ratio = alternate("warm cluster (started by the user)", warm, local, env, args.runs, cluster)
     if not args.skip_cold:
         cold = [sys.executable, __file__, "--cold-run", *base, *out]
-        alternate("cold cluster (started and closed each run)", cold, local, env, args.runs)
+        alternate("cold cluster (started and closed each run)", cold, local, env, args.runs, None)
     sys.exit(0 if ratio <= TARGET else 1)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import functools
 import logging
 import os
 import threading
@@ -138,7 +139,7 @@ def roomy_heap() -> Iterator[None]:
 
     A Dask nanny starts its workers with MALLOC_TRIM_THRESHOLD_=65536, which also fixes glibc's mmap
     threshold at 128 KiB: every array the engine makes is then mapped fresh and zeroed page by page
-    (measured: 15 times the page faults and twice the CPU of the same chunk in a plain process). The
+    (measured on a 1,000-place chunk: 15 times the page faults, 1.5 to 1.8 times the CPU). The
     thresholds glibc would have reached are set while the search runs, and the environment's put back
     when the last search in the process ends, so the worker returns memory to the system as before.
     """
@@ -173,6 +174,7 @@ def _heap_restore() -> tuple[int, int] | None:
     return int(trim or _GLIBC_STATIC_BYTES), int(mmap or _GLIBC_STATIC_BYTES)
 
 
+@functools.cache
 def _libc() -> Any:
     """Return the C library if it has glibc's mallopt, else None."""
     try:

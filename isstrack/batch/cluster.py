@@ -205,26 +205,17 @@ class _Watch:
 
     def result(self, future: Any) -> Any:
         """Return a chunk's result, or raise WorkerLostError when the cluster cannot give it any more."""
-        from distributed.scheduler import KilledWorker
-
+        # Wait for the future to finish, then take its result without a timeout: polling result(timeout=)
+        # once failed with UnboundLocalError from Dask's sync() under load (it keeps only an Exception;
+        # the cancellation of a timed-out wait is a BaseException).
+        finished = threading.Event()
+        future.add_done_callback(lambda _: finished.set())
         no_workers_since: float | None = None
         while True:
-            try:
-                value = future.result(timeout=POLL_S)
+            if finished.wait(POLL_S):
+                value = self._finished(future)
                 self.progress = time.monotonic()
                 return value
-            except TimeoutError:
-                pass
-            except (OSError, CancelledError) as error:
-                raise WorkerLostError(
-                    f"lost the Dask scheduler at {self.address} mid-run ({type(error).__name__}); "
-                    "the output ends at the last complete row; rerun when it is back"
-                ) from None
-            except KilledWorker:
-                raise WorkerLostError(
-                    "Dask workers died computing a chunk (out of memory?); the output ends at the last "
-                    "complete row; rerun with fewer places or workers with more memory"
-                ) from None
             now = time.monotonic()
             if self._workers():
                 no_workers_since = None
@@ -240,6 +231,22 @@ class _Watch:
                     f"no chunk finished on the Dask cluster at {self.address} in {PROGRESS_DEADLINE_S} s; "
                     "the output ends at the last complete row"
                 )
+
+    def _finished(self, future: Any) -> Any:
+        from distributed.scheduler import KilledWorker
+
+        try:
+            return future.result()
+        except (OSError, CancelledError) as error:
+            raise WorkerLostError(
+                f"lost the Dask scheduler at {self.address} mid-run ({type(error).__name__}); "
+                "the output ends at the last complete row; rerun when it is back"
+            ) from None
+        except KilledWorker:
+            raise WorkerLostError(
+                "Dask workers died computing a chunk (out of memory?); the output ends at the last "
+                "complete row; rerun with fewer places or workers with more memory"
+            ) from None
 
     def _workers(self) -> int:
         try:

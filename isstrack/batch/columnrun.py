@@ -14,7 +14,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from isstrack.batch.arrowpasses import assemble, pass_schema
-from isstrack.batch.cluster import close, connect, watched
+from isstrack.batch.cluster import close, connect, submit_watched
 from isstrack.batch.columnar import Places
 from isstrack.batch.passcolumns import Columns, search_columns
 from isstrack.batch.runner import WINDOW_PER_WORKER, PassJob, chunk_size
@@ -121,7 +121,7 @@ def _on_client(
         threads = max(1, sum(client.nthreads().values()))
         # One more chunk in flight per worker than locally: it hides the network round trip of each result.
         yield from ordered(
-            lambda *a: watched(watch, client.submit(search_columns, *a, pure=False)),
+            lambda *a: submit_watched(client, watch, search_columns, *a),
             job,
             places,
             chunk_size(len(places), threads),

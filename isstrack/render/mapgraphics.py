@@ -27,15 +27,15 @@ class TerminalPicture:
         """Return the terminal rows a picture `columns` wide covers."""
         return placement(columns, self.cell_px).rows
 
-    def escape(self, scene: MapScene, columns: int) -> str:
-        """Return the escape that draws the scene `columns` cells wide."""
+    def escape(self, scene: MapScene, columns: int, centre_deg: float | None = None) -> str:
+        """Return the escape that draws the scene `columns` cells wide (centred on `centre_deg`)."""
         where = placement(columns, self.cell_px)
         overlay = self.overlay
         mask, rgb = (None, (0, 0, 0)) if overlay is None else (overlay.mask, hex_rgb(overlay.colour))
-        picture = map_picture(scene, where.width_px, mask, rgb)
+        picture = map_picture(scene, where.width_px, mask, rgb, centre_deg)
         return picture_escape(self.protocol, picture, where.columns, where.rows)
 
-    def block(self, scene: MapScene, columns: int, first_row: int) -> str:
+    def block(self, scene: MapScene, columns: int, first_row: int, centre_deg: float | None = None) -> str:
         """Return the picture for a full screen: drawn at 1-based `first_row`, then a newline per row.
 
         Terminals leave the cursor in different places after a picture (kitty: its last row; sixel:
@@ -43,7 +43,8 @@ class TerminalPicture:
         text after it starts on the row below the picture, and counting newlines counts screen rows.
         """
         rows = self.rows(columns)
-        return f"\x1b[{first_row};1H" + self.escape(scene, columns) + f"\x1b[{first_row};1H" + "\n" * rows
+        drawn = self.escape(scene, columns, centre_deg)
+        return f"\x1b[{first_row};1H" + drawn + f"\x1b[{first_row};1H" + "\n" * rows
 
 
 def png_file_bytes(scene: MapScene, width_px: int, overlay: Any = None) -> bytes:

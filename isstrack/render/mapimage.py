@@ -142,8 +142,12 @@ def map_picture(
     width_px: int,
     overlay: Any = None,
     overlay_rgb: tuple[int, int, int] = (0x7B, 0x2F, 0xBE),
+    centre_deg: float | None = None,
 ) -> Any:
-    """Return the scene as a (width / 2) x width x 3 uint8 picture; `overlay` is a globe mask to tint."""
+    """Return the scene as a (width / 2) x width x 3 uint8 picture; `overlay` is a globe mask to mark.
+
+    With `centre_deg` the picture is turned east-west to put that longitude in the middle.
+    """
     import numpy as np
 
     width_px = max(MIN_WIDTH_PX, min(MAX_WIDTH_PX, width_px))
@@ -200,6 +204,9 @@ def map_picture(
     )
     _disk(image, row, col, unit * 1.15, WHITE)
     _disk(image, row, col, unit * 0.85, STATION_RGB)
+    if centre_deg is not None:
+        shift = width_px // 2 - pixel_of(0.0, centre_deg, width_px, height_px)[1]
+        image = np.roll(image, shift, axis=1)
     return image
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from isstrack.io.literal import literal
 from isstrack.render.mapgrid import heading_arrow
+from isstrack.render.mapstamp import stamp_items
 from isstrack.render.mapstyle import (
     FOOTPRINT,
     HOME,
@@ -39,9 +40,14 @@ def legend_lines(
     colour: bool,
     overlay: Overlay | None = None,
     palette: Palette | None = None,
+    stamp: bool = True,
 ) -> list[list[Run]]:
-    """Return the legend, wrapped to `columns`: one entry per thing drawn (`overlay` included)."""
+    """Return the legend, wrapped to `columns`: one entry per thing drawn (`overlay` included).
+
+    With `stamp` it starts with the moment shown and, for elements too old to trust, a warning.
+    """
     palette = palette or TRUECOLOR_PALETTE
+    dated = wrap_items(stamp_items(scene, zone, colour), columns) if stamp else []
 
     def line_item(layer: int, words: str) -> list[Run]:
         if colour:
@@ -76,7 +82,7 @@ def legend_lines(
     if overlay is not None:
         swatch = ("  ", _style(f"on {overlay_colour(overlay, palette)}")) if colour else (overlay.glyph, None)
         items.append([swatch, (f" {overlay.label}", None)])
-    return wrap_items(items, columns)
+    return dated + wrap_items(items, columns)
 
 
 def wrap_items(items: list[list[Run]], width: int, gap: int = 3, separator: str = "") -> list[list[Run]]:

@@ -243,8 +243,18 @@ class WorldMap:
         placed[(row, col)] = (STATION, ISS)
         return placed
 
-    def frame(self, scene: MapScene, zone: Any = None, place_name: str = "") -> MapFrame:
-        """Draw a scene: the map's lines and its legend."""
+    def frame(
+        self,
+        scene: MapScene,
+        zone: Any = None,
+        place_name: str = "",
+        stamp: bool = True,
+        centre_deg: float | None = None,
+    ) -> MapFrame:
+        """Draw a scene: the map's lines (centred on longitude `centre_deg` if given) and its legend.
+
+        With `stamp` the legend starts with the moment shown and, for elements too old, a warning.
+        """
         import numpy as np
 
         layers = self.layers(scene)
@@ -276,6 +286,10 @@ class WorldMap:
             style_ids[r, c] = MARKER_BASE + kind * 8 + background[r, c]
         if not self.colour:
             style_ids[:] = 0
+        if centre_deg is not None:
+            # The map is a cylinder: recentring turns every row, labels and markers with it.
+            shift = self.columns // 2 - cell_of(0.0, centre_deg, self.columns, self.rows)[1]
+            chars, style_ids = np.roll(chars, shift, axis=1), np.roll(style_ids, shift, axis=1)
         if len(self._rows) > 8 * self.rows:
             self._rows.clear()
             self._ansi.clear()
@@ -290,7 +304,9 @@ class WorldMap:
                 runs = [(text[a:b], self._style_of(int(ids[a]))) for a, b in itertools.pairwise(cuts)]
                 self._rows[key] = runs
             lines.append(runs)
-        legend = legend_lines(scene, zone, place_name, self.columns, self.colour, self.overlay, self.palette)
+        legend = legend_lines(
+            scene, zone, place_name, self.columns, self.colour, self.overlay, self.palette, stamp
+        )
         return MapFrame(lines, legend)
 
     def _style_of(self, style_id: int) -> Any:

@@ -77,6 +77,24 @@ def _coast_and_land(columns: int, rows: int) -> tuple[Any, Any]:
     return braille(ys, xs, rows, columns), land_cells
 
 
+def sample_mask(mask: Any, rows: int, columns: int) -> Any:
+    """Return a globe mask (see Overlay) sampled at the centres of a rows x columns grid."""
+    import numpy as np
+
+    mask = np.asarray(mask, dtype=bool)
+    r = np.minimum(((np.arange(rows) + 0.5) / rows * mask.shape[0]).astype(int), mask.shape[0] - 1)
+    c = np.minimum(((np.arange(columns) + 0.5) / columns * mask.shape[1]).astype(int), mask.shape[1] - 1)
+    return mask[r[:, None], c[None, :]]
+
+
+def hatching(shape: tuple[int, int], period: int) -> Any:
+    """Return diagonal lines (rising to the east) `period` points apart over a grid."""
+    import numpy as np
+
+    rows, columns = shape
+    return (np.arange(rows)[:, None] + np.arange(columns)[None, :]) % period == 0
+
+
 ARROW_STEPS = {
     "↑": (0, -1),
     "↗": (1, -1),

@@ -25,9 +25,10 @@ from isstrack.render.mapstyle import (
     Run,
     _style,
     cells,
+    region_colour,
     shown,
 )
-from isstrack.render.palette import TRUECOLOR_PALETTE, Palette, overlay_colour
+from isstrack.render.palette import TRUECOLOR_PALETTE, Palette
 from isstrack.scene.mapscene import MapScene
 from isstrack.sky.groundtrack import DAY, NIGHT, TWILIGHT
 
@@ -80,8 +81,8 @@ def legend_lines(
         items.append([(PLAIN_SHADE[NIGHT], None), (" night", None)])
         items.append([("⠿", None), (" coast", None)])
     if overlay is not None:
-        swatch = ("  ", _style(f"on {overlay_colour(overlay, palette)}")) if colour else (overlay.glyph, None)
-        items.append([swatch, (f" {overlay.label}", None)])
+        swatch = ("⢕", _style(region_colour(overlay, palette.system))) if colour else (overlay.glyph, None)
+        items.append([swatch, (f" hatched: {overlay.label}", None)])
     return dated + wrap_items(items, columns)
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from isstrack.render.mapgrid import ARROW_STEPS, _coast_and_land
+from isstrack.render.mapgrid import ARROW_STEPS, _coast_and_land, hatching, sample_mask
 from isstrack.render.mapgrid import braille as braille
 from isstrack.render.mapgrid import cell_of as cell_of
 from isstrack.render.mapgrid import heading_arrow as heading_arrow
@@ -26,30 +26,33 @@ from isstrack.render.mapgrid import rasterise as rasterise
 from isstrack.render.maplegend import legend_lines
 from isstrack.render.mapstyle import (
     COAST,
+    DRAW_ORDER,
     FOOTPRINT,
+    HATCH_PERIOD_DOTS,
     HEADING,
     HOME,
     ISS,
     LABEL,
     MARKER_BASE,
     OBSERVER,
-    OVERLAY_BACKGROUND,
     PASS,
     PAST,
     PLAIN_SHADE,
     PLAIN_TABLE,
+    REGION,
     SHADOW,
     STATION,
     SUBSOLAR,
     SUN_MARK,
     SUNLIT,
     _style,
+    region_colour,
 )
 from isstrack.render.mapstyle import Overlay as Overlay
 from isstrack.render.mapstyle import Run as Run
 from isstrack.render.mapstyle import cells as cells
 from isstrack.render.mapstyle import shown as shown
-from isstrack.render.palette import TRUECOLOR_PALETTE, Palette, overlay_colour
+from isstrack.render.palette import TRUECOLOR_PALETTE, Palette
 from isstrack.render.safe import to_ascii
 from isstrack.scene.mapscene import MapScene
 from isstrack.sky.groundtrack import (
@@ -131,21 +134,26 @@ class WorldMap:
         self._track_dots: Any = None
         self._light_key: tuple[float, float] | None = None
         self._light: Any = None
-        self._overlay_cells = self._sample_overlay() if overlay is not None else None
+        self._region = self._region_codes() if overlay is not None else None
         self._rows: dict[Any, list[Run]] = {}
         self._ansi: dict[int, str] = {}
         self._styles: dict[int, Any] = {}
 
-    def _sample_overlay(self) -> Any:
+    def _region_codes(self) -> Any:
+        """Return the overlay region's layer: diagonal hatching, never a fill, so the map shows through.
+
+        In colour these are braille dots; without colour, cells for the plain glyph on every fourth
+        diagonal.
+        """
         import numpy as np
 
         assert self.overlay is not None
-        mask = np.asarray(self.overlay.mask, dtype=bool)
-        lat = 90.0 - (np.arange(self.rows) + 0.5) * 180.0 / self.rows
-        lon = -180.0 + (np.arange(self.columns) + 0.5) * 360.0 / self.columns
-        r = np.clip(((90.0 - lat) / 180.0 * mask.shape[0]).astype(int), 0, mask.shape[0] - 1)
-        c = np.clip(((lon + 180.0) / 360.0 * mask.shape[1]).astype(int), 0, mask.shape[1] - 1)
-        return mask[r[:, None], c[None, :]]
+        if self.colour:
+            inside = sample_mask(self.overlay.mask, 4 * self.rows, 2 * self.columns)
+            ys, xs = np.nonzero(inside & hatching(inside.shape, HATCH_PERIOD_DOTS))
+            return braille(ys, xs, self.rows, self.columns)
+        inside = sample_mask(self.overlay.mask, self.rows, self.columns)
+        return (inside & hatching(inside.shape, 4)).astype(np.uint8)
 
     def light(self, scene: MapScene) -> Any:
         """Return the light class of every cell, recomputed when the Sun has moved 0.25° or more."""
@@ -260,16 +268,15 @@ class WorldMap:
         layers = self.layers(scene)
         top = np.full((self.rows, self.columns), -1)
         codes = np.zeros((self.rows, self.columns), dtype=np.uint8)
-        for layer in sorted(layers):
+        if self._region is not None:
+            layers[REGION] = self._region
+        for layer in DRAW_ORDER:
             drawn = layers[layer] > 0
             top[drawn] = layer
             codes[drawn] = layers[layer][drawn]
         light = self.light(scene)
         _, land = _coast_and_land(self.columns, self.rows)
         background = light * 2 + land
-        overlay = self._overlay_cells
-        if overlay is not None:
-            background = np.where(overlay, OVERLAY_BACKGROUND, background)
         braille_chars, plain = _glyph_tables()
         if self.colour:
             chars = np.where(top >= 0, braille_chars[codes], " ")
@@ -277,9 +284,9 @@ class WorldMap:
         else:
             chars = np.array([" ", PLAIN_SHADE[TWILIGHT], PLAIN_SHADE[NIGHT]])[light]
             chars = np.where(top == COAST, braille_chars[codes], chars)
-            if overlay is not None and self.overlay is not None:
-                chars = np.where(overlay & (top <= COAST), self.overlay.glyph, chars)
             chars = np.where(top > COAST, plain[np.maximum(top, 0)], chars)
+            if self.overlay is not None:
+                chars = np.where(top == REGION, self.overlay.glyph, chars)
             style_ids = np.zeros((self.rows, self.columns), dtype=int)
         for (r, c), (glyph, kind) in self.markers(scene, zone).items():
             chars[r, c] = glyph
@@ -319,16 +326,14 @@ class WorldMap:
     def _make_style(self, style_id: int) -> Any:
         kind, background = divmod(style_id, 8)
         palette = self.palette
-        bg = (
-            overlay_colour(self.overlay, palette)
-            if background == OVERLAY_BACKGROUND and self.overlay
-            else palette.background[background]
-        )
+        bg = palette.background[background]
         if style_id >= MARKER_BASE:
             spec = palette.markers[(style_id - MARKER_BASE) // 8]
             return _style(spec if " on " in spec else f"{spec} on {bg}")
         if kind == 0:
             return _style(f"on {bg}")
+        if kind - 1 == REGION and self.overlay is not None:
+            return _style(f"{region_colour(self.overlay, palette.system)} on {bg}")
         return _style(f"{palette.lines[kind - 1]} on {bg}")
 
     def ansi(self, runs: list[Run], color_system: Any) -> str:

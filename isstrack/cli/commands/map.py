@@ -176,7 +176,7 @@ def map_(
         from isstrack.io.outfile import write_output
         from isstrack.render.mapgraphics import png_file_bytes
 
-        write_output(png, png_file_bytes(scene, PNG_WIDTH_PX, overlay), "--png")
+        write_output(png, png_file_bytes(scene, PNG_WIDTH_PX, overlay, zone), "--png")
         return
     if svg is not None:
         import io

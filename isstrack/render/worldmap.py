@@ -114,6 +114,29 @@ class MapFrame:
         return out
 
 
+def _label_cells(
+    row: int, col: int, label: str, rows: int, cols: int, occupied: Any, keep: set[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Return the cells for a label beside (row, col): the first place that covers no line and no
+    marker, else the one covering fewest, trying the same row, then one and two rows off."""
+    size = len(label)
+    places = [
+        (row + dr, first)
+        for dr in (0, -1, 1, -2, 2)
+        for first in ((col + 1, col - size) if dr == 0 else (col + 1, col - size, col - size // 2))
+        if 0 <= row + dr < rows and first >= 0 and first + size <= cols
+    ] or [(row, (col + 1) % cols)]
+
+    def cost(place: tuple[int, int]) -> int:
+        r, first = place
+        cells_ = [(r, c % cols) for c in range(first, first + size)]
+        lines = sum(bool(occupied[cell]) for cell in cells_) if occupied is not None else 0
+        return lines + 100 * sum(cell in keep for cell in cells_)
+
+    r, first = min(places, key=cost)  # min keeps the earliest of equals: the nearest place
+    return [(r, c % cols) for c in range(first, first + size)]
+
+
 def as_ascii(text: str) -> str:
     """Return map text in ASCII: a glyph as one ASCII character, anything else as safe.to_ascii spells it."""
     return to_ascii(text.translate(_ASCII_TABLE))
@@ -217,24 +240,30 @@ class WorldMap:
         layers[PASS] = braille(py, px, rows, cols)
         return layers
 
-    def markers(self, scene: MapScene, zone: Any) -> dict[tuple[int, int], tuple[str, int]]:
-        """Return the glyphs placed on single cells, by (row, column), with their MARKERS index."""
+    def markers(
+        self, scene: MapScene, zone: Any, occupied: Any = None
+    ) -> dict[tuple[int, int], tuple[str, int]]:
+        """Return the glyphs placed on single cells, by (row, column), with their MARKERS index.
+
+        The next pass's time goes where it covers fewest cells `occupied` by lines (a boolean
+        rows x columns array) and no marker: beside the pass's start, or a row above or below.
+        """
         placed: dict[tuple[int, int], tuple[str, int]] = {}
         rows, cols = self.rows, self.columns
         s = scene.state
-        station = cell_of(s.latitude_deg, s.longitude_deg, cols, rows)
-        home = None
+        keep = {cell_of(s.latitude_deg, s.longitude_deg, cols, rows)}
+        keep |= {(r + dr, c + dc) for r, c in keep for dr in (-1, 0, 1) for dc in (-1, 0, 1)}  # and its arrow
+        keep.add(cell_of(scene.subsolar.latitude_deg, scene.subsolar.longitude_deg, cols, rows))
         if scene.place is not None:
-            home = cell_of(scene.place.latitude_deg, scene.place.longitude_deg, cols, rows)
+            keep.add(cell_of(scene.place.latitude_deg, scene.place.longitude_deg, cols, rows))
         if scene.pass_track and scene.next_visible is not None:
             start = scene.pass_track[0]
             label = scene.next_visible.start.astimezone(zone).strftime("%H:%M")
             row, col = cell_of(start.latitude_deg, start.longitude_deg, cols, rows)
-            spans = [range(col + 1, col + 1 + len(label)), range(col - len(label), col)]
-            fits = [r for r in spans if r.start >= 0 and r.stop <= cols]
-            clear = [r for r in fits if all((row, c) not in (station, home) for c in r)]
-            for c, ch in zip((clear or fits or spans)[0], label, strict=True):
-                placed[(row, c % cols)] = (ch, LABEL)
+            for (r, c), ch in zip(
+                _label_cells(row, col, label, rows, cols, occupied, keep), label, strict=True
+            ):
+                placed[(r, c)] = (ch, LABEL)
         sub = scene.subsolar
         placed[cell_of(sub.latitude_deg, sub.longitude_deg, cols, rows)] = (SUBSOLAR, SUN_MARK)
         if scene.place is not None:
@@ -270,7 +299,7 @@ class WorldMap:
         codes = np.zeros((self.rows, self.columns), dtype=np.uint8)
         if self._region is not None:
             layers[REGION] = self._region
-        for layer in DRAW_ORDER:
+        for layer in (layer for layer in DRAW_ORDER if layer in layers):
             drawn = layers[layer] > 0
             top[drawn] = layer
             codes[drawn] = layers[layer][drawn]
@@ -288,7 +317,7 @@ class WorldMap:
             if self.overlay is not None:
                 chars = np.where(top == REGION, self.overlay.glyph, chars)
             style_ids = np.zeros((self.rows, self.columns), dtype=int)
-        for (r, c), (glyph, kind) in self.markers(scene, zone).items():
+        for (r, c), (glyph, kind) in self.markers(scene, zone, top > COAST).items():
             chars[r, c] = glyph
             style_ids[r, c] = MARKER_BASE + kind * 8 + background[r, c]
         if not self.colour:

@@ -73,9 +73,12 @@ def legend_lines(
     if scene.next_visible is not None:
         when = scene.next_visible.start.astimezone(zone).strftime("%a %H:%M")
         items.append(line_item(PASS, f"next visible pass {when}"))
-    if colour:
+    if colour:  # one item: the three stay together on a line, a space apart
+        shades: list[Run] = []
         for light, words in ((DAY, "day"), (TWILIGHT, "twilight"), (NIGHT, "night")):
-            items.append([(f" {words} ", _style(f"#ffffff on {palette.background[light * 2]}"))])
+            shades += [(" ", None)] if shades else []
+            shades.append((f" {words} ", _style(f"#ffffff on {palette.background[light * 2]}")))
+        items.append(shades)
     else:
         items.append([(PLAIN_SHADE[TWILIGHT], None), (" twilight", None)])
         items.append([(PLAIN_SHADE[NIGHT], None), (" night", None)])

@@ -240,7 +240,9 @@ def captioned(picture: Any, words: str, warning: str | None = None) -> Any:
     _, width_px, _ = picture.shape
     scale = max(1, width_px // 480)
     pad = 2 * scale
-    pieces = [(words.upper(), WHITE, None)]
+    pieces: list[tuple[str, tuple[int, int, int], tuple[int, int, int] | None]] = [
+        (words.upper(), WHITE, None)
+    ]
     if warning is not None:
         pieces.append((f" {warning.upper()} ", WHITE, WARNING_RGB))
     masks = [text_mask(text, scale) for text, _, _ in pieces]

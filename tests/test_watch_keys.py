@@ -79,6 +79,7 @@ def test_map_watch_f_follows_the_station(isolated_env: dict[str, str], tle_file:
     mark = _press(term, b"f", b"following")
     shown = _screen(term, mark, 30, 100).splitlines()
     assert "following" in _status("\n".join(shown))
+    assert _status("\n".join(shown)).rstrip().endswith("q quits")  # nothing of the longer line before
     station = [line.index("✦") for line in shown if "✦" in line and "ISS" not in line]
     assert station == [40]  # the middle of the 80-column map
     mark = _press(term, b"[", b"-1 min")  # still following after a step back

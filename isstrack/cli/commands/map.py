@@ -312,7 +312,9 @@ def _watch(
         shown = control.shown(when)
         live.show_orbits(control.orbits)
         frame = compose(*live.scene(shown), zone, columns, lines - 1, width, picture, control.following)
-        return frame + "\n" + control.status(columns)
+        status = control.status(columns)
+        # Erase after a short status line: a longer one from the frame before may be under it.
+        return frame + "\n" + status + ("\x1b[K" if len(status) < columns else "")
 
     watch_screen(screen, start, interval, control.press)
 

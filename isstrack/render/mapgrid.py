@@ -95,6 +95,29 @@ def hatching(shape: tuple[int, int], period: int) -> Any:
     return (np.arange(rows)[:, None] + np.arange(columns)[None, :]) % period == 0
 
 
+def label_cells(
+    row: int, col: int, label: str, rows: int, cols: int, occupied: Any, keep: set[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Return the cells for a label beside (row, col): the first place that covers no line and no
+    marker, else the one covering fewest, trying the same row, then one and two rows off."""
+    size = len(label)
+    places = [
+        (row + dr, first)
+        for dr in (0, -1, 1, -2, 2)
+        for first in ((col + 1, col - size) if dr == 0 else (col + 1, col - size, col - size // 2))
+        if 0 <= row + dr < rows and first >= 0 and first + size <= cols
+    ] or [(row, (col + 1) % cols)]
+
+    def cost(place: tuple[int, int]) -> int:
+        r, first = place
+        cells_ = [(r, c % cols) for c in range(first, first + size)]
+        lines = sum(bool(occupied[cell]) for cell in cells_) if occupied is not None else 0
+        return lines + 100 * sum(cell in keep for cell in cells_)
+
+    r, first = min(places, key=cost)  # min keeps the earliest of equals: the nearest place
+    return [(r, c % cols) for c in range(first, first + size)]
+
+
 ARROW_STEPS = {
     "↑": (0, -1),
     "↗": (1, -1),

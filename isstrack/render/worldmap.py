@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from isstrack.render.mapgrid import ARROW_STEPS, _coast_and_land, hatching, sample_mask
+from isstrack.render.mapgrid import ARROW_STEPS, _coast_and_land, hatching, label_cells, sample_mask
 from isstrack.render.mapgrid import braille as braille
 from isstrack.render.mapgrid import cell_of as cell_of
 from isstrack.render.mapgrid import heading_arrow as heading_arrow
@@ -114,27 +114,26 @@ class MapFrame:
         return out
 
 
-def _label_cells(
-    row: int, col: int, label: str, rows: int, cols: int, occupied: Any, keep: set[tuple[int, int]]
-) -> list[tuple[int, int]]:
-    """Return the cells for a label beside (row, col): the first place that covers no line and no
-    marker, else the one covering fewest, trying the same row, then one and two rows off."""
-    size = len(label)
-    places = [
-        (row + dr, first)
-        for dr in (0, -1, 1, -2, 2)
-        for first in ((col + 1, col - size) if dr == 0 else (col + 1, col - size, col - size // 2))
-        if 0 <= row + dr < rows and first >= 0 and first + size <= cols
-    ] or [(row, (col + 1) % cols)]
+def fit_columns(
+    world: WorldMap,
+    scene: MapScene,
+    zone: Any,
+    place_name: str,
+    columns: int,
+    lines: int,
+    rows_of: Any = map_rows,
+    narrowest: int = MIN_COLUMNS,
+) -> int:
+    """Return the widest map, `narrowest` to `columns` wide, whose rows (`rows_of` a width) and
+    legend take at most `lines` lines; the legend grows as the map narrows, so failing that,
+    the width that takes fewest."""
 
-    def cost(place: tuple[int, int]) -> int:
-        r, first = place
-        cells_ = [(r, c % cols) for c in range(first, first + size)]
-        lines = sum(bool(occupied[cell]) for cell in cells_) if occupied is not None else 0
-        return lines + 100 * sum(cell in keep for cell in cells_)
+    def height(width: int) -> int:
+        legend = legend_lines(scene, zone, place_name, width, world.colour, world.overlay, world.palette)
+        return int(rows_of(width)) + len(legend)
 
-    r, first = min(places, key=cost)  # min keeps the earliest of equals: the nearest place
-    return [(r, c % cols) for c in range(first, first + size)]
+    widths = range(columns, min(narrowest, columns) - 1, -1)
+    return next((width for width in widths if height(width) <= lines), min(widths, key=height))
 
 
 def as_ascii(text: str) -> str:
@@ -261,7 +260,7 @@ class WorldMap:
             label = scene.next_visible.start.astimezone(zone).strftime("%H:%M")
             row, col = cell_of(start.latitude_deg, start.longitude_deg, cols, rows)
             for (r, c), ch in zip(
-                _label_cells(row, col, label, rows, cols, occupied, keep), label, strict=True
+                label_cells(row, col, label, rows, cols, occupied, keep), label, strict=True
             ):
                 placed[(r, c)] = (ch, LABEL)
         sub = scene.subsolar

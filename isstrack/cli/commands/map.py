@@ -226,18 +226,11 @@ def _fitted(columns: int, world: Any, scene: Any, zone: Any, name: str, rows_of:
     """Return the widest map up to `columns` whose rows and legend leave the prompt a line on screen."""
     import shutil
 
-    from isstrack.render.maplegend import legend_lines
+    from isstrack.render.worldmap import fit_columns
 
     size = shutil.get_terminal_size((PIPED_WIDTH, 24))
-    lines, columns = size.lines - 1, min(columns, size.columns)
-
-    def height(width: int) -> int:
-        legend = legend_lines(scene, zone, name, width, world.colour, world.overlay, world.palette)
-        return int(rows_of(width)) + len(legend)
-
-    # The legend grows as the map narrows: the widest that fits, else the shortest of all.
-    widths = range(columns, MIN_FITTED_COLUMNS - 1, -1)
-    return next((w for w in widths if height(w) <= lines), min(widths, key=height))
+    width = min(columns, size.columns)
+    return fit_columns(world, scene, zone, name, width, size.lines - 1, rows_of, MIN_FITTED_COLUMNS)
 
 
 def _graphics(choice: str) -> str | None:

@@ -116,3 +116,21 @@ def test_recentring_turns_the_map_to_put_a_longitude_in_the_middle(tle_file: str
     # The same picture, turned: column c moves to c + shift (mod 80) on every row.
     shift = 40 - plain[row].index("✦")
     assert all(t == p[-shift % 80 :] + p[: -shift % 80] for t, p in zip(turned, plain, strict=True))
+
+
+def test_recentring_the_picture_puts_the_station_in_the_middle(tle_file: str) -> None:
+    import numpy as np
+
+    from isstrack.elements.load import load_file
+    from isstrack.render.mapimage import map_picture
+    from isstrack.scene.mapscene import build_scene
+    from isstrack.sky.orbit import Orbit
+
+    orbit = Orbit(load_file(Path(tle_file), 25544).elements)
+    scene = build_scene(orbit, datetime(2026, 9, 24, 21, tzinfo=timezone.utc), 1.5)
+    plain = map_picture(scene, 800)
+    turned = map_picture(scene, 800, centre_deg=scene.state.longitude_deg)
+    red = np.argwhere((turned == (0xD7, 0x26, 0x3D)).all(axis=2))  # the station's disc
+    assert abs(red[:, 1].mean() - 400) < 2
+    shift = round(red[:, 1].mean() - np.argwhere((plain == (0xD7, 0x26, 0x3D)).all(axis=2))[:, 1].mean())
+    assert (np.roll(plain, shift, axis=1) == turned).mean() > 0.99

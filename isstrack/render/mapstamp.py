@@ -10,9 +10,8 @@ from datetime import timezone
 from typing import Any
 
 from isstrack.elements.trust import is_trusted
-from isstrack.io.timetext import UTC_TEXT, time_text
+from isstrack.io.timetext import UTC_TEXT, age_text, time_text
 from isstrack.render.mapstyle import Run, _style
-from isstrack.render.text import age_text
 from isstrack.scene.mapscene import MapScene
 
 WARNING_STYLE = "bold #ffffff on #c0392b"  # white on red: readable on every terminal background

@@ -306,7 +306,7 @@ def test_golden_colour(tle_file: str, width: int, monkeypatch: pytest.MonkeyPatc
     _golden(f"map-{width}-colour.ans", text)
 
 
-def test_overlay_grid_is_shaded_and_in_the_legend(tle_file: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_overlay_grid_is_hatched_and_in_the_legend(tle_file: str, monkeypatch: pytest.MonkeyPatch) -> None:
     from isstrack.render.worldmap import Overlay, WorldMap
 
     monkeypatch.setenv("ISSTRACK_TEST_TLE", tle_file)
@@ -315,14 +315,15 @@ def test_overlay_grid_is_shaded_and_in_the_legend(tle_file: str, monkeypatch: py
     world = WorldMap(80, False, Overlay(mask, "pass visible tonight"))
     frame = world.frame(_scene(), timezone.utc, "")
     text = ["".join(t for t, _ in line) for line in frame.lines]
-    assert "".join(text[:10]).count("▒") > 300
-    assert "▒" not in "".join(text[10:])
-    assert "pass visible tonight" in "".join(t for line in frame.legend for t, _ in line)
-    coloured = WorldMap(80, True, Overlay(mask, "pass visible tonight", colour="#7b2fbe"))
+    assert "".join(text[:10]).count("/") > 100
+    assert "/" not in "".join(text[10:])
+    assert "hatched: pass visible tonight" in "".join(t for line in frame.legend for t, _ in line)
+    coloured = WorldMap(80, True, Overlay(mask, "pass visible tonight", colour="#40e0d0"))
     styles = {
         str(style) for line in coloured.frame(_scene(), timezone.utc, "").lines[:10] for _, style in line
     }
-    assert any("#7b2fbe" in style for style in styles)
+    assert any(style.startswith("#40e0d0 on ") for style in styles)  # the lines in it, not a fill
+    assert not any(style.endswith("on #40e0d0") for style in styles)
 
 
 def test_svg_is_written_atomically_and_bad_paths_refused(cli: Any, tle_file: str, tmp_path: Path) -> None:

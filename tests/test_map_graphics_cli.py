@@ -39,8 +39,9 @@ def test_png_file_shows_the_earth_and_the_station_where_sgp4_puts_it(
     assert result.code == 0, result.err
     assert result.out == ""
     image = decode_png(out.read_bytes())
+    assert image.shape[1] == 1440 and image.shape[0] > 720  # the map, then its words under it
+    image = image[:720]
     h, w, _ = image.shape
-    assert (h, w) == (720, 1440)
     r, _g, b = image[int((90 - 23) / 180 * h), int((13 + 180) / 360 * w)].astype(int)  # Sahara at noon
     assert r > b + 20 and r > 180
     red = np.argwhere((image == STATION_RED).all(axis=2))

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -45,8 +46,38 @@ def test_legend_says_what_the_shading_means(cli: Any, tle_file: str) -> None:
     args = ["map", "--tonight", "--hours", "3", "--at", AT, "--tle-file", tle_file, "--width", "60"]
     result = cli(*args, "--offline")
     assert result.code == 0, result.err
-    assert "▒ a visible pass (≥10°) in the next 3 h from here" in result.out
-    assert sum(line.count("▒") for line in result.out.splitlines()[:-1]) > 0
+    assert "/ hatched: a visible pass (≥10°) in the next 3 h from here" in result.out
+    assert sum(line.count("/") for line in result.out.splitlines()[:-1]) > 0
+
+
+def test_the_region_is_hatched_not_painted_over(tle_file: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from isstrack.elements.load import load_file
+    from isstrack.render.mapstyle import Overlay
+    from isstrack.render.worldmap import WorldMap
+    from isstrack.scene.mapscene import build_scene
+    from isstrack.sky.orbit import Orbit
+
+    scene = build_scene(
+        Orbit(load_file(Path(tle_file), 25544).elements), datetime(2026, 12, 3, 18, tzinfo=timezone.utc)
+    )
+    mask = np.ones((180, 360), dtype=bool)
+    mask[120:, :] = False  # all but the far south: about what December's --tonight covers
+    for colour in (True, False):
+        bare = WorldMap(80, colour).frame(scene)
+        marked = WorldMap(80, colour, Overlay(mask, "a visible pass")).frame(scene)
+        before = [(ch, style) for line in bare.lines for text, style in line for ch in text]
+        after = [(ch, style) for line in marked.lines for text, style in line for ch in text]
+        changed = [n for n, (a, b) in enumerate(zip(before, after, strict=True)) if a != b]
+        assert changed and max(n // 80 for n in changed) < 14  # only north of the mask's edge (row 13)
+        if colour:
+            # Every cell keeps its background (land, sea, day, night); the hatching sets few dots.
+            assert all(a[1].bgcolor == b[1].bgcolor for a, b in zip(before, after, strict=True))
+            dots = sum(
+                bin(ord(after[n][0]) - 0x2800).count("1") for n in changed if "⠀" <= after[n][0] <= "⣿"
+            )
+            assert 0 < dots < 0.25 * 8 * 13 * 80
+        else:
+            assert len(changed) < 0.35 * 13 * 80  # a diagonal glyph on one cell in four or so
 
 
 @pytest.mark.parametrize(
@@ -62,3 +93,19 @@ def test_bad_tonight_options(cli: Any, tle_file: str, args: list[str], says: str
     result = cli("map", *args, "--tle-file", tle_file, "--offline")
     assert result.code == 2 and result.out == ""
     assert says in result.err
+
+
+def test_the_picture_hatches_the_region_and_leaves_the_earth_between(tle_file: str) -> None:
+    from isstrack.elements.load import load_file
+    from isstrack.render.mapimage import map_picture
+    from isstrack.scene.mapscene import build_scene
+    from isstrack.sky.orbit import Orbit
+
+    at = datetime(2026, 12, 3, 18, tzinfo=timezone.utc)
+    scene = build_scene(Orbit(load_file(Path(tle_file), 25544).elements), at)
+    mask = np.zeros((180, 360), dtype=bool)
+    mask[:120, :] = True
+    bare, marked = map_picture(scene, 720), map_picture(scene, 720, mask)
+    changed = (bare != marked).any(axis=2)
+    assert not changed[240:].any()  # rows of the picture south of the mask's edge (240 of 360)
+    assert 0.05 < changed[:240].mean() < 0.3  # stripes, with the Earth between them

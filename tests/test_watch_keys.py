@@ -65,6 +65,32 @@ def test_map_watch_arrows_space_and_esc(isolated_env: dict[str, str], tle_file: 
     assert before[3] & termios.ECHO and before[3] & termios.ICANON
 
 
+def _status(screen: str) -> str:
+    """Return the status line: the last line drawn (a map narrower than the screen ends above it)."""
+    return [line for line in screen.splitlines() if line.strip()][-1]
+
+
+def test_map_watch_f_follows_the_station(isolated_env: dict[str, str], tle_file: str) -> None:
+    args = ["map", "--watch", "--graphics", "none", "--interval", "0.3", "--tle-file", tle_file, "-q"]
+    term = Terminal([*args, "--width", "80"], _env(isolated_env), 30, 100)
+    term.wait_for(b"q quits")
+    first = _screen(term, 0, 30, 100)
+    assert "f follow" in _status(first) and "following" not in first
+    mark = _press(term, b"f", b"following")
+    shown = _screen(term, mark, 30, 100).splitlines()
+    assert "following" in _status("\n".join(shown))
+    assert _status("\n".join(shown)).rstrip().endswith("q quits")  # nothing of the longer line before
+    station = [line.index("✦") for line in shown if "✦" in line and "ISS" not in line]
+    assert station == [40]  # the middle of the 80-column map
+    mark = _press(term, b"[", b"-1 min")  # still following after a step back
+    assert [line.index("✦") for line in _screen(term, mark, 30, 100).splitlines() if "✦" in line][:1] == [40]
+    mark = _press(term, b"f", b"-1 min  1.5")
+    assert "following" not in _status(_screen(term, mark, 30, 100))
+    os.write(term.leader, b"q")
+    code, _ = _exit_status(term)
+    assert code == 0
+
+
 def test_map_watch_quits_on_q(isolated_env: dict[str, str], tle_file: str) -> None:
     args = ["map", "--watch", "--graphics", "none", "--interval", "0.3", "--tle-file", tle_file, "-q"]
     term = Terminal(args, _env(isolated_env), 30, 100)

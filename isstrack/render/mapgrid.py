@@ -77,6 +77,47 @@ def _coast_and_land(columns: int, rows: int) -> tuple[Any, Any]:
     return braille(ys, xs, rows, columns), land_cells
 
 
+def sample_mask(mask: Any, rows: int, columns: int) -> Any:
+    """Return a globe mask (see Overlay) sampled at the centres of a rows x columns grid."""
+    import numpy as np
+
+    mask = np.asarray(mask, dtype=bool)
+    r = np.minimum(((np.arange(rows) + 0.5) / rows * mask.shape[0]).astype(int), mask.shape[0] - 1)
+    c = np.minimum(((np.arange(columns) + 0.5) / columns * mask.shape[1]).astype(int), mask.shape[1] - 1)
+    return mask[r[:, None], c[None, :]]
+
+
+def hatching(shape: tuple[int, int], period: int) -> Any:
+    """Return diagonal lines (rising to the east) `period` points apart over a grid."""
+    import numpy as np
+
+    rows, columns = shape
+    return (np.arange(rows)[:, None] + np.arange(columns)[None, :]) % period == 0
+
+
+def label_cells(
+    row: int, col: int, label: str, rows: int, cols: int, occupied: Any, keep: set[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Return the cells for a label beside (row, col): the first place that covers no line and no
+    marker, else the one covering fewest, trying the same row, then one and two rows off."""
+    size = len(label)
+    places = [
+        (row + dr, first)
+        for dr in (0, -1, 1, -2, 2)
+        for first in ((col + 1, col - size) if dr == 0 else (col + 1, col - size, col - size // 2))
+        if 0 <= row + dr < rows and first >= 0 and first + size <= cols
+    ] or [(row, (col + 1) % cols)]
+
+    def cost(place: tuple[int, int]) -> int:
+        r, first = place
+        cells_ = [(r, c % cols) for c in range(first, first + size)]
+        lines = sum(bool(occupied[cell]) for cell in cells_) if occupied is not None else 0
+        return lines + 100 * sum(cell in keep for cell in cells_)
+
+    r, first = min(places, key=cost)  # min keeps the earliest of equals: the nearest place
+    return [(r, c % cols) for c in range(first, first + size)]
+
+
 ARROW_STEPS = {
     "↑": (0, -1),
     "↗": (1, -1),

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from isstrack.io.paths import data_file
+from isstrack.render.mapfont import GLYPH_HEIGHT, text_mask
 from isstrack.render.mapgrid import rasterise
 from isstrack.render.png import png_bytes
 from isstrack.scene.mapscene import MapScene
@@ -37,6 +38,9 @@ STATION_RGB = (0xD7, 0x26, 0x3D)
 WHITE = (0xFF, 0xFF, 0xFF)
 SUN_RGB = (0xFF, 0xD7, 0x00)
 OUTLINE = (0x10, 0x10, 0x10)
+REGION_RGB = (0xE0, 0xA0, 0xFF)  # an overlay region's hatching, as the braille map's
+CAPTION_BACKGROUND = (0x14, 0x18, 0x1E)
+WARNING_RGB = (0xC0, 0x39, 0x2B)  # the too-old warning: white on red, as in the terminal
 # The colours drawn over the Earth, kept exact when a picture is cut down to 256 colours (sixel).
 DRAWN_RGB = (STATION_RGB, WHITE, SUN_RGB, OUTLINE, SUNLIT_RGB, SHADOW_RGB, PAST_RGB, FOOTPRINT_RGB, PASS_RGB)
 
@@ -141,9 +145,13 @@ def map_picture(
     scene: MapScene,
     width_px: int,
     overlay: Any = None,
-    overlay_rgb: tuple[int, int, int] = (0x7B, 0x2F, 0xBE),
+    overlay_rgb: tuple[int, int, int] = REGION_RGB,
+    centre_deg: float | None = None,
 ) -> Any:
-    """Return the scene as a (width / 2) x width x 3 uint8 picture; `overlay` is a globe mask to tint."""
+    """Return the scene as a (width / 2) x width x 3 uint8 picture; `overlay` is a globe mask to mark.
+
+    With `centre_deg` the picture is turned east-west to put that longitude in the middle.
+    """
     import numpy as np
 
     width_px = max(MIN_WIDTH_PX, min(MAX_WIDTH_PX, width_px))
@@ -154,8 +162,13 @@ def map_picture(
         r = ((np.arange(height_px) + 0.5) / height_px * mask.shape[0]).astype(int)
         c = ((np.arange(width_px) + 0.5) / width_px * mask.shape[1]).astype(int)
         hit = mask[r[:, None], c[None, :]]
-        # Translucent, so land, sea, day and night still show through the region.
-        picture[hit] = picture[hit] * 0.55 + np.array(overlay_rgb, dtype=np.float32) * 0.45
+        # Hatched, never filled: thin diagonal stripes, so land, sea, day and night show between.
+        period = max(6, width_px // 120)
+        stripes = (np.arange(height_px)[:, None] + np.arange(width_px)[None, :]) % period < max(
+            1, period // 5
+        )
+        hit &= stripes
+        picture[hit] = picture[hit] * 0.25 + np.array(overlay_rgb, dtype=np.float32) * 0.75
     image = np.clip(picture + 0.5, 0, 255).astype(np.uint8)
     thickness = max(1, round(width_px / 500))
 
@@ -200,6 +213,9 @@ def map_picture(
     )
     _disk(image, row, col, unit * 1.15, WHITE)
     _disk(image, row, col, unit * 0.85, STATION_RGB)
+    if centre_deg is not None:
+        shift = width_px // 2 - pixel_of(0.0, centre_deg, width_px, height_px)[1]
+        image = np.roll(image, shift, axis=1)
     return image
 
 
@@ -207,8 +223,44 @@ def map_png(
     scene: MapScene,
     width_px: int,
     overlay: Any = None,
-    overlay_rgb: tuple[int, int, int] = (0x7B, 0x2F, 0xBE),
+    overlay_rgb: tuple[int, int, int] = REGION_RGB,
 ) -> bytes:
     """Return the scene's picture as PNG bytes (`overlay` a globe mask to tint with `overlay_rgb`)."""
 
     return png_bytes(map_picture(scene, width_px, overlay, overlay_rgb))
+
+
+def captioned(picture: Any, words: str, warning: str | None = None) -> Any:
+    """Return `picture` with a band below it: `words` and, white on red, a `warning` if there is one.
+
+    The band is added under the map, never over it, so the map's pixels keep their places.
+    """
+    import numpy as np
+
+    _, width_px, _ = picture.shape
+    scale = max(1, width_px // 480)
+    pad = 2 * scale
+    pieces: list[tuple[str, tuple[int, int, int], tuple[int, int, int] | None]] = [
+        (words.upper(), WHITE, None)
+    ]
+    if warning is not None:
+        pieces.append((f" {warning.upper()} ", WHITE, WARNING_RGB))
+    masks = [text_mask(text, scale) for text, _, _ in pieces]
+    gap = 3 * scale * 6
+    one_line = sum(m.shape[1] for m in masks) + gap * (len(masks) - 1) + 2 * pad <= width_px
+    lines = [list(range(len(pieces)))] if one_line else [[n] for n in range(len(pieces))]
+    line_px = GLYPH_HEIGHT * scale + 2 * pad
+    band = np.empty((line_px * len(lines), width_px, 3), dtype=np.uint8)
+    band[:] = CAPTION_BACKGROUND
+    for number, members in enumerate(lines):
+        x = pad
+        for n in members:
+            mask, (_, colour, background) = masks[n], pieces[n]
+            mask = mask[:, : max(0, width_px - x)]
+            top = number * line_px
+            if background is not None:
+                band[top + pad // 2 : top + line_px - pad // 2, x : x + mask.shape[1]] = background
+            area = band[top + pad : top + pad + mask.shape[0], x : x + mask.shape[1]]
+            area[mask] = colour
+            x += mask.shape[1] + gap
+    return np.concatenate([picture, band], axis=0)

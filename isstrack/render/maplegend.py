@@ -6,6 +6,7 @@ from typing import Any
 
 from isstrack.io.literal import literal
 from isstrack.render.mapgrid import heading_arrow
+from isstrack.render.mapstamp import stamp_items
 from isstrack.render.mapstyle import (
     FOOTPRINT,
     HOME,
@@ -24,9 +25,10 @@ from isstrack.render.mapstyle import (
     Run,
     _style,
     cells,
+    region_colour,
     shown,
 )
-from isstrack.render.palette import TRUECOLOR_PALETTE, Palette, overlay_colour
+from isstrack.render.palette import TRUECOLOR_PALETTE, Palette
 from isstrack.scene.mapscene import MapScene
 from isstrack.sky.groundtrack import DAY, NIGHT, TWILIGHT
 
@@ -39,9 +41,14 @@ def legend_lines(
     colour: bool,
     overlay: Overlay | None = None,
     palette: Palette | None = None,
+    stamp: bool = True,
 ) -> list[list[Run]]:
-    """Return the legend, wrapped to `columns`: one entry per thing drawn (`overlay` included)."""
+    """Return the legend, wrapped to `columns`: one entry per thing drawn (`overlay` included).
+
+    With `stamp` it starts with the moment shown and, for elements too old to trust, a warning.
+    """
     palette = palette or TRUECOLOR_PALETTE
+    dated = wrap_items(stamp_items(scene, zone, colour), columns) if stamp else []
 
     def line_item(layer: int, words: str) -> list[Run]:
         if colour:
@@ -66,17 +73,20 @@ def legend_lines(
     if scene.next_visible is not None:
         when = scene.next_visible.start.astimezone(zone).strftime("%a %H:%M")
         items.append(line_item(PASS, f"next visible pass {when}"))
-    if colour:
+    if colour:  # one item: the three stay together on a line, a space apart
+        shades: list[Run] = []
         for light, words in ((DAY, "day"), (TWILIGHT, "twilight"), (NIGHT, "night")):
-            items.append([(f" {words} ", _style(f"#ffffff on {palette.background[light * 2]}"))])
+            shades += [(" ", None)] if shades else []
+            shades.append((f" {words} ", _style(f"#ffffff on {palette.background[light * 2]}")))
+        items.append(shades)
     else:
         items.append([(PLAIN_SHADE[TWILIGHT], None), (" twilight", None)])
         items.append([(PLAIN_SHADE[NIGHT], None), (" night", None)])
         items.append([("⠿", None), (" coast", None)])
     if overlay is not None:
-        swatch = ("  ", _style(f"on {overlay_colour(overlay, palette)}")) if colour else (overlay.glyph, None)
-        items.append([swatch, (f" {overlay.label}", None)])
-    return wrap_items(items, columns)
+        swatch = ("⢕", _style(region_colour(overlay, palette.system))) if colour else (overlay.glyph, None)
+        items.append([swatch, (f" hatched: {overlay.label}", None)])
+    return dated + wrap_items(items, columns)
 
 
 def wrap_items(items: list[list[Run]], width: int, gap: int = 3, separator: str = "") -> list[list[Run]]:

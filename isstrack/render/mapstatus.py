@@ -11,6 +11,7 @@ from typing import Any
 from isstrack.io.timetext import duration_text
 from isstrack.render.mapgraphics import TerminalPicture
 from isstrack.render.maplegend import legend_lines, wrap_items
+from isstrack.render.mapstamp import moment_words, stamp_items
 from isstrack.render.mapstyle import Run, _style, cells, shown
 from isstrack.render.palette import Palette, palette_for, palette_system
 from isstrack.render.safe import ascii_only
@@ -60,12 +61,11 @@ def status_lines(snap: Snapshot, scene: MapScene, zone: Any, colour: bool, colum
     below, the view from the place and the next visible pass, the elements' age."""
 
     s = scene.state
-    local = scene.at.astimezone(zone or timezone.utc)
     light: Run = ("sunlit", _style("bold #ffe066") if colour else None)
     if not s.sunlit:
         light = ("in shadow", _style("#6fd3ff") if colour else None)
     items: list[list[Run]] = [
-        [("ISS ", _style("bold") if colour else None), (f"{local:%Y-%m-%d %H:%M:%S %Z}", None)],
+        [("ISS ", _style("bold") if colour else None), (moment_words(scene, zone), None)],
         [(f"{format_latitude(s.latitude_deg)} {format_longitude(s.longitude_deg)}", None)],
         [(f"{s.altitude_km:,.0f} km up", None)],
         [(f"{s.speed_km_s:.2f} km/s heading {compass(scene.heading_deg)}", None)],
@@ -96,8 +96,12 @@ def status_lines(snap: Snapshot, scene: MapScene, zone: Any, colour: bool, colum
             pass_style = _style("bold #ff5fd7") if colour else None
             view.append([("next visible pass ", None), (f"{start:%a %H:%M} {words}", pass_style)])
         lines += wrap_items(view, columns, separator=" · ")
+    warning = stamp_items(scene, zone, colour, moment=False)
     source = oem_words(snap.elements) or f"elements {age_text(snap.elements.elements.age_days(scene.at))}"
-    lines += [[(f"{source} · Ctrl-C quits", _style("dim") if colour else None)]]
+    if warning and not oem_words(snap.elements):
+        lines += wrap_items(warning, columns)  # the age, shown once, as a warning
+    else:
+        lines += [[(source, _style("dim") if colour else None)]]
     return lines
 
 
@@ -131,11 +135,13 @@ def compose(
     lines: int,
     width: int | None,
     picture: TerminalPicture | None = None,
+    follow: bool = False,
 ) -> str:
     """Return the whole screen for a terminal of `columns` x `lines`, no line wider than the screen.
 
     The map is at most `width` columns wide; where stdout takes only ASCII, each glyph is one ASCII
     character, so the layout holds. With a `picture` the map is drawn as one (kitty, sixel, iTerm2).
+    With `follow` the map is centred on the station's longitude.
     """
 
     system = terminal_colours()
@@ -144,7 +150,7 @@ def compose(
     place_name = scene.place.name if scene.place is not None else ""
     map_columns = min(columns, width or columns, MAX_COLUMNS)
     while map_columns > MIN_LIVE_COLUMNS:  # the widest map that leaves room for status and legend
-        legend = legend_lines(scene, zone, place_name, map_columns, colour)
+        legend = legend_lines(scene, zone, place_name, map_columns, colour, stamp=False)
         height = picture.rows(map_columns) if picture is not None else map_rows(map_columns)
         if len(status) + height + len(legend) <= lines:
             break
@@ -153,13 +159,14 @@ def compose(
         _maps.clear()
         _maps[(map_columns, colour)] = WorldMap(map_columns, colour, None, terminal_palette())
     world = _maps[(map_columns, colour)]
-    frame = world.frame(scene, zone, place_name)
+    centre = scene.state.longitude_deg if follow else None
+    frame = world.frame(scene, zone, place_name, stamp=False, centre_deg=centre)
     rendered = [_ansi(crop(runs, columns), system) for runs in status]
     widths = [sum(cells(t) for t, _ in runs) for runs in status]
     if picture is not None:
         # One element for the whole picture: its newlines (one per row, less the joining one) keep
         # the count of lines right, and no erase may follow it (that would wipe a sixel row).
-        rendered.append(picture.block(scene, map_columns, len(status) + 1)[:-1])
+        rendered.append(picture.block(scene, map_columns, len(status) + 1, centre)[:-1])
         widths.append(columns)
     else:
         rendered += [world.ansi(runs, system) for runs in frame.lines]

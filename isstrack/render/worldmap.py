@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from isstrack.render.mapgrid import ARROW_STEPS, _coast_and_land
+from isstrack.render.mapgrid import ARROW_STEPS, _coast_and_land, hatching, label_cells, sample_mask
 from isstrack.render.mapgrid import braille as braille
 from isstrack.render.mapgrid import cell_of as cell_of
 from isstrack.render.mapgrid import heading_arrow as heading_arrow
@@ -26,30 +26,33 @@ from isstrack.render.mapgrid import rasterise as rasterise
 from isstrack.render.maplegend import legend_lines
 from isstrack.render.mapstyle import (
     COAST,
+    DRAW_ORDER,
     FOOTPRINT,
+    HATCH_PERIOD_DOTS,
     HEADING,
     HOME,
     ISS,
     LABEL,
     MARKER_BASE,
     OBSERVER,
-    OVERLAY_BACKGROUND,
     PASS,
     PAST,
     PLAIN_SHADE,
     PLAIN_TABLE,
+    REGION,
     SHADOW,
     STATION,
     SUBSOLAR,
     SUN_MARK,
     SUNLIT,
     _style,
+    region_colour,
 )
 from isstrack.render.mapstyle import Overlay as Overlay
 from isstrack.render.mapstyle import Run as Run
 from isstrack.render.mapstyle import cells as cells
 from isstrack.render.mapstyle import shown as shown
-from isstrack.render.palette import TRUECOLOR_PALETTE, Palette, overlay_colour
+from isstrack.render.palette import TRUECOLOR_PALETTE, Palette
 from isstrack.render.safe import to_ascii
 from isstrack.scene.mapscene import MapScene
 from isstrack.sky.groundtrack import (
@@ -111,6 +114,28 @@ class MapFrame:
         return out
 
 
+def fit_columns(
+    world: WorldMap,
+    scene: MapScene,
+    zone: Any,
+    place_name: str,
+    columns: int,
+    lines: int,
+    rows_of: Any = map_rows,
+    narrowest: int = MIN_COLUMNS,
+) -> int:
+    """Return the widest map, `narrowest` to `columns` wide, whose rows (`rows_of` a width) and
+    legend take at most `lines` lines; the legend grows as the map narrows, so failing that,
+    the width that takes fewest."""
+
+    def height(width: int) -> int:
+        legend = legend_lines(scene, zone, place_name, width, world.colour, world.overlay, world.palette)
+        return int(rows_of(width)) + len(legend)
+
+    widths = range(columns, min(narrowest, columns) - 1, -1)
+    return next((width for width in widths if height(width) <= lines), min(widths, key=height))
+
+
 def as_ascii(text: str) -> str:
     """Return map text in ASCII: a glyph as one ASCII character, anything else as safe.to_ascii spells it."""
     return to_ascii(text.translate(_ASCII_TABLE))
@@ -131,21 +156,26 @@ class WorldMap:
         self._track_dots: Any = None
         self._light_key: tuple[float, float] | None = None
         self._light: Any = None
-        self._overlay_cells = self._sample_overlay() if overlay is not None else None
+        self._region = self._region_codes() if overlay is not None else None
         self._rows: dict[Any, list[Run]] = {}
         self._ansi: dict[int, str] = {}
         self._styles: dict[int, Any] = {}
 
-    def _sample_overlay(self) -> Any:
+    def _region_codes(self) -> Any:
+        """Return the overlay region's layer: diagonal hatching, never a fill, so the map shows through.
+
+        In colour these are braille dots; without colour, cells for the plain glyph on every fourth
+        diagonal.
+        """
         import numpy as np
 
         assert self.overlay is not None
-        mask = np.asarray(self.overlay.mask, dtype=bool)
-        lat = 90.0 - (np.arange(self.rows) + 0.5) * 180.0 / self.rows
-        lon = -180.0 + (np.arange(self.columns) + 0.5) * 360.0 / self.columns
-        r = np.clip(((90.0 - lat) / 180.0 * mask.shape[0]).astype(int), 0, mask.shape[0] - 1)
-        c = np.clip(((lon + 180.0) / 360.0 * mask.shape[1]).astype(int), 0, mask.shape[1] - 1)
-        return mask[r[:, None], c[None, :]]
+        if self.colour:
+            inside = sample_mask(self.overlay.mask, 4 * self.rows, 2 * self.columns)
+            ys, xs = np.nonzero(inside & hatching(inside.shape, HATCH_PERIOD_DOTS))
+            return braille(ys, xs, self.rows, self.columns)
+        inside = sample_mask(self.overlay.mask, self.rows, self.columns)
+        return (inside & hatching(inside.shape, 4)).astype(np.uint8)
 
     def light(self, scene: MapScene) -> Any:
         """Return the light class of every cell, recomputed when the Sun has moved 0.25° or more."""
@@ -209,24 +239,30 @@ class WorldMap:
         layers[PASS] = braille(py, px, rows, cols)
         return layers
 
-    def markers(self, scene: MapScene, zone: Any) -> dict[tuple[int, int], tuple[str, int]]:
-        """Return the glyphs placed on single cells, by (row, column), with their MARKERS index."""
+    def markers(
+        self, scene: MapScene, zone: Any, occupied: Any = None
+    ) -> dict[tuple[int, int], tuple[str, int]]:
+        """Return the glyphs placed on single cells, by (row, column), with their MARKERS index.
+
+        The next pass's time goes where it covers fewest cells `occupied` by lines (a boolean
+        rows x columns array) and no marker: beside the pass's start, or a row above or below.
+        """
         placed: dict[tuple[int, int], tuple[str, int]] = {}
         rows, cols = self.rows, self.columns
         s = scene.state
-        station = cell_of(s.latitude_deg, s.longitude_deg, cols, rows)
-        home = None
+        keep = {cell_of(s.latitude_deg, s.longitude_deg, cols, rows)}
+        keep |= {(r + dr, c + dc) for r, c in keep for dr in (-1, 0, 1) for dc in (-1, 0, 1)}  # and its arrow
+        keep.add(cell_of(scene.subsolar.latitude_deg, scene.subsolar.longitude_deg, cols, rows))
         if scene.place is not None:
-            home = cell_of(scene.place.latitude_deg, scene.place.longitude_deg, cols, rows)
+            keep.add(cell_of(scene.place.latitude_deg, scene.place.longitude_deg, cols, rows))
         if scene.pass_track and scene.next_visible is not None:
             start = scene.pass_track[0]
             label = scene.next_visible.start.astimezone(zone).strftime("%H:%M")
             row, col = cell_of(start.latitude_deg, start.longitude_deg, cols, rows)
-            spans = [range(col + 1, col + 1 + len(label)), range(col - len(label), col)]
-            fits = [r for r in spans if r.start >= 0 and r.stop <= cols]
-            clear = [r for r in fits if all((row, c) not in (station, home) for c in r)]
-            for c, ch in zip((clear or fits or spans)[0], label, strict=True):
-                placed[(row, c % cols)] = (ch, LABEL)
+            for (r, c), ch in zip(
+                label_cells(row, col, label, rows, cols, occupied, keep), label, strict=True
+            ):
+                placed[(r, c)] = (ch, LABEL)
         sub = scene.subsolar
         placed[cell_of(sub.latitude_deg, sub.longitude_deg, cols, rows)] = (SUBSOLAR, SUN_MARK)
         if scene.place is not None:
@@ -243,23 +279,32 @@ class WorldMap:
         placed[(row, col)] = (STATION, ISS)
         return placed
 
-    def frame(self, scene: MapScene, zone: Any = None, place_name: str = "") -> MapFrame:
-        """Draw a scene: the map's lines and its legend."""
+    def frame(
+        self,
+        scene: MapScene,
+        zone: Any = None,
+        place_name: str = "",
+        stamp: bool = True,
+        centre_deg: float | None = None,
+    ) -> MapFrame:
+        """Draw a scene: the map's lines (centred on longitude `centre_deg` if given) and its legend.
+
+        With `stamp` the legend starts with the moment shown and, for elements too old, a warning.
+        """
         import numpy as np
 
         layers = self.layers(scene)
         top = np.full((self.rows, self.columns), -1)
         codes = np.zeros((self.rows, self.columns), dtype=np.uint8)
-        for layer in sorted(layers):
+        if self._region is not None:
+            layers[REGION] = self._region
+        for layer in (layer for layer in DRAW_ORDER if layer in layers):
             drawn = layers[layer] > 0
             top[drawn] = layer
             codes[drawn] = layers[layer][drawn]
         light = self.light(scene)
         _, land = _coast_and_land(self.columns, self.rows)
         background = light * 2 + land
-        overlay = self._overlay_cells
-        if overlay is not None:
-            background = np.where(overlay, OVERLAY_BACKGROUND, background)
         braille_chars, plain = _glyph_tables()
         if self.colour:
             chars = np.where(top >= 0, braille_chars[codes], " ")
@@ -267,15 +312,19 @@ class WorldMap:
         else:
             chars = np.array([" ", PLAIN_SHADE[TWILIGHT], PLAIN_SHADE[NIGHT]])[light]
             chars = np.where(top == COAST, braille_chars[codes], chars)
-            if overlay is not None and self.overlay is not None:
-                chars = np.where(overlay & (top <= COAST), self.overlay.glyph, chars)
             chars = np.where(top > COAST, plain[np.maximum(top, 0)], chars)
+            if self.overlay is not None:
+                chars = np.where(top == REGION, self.overlay.glyph, chars)
             style_ids = np.zeros((self.rows, self.columns), dtype=int)
-        for (r, c), (glyph, kind) in self.markers(scene, zone).items():
+        for (r, c), (glyph, kind) in self.markers(scene, zone, top > COAST).items():
             chars[r, c] = glyph
             style_ids[r, c] = MARKER_BASE + kind * 8 + background[r, c]
         if not self.colour:
             style_ids[:] = 0
+        if centre_deg is not None:
+            # The map is a cylinder: recentring turns every row, labels and markers with it.
+            shift = self.columns // 2 - cell_of(0.0, centre_deg, self.columns, self.rows)[1]
+            chars, style_ids = np.roll(chars, shift, axis=1), np.roll(style_ids, shift, axis=1)
         if len(self._rows) > 8 * self.rows:
             self._rows.clear()
             self._ansi.clear()
@@ -290,7 +339,9 @@ class WorldMap:
                 runs = [(text[a:b], self._style_of(int(ids[a]))) for a, b in itertools.pairwise(cuts)]
                 self._rows[key] = runs
             lines.append(runs)
-        legend = legend_lines(scene, zone, place_name, self.columns, self.colour, self.overlay, self.palette)
+        legend = legend_lines(
+            scene, zone, place_name, self.columns, self.colour, self.overlay, self.palette, stamp
+        )
         return MapFrame(lines, legend)
 
     def _style_of(self, style_id: int) -> Any:
@@ -303,16 +354,14 @@ class WorldMap:
     def _make_style(self, style_id: int) -> Any:
         kind, background = divmod(style_id, 8)
         palette = self.palette
-        bg = (
-            overlay_colour(self.overlay, palette)
-            if background == OVERLAY_BACKGROUND and self.overlay
-            else palette.background[background]
-        )
+        bg = palette.background[background]
         if style_id >= MARKER_BASE:
             spec = palette.markers[(style_id - MARKER_BASE) // 8]
             return _style(spec if " on " in spec else f"{spec} on {bg}")
         if kind == 0:
             return _style(f"on {bg}")
+        if kind - 1 == REGION and self.overlay is not None:
+            return _style(f"{region_colour(self.overlay, palette.system)} on {bg}")
         return _style(f"{palette.lines[kind - 1]} on {bg}")
 
     def ansi(self, runs: list[Run], color_system: Any) -> str:

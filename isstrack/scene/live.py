@@ -72,6 +72,7 @@ class LiveScene:
             place=self.snapshots.place,
             next_visible=upcoming,
             pass_track=self._pass_track,
+            elements_age_days=self.orbit.elements.age_days(when),
         )
 
 

@@ -49,6 +49,7 @@ class MapScene:
     pass_track: tuple[TrackPoint, ...] = ()
     track_step_s: float = TRACK_STEP_S  # the track's sampling step
     name: str = "ISS"  # what the legend calls the object
+    elements_age_days: float | None = None  # the element set's age at `at` (negative before its epoch)
 
 
 def track_window(orbit: Orbit, at: datetime, orbits_ahead: float) -> tuple[datetime, datetime]:
@@ -91,4 +92,5 @@ def build_scene(
         next_visible=upcoming,
         pass_track=pass_track,
         name="ISS" if orbit.elements.catalog_number == ISS_CATALOG_NUMBER else orbit.elements.name,
+        elements_age_days=orbit.elements.age_days(at),
     )

@@ -72,8 +72,16 @@ Png = Annotated[
 ]
 GRAPHICS_CHOICES = ("auto", "kitty", "sixel", "iterm", "none")  # render.graphics.CHOICES, without loading it
 PNG_WIDTH_PX = 1440
+MIN_FITTED_COLUMNS = 20  # a map shrunk to fit a small terminal (--width itself takes 60 and up)
 Watch = Annotated[
-    bool, typer.Option("--watch", "-w", help="Full-screen live map until Ctrl-C (JSON lines when piped).")
+    bool,
+    typer.Option(
+        "--watch",
+        "-w",
+        help="Full-screen live map until q, Esc or Ctrl-C (JSON lines when piped). Keys: arrows or [ ] "
+        "step a minute, shift-arrows or { } an orbit, space pauses, 0 returns to now, + and - change "
+        "the orbits drawn, f follows the station (f again stops).",
+    ),
 ]
 Tonight = Annotated[
     bool, typer.Option("--tonight", help="Shade where a visible pass occurs in the next 24 h (or --hours).")
@@ -168,7 +176,7 @@ def map_(
         from isstrack.io.outfile import write_output
         from isstrack.render.mapgraphics import png_file_bytes
 
-        write_output(png, png_file_bytes(scene, PNG_WIDTH_PX, overlay), "--png")
+        write_output(png, png_file_bytes(scene, PNG_WIDTH_PX, overlay, zone), "--png")
         return
     if svg is not None:
         import io
@@ -192,21 +200,37 @@ def map_(
     import sys
 
     protocol = _graphics(graphics)
+    fit = width is None and sys.stdout.isatty()  # a terminal's whole picture stays on its screen
     if protocol is not None:
-        _print_picture(scene, protocol, columns, overlay, zone, name)
+        _print_picture(scene, protocol, columns, overlay, zone, name, fit)
         return
     if not sys.stdout.isatty() or os.environ.get("NO_COLOR"):
+        if fit:
+            columns = _fitted(columns, WorldMap(columns, False, overlay), scene, zone, name, map_rows)
         sys.stdout.write(WorldMap(columns, False, overlay).frame(scene, zone, name).plain(ascii_only()))
         return
     from isstrack.render.palette import palette_for, palette_system
 
     console = make_console()
     palette = palette_for(palette_system(console.color_system))
+    if fit:
+        columns = _fitted(columns, WorldMap(columns, True, overlay, palette), scene, zone, name, map_rows)
     console.print(
         WorldMap(columns, True, overlay, palette).frame(scene, zone, name).text(ascii_only()),
         width=columns,
         crop=True,
     )
+
+
+def _fitted(columns: int, world: Any, scene: Any, zone: Any, name: str, rows_of: Any) -> int:
+    """Return the widest map up to `columns` whose rows and legend leave the prompt a line on screen."""
+    import shutil
+
+    from isstrack.render.worldmap import fit_columns
+
+    size = shutil.get_terminal_size((PIPED_WIDTH, 24))
+    width = min(columns, size.columns)
+    return fit_columns(world, scene, zone, name, width, size.lines - 1, rows_of, MIN_FITTED_COLUMNS)
 
 
 def _graphics(choice: str) -> str | None:
@@ -220,7 +244,9 @@ def _graphics(choice: str) -> str | None:
     return detect(choice, os.environ, sys.stdout.fileno() if sys.stdout.isatty() else None)
 
 
-def _print_picture(scene: Any, protocol: str, columns: int, overlay: Any, zone: Any, name: str) -> None:
+def _print_picture(
+    scene: Any, protocol: str, columns: int, overlay: Any, zone: Any, name: str, fit: bool
+) -> None:
     """Print the map as a picture with the braille map's legend under it."""
     from isstrack.render.mapgraphics import TerminalPicture
     from isstrack.render.palette import palette_for, palette_system
@@ -229,11 +255,13 @@ def _print_picture(scene: Any, protocol: str, columns: int, overlay: Any, zone: 
     fd = sys.stdout.fileno() if sys.stdout.isatty() else None
     console = make_console()
     picture = TerminalPicture(protocol, fd, overlay)
+    colour, palette = console.color_system is not None, palette_for(palette_system(console.color_system))
+    if fit:
+        sized = WorldMap(columns, colour, overlay, palette)
+        columns = _fitted(columns, sized, scene, zone, name, picture.rows)
     sys.stdout.write(picture.escape(scene, columns) + "\n")
     sys.stdout.flush()
-    world = WorldMap(
-        columns, console.color_system is not None, overlay, palette_for(palette_system(console.color_system))
-    )
+    world = WorldMap(columns, colour, overlay, palette)
     legend = MapFrame([], world.frame(scene, zone, name).legend)
     console.print(legend.text(ascii_only()), width=columns, crop=True)
 
@@ -276,8 +304,10 @@ def _watch(
     def screen(when: datetime, columns: int, lines: int) -> str:
         shown = control.shown(when)
         live.show_orbits(control.orbits)
-        frame = compose(*live.scene(shown), zone, columns, lines - 1, width, picture)
-        return frame + "\n" + control.status()[:columns]
+        frame = compose(*live.scene(shown), zone, columns, lines - 1, width, picture, control.following)
+        status = control.status(columns)
+        # Erase after a short status line: a longer one from the frame before may be under it.
+        return frame + "\n" + status + ("\x1b[K" if len(status) < columns else "")
 
     watch_screen(screen, start, interval, control.press)
 

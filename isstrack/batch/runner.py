@@ -108,6 +108,7 @@ def search_chunk(job: PassJob, chunk: PlaceChunk) -> list[PassSearch]:
             job.min_elevation_deg,
             0.0 if job.std_magnitude is None else job.std_magnitude,
             visible_only=not job.all_passes,  # only visible passes are output without --all
+            compiled=True,
         )
     )
 

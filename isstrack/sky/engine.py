@@ -77,16 +77,28 @@ def iter_passes_many(
     track: Track | None = None,
     *,
     visible_only: bool = False,
+    compiled: bool = False,
 ) -> Iterator[PassSearch]:
     """Yield one PassSearch per observer, in order, computing a bounded chunk of observers at a time.
 
     With `visible_only`, each PassSearch holds only the visible passes (`sky_gets_dark` still
-    reflects them all): much less to build and hold when only those are wanted.
+    reflects them all): much less to build and hold when only those are wanted. With `compiled`,
+    the compiled loops do the work if numba is installed (`compiled_available`).
     """
     if track is None:
         track = window_track(orbit, start, end)
+    fast = compiled and compiled_available()
     for _, part in _chunks(track, observers, start, end):
-        yield from _search_chunk(track, part, start, end, min_elevation_deg, std_magnitude, visible_only)
+        yield from _search_chunk(
+            track, part, start, end, min_elevation_deg, std_magnitude, visible_only, fast
+        )
+
+
+def compiled_available() -> bool:
+    """Return whether numba is installed, for the compiled loops of the many-place search (`sky.kernel`)."""
+    from importlib.util import find_spec
+
+    return find_spec("numba") is not None
 
 
 def _chunks(
@@ -108,16 +120,19 @@ def pass_columns_many(
     std_magnitude: float = DEFAULT_STD_MAGNITUDE,
     *,
     visible_only: bool = False,
+    compiled: bool = True,
 ) -> dict[str, np.ndarray]:
     """Return every pass over the observers as numpy columns, JSON-rounded (`passarrays.to_columns`).
 
     Column `place` is the index of each pass's observer. No object per pass, no sky_gets_dark.
+    With `compiled` (the default), the compiled loops do the work if numba is installed.
     """
     track = window_track(orbit, start, end)
+    fast = compiled and compiled_available()
     parts = []
     for first, part in _chunks(track, observers, start, end):
         sky = Sky(track, part)
-        found, _ = pass_arrays(sky, start, end, min_elevation_deg, std_magnitude, visible_only)
+        found, _ = pass_arrays(sky, start, end, min_elevation_deg, std_magnitude, visible_only, compiled=fast)
         columns = to_columns(found, track)
         columns["place"] = found.who.astype(np.int64) + first
         parts.append(columns)
@@ -211,9 +226,12 @@ def _search_chunk(
     min_elevation_deg: float,
     std_magnitude: float,
     visible_only: bool,
+    compiled: bool,
 ) -> list[PassSearch]:
     sky = Sky(track, observers)
-    found, not_daylight = pass_arrays(sky, start, end, min_elevation_deg, std_magnitude, visible_only)
+    found, not_daylight = pass_arrays(
+        sky, start, end, min_elevation_deg, std_magnitude, visible_only, compiled=compiled
+    )
     passes = to_passes(found, track, len(observers))
     start_s = (start - track.origin).total_seconds()
     end_s = (end - track.origin).total_seconds()
@@ -233,14 +251,60 @@ def pass_arrays(
     min_elevation_deg: float,
     std_magnitude: float,
     visible_only: bool,
+    *,
+    compiled: bool = False,
 ) -> tuple[PassArrays, np.ndarray]:
-    """Return every pass of the sky's observers as arrays, and which observers have one not in daylight."""
+    """Return every pass of the sky's observers as arrays, and which observers have one not in daylight.
+
+    With `compiled`, refinement, visibility and magnitude run in `sky.kernel`'s compiled loops.
+    """
     track = sky.track
-    h = track.step_s
     threshold = math.sin(math.radians(min_elevation_deg))
     who, lo, hi = _candidate_runs(track, sky, min_elevation_deg)
     if visible_only:
         who, lo, hi = _may_be_visible(track, sky, who, lo, hi)
+    refine = _refine_compiled if compiled else _refine
+    who, rise, culmination, set_ = refine(sky, who, lo, hi, threshold)
+    start_s = (start - track.origin).total_seconds()
+    end_s = (end - track.origin).total_seconds()
+    inside = (set_ > start_s) & (rise < end_s)
+    who, rise, culmination, set_ = who[inside], rise[inside], culmination[inside], set_[inside]
+    seen = visible_parts(sky, who, rise, culmination, set_, std_magnitude, compiled=compiled)
+    not_daylight = np.zeros(len(sky.frames.up), dtype=bool)
+    not_daylight[who[seen.kind != DAYLIGHT]] = True
+    visible_azimuth, visible_elevation = visible_ends(sky, who, seen)
+    if visible_only:
+        wanted = np.flatnonzero(seen.kind == VISIBLE)
+        who, rise, culmination, set_ = who[wanted], rise[wanted], culmination[wanted], set_[wanted]
+        seen = seen.take(wanted)
+        visible_azimuth, visible_elevation = visible_azimuth[:, wanted], visible_elevation[:, wanted]
+    corners = np.concatenate([rise, culmination, set_])
+    azimuth, elevation = sky.azimuth_elevation(corners, np.concatenate([who, who, who]))
+    revolutions = revolution_number(
+        track.orbit.elements, track.orbit.elements.age_days(track.origin) + culmination / 86400.0
+    )
+    found = PassArrays(
+        who,
+        rise,
+        culmination,
+        set_,
+        azimuth.reshape(3, -1),
+        elevation.reshape(3, -1),
+        rise < start_s,
+        revolutions,
+        seen,
+        visible_azimuth,
+        visible_elevation,
+    )
+    return found, not_daylight
+
+
+def _refine(
+    sky: Sky, who: np.ndarray, lo: np.ndarray, hi: np.ndarray, threshold: float
+) -> tuple[np.ndarray, Array, Array, Array]:
+    """Return (observer, rise, culmination, set) of the passes in the candidate runs (numpy, all at once)."""
+    track = sky.track
+    h = track.step_s
     lengths = hi - lo + 1
     run, step, offsets = ragged(lengths)
     j = lo[run] + step
@@ -287,38 +351,32 @@ def pass_arrays(
     set_start = np.maximum((sb - 1) * h, culmination)
     f_set_start = np.where((sb - 1) * h > culmination, f[np.maximum(offs + (sb - 1 - lo_k), 0)], top)
     set_ = find_roots(elevation_fn, set_start, sb * h, f_set_start, f_sb, TIME_TOLERANCE_S)
-    start_s = (start - track.origin).total_seconds()
-    end_s = (end - track.origin).total_seconds()
-    inside = (set_ > start_s) & (rise < end_s)
-    who, rise, culmination, set_ = who[inside], rise[inside], culmination[inside], set_[inside]
-    seen = visible_parts(sky, who, rise, culmination, set_, std_magnitude)
-    not_daylight = np.zeros(len(sky.frames.up), dtype=bool)
-    not_daylight[who[seen.kind != DAYLIGHT]] = True
-    visible_azimuth, visible_elevation = visible_ends(sky, who, seen)
-    if visible_only:
-        wanted = np.flatnonzero(seen.kind == VISIBLE)
-        who, rise, culmination, set_ = who[wanted], rise[wanted], culmination[wanted], set_[wanted]
-        seen = seen.take(wanted)
-        visible_azimuth, visible_elevation = visible_azimuth[:, wanted], visible_elevation[:, wanted]
-    corners = np.concatenate([rise, culmination, set_])
-    azimuth, elevation = sky.azimuth_elevation(corners, np.concatenate([who, who, who]))
-    revolutions = revolution_number(
-        track.orbit.elements, track.orbit.elements.age_days(track.origin) + culmination / 86400.0
-    )
-    found = PassArrays(
+    return who, rise, culmination, set_
+
+
+def _refine_compiled(
+    sky: Sky, who: np.ndarray, lo: np.ndarray, hi: np.ndarray, threshold: float
+) -> tuple[np.ndarray, Array, Array, Array]:
+    """Return what `_refine` does, computed run by run by the compiled kernel (`sky.kernel`)."""
+    from isstrack.sky import kernel
+
+    track = sky.track
+    out = np.empty((len(who), 5))
+    kernel.refine(
+        track.position_km,
+        track.velocity_km_s,
+        kernel.tables(track),
+        sky.frames.position,
+        sky.frames.up,
         who,
-        rise,
-        culmination,
-        set_,
-        azimuth.reshape(3, -1),
-        elevation.reshape(3, -1),
-        rise < start_s,
-        revolutions,
-        seen,
-        visible_azimuth,
-        visible_elevation,
+        lo,
+        hi,
+        threshold,
+        out,
     )
-    return found, not_daylight
+    keep = out[:, kernel.KEEP] > 0
+    found = out[keep]
+    return who[keep], found[:, kernel.RISE], found[:, kernel.CULMINATION], found[:, kernel.SET]
 
 
 def _culminations(sky: Sky, who: np.ndarray, a: Array, b: Array, ga: Array, gb: Array) -> Array:

@@ -43,6 +43,15 @@ def worker_start(parent_pid: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a handler inherited from the parent by fork
     _die_with_parent()
     watch_parent(parent_pid, PARENT_POLL_S)
+    one_blas_thread()
+
+
+def one_blas_thread() -> None:
+    """Keep this process's BLAS to one thread: the workers already use every core, and the screen's
+    small float32 products run 5-10 times slower when each process's BLAS threads compete for them."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def _die_with_parent() -> None:

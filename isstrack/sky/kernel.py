@@ -28,13 +28,13 @@ if TYPE_CHECKING:
 # numba reads its cache location when imported.
 os.environ.setdefault("NUMBA_CACHE_DIR", str(cache_dir() / "numba"))
 
-import numba  # noqa: E402
-import numpy as np  # noqa: E402
+import numba
+import numpy as np
 
 MAX_ITERATIONS = 80  # as sky.roots
 GOLDEN = (math.sqrt(5.0) - 1) / 2
 SUN_STEP_S = 3600.0  # as sky.track
-ROOT_TOLERANCE_S = 0.01  # as sky.engine.TIME_TOLERANCE_S
+ROOT_TOLERANCE_S = 0.01  # s, as sky.engine.TIME_TOLERANCE_S
 ELEVATION, RATE, SUN = 0, 1, 2  # what `_root` solves for
 # Columns of `refine`'s output.
 KEEP, RISE, CULMINATION, SET, TOP = 0, 1, 2, 3, 4
@@ -42,10 +42,10 @@ KEEP, RISE, CULMINATION, SET, TOP = 0, 1, 2, 3, 4
 jit = numba.njit(cache=True, nogil=True, error_model="numpy")
 
 
-@jit  # type: ignore[misc]
-def _state(cubic, h, t, p, v):  # type: ignore[no-untyped-def]
+@jit
+def _state(cubic, h, t, p, v):
     """Write the station's Hermite-interpolated position and velocity at `t` (as Track.state)."""
-    k = min(max(int(math.floor(t / h)), 0), cubic.shape[0] - 1)
+    k = min(max(math.floor(t / h), 0), cubic.shape[0] - 1)
     tau = (t - k * h) / h
     for i in range(3):
         c0, c1, c2, c3 = cubic[k, 0, i], cubic[k, 1, i], cubic[k, 2, i], cubic[k, 3, i]
@@ -53,10 +53,10 @@ def _state(cubic, h, t, p, v):  # type: ignore[no-untyped-def]
         v[i] = (c1 + tau * (2 * c2 + 3 * tau * c3)) / h
 
 
-@jit  # type: ignore[misc]
-def _sun(sun_teme, theta0, omega, t, out):  # type: ignore[no-untyped-def]
+@jit
+def _sun(sun_teme, theta0, omega, t, out):
     """Write the Sun's Earth-fixed position (km) at `t` into `out` (as Track.sun_itrs)."""
-    k = min(max(int(math.floor(t / SUN_STEP_S)), 0), sun_teme.shape[0] - 2)
+    k = min(max(math.floor(t / SUN_STEP_S), 0), sun_teme.shape[0] - 2)
     fraction = (t - k * SUN_STEP_S) / SUN_STEP_S
     x = sun_teme[k, 0] + fraction * (sun_teme[k + 1, 0] - sun_teme[k, 0])
     y = sun_teme[k, 1] + fraction * (sun_teme[k + 1, 1] - sun_teme[k, 1])
@@ -68,21 +68,21 @@ def _sun(sun_teme, theta0, omega, t, out):  # type: ignore[no-untyped-def]
     out[2] = z
 
 
-@jit  # type: ignore[misc]
-def _dot(a0, a1, a2, b0, b1, b2):  # type: ignore[no-untyped-def]
+@jit
+def _dot(a0, a1, a2, b0, b1, b2):
     """Return a dot product summed in numpy's einsum order for three terms (bit for bit as sky.track.dot)."""
     return (a0 * b0 + a2 * b2) + a1 * b1
 
 
-@jit  # type: ignore[misc]
-def _sin_elevation(place, up, p):  # type: ignore[no-untyped-def]
+@jit
+def _sin_elevation(place, up, p):
     """Return the sine of the elevation of point `p` seen from `place` (as Sky.sin_elevation)."""
     d0, d1, d2 = p[0] - place[0], p[1] - place[1], p[2] - place[2]
     return _dot(up[0], up[1], up[2], d0, d1, d2) / math.sqrt(_dot(d0, d1, d2, d0, d1, d2))
 
 
-@jit  # type: ignore[misc]
-def _rate(place, up, p, v):  # type: ignore[no-untyped-def]
+@jit
+def _rate(place, up, p, v):
     """Return the rate of the sine of the elevation for the state (p, v) (as Sky.elevation_rate)."""
     d0, d1, d2 = p[0] - place[0], p[1] - place[1], p[2] - place[2]
     distance = math.sqrt(_dot(d0, d1, d2, d0, d1, d2))
@@ -91,8 +91,8 @@ def _rate(place, up, p, v):  # type: ignore[no-untyped-def]
     return (along - height * _dot(d0, d1, d2, v[0], v[1], v[2]) / distance**2) / distance
 
 
-@jit  # type: ignore[misc]
-def _value(track, place, up, which, t, offset, p, v):  # type: ignore[no-untyped-def]
+@jit
+def _value(track, place, up, which, t, offset, p, v):
     """Return what `_root` solves for at `t`: the station's elevation sine or its rate, or the Sun's."""
     cubic, h, sun_teme, theta0, omega = track
     if which == SUN:
@@ -104,8 +104,8 @@ def _value(track, place, up, which, t, offset, p, v):  # type: ignore[no-untyped
     return _sin_elevation(place, up, p) - offset
 
 
-@jit  # type: ignore[misc]
-def _root(track, place, up, which, offset, a, b, fa, fb, tolerance_s, p, v):  # type: ignore[no-untyped-def]
+@jit
+def _root(track, place, up, which, offset, a, b, fa, fb, tolerance_s, p, v):
     """Return a root in [a, b] as sky.roots.find_roots does for one bracket (Illinois method)."""
     last_side = 0
     if abs(b - a) > tolerance_s and fa != 0 and fb != 0:
@@ -139,8 +139,8 @@ def _root(track, place, up, which, offset, a, b, fa, fb, tolerance_s, p, v):  # 
     return 0.5 * (a + b)
 
 
-@jit  # type: ignore[misc]
-def refine(position_km, velocity_km_s, track, places, ups, who, lo, hi, threshold, out):  # type: ignore[no-untyped-def]
+@jit
+def refine(position_km, velocity_km_s, track, places, ups, who, lo, hi, threshold, out):
     """Refine each candidate run (observer who[r], grid lo[r]..hi[r]) as sky.engine.pass_arrays does.
 
     Writes, per run, out[r] = (keep, rise, culmination, set, sine at culmination - threshold): the
@@ -172,7 +172,7 @@ def refine(position_km, velocity_km_s, track, places, ups, who, lo, hi, threshol
             a, b, ga, gb = first + other, first + best, g_other, g_best
         culmination = _root(track, place, up, RATE, 0.0, a * h, b * h, ga, gb, ROOT_TOLERANCE_S, p, v)
         top = _value(track, place, up, ELEVATION, culmination, threshold, p, v)
-        grid_c = int(math.floor(culmination / h))
+        grid_c = math.floor(culmination / h)
         last_below, first_after = -1, n_times
         for i in range(length):
             if f[i] < 0:
@@ -222,8 +222,8 @@ def refine(position_km, velocity_km_s, track, places, ups, who, lo, hi, threshol
         )
 
 
-@jit  # type: ignore[misc]
-def sun_roots(track, places, ups, who, a, b, fa, fb, offset, tolerance_s, out):  # type: ignore[no-untyped-def]
+@jit
+def sun_roots(track, places, ups, who, a, b, fa, fb, offset, tolerance_s, out):
     """Write the time in each bracket [a[i], b[i]] at which the Sun's altitude sine crosses `offset`."""
     p, v = np.empty(3), np.empty(3)
     for i in range(len(who)):
@@ -231,8 +231,8 @@ def sun_roots(track, places, ups, who, a, b, fa, fb, offset, tolerance_s, out): 
         out[i] = _root(track, place, up, SUN, offset, a[i], b[i], fa[i], fb[i], tolerance_s, p, v)
 
 
-@jit  # type: ignore[misc]
-def sun_sin(track, places, ups, who, t, out):  # type: ignore[no-untyped-def]
+@jit
+def sun_sin(track, places, ups, who, t, out):
     """Write the sine of the Sun's altitude for observer who[i] at t[i] (as Sky.sin_elevation)."""
     _, _, sun_teme, theta0, omega = track
     s = np.empty(3)
@@ -241,8 +241,8 @@ def sun_sin(track, places, ups, who, t, out):  # type: ignore[no-untyped-def]
         out[i] = _sin_elevation(places[who[i]], ups[who[i]], s)
 
 
-@jit  # type: ignore[misc]
-def _magnitude(track, place, std, t, p, v, s):  # type: ignore[no-untyped-def]
+@jit
+def _magnitude(track, place, std, t, p, v, s):
     """Return the station's Lambertian-sphere magnitude at `t` from `place` (as visibility._magnitudes)."""
     cubic, h, sun_teme, theta0, omega = track
     _state(cubic, h, t, p, v)
@@ -258,15 +258,15 @@ def _magnitude(track, place, std, t, p, v, s):  # type: ignore[no-untyped-def]
     return std + 5 * math.log10(range_km / 1000.0) - 2.5 * math.log10(term)
 
 
-@jit  # type: ignore[misc]
-def brightest(track, places, who, first, last, std, sample_s, tolerance_s, out):  # type: ignore[no-untyped-def]
+@jit
+def brightest(track, places, who, first, last, std, sample_s, tolerance_s, out):
     """Write the brightest magnitude over each piece [first[q], last[q]] seen by who[q], as
     passarrays._brightest does: sampled every `sample_s`, then a golden-section search by the best."""
     p, v, s = np.empty(3), np.empty(3), np.empty(3)
     for q in range(len(who)):
         place = places[who[q]]
         a, b = first[q], last[q]
-        count = int(math.ceil((b - a) / sample_s)) + 1
+        count = math.ceil((b - a) / sample_s) + 1
         span = max(count - 1, 1)
         best, k = math.inf, 0
         for i in range(count):
@@ -297,7 +297,7 @@ def brightest(track, places, who, first, last, std, sample_s, tolerance_s, out):
 
 
 def tables(track: Track) -> tuple[Any, float, Any, float, float]:
-    """Return what the loops need of a track: Hermite coefficients, step, the Sun in TEME, GMST and its rate."""
+    """Return what the loops need of a track: Hermite coefficients, step, Sun in TEME, GMST, its rate."""
     cached = track.cache.get("kernel")
     if cached is None:
         track.position(np.zeros(1))  # builds the Hermite coefficients
@@ -308,4 +308,4 @@ def tables(track: Track) -> tuple[Any, float, Any, float, float]:
             float(track._theta_origin),
             float(track._omega),
         )
-    return cached  # type: ignore[no-any-return]
+    return cached

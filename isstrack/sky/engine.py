@@ -27,6 +27,7 @@ from isstrack.sky.passarrays import (
     DAYLIGHT,
     VISIBLE,
     PassArrays,
+    look,
     to_columns,
     to_passes,
     visible_ends,
@@ -202,13 +203,20 @@ def _candidate_runs(
 
 
 def _may_be_visible(
-    track: Track, sky: Sky, who: np.ndarray, lo: np.ndarray, hi: np.ndarray
+    track: Track, sky: Sky, who: np.ndarray, lo: np.ndarray, hi: np.ndarray, compiled: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Drop the runs whose sky stays bright, or whose station stays in Earth's shadow, throughout."""
     a, b = lo * track.step_s, hi * track.step_s  # a run's pass rises and sets within [a, b]
     # The Sun's direction turns at most at the Earth's rate plus its own yearly motion, so the sine
     # of its altitude moves at most SUN_SIN_RATE per second from the value at the run's middle.
-    sun = sky.sin_elevation(who, track.sun_itrs((a + b) / 2)) - DARK_SIN
+    if compiled:
+        from isstrack.sky import kernel
+
+        sun = np.empty(len(who))
+        kernel.sun_sin(kernel.tables(track), sky.frames.position, sky.frames.up, who, (a + b) / 2, sun)
+        sun -= DARK_SIN
+    else:
+        sun = sky.sin_elevation(who, track.sun_itrs((a + b) / 2)) - DARK_SIN
     bright = sun > SUN_SIN_RATE * (b - a) / 2 + 1e-3
     boundaries, lit_at_origin = shadow_boundaries(track)
     first = np.searchsorted(boundaries, a, side="right")
@@ -262,7 +270,7 @@ def pass_arrays(
     threshold = math.sin(math.radians(min_elevation_deg))
     who, lo, hi = _candidate_runs(track, sky, min_elevation_deg)
     if visible_only:
-        who, lo, hi = _may_be_visible(track, sky, who, lo, hi)
+        who, lo, hi = _may_be_visible(track, sky, who, lo, hi, compiled)
     refine = _refine_compiled if compiled else _refine
     who, rise, culmination, set_ = refine(sky, who, lo, hi, threshold)
     start_s = (start - track.origin).total_seconds()
@@ -272,14 +280,14 @@ def pass_arrays(
     seen = visible_parts(sky, who, rise, culmination, set_, std_magnitude, compiled=compiled)
     not_daylight = np.zeros(len(sky.frames.up), dtype=bool)
     not_daylight[who[seen.kind != DAYLIGHT]] = True
-    visible_azimuth, visible_elevation = visible_ends(sky, who, seen)
+    visible_azimuth, visible_elevation = visible_ends(sky, who, seen, compiled)
     if visible_only:
         wanted = np.flatnonzero(seen.kind == VISIBLE)
         who, rise, culmination, set_ = who[wanted], rise[wanted], culmination[wanted], set_[wanted]
         seen = seen.take(wanted)
         visible_azimuth, visible_elevation = visible_azimuth[:, wanted], visible_elevation[:, wanted]
     corners = np.concatenate([rise, culmination, set_])
-    azimuth, elevation = sky.azimuth_elevation(corners, np.concatenate([who, who, who]))
+    azimuth, elevation = look(sky, corners, np.concatenate([who, who, who]), compiled)
     revolutions = revolution_number(
         track.orbit.elements, track.orbit.elements.age_days(track.origin) + culmination / 86400.0
     )

@@ -329,14 +329,27 @@ class PassArrays:
         return replace(self, **picked)
 
 
-def visible_ends(sky: Sky, who: np.ndarray, seen: Seen) -> tuple[Array, Array]:
+def look(sky: Sky, t_s: Array, who: np.ndarray, compiled: bool = False) -> tuple[Array, Array]:
+    """Return the station's azimuth and elevation (degrees) at `t_s` for observers `who`."""
+    if not compiled:
+        return sky.azimuth_elevation(t_s, who)
+    from isstrack.sky import kernel
+
+    azimuth, elevation = np.empty(len(t_s)), np.empty(len(t_s))
+    frames = sky.frames
+    track = kernel.tables(sky.track)
+    kernel.look(track, frames.position, frames.up, frames.east, frames.north, who, t_s, azimuth, elevation)
+    return azimuth, elevation
+
+
+def visible_ends(sky: Sky, who: np.ndarray, seen: Seen, compiled: bool = False) -> tuple[Array, Array]:
     """Return the azimuths and elevations (2, n) where each pass's visible part starts and ends."""
     azimuth = np.full((2, len(who)), np.nan)
     elevation = np.full((2, len(who)), np.nan)
     shown = np.flatnonzero(seen.kind == VISIBLE)
     if len(shown):
         ends = np.concatenate([seen.start_s[shown], seen.end_s[shown]])
-        az, el = sky.azimuth_elevation(ends, np.concatenate([who[shown], who[shown]]))
+        az, el = look(sky, ends, np.concatenate([who[shown], who[shown]]), compiled)
         azimuth[:, shown] = az.reshape(2, -1)
         elevation[:, shown] = el.reshape(2, -1)
     return azimuth, elevation

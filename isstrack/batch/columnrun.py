@@ -83,7 +83,8 @@ def run_local(job: PassJob, places: Places, workers: int) -> Generator[tuple[int
     if workers <= 1 or len(places) <= size:
         yield from ordered(lambda *a: _Done(search_columns(*a)), job, places, size, 1)
         return
-    pool, seen = start_pool(workers)
+    first = (places.latitude_deg[:1], places.longitude_deg[:1], places.elevation_m[:1])
+    pool, seen = start_pool(workers, lambda: search_columns(job, *first))
 
     def submit(*arrays: Any) -> Future[Columns]:
         future = pool.submit(search_columns, *arrays)

@@ -161,7 +161,7 @@ def run_local(
         for chunk in chunks(table, size):
             yield len(chunk), chunk_text(job, chunk, write)
         return
-    pool, seen = start_pool(workers)
+    pool, seen = start_pool(workers, lambda: search_chunk(job, table.chunk(0, 1)))
 
     def submit(chunk: PlaceChunk) -> Future[str]:
         future = pool.submit(chunk_text, job, chunk, write)

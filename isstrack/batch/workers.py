@@ -11,6 +11,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.process import BaseProcess
 
@@ -20,9 +21,17 @@ PARENT_POLL_S = 0.5  # the fallback watch: how soon an orphaned worker notices (
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def start_pool(workers: int) -> tuple[ProcessPoolExecutor, list[BaseProcess]]:
-    """Return a pool of `workers` processes that die with this one, and the list its processes go in."""
+def start_pool(
+    workers: int, warm: Callable[[], object] | None = None
+) -> tuple[ProcessPoolExecutor, list[BaseProcess]]:
+    """Return a pool of `workers` processes that die with this one, and the list its processes go in.
+
+    `warm` runs here first: what it loads or computes (the propagated track, the compiled loops) is
+    then inherited by every forked worker instead of being redone in each.
+    """
     methods = multiprocessing.get_all_start_methods()
+    if warm is not None and "fork" in methods:
+        warm()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=worker_start, initargs=(os.getpid(),)

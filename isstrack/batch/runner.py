@@ -16,7 +16,7 @@ from isstrack.elements.oem import Oem
 from isstrack.elements.plausible import require_propagates
 from isstrack.elements.tle import ElementSet
 from isstrack.errors import BadInputError, TimeInputError
-from isstrack.sky.engine import iter_passes_many
+from isstrack.sky.engine import COMPILED_MIN_PLACES, iter_passes_many
 from isstrack.sky.nextpass import is_wanted
 from isstrack.sky.orbit import Observer, Orbit
 from isstrack.sky.passtypes import DEFAULT_STD_MAGNITUDE, Pass, PassSearch
@@ -92,8 +92,8 @@ def _orbit(elements: ElementSet, ephemeris: Oem | None = None) -> Orbit:
     return _ORBITS[key]
 
 
-def search_chunk(job: PassJob, chunk: PlaceChunk) -> list[PassSearch]:
-    """Return one PassSearch per place of the chunk, in order."""
+def search_chunk(job: PassJob, chunk: PlaceChunk, compiled: bool | None = None) -> list[PassSearch]:
+    """Return one PassSearch per place of the chunk, in order (`compiled`: engine.use_compiled)."""
     observers = [
         Observer(lat, lon, height)
         for lat, lon, height in zip(chunk.latitude_deg, chunk.longitude_deg, chunk.elevation_m, strict=True)
@@ -108,7 +108,7 @@ def search_chunk(job: PassJob, chunk: PlaceChunk) -> list[PassSearch]:
             job.min_elevation_deg,
             0.0 if job.std_magnitude is None else job.std_magnitude,
             visible_only=not job.all_passes,  # only visible passes are output without --all
-            compiled=True,
+            compiled=compiled,
         )
     )
 
@@ -161,7 +161,10 @@ def run_local(
         for chunk in chunks(table, size):
             yield len(chunk), chunk_text(job, chunk, write)
         return
-    pool, seen = start_pool(workers, lambda: search_chunk(job, table.chunk(0, 1)))
+    # Searching one place first, as the chunks will be, leaves the forked workers the track and the loops.
+    pool, seen = start_pool(
+        workers, lambda: search_chunk(job, table.chunk(0, 1), size >= COMPILED_MIN_PLACES)
+    )
 
     def submit(chunk: PlaceChunk) -> Future[str]:
         future = pool.submit(chunk_text, job, chunk, write)

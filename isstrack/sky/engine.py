@@ -48,6 +48,10 @@ SUN_SIN_RATE = 7.5e-5  # 1/s: Earth's rotation (7.29e-5 rad/s) and the Sun's yea
 # Memory for one chunk's screening matrices (float32 products, masks): bounds peak memory.
 CHUNK_BUDGET_BYTES = 64 * 2**20
 SCREEN_TILE = 64  # places screened at a time
+# Chunks of at least this many places use the compiled loops (`sky.kernel`) when numba is installed:
+# loading them (0.2 s for numba, about 0.3 s for the cached code) pays from about 2,000 places, and a
+# first run on a machine compiles them once (5-10 s), so small searches keep to numpy.
+COMPILED_MIN_PLACES = 500
 
 
 def find_passes_many(
@@ -78,28 +82,30 @@ def iter_passes_many(
     track: Track | None = None,
     *,
     visible_only: bool = False,
-    compiled: bool = False,
+    compiled: bool | None = None,
 ) -> Iterator[PassSearch]:
     """Yield one PassSearch per observer, in order, computing a bounded chunk of observers at a time.
 
     With `visible_only`, each PassSearch holds only the visible passes (`sky_gets_dark` still
-    reflects them all): much less to build and hold when only those are wanted. With `compiled`,
-    the compiled loops do the work if numba is installed (`compiled_available`).
+    reflects them all): much less to build and hold when only those are wanted. `compiled`: see
+    `use_compiled`.
     """
     if track is None:
         track = window_track(orbit, start, end)
-    fast = compiled and compiled_available()
+    fast = use_compiled(len(observers), compiled)
     for _, part in _chunks(track, observers, start, end):
         yield from _search_chunk(
             track, part, start, end, min_elevation_deg, std_magnitude, visible_only, fast
         )
 
 
-def compiled_available() -> bool:
-    """Return whether numba is installed, for the compiled loops of the many-place search (`sky.kernel`)."""
+def use_compiled(places: int, compiled: bool | None) -> bool:
+    """Return whether a search over this many places runs the compiled loops (`sky.kernel`): never with
+    `compiled` False; if numba is installed with True, or with None for COMPILED_MIN_PLACES or more."""
     from importlib.util import find_spec
 
-    return find_spec("numba") is not None
+    wanted = places >= COMPILED_MIN_PLACES if compiled is None else compiled
+    return wanted and find_spec("numba") is not None
 
 
 def _chunks(
@@ -121,15 +127,15 @@ def pass_columns_many(
     std_magnitude: float = DEFAULT_STD_MAGNITUDE,
     *,
     visible_only: bool = False,
-    compiled: bool = True,
+    compiled: bool | None = None,
 ) -> dict[str, np.ndarray]:
     """Return every pass over the observers as numpy columns, JSON-rounded (`passarrays.to_columns`).
 
     Column `place` is the index of each pass's observer. No object per pass, no sky_gets_dark.
-    With `compiled` (the default), the compiled loops do the work if numba is installed.
+    `compiled`: see `use_compiled`.
     """
     track = window_track(orbit, start, end)
-    fast = compiled and compiled_available()
+    fast = use_compiled(len(observers), compiled)
     parts = []
     for first, part in _chunks(track, observers, start, end):
         sky = Sky(track, part)

@@ -20,7 +20,6 @@ from isstrack.batch.passcolumns import Columns, search_columns
 from isstrack.batch.runner import WINDOW_PER_WORKER, PassJob, chunk_size
 from isstrack.batch.workers import seen_processes, start_pool, stop_pool, worker_lost
 from isstrack.errors import BadInputError
-from isstrack.sky.engine import COMPILED_MIN_PLACES
 
 ROW_COLUMN = "place_row"
 
@@ -84,9 +83,10 @@ def run_local(job: PassJob, places: Places, workers: int) -> Generator[tuple[int
     if workers <= 1 or len(places) <= size:
         yield from ordered(lambda *a: _Done(search_columns(*a)), job, places, size, 1)
         return
-    # Searching one place first, as the chunks will be, leaves the forked workers the track and the loops.
+    # Searching one place first leaves the forked workers the propagated track. Not with the compiled
+    # loops: numba would add about 120 MB to this process, which never uses them.
     first = (places.latitude_deg[:1], places.longitude_deg[:1], places.elevation_m[:1])
-    pool, seen = start_pool(workers, lambda: search_columns(job, *first, size >= COMPILED_MIN_PLACES))
+    pool, seen = start_pool(workers, lambda: search_columns(job, *first, False))
 
     def submit(*arrays: Any) -> Future[Columns]:
         future = pool.submit(search_columns, *arrays)

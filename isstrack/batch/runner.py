@@ -16,7 +16,7 @@ from isstrack.elements.oem import Oem
 from isstrack.elements.plausible import require_propagates
 from isstrack.elements.tle import ElementSet
 from isstrack.errors import BadInputError, TimeInputError
-from isstrack.sky.engine import COMPILED_MIN_PLACES, iter_passes_many
+from isstrack.sky.engine import iter_passes_many
 from isstrack.sky.nextpass import is_wanted
 from isstrack.sky.orbit import Observer, Orbit
 from isstrack.sky.passtypes import DEFAULT_STD_MAGNITUDE, Pass, PassSearch
@@ -161,10 +161,9 @@ def run_local(
         for chunk in chunks(table, size):
             yield len(chunk), chunk_text(job, chunk, write)
         return
-    # Searching one place first, as the chunks will be, leaves the forked workers the track and the loops.
-    pool, seen = start_pool(
-        workers, lambda: search_chunk(job, table.chunk(0, 1), size >= COMPILED_MIN_PLACES)
-    )
+    # Searching one place first leaves the forked workers the propagated track. Not with the compiled
+    # loops: numba would add about 120 MB to this process, which never uses them.
+    pool, seen = start_pool(workers, lambda: search_chunk(job, table.chunk(0, 1), False))
 
     def submit(chunk: PlaceChunk) -> Future[str]:
         future = pool.submit(chunk_text, job, chunk, write)

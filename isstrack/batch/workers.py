@@ -32,11 +32,29 @@ def start_pool(
     methods = multiprocessing.get_all_start_methods()
     if warm is not None and "fork" in methods:
         warm()
+    shed_freed_memory()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=worker_start, initargs=(os.getpid(),)
     )
     return pool, []
+
+
+def shed_freed_memory() -> None:
+    """Give freed heap pages back to the system before forking: each worker would otherwise hold (and
+    count in its resident size) the parent's freed buffers, such as those left from reading the places."""
+    import gc
+
+    gc.collect()
+    arrow = sys.modules.get("pyarrow")
+    if arrow is not None:
+        arrow.default_memory_pool().release_unused()
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            libc.malloc_trim(0)
+        except (OSError, AttributeError):
+            pass  # not glibc: the pages stay mapped, which costs memory, not correctness
 
 
 def seen_processes(pool: ProcessPoolExecutor, seen: list[BaseProcess]) -> None:

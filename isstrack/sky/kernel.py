@@ -242,48 +242,75 @@ def sun_sin(track, places, ups, who, t, out):
 
 
 @jit
-def _magnitude(track, place, std, t, p, s):
-    """Return the station's Lambertian-sphere magnitude at `t` from `place` (as visibility._magnitudes)."""
+def _turn(x):
+    """Return (cos x, sin x) for |x| <= 0.1 rad by their series, to 1e-17: no call to cos and sin."""
+    x2 = x * x
+    c = 1.0 - x2 / 2 * (1.0 - x2 / 12 * (1.0 - x2 / 30 * (1.0 - x2 / 56)))
+    s = x * (1.0 - x2 / 6 * (1.0 - x2 / 20 * (1.0 - x2 / 42 * (1.0 - x2 / 72))))
+    return c, s
+
+
+@jit
+def _magnitude(track, place, std, t, origin, p):
+    """Return the station's Lambertian-sphere magnitude at `t` from `place` (as visibility._magnitudes).
+
+    `origin` holds a nearby time and the cosine and sine of GMST then: the Sun's Earth-fixed
+    position is turned from there (as Track.sun_itrs, to a few ulps).
+    """
     cubic, h, sun_teme, theta0, omega = track
     k = min(max(math.floor(t / h), 0), cubic.shape[0] - 1)
     tau = (t - k * h) / h
     for i in range(3):
         p[i] = cubic[k, 0, i] + tau * (cubic[k, 1, i] + tau * (cubic[k, 2, i] + tau * cubic[k, 3, i]))
-    _sun(sun_teme, theta0, omega, t, s)
-    a0, a1, a2 = s[0] - p[0], s[1] - p[1], s[2] - p[2]
+    j = min(max(math.floor(t / SUN_STEP_S), 0), sun_teme.shape[0] - 2)
+    fraction = (t - j * SUN_STEP_S) / SUN_STEP_S
+    x = sun_teme[j, 0] + fraction * (sun_teme[j + 1, 0] - sun_teme[j, 0])
+    y = sun_teme[j, 1] + fraction * (sun_teme[j + 1, 1] - sun_teme[j, 1])
+    z = sun_teme[j, 2] + fraction * (sun_teme[j + 1, 2] - sun_teme[j, 2])
+    turn = omega * (t - origin[0])
+    if abs(turn) <= 0.1:
+        dc, ds = _turn(turn)
+        c, s = origin[1] * dc - origin[2] * ds, origin[2] * dc + origin[1] * ds
+    else:
+        c, s = math.cos(theta0 + omega * t), math.sin(theta0 + omega * t)
+    a0, a1, a2 = c * x + s * y - p[0], -s * x + c * y - p[1], z - p[2]
     b0, b1, b2 = place[0] - p[0], place[1] - p[1], place[2] - p[2]
-    range_km = math.sqrt(_dot(b0, b1, b2, b0, b1, b2))
-    cos_phase = _dot(a0, a1, a2, b0, b1, b2) / (math.sqrt(_dot(a0, a1, a2, a0, a1, a2)) * range_km)
+    range_squared = _dot(b0, b1, b2, b0, b1, b2)
+    cos_phase = _dot(a0, a1, a2, b0, b1, b2) / (math.sqrt(_dot(a0, a1, a2, a0, a1, a2) * range_squared))
     cos_phase = min(max(cos_phase, -1.0), 1.0)
-    # sin and cos of the phase angle from its cosine: equal to numpy's sin(arccos(x)) and cos(arccos(x))
-    # within a few ulps, far below the 0.01 mag the magnitudes are given to.
+    # sin and cos of the phase angle from its cosine, and one logarithm for range and phase: equal to
+    # numpy's sum of two within a few ulps, far below the 0.01 mag the magnitudes are given to.
     term = math.sqrt(1.0 - cos_phase * cos_phase) + (math.pi - math.acos(cos_phase)) * cos_phase
     if term <= 0:
         return math.inf
-    return std + 5 * math.log10(range_km / 1000.0) - 2.5 * math.log10(term)
+    return std + 2.5 * math.log10(range_squared / 1e6 / term)
 
 
 @jit
 def brightest(track, places, who, first, last, std, sample_s, tolerance_s, out):
     """Write the brightest magnitude over each piece [first[q], last[q]] seen by who[q], as
     passarrays._brightest does: sampled every `sample_s`, then a golden-section search by the best."""
-    p, s = np.empty(3), np.empty(3)
+    p, origin = np.empty(3), np.empty(3)
+    theta0, omega = track[3], track[4]
     for q in range(len(who)):
         place = places[who[q]]
         a, b = first[q], last[q]
+        origin[0] = 0.5 * (a + b)
+        origin[1] = math.cos(theta0 + omega * origin[0])
+        origin[2] = math.sin(theta0 + omega * origin[0])
         count = math.ceil((b - a) / sample_s) + 1
         span = max(count - 1, 1)
         best, k = math.inf, 0
         for i in range(count):
-            value = _magnitude(track, place, std, a + (b - a) * (i / span), p, s)
+            value = _magnitude(track, place, std, a + (b - a) * (i / span), origin, p)
             if value < best:
                 best, k = value, i
         low = a + (b - a) * (max(k - 1, 0) / span)
         high = a + (b - a) * (min(k + 1, count - 1) / span)
         c = high - GOLDEN * (high - low)
         d = low + GOLDEN * (high - low)
-        fc = _magnitude(track, place, std, c, p, s)
-        fd = _magnitude(track, place, std, d, p, s)
+        fc = _magnitude(track, place, std, c, origin, p)
+        fd = _magnitude(track, place, std, d, origin, p)
         width = high - low
         while width > tolerance_s:
             # The kept interior point is reused: one new evaluation per step.
@@ -291,14 +318,14 @@ def brightest(track, places, who, first, last, std, sample_s, tolerance_s, out):
                 high = d
                 d, fd = c, fc
                 c = high - GOLDEN * (high - low)
-                fc = _magnitude(track, place, std, c, p, s)
+                fc = _magnitude(track, place, std, c, origin, p)
             else:
                 low = c
                 c, fc = d, fd
                 d = low + GOLDEN * (high - low)
-                fd = _magnitude(track, place, std, d, p, s)
+                fd = _magnitude(track, place, std, d, origin, p)
             width *= GOLDEN
-        out[q] = min(best, _magnitude(track, place, std, 0.5 * (low + high), p, s))
+        out[q] = min(best, _magnitude(track, place, std, 0.5 * (low + high), origin, p))
 
 
 def tables(track: Track) -> tuple[Any, float, Any, float, float]:

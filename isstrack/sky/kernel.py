@@ -251,30 +251,33 @@ def _turn(x):
 
 
 @jit
-def _magnitude(track, place, std, t, origin, p):
+def _magnitude(track, place, std, t, t0, cos0, sin0):
     """Return the station's Lambertian-sphere magnitude at `t` from `place` (as visibility._magnitudes).
 
-    `origin` holds a nearby time and the cosine and sine of GMST then: the Sun's Earth-fixed
-    position is turned from there (as Track.sun_itrs, to a few ulps).
+    `cos0` and `sin0` are those of GMST at a nearby time `t0`: the Sun's Earth-fixed position is
+    turned from there (as Track.sun_itrs, to a few ulps).
     """
     cubic, h, sun_teme, theta0, omega = track
-    k = min(max(math.floor(t / h), 0), cubic.shape[0] - 1)
-    tau = (t - k * h) / h
-    for i in range(3):
-        p[i] = cubic[k, 0, i] + tau * (cubic[k, 1, i] + tau * (cubic[k, 2, i] + tau * cubic[k, 3, i]))
-    j = min(max(math.floor(t / SUN_STEP_S), 0), sun_teme.shape[0] - 2)
-    fraction = (t - j * SUN_STEP_S) / SUN_STEP_S
+    # Products by reciprocals, not divisions (several times faster): the same to a few ulps.
+    step = 1.0 / h
+    k = min(max(math.floor(t * step), 0), cubic.shape[0] - 1)
+    tau = (t - k * h) * step
+    p0 = cubic[k, 0, 0] + tau * (cubic[k, 1, 0] + tau * (cubic[k, 2, 0] + tau * cubic[k, 3, 0]))
+    p1 = cubic[k, 0, 1] + tau * (cubic[k, 1, 1] + tau * (cubic[k, 2, 1] + tau * cubic[k, 3, 1]))
+    p2 = cubic[k, 0, 2] + tau * (cubic[k, 1, 2] + tau * (cubic[k, 2, 2] + tau * cubic[k, 3, 2]))
+    j = min(max(math.floor(t * (1 / SUN_STEP_S)), 0), sun_teme.shape[0] - 2)
+    fraction = (t - j * SUN_STEP_S) * (1 / SUN_STEP_S)
     x = sun_teme[j, 0] + fraction * (sun_teme[j + 1, 0] - sun_teme[j, 0])
     y = sun_teme[j, 1] + fraction * (sun_teme[j + 1, 1] - sun_teme[j, 1])
     z = sun_teme[j, 2] + fraction * (sun_teme[j + 1, 2] - sun_teme[j, 2])
-    turn = omega * (t - origin[0])
+    turn = omega * (t - t0)
     if abs(turn) <= 0.1:
         dc, ds = _turn(turn)
-        c, s = origin[1] * dc - origin[2] * ds, origin[2] * dc + origin[1] * ds
+        c, s = cos0 * dc - sin0 * ds, sin0 * dc + cos0 * ds
     else:
         c, s = math.cos(theta0 + omega * t), math.sin(theta0 + omega * t)
-    a0, a1, a2 = c * x + s * y - p[0], -s * x + c * y - p[1], z - p[2]
-    b0, b1, b2 = place[0] - p[0], place[1] - p[1], place[2] - p[2]
+    a0, a1, a2 = c * x + s * y - p0, -s * x + c * y - p1, z - p2
+    b0, b1, b2 = place[0] - p0, place[1] - p1, place[2] - p2
     range_squared = _dot(b0, b1, b2, b0, b1, b2)
     cos_phase = _dot(a0, a1, a2, b0, b1, b2) / (math.sqrt(_dot(a0, a1, a2, a0, a1, a2) * range_squared))
     cos_phase = min(max(cos_phase, -1.0), 1.0)
@@ -290,27 +293,25 @@ def _magnitude(track, place, std, t, origin, p):
 def brightest(track, places, who, first, last, std, sample_s, tolerance_s, out):
     """Write the brightest magnitude over each piece [first[q], last[q]] seen by who[q], as
     passarrays._brightest does: sampled every `sample_s`, then a golden-section search by the best."""
-    p, origin = np.empty(3), np.empty(3)
     theta0, omega = track[3], track[4]
     for q in range(len(who)):
         place = places[who[q]]
         a, b = first[q], last[q]
-        origin[0] = 0.5 * (a + b)
-        origin[1] = math.cos(theta0 + omega * origin[0])
-        origin[2] = math.sin(theta0 + omega * origin[0])
+        t0 = 0.5 * (a + b)
+        cos0, sin0 = math.cos(theta0 + omega * t0), math.sin(theta0 + omega * t0)
         count = math.ceil((b - a) / sample_s) + 1
         span = max(count - 1, 1)
         best, k = math.inf, 0
         for i in range(count):
-            value = _magnitude(track, place, std, a + (b - a) * (i / span), origin, p)
+            value = _magnitude(track, place, std, a + (b - a) * (i / span), t0, cos0, sin0)
             if value < best:
                 best, k = value, i
         low = a + (b - a) * (max(k - 1, 0) / span)
         high = a + (b - a) * (min(k + 1, count - 1) / span)
         c = high - GOLDEN * (high - low)
         d = low + GOLDEN * (high - low)
-        fc = _magnitude(track, place, std, c, origin, p)
-        fd = _magnitude(track, place, std, d, origin, p)
+        fc = _magnitude(track, place, std, c, t0, cos0, sin0)
+        fd = _magnitude(track, place, std, d, t0, cos0, sin0)
         width = high - low
         while width > tolerance_s:
             # The kept interior point is reused: one new evaluation per step.
@@ -318,14 +319,14 @@ def brightest(track, places, who, first, last, std, sample_s, tolerance_s, out):
                 high = d
                 d, fd = c, fc
                 c = high - GOLDEN * (high - low)
-                fc = _magnitude(track, place, std, c, origin, p)
+                fc = _magnitude(track, place, std, c, t0, cos0, sin0)
             else:
                 low = c
                 c, fc = d, fd
                 d = low + GOLDEN * (high - low)
-                fd = _magnitude(track, place, std, d, origin, p)
+                fd = _magnitude(track, place, std, d, t0, cos0, sin0)
             width *= GOLDEN
-        out[q] = min(best, _magnitude(track, place, std, 0.5 * (low + high), origin, p))
+        out[q] = min(best, _magnitude(track, place, std, 0.5 * (low + high), t0, cos0, sin0))
 
 
 def tables(track: Track) -> tuple[Any, float, Any, float, float]:

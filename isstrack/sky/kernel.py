@@ -54,6 +54,15 @@ def _state(cubic, h, t, p, v):
 
 
 @jit
+def _position(cubic, h, t, p):
+    """Write the station's Hermite-interpolated position at `t` (as Track.position)."""
+    k = min(max(math.floor(t / h), 0), cubic.shape[0] - 1)
+    tau = (t - k * h) / h
+    for i in range(3):
+        p[i] = cubic[k, 0, i] + tau * (cubic[k, 1, i] + tau * (cubic[k, 2, i] + tau * cubic[k, 3, i]))
+
+
+@jit
 def _sun(sun_teme, theta0, omega, t, out):
     """Write the Sun's Earth-fixed position (km) at `t` into `out` (as Track.sun_itrs)."""
     k = min(max(math.floor(t / SUN_STEP_S), 0), sun_teme.shape[0] - 2)
@@ -98,9 +107,10 @@ def _value(track, place, up, which, t, offset, p, v):
     if which == SUN:
         _sun(sun_teme, theta0, omega, t, p)
         return _sin_elevation(place, up, p) - offset
-    _state(cubic, h, t, p, v)
     if which == RATE:
+        _state(cubic, h, t, p, v)
         return _rate(place, up, p, v)
+    _position(cubic, h, t, p)
     return _sin_elevation(place, up, p) - offset
 
 

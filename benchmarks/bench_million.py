@@ -142,15 +142,15 @@ def main() -> None:
     print(f"machine: {os.cpu_count()} CPUs, load average {_load()} (noisy if shared)")
     subprocess.run([*isstrack_command(), "--version"], env=env, check=True, stdout=subprocess.DEVNULL)
     # The compiled loops (isstrack.sky.kernel) are cached on disk after a first run: warm the cache
-    # as any earlier run would have, and show what the first run on a machine pays once. 5,000
-    # places: chunks of 500 or more use the loops (isstrack.sky.engine.COMPILED_MIN_PLACES).
+    # as any earlier run would have, and show what the first run on a machine pays once. 25,000
+    # places: workers with 10,000 or more use the loops (isstrack.sky.engine.COMPILED_MIN_PLACES).
     warm = tmp / "warm.parquet"
-    write_parquet(warm, 5000, seed=13)
+    write_parquet(warm, 25_000, seed=13)
     for label in ("cold", "warm"):
         wall, _, _ = run_measured(
             isstrack_places(warm, ["--workers", "2", "--out", str(tmp / "w.parquet")]), env
         )
-        print(f"5,000 places, {label} compiled-code cache: {wall:.2f} s")
+        print(f"25,000 places, {label} compiled-code cache: {wall:.2f} s")
     ok = True
     if not args.skip_million:
         places = tmp / "places.parquet"

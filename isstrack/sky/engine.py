@@ -48,10 +48,10 @@ SUN_SIN_RATE = 7.5e-5  # 1/s: Earth's rotation (7.29e-5 rad/s) and the Sun's yea
 # Memory for one chunk's screening matrices (float32 products, masks): bounds peak memory.
 CHUNK_BUDGET_BYTES = 64 * 2**20
 SCREEN_TILE = 64  # places screened at a time
-# Chunks of at least this many places use the compiled loops (`sky.kernel`) when numba is installed:
-# loading them (0.2 s for numba, about 0.3 s for the cached code) pays from about 2,000 places, and a
-# first run on a machine compiles them once (5-10 s), so small searches keep to numpy.
-COMPILED_MIN_PLACES = 500
+# A process that searches at least this many places uses the compiled loops (`sky.kernel`) when numba
+# is installed: they save about 47 us of CPU a place (10 days), and loading them costs about 0.3 s
+# (the cached code; a first run on a machine compiles it once, 5-10 s), so smaller searches keep to numpy.
+COMPILED_MIN_PLACES = 10_000
 
 
 def find_passes_many(
@@ -100,8 +100,8 @@ def iter_passes_many(
 
 
 def use_compiled(places: int, compiled: bool | None) -> bool:
-    """Return whether a search over this many places runs the compiled loops (`sky.kernel`): never with
-    `compiled` False; if numba is installed with True, or with None for COMPILED_MIN_PLACES or more."""
+    """Return whether a process searching this many places runs the compiled loops (`sky.kernel`): never
+    with `compiled` False; if numba is installed with True, or with None for COMPILED_MIN_PLACES or more."""
     from importlib.util import find_spec
 
     wanted = places >= COMPILED_MIN_PLACES if compiled is None else compiled

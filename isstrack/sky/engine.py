@@ -218,9 +218,7 @@ def _may_be_visible(
     if compiled:
         from isstrack.sky import kernel
 
-        sun = np.empty(len(who))
-        kernel.sun_sin(kernel.tables(track), sky.frames.position, sky.frames.up, who, (a + b) / 2, sun)
-        sun -= DARK_SIN
+        sun = kernel.sun_sines(sky, who, (a + b) / 2) - DARK_SIN
     else:
         sun = sky.sin_elevation(who, track.sun_itrs((a + b) / 2)) - DARK_SIN
     bright = sun > SUN_SIN_RATE * (b - a) / 2 + 1e-3
@@ -277,8 +275,12 @@ def pass_arrays(
     who, lo, hi = _candidate_runs(track, sky, min_elevation_deg)
     if visible_only:
         who, lo, hi = _may_be_visible(track, sky, who, lo, hi, compiled)
-    refine = _refine_compiled if compiled else _refine
-    who, rise, culmination, set_ = refine(sky, who, lo, hi, threshold)
+    if compiled:
+        from isstrack.sky import kernel
+
+        who, rise, culmination, set_ = kernel.refined(sky, who, lo, hi, threshold)
+    else:
+        who, rise, culmination, set_ = _refine(sky, who, lo, hi, threshold)
     start_s = (start - track.origin).total_seconds()
     end_s = (end - track.origin).total_seconds()
     inside = (set_ > start_s) & (rise < end_s)
@@ -366,31 +368,6 @@ def _refine(
     f_set_start = np.where((sb - 1) * h > culmination, f[np.maximum(offs + (sb - 1 - lo_k), 0)], top)
     set_ = find_roots(elevation_fn, set_start, sb * h, f_set_start, f_sb, TIME_TOLERANCE_S)
     return who, rise, culmination, set_
-
-
-def _refine_compiled(
-    sky: Sky, who: np.ndarray, lo: np.ndarray, hi: np.ndarray, threshold: float
-) -> tuple[np.ndarray, Array, Array, Array]:
-    """Return what `_refine` does, computed run by run by the compiled kernel (`sky.kernel`)."""
-    from isstrack.sky import kernel
-
-    track = sky.track
-    out = np.empty((len(who), 5))
-    kernel.refine(
-        track.position_km,
-        track.velocity_km_s,
-        kernel.tables(track),
-        sky.frames.position,
-        sky.frames.up,
-        who,
-        lo,
-        hi,
-        threshold,
-        out,
-    )
-    keep = out[:, kernel.KEEP] > 0
-    found = out[keep]
-    return who[keep], found[:, kernel.RISE], found[:, kernel.CULMINATION], found[:, kernel.SET]
 
 
 def _culminations(sky: Sky, who: np.ndarray, a: Array, b: Array, ga: Array, gb: Array) -> Array:

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 from isstrack.io.paths import cache_dir
 
 if TYPE_CHECKING:
-    from isstrack.sky.track import Track
+    from isstrack.sky.skyview import Sky
+    from isstrack.sky.track import Array, Track
 
 # numba reads its cache location when imported.
 os.environ.setdefault("NUMBA_CACHE_DIR", str(cache_dir() / "numba"))
@@ -372,3 +373,64 @@ def look(track, places, ups, easts, norths, who, t, azimuth_out, elevation_out):
         up = _dot(ups[o, 0], ups[o, 1], ups[o, 2], d0, d1, d2)
         azimuth_out[i] = math.degrees(math.atan2(east, north)) % 360.0
         elevation_out[i] = math.degrees(math.atan2(up, math.hypot(east, north)))
+
+
+# What the numpy engine calls instead of its own arrays, when it runs compiled.
+
+
+def refined(sky: Sky, who: Any, lo: Any, hi: Any, threshold: float) -> tuple[Any, Array, Array, Array]:
+    """Return (observer, rise, culmination, set) of the passes in the candidate runs (engine._refine)."""
+    track = sky.track
+    out = np.empty((len(who), 5))
+    tab = tables(track)
+    refine(
+        track.position_km,
+        track.velocity_km_s,
+        tab,
+        sky.frames.position,
+        sky.frames.up,
+        who,
+        lo,
+        hi,
+        threshold,
+        out,
+    )
+    found = out[out[:, KEEP] > 0]
+    return who[out[:, KEEP] > 0], found[:, RISE], found[:, CULMINATION], found[:, SET]
+
+
+def sun_sines(sky: Sky, who: Any, t_s: Array) -> Array:
+    """Return the sine of the Sun's altitude for observers `who` at `t_s`."""
+    out = np.empty(len(t_s))
+    sun_sin(tables(sky.track), sky.frames.position, sky.frames.up, who, t_s, out)
+    return out
+
+
+def sun_crossings(
+    sky: Sky, who: Any, a: Array, b: Array, fa: Array, fb: Array, sine: float, tolerance_s: float
+) -> Array:
+    """Return when, in each bracket, the sine of the Sun's altitude crosses `sine` (fa, fb: minus it)."""
+    out = np.empty(len(who))
+    sun_roots(
+        tables(sky.track), sky.frames.position, sky.frames.up, who, a, b, fa, fb, sine, tolerance_s, out
+    )
+    return out
+
+
+def brightest_of(
+    sky: Sky, who: Any, first: Array, last: Array, std_magnitude: float, sample_s: float, tolerance_s: float
+) -> Array:
+    """Return the brightest magnitude over each piece [first, last] seen by `who` (passarrays._brightest)."""
+    out = np.empty(len(who))
+    brightest(
+        tables(sky.track), sky.frames.position, who, first, last, std_magnitude, sample_s, tolerance_s, out
+    )
+    return out
+
+
+def look_angles(sky: Sky, t_s: Array, who: Any) -> tuple[Array, Array]:
+    """Return the station's azimuth and elevation (degrees) at `t_s` for observers `who`."""
+    azimuth, elevation = np.empty(len(t_s)), np.empty(len(t_s))
+    f = sky.frames
+    look(tables(sky.track), f.position, f.up, f.east, f.north, who, t_s, azimuth, elevation)
+    return azimuth, elevation

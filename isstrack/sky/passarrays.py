@@ -82,9 +82,7 @@ def visible_parts(
     if compiled:
         from isstrack.sky import kernel
 
-        sun = np.empty(len(t))
-        kernel.sun_sin(kernel.tables(sky.track), sky.frames.position, sky.frames.up, who[owner], t, sun)
-        sun -= DARK_SIN
+        sun = kernel.sun_sines(sky, who[owner], t) - DARK_SIN
     else:
         sun = _sun_sin_altitude(sky, who[owner], t) - DARK_SIN
     dark = sun <= 0
@@ -95,20 +93,8 @@ def visible_parts(
         return _sun_sin_altitude(sky, who[owner[change[which]]], x) - DARK_SIN
 
     if compiled:
-        dusk = np.empty(len(change))
-        kernel.sun_roots(
-            kernel.tables(sky.track),
-            sky.frames.position,
-            sky.frames.up,
-            who[owner[change]],
-            t[change],
-            t[change + 1],
-            sun[change],
-            sun[change + 1],
-            DARK_SIN,
-            TIME_TOLERANCE_S,
-            dusk,
-        )
+        ends = (t[change], t[change + 1], sun[change], sun[change + 1])
+        dusk = kernel.sun_crossings(sky, who[owner[change]], *ends, DARK_SIN, TIME_TOLERANCE_S)
     else:
         dusk = find_roots(sun_at, t[change], t[change + 1], sun[change], sun[change + 1], TIME_TOLERANCE_S)
     # Not visible: "shadow" if the sky is dark at some moment of the pass, else "daylight".
@@ -237,19 +223,8 @@ def _brightest(
     if compiled:
         from isstrack.sky import kernel
 
-        pieces = np.empty(len(piece_pass))
-        track = kernel.tables(sky.track)
-        kernel.brightest(
-            track,
-            sky.frames.position,
-            who[piece_pass],
-            first,
-            last,
-            std_magnitude,
-            MAGNITUDE_SAMPLE_S,
-            MAGNITUDE_TOLERANCE_S,
-            pieces,
-        )
+        args = (std_magnitude, MAGNITUDE_SAMPLE_S, MAGNITUDE_TOLERANCE_S)
+        pieces = kernel.brightest_of(sky, who[piece_pass], first, last, *args)
     else:
         pieces = _brightest_numpy(sky, who, piece_pass, first, last, std_magnitude)
     np.minimum.at(brightest, piece_pass, pieces)
@@ -335,11 +310,7 @@ def look(sky: Sky, t_s: Array, who: np.ndarray, compiled: bool = False) -> tuple
         return sky.azimuth_elevation(t_s, who)
     from isstrack.sky import kernel
 
-    azimuth, elevation = np.empty(len(t_s)), np.empty(len(t_s))
-    frames = sky.frames
-    track = kernel.tables(sky.track)
-    kernel.look(track, frames.position, frames.up, frames.east, frames.north, who, t_s, azimuth, elevation)
-    return azimuth, elevation
+    return kernel.look_angles(sky, t_s, who)
 
 
 def visible_ends(sky: Sky, who: np.ndarray, seen: Seen, compiled: bool = False) -> tuple[Array, Array]:

@@ -29,6 +29,7 @@ from tests.tle_tools import newest
 CLOSED_URL = "http://127.0.0.1:9/gp.php?CATNR={catnr}&FORMAT=TLE"
 REFERENCE_DIR = Path(__file__).parent
 DEFAULT_TIMEOUT_S = 120.0
+NUMBA_CACHE_DIR = str(Path(tempfile.gettempdir()) / f"isstrack-tests-numba-{os.getuid()}")
 
 
 @pytest.fixture(autouse=True)
@@ -43,6 +44,9 @@ def isolated_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, s
         "XDG_CONFIG_HOME": str(tmp_path / "xdg-config"),
         "XDG_STATE_HOME": str(tmp_path / "xdg-state"),
         "NO_COLOR": "1",
+        # Compiled many-place loops (isstrack.sky.kernel) are shared by every test: compiling them
+        # again in each test's private cache would cost 5-10 s a test.
+        "NUMBA_CACHE_DIR": NUMBA_CACHE_DIR,
     }
     for key, value in env.items():
         monkeypatch.setenv(key, value)

@@ -247,7 +247,9 @@ def test_100000_places_to_parquet_in_bounded_memory(
     rows = pq.ParquetFile(out).metadata.num_rows
     assert rows > count / 2
     # The whole tree (parent and its workers, shared pages counted in each) stays well under 1 GiB.
-    assert peak_mib < 600, f"peak tree RSS {peak_mib:.0f} MiB"
+    # 700, not 600, since the workers run the compiled loops (isstrack.sky.kernel): numba and LLVM are
+    # about 65 MB a worker whatever the number of places (1,000,000 places measured 892 MiB).
+    assert peak_mib < 700, f"peak tree RSS {peak_mib:.0f} MiB"
 
 
 def test_an_arrow_stream_on_standard_input(

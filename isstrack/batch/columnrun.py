@@ -11,13 +11,14 @@ from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
+from functools import partial
 from typing import Any
 
 from isstrack.batch.arrowpasses import assemble, pass_schema
 from isstrack.batch.cluster import close, connect, submit_watched
 from isstrack.batch.columnar import Places
 from isstrack.batch.passcolumns import Columns, search_columns
-from isstrack.batch.runner import WINDOW_PER_WORKER, PassJob, chunk_size
+from isstrack.batch.runner import WINDOW_PER_WORKER, PassJob, chunk_size, compiled_for
 from isstrack.batch.workers import seen_processes, start_pool, stop_pool, worker_lost
 from isstrack.errors import BadInputError
 
@@ -81,12 +82,19 @@ def run_local(job: PassJob, places: Places, workers: int) -> Generator[tuple[int
     """Yield (places done, record batch) per chunk in file order, computed by `workers` processes."""
     size = chunk_size(len(places), workers)
     if workers <= 1 or len(places) <= size:
-        yield from ordered(lambda *a: _Done(search_columns(*a)), job, places, size, 1)
+        compiled = compiled_for(len(places), 1)
+        yield from ordered(
+            lambda *a: _Done(partial(search_columns, compiled=compiled)(*a)), job, places, size, 1
+        )
         return
-    pool, seen = start_pool(workers)
+    # Searching one place first leaves the forked workers the propagated track. Not with the compiled
+    # loops: numba would add about 120 MB to this process, which never uses them.
+    first = (places.latitude_deg[:1], places.longitude_deg[:1], places.elevation_m[:1])
+    pool, seen = start_pool(workers, lambda: search_columns(job, *first, False))
+    compiled = compiled_for(len(places), workers)
 
     def submit(*arrays: Any) -> Future[Columns]:
-        future = pool.submit(search_columns, *arrays)
+        future = pool.submit(partial(search_columns, compiled=compiled), *arrays)
         seen_processes(pool, seen)
         return future
 
@@ -119,9 +127,10 @@ def _on_client(
 ) -> Generator[tuple[int, Any], None, None]:
     try:
         threads = max(1, sum(client.nthreads().values()))
+        search = partial(search_columns, compiled=compiled_for(len(places), threads))
         # One more chunk in flight per worker than locally: it hides the network round trip of each result.
         yield from ordered(
-            lambda *a: submit_watched(client, watch, search_columns, *a),
+            lambda *a: submit_watched(client, watch, search, *a),
             job,
             places,
             chunk_size(len(places), threads),

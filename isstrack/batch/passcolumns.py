@@ -22,8 +22,13 @@ NO_TIME = -1
 Columns = dict[str, Any]
 
 
-def search_columns(job: PassJob, latitude: Any, longitude: Any, elevation: Any) -> Columns:
-    """Return the kept passes of a chunk of places as numpy columns (see module doc), in place order."""
+def search_columns(
+    job: PassJob, latitude: Any, longitude: Any, elevation: Any, compiled: bool | None = None
+) -> Columns:
+    """Return the kept passes of a chunk of places as numpy columns (see module doc), in place order.
+
+    `compiled`: whether the compiled loops do the work (`isstrack.sky.engine.use_compiled`).
+    """
     observers = [
         Observer(a, o, h)
         for a, o, h in zip(
@@ -41,6 +46,7 @@ def search_columns(job: PassJob, latitude: Any, longitude: Any, elevation: Any) 
         job.min_elevation_deg,
         0.0 if job.std_magnitude is None else job.std_magnitude,
         visible_only=not job.all_passes,
+        compiled=compiled,
     )
     if not columns:
         return empty_columns()

@@ -16,7 +16,7 @@ from isstrack.elements.oem import Oem
 from isstrack.elements.plausible import require_propagates
 from isstrack.elements.tle import ElementSet
 from isstrack.errors import BadInputError, TimeInputError
-from isstrack.sky.engine import iter_passes_many
+from isstrack.sky.engine import iter_passes_many, use_compiled
 from isstrack.sky.nextpass import is_wanted
 from isstrack.sky.orbit import Observer, Orbit
 from isstrack.sky.passtypes import DEFAULT_STD_MAGNITUDE, Pass, PassSearch
@@ -92,8 +92,8 @@ def _orbit(elements: ElementSet, ephemeris: Oem | None = None) -> Orbit:
     return _ORBITS[key]
 
 
-def search_chunk(job: PassJob, chunk: PlaceChunk) -> list[PassSearch]:
-    """Return one PassSearch per place of the chunk, in order."""
+def search_chunk(job: PassJob, chunk: PlaceChunk, compiled: bool | None = None) -> list[PassSearch]:
+    """Return one PassSearch per place of the chunk, in order (`compiled`: engine.use_compiled)."""
     observers = [
         Observer(lat, lon, height)
         for lat, lon, height in zip(chunk.latitude_deg, chunk.longitude_deg, chunk.elevation_m, strict=True)
@@ -108,21 +108,27 @@ def search_chunk(job: PassJob, chunk: PlaceChunk) -> list[PassSearch]:
             job.min_elevation_deg,
             0.0 if job.std_magnitude is None else job.std_magnitude,
             visible_only=not job.all_passes,  # only visible passes are output without --all
+            compiled=compiled,
         )
     )
 
 
-def kept_passes(job: PassJob, chunk: PlaceChunk) -> list[list[Pass]]:
+def kept_passes(job: PassJob, chunk: PlaceChunk, compiled: bool | None = None) -> list[list[Pass]]:
     """Search a chunk and return, for each place in order, the passes the job reports."""
-    searches = search_chunk(job, chunk)
+    searches = search_chunk(job, chunk, compiled)
     if job.std_magnitude is None:  # unknown brightness: no magnitudes (searched with 0)
         searches = [replace(s, passes=tuple(replace(p, magnitude=None) for p in s.passes)) for s in searches]
     return [[p for p in search.passes if job.keep(p)] for search in searches]
 
 
-def chunk_text(job: PassJob, chunk: PlaceChunk, write: ChunkWriter) -> str:
+def chunk_text(job: PassJob, chunk: PlaceChunk, write: ChunkWriter, compiled: bool | None = None) -> str:
     """Search a chunk and return its reported passes as `write` formats them."""
-    return write(chunk, kept_passes(job, chunk))
+    return write(chunk, kept_passes(job, chunk, compiled))
+
+
+def compiled_for(places: int, workers: int) -> bool:
+    """Return whether each of `workers` processes sharing `places` runs the compiled loops."""
+    return use_compiled(math.ceil(places / max(1, workers)), None)
 
 
 def chunk_size(places: int, workers: int) -> int:
@@ -158,12 +164,15 @@ def run_local(
     size = chunk_size(len(table), workers)
     if workers <= 1 or len(table) <= size:
         for chunk in chunks(table, size):
-            yield len(chunk), chunk_text(job, chunk, write)
+            yield len(chunk), chunk_text(job, chunk, write, compiled_for(len(table), 1))
         return
-    pool, seen = start_pool(workers)
+    # Searching one place first leaves the forked workers the propagated track. Not with the compiled
+    # loops: numba would add about 120 MB to this process, which never uses them.
+    pool, seen = start_pool(workers, lambda: search_chunk(job, table.chunk(0, 1), False))
+    compiled = compiled_for(len(table), workers)
 
     def submit(chunk: PlaceChunk) -> Future[str]:
-        future = pool.submit(chunk_text, job, chunk, write)
+        future = pool.submit(chunk_text, job, chunk, write, compiled)
         seen_processes(pool, seen)
         return future
 

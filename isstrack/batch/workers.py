@@ -11,6 +11,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.process import BaseProcess
 
@@ -20,14 +21,40 @@ PARENT_POLL_S = 0.5  # the fallback watch: how soon an orphaned worker notices (
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
-def start_pool(workers: int) -> tuple[ProcessPoolExecutor, list[BaseProcess]]:
-    """Return a pool of `workers` processes that die with this one, and the list its processes go in."""
+def start_pool(
+    workers: int, warm: Callable[[], object] | None = None
+) -> tuple[ProcessPoolExecutor, list[BaseProcess]]:
+    """Return a pool of `workers` processes that die with this one, and the list its processes go in.
+
+    `warm` runs here first: what it loads or computes (the propagated track, the compiled loops) is
+    then inherited by every forked worker instead of being redone in each.
+    """
     methods = multiprocessing.get_all_start_methods()
+    if warm is not None and "fork" in methods:
+        warm()
+    shed_freed_memory()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     pool = ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=worker_start, initargs=(os.getpid(),)
     )
     return pool, []
+
+
+def shed_freed_memory() -> None:
+    """Give freed heap pages back to the system before forking: each worker would otherwise hold (and
+    count in its resident size) the parent's freed buffers, such as those left from reading the places."""
+    import gc
+
+    gc.collect()
+    arrow = sys.modules.get("pyarrow")
+    if arrow is not None:
+        arrow.default_memory_pool().release_unused()
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+            libc.malloc_trim(0)
+        except (OSError, AttributeError):
+            pass  # not glibc: the pages stay mapped, which costs memory, not correctness
 
 
 def seen_processes(pool: ProcessPoolExecutor, seen: list[BaseProcess]) -> None:
@@ -43,6 +70,15 @@ def worker_start(parent_pid: int) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a handler inherited from the parent by fork
     _die_with_parent()
     watch_parent(parent_pid, PARENT_POLL_S)
+    one_blas_thread()
+
+
+def one_blas_thread() -> None:
+    """Keep this process's BLAS to one thread: the workers already use every core, and the screen's
+    small float32 products run 5-10 times slower when each process's BLAS threads compete for them."""
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1, user_api="blas")
 
 
 def _die_with_parent() -> None:

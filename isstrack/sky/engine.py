@@ -27,6 +27,7 @@ from isstrack.sky.passarrays import (
     DAYLIGHT,
     VISIBLE,
     PassArrays,
+    look,
     to_columns,
     to_passes,
     visible_ends,
@@ -47,6 +48,10 @@ SUN_SIN_RATE = 7.5e-5  # 1/s: Earth's rotation (7.29e-5 rad/s) and the Sun's yea
 # Memory for one chunk's screening matrices (float32 products, masks): bounds peak memory.
 CHUNK_BUDGET_BYTES = 64 * 2**20
 SCREEN_TILE = 64  # places screened at a time
+# A process that searches at least this many places uses the compiled loops (`sky.kernel`) when numba
+# is installed: they save about 47 us of CPU a place (10 days), and loading them costs about 0.3 s
+# (the cached code; a first run on a machine compiles it once, 5-10 s), so smaller searches keep to numpy.
+COMPILED_MIN_PLACES = 10_000
 
 
 def find_passes_many(
@@ -77,16 +82,30 @@ def iter_passes_many(
     track: Track | None = None,
     *,
     visible_only: bool = False,
+    compiled: bool | None = None,
 ) -> Iterator[PassSearch]:
     """Yield one PassSearch per observer, in order, computing a bounded chunk of observers at a time.
 
     With `visible_only`, each PassSearch holds only the visible passes (`sky_gets_dark` still
-    reflects them all): much less to build and hold when only those are wanted.
+    reflects them all): much less to build and hold when only those are wanted. `compiled`: see
+    `use_compiled`.
     """
     if track is None:
         track = window_track(orbit, start, end)
+    fast = use_compiled(len(observers), compiled)
     for _, part in _chunks(track, observers, start, end):
-        yield from _search_chunk(track, part, start, end, min_elevation_deg, std_magnitude, visible_only)
+        yield from _search_chunk(
+            track, part, start, end, min_elevation_deg, std_magnitude, visible_only, fast
+        )
+
+
+def use_compiled(places: int, compiled: bool | None) -> bool:
+    """Return whether a process searching this many places runs the compiled loops (`sky.kernel`): never
+    with `compiled` False; if numba is installed with True, or with None for COMPILED_MIN_PLACES or more."""
+    from importlib.util import find_spec
+
+    wanted = places >= COMPILED_MIN_PLACES if compiled is None else compiled
+    return wanted and find_spec("numba") is not None
 
 
 def _chunks(
@@ -108,16 +127,19 @@ def pass_columns_many(
     std_magnitude: float = DEFAULT_STD_MAGNITUDE,
     *,
     visible_only: bool = False,
+    compiled: bool | None = None,
 ) -> dict[str, np.ndarray]:
     """Return every pass over the observers as numpy columns, JSON-rounded (`passarrays.to_columns`).
 
     Column `place` is the index of each pass's observer. No object per pass, no sky_gets_dark.
+    `compiled`: see `use_compiled`.
     """
     track = window_track(orbit, start, end)
+    fast = use_compiled(len(observers), compiled)
     parts = []
     for first, part in _chunks(track, observers, start, end):
         sky = Sky(track, part)
-        found, _ = pass_arrays(sky, start, end, min_elevation_deg, std_magnitude, visible_only)
+        found, _ = pass_arrays(sky, start, end, min_elevation_deg, std_magnitude, visible_only, compiled=fast)
         columns = to_columns(found, track)
         columns["place"] = found.who.astype(np.int64) + first
         parts.append(columns)
@@ -187,13 +209,18 @@ def _candidate_runs(
 
 
 def _may_be_visible(
-    track: Track, sky: Sky, who: np.ndarray, lo: np.ndarray, hi: np.ndarray
+    track: Track, sky: Sky, who: np.ndarray, lo: np.ndarray, hi: np.ndarray, compiled: bool
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Drop the runs whose sky stays bright, or whose station stays in Earth's shadow, throughout."""
     a, b = lo * track.step_s, hi * track.step_s  # a run's pass rises and sets within [a, b]
     # The Sun's direction turns at most at the Earth's rate plus its own yearly motion, so the sine
     # of its altitude moves at most SUN_SIN_RATE per second from the value at the run's middle.
-    sun = sky.sin_elevation(who, track.sun_itrs((a + b) / 2)) - DARK_SIN
+    if compiled:
+        from isstrack.sky import kernel
+
+        sun = kernel.sun_sines(sky, who, (a + b) / 2) - DARK_SIN
+    else:
+        sun = sky.sin_elevation(who, track.sun_itrs((a + b) / 2)) - DARK_SIN
     bright = sun > SUN_SIN_RATE * (b - a) / 2 + 1e-3
     boundaries, lit_at_origin = shadow_boundaries(track)
     first = np.searchsorted(boundaries, a, side="right")
@@ -211,9 +238,12 @@ def _search_chunk(
     min_elevation_deg: float,
     std_magnitude: float,
     visible_only: bool,
+    compiled: bool,
 ) -> list[PassSearch]:
     sky = Sky(track, observers)
-    found, not_daylight = pass_arrays(sky, start, end, min_elevation_deg, std_magnitude, visible_only)
+    found, not_daylight = pass_arrays(
+        sky, start, end, min_elevation_deg, std_magnitude, visible_only, compiled=compiled
+    )
     passes = to_passes(found, track, len(observers))
     start_s = (start - track.origin).total_seconds()
     end_s = (end - track.origin).total_seconds()
@@ -233,14 +263,64 @@ def pass_arrays(
     min_elevation_deg: float,
     std_magnitude: float,
     visible_only: bool,
+    *,
+    compiled: bool = False,
 ) -> tuple[PassArrays, np.ndarray]:
-    """Return every pass of the sky's observers as arrays, and which observers have one not in daylight."""
+    """Return every pass of the sky's observers as arrays, and which observers have one not in daylight.
+
+    With `compiled`, refinement, visibility and magnitude run in `sky.kernel`'s compiled loops.
+    """
     track = sky.track
-    h = track.step_s
     threshold = math.sin(math.radians(min_elevation_deg))
     who, lo, hi = _candidate_runs(track, sky, min_elevation_deg)
     if visible_only:
-        who, lo, hi = _may_be_visible(track, sky, who, lo, hi)
+        who, lo, hi = _may_be_visible(track, sky, who, lo, hi, compiled)
+    if compiled:
+        from isstrack.sky import kernel
+
+        who, rise, culmination, set_ = kernel.refined(sky, who, lo, hi, threshold)
+    else:
+        who, rise, culmination, set_ = _refine(sky, who, lo, hi, threshold)
+    start_s = (start - track.origin).total_seconds()
+    end_s = (end - track.origin).total_seconds()
+    inside = (set_ > start_s) & (rise < end_s)
+    who, rise, culmination, set_ = who[inside], rise[inside], culmination[inside], set_[inside]
+    seen = visible_parts(sky, who, rise, culmination, set_, std_magnitude, compiled=compiled)
+    not_daylight = np.zeros(len(sky.frames.up), dtype=bool)
+    not_daylight[who[seen.kind != DAYLIGHT]] = True
+    visible_azimuth, visible_elevation = visible_ends(sky, who, seen, compiled)
+    if visible_only:
+        wanted = np.flatnonzero(seen.kind == VISIBLE)
+        who, rise, culmination, set_ = who[wanted], rise[wanted], culmination[wanted], set_[wanted]
+        seen = seen.take(wanted)
+        visible_azimuth, visible_elevation = visible_azimuth[:, wanted], visible_elevation[:, wanted]
+    corners = np.concatenate([rise, culmination, set_])
+    azimuth, elevation = look(sky, corners, np.concatenate([who, who, who]), compiled)
+    revolutions = revolution_number(
+        track.orbit.elements, track.orbit.elements.age_days(track.origin) + culmination / 86400.0
+    )
+    found = PassArrays(
+        who,
+        rise,
+        culmination,
+        set_,
+        azimuth.reshape(3, -1),
+        elevation.reshape(3, -1),
+        rise < start_s,
+        revolutions,
+        seen,
+        visible_azimuth,
+        visible_elevation,
+    )
+    return found, not_daylight
+
+
+def _refine(
+    sky: Sky, who: np.ndarray, lo: np.ndarray, hi: np.ndarray, threshold: float
+) -> tuple[np.ndarray, Array, Array, Array]:
+    """Return (observer, rise, culmination, set) of the passes in the candidate runs (numpy, all at once)."""
+    track = sky.track
+    h = track.step_s
     lengths = hi - lo + 1
     run, step, offsets = ragged(lengths)
     j = lo[run] + step
@@ -287,38 +367,7 @@ def pass_arrays(
     set_start = np.maximum((sb - 1) * h, culmination)
     f_set_start = np.where((sb - 1) * h > culmination, f[np.maximum(offs + (sb - 1 - lo_k), 0)], top)
     set_ = find_roots(elevation_fn, set_start, sb * h, f_set_start, f_sb, TIME_TOLERANCE_S)
-    start_s = (start - track.origin).total_seconds()
-    end_s = (end - track.origin).total_seconds()
-    inside = (set_ > start_s) & (rise < end_s)
-    who, rise, culmination, set_ = who[inside], rise[inside], culmination[inside], set_[inside]
-    seen = visible_parts(sky, who, rise, culmination, set_, std_magnitude)
-    not_daylight = np.zeros(len(sky.frames.up), dtype=bool)
-    not_daylight[who[seen.kind != DAYLIGHT]] = True
-    visible_azimuth, visible_elevation = visible_ends(sky, who, seen)
-    if visible_only:
-        wanted = np.flatnonzero(seen.kind == VISIBLE)
-        who, rise, culmination, set_ = who[wanted], rise[wanted], culmination[wanted], set_[wanted]
-        seen = seen.take(wanted)
-        visible_azimuth, visible_elevation = visible_azimuth[:, wanted], visible_elevation[:, wanted]
-    corners = np.concatenate([rise, culmination, set_])
-    azimuth, elevation = sky.azimuth_elevation(corners, np.concatenate([who, who, who]))
-    revolutions = revolution_number(
-        track.orbit.elements, track.orbit.elements.age_days(track.origin) + culmination / 86400.0
-    )
-    found = PassArrays(
-        who,
-        rise,
-        culmination,
-        set_,
-        azimuth.reshape(3, -1),
-        elevation.reshape(3, -1),
-        rise < start_s,
-        revolutions,
-        seen,
-        visible_azimuth,
-        visible_elevation,
-    )
-    return found, not_daylight
+    return who, rise, culmination, set_
 
 
 def _culminations(sky: Sky, who: np.ndarray, a: Array, b: Array, ga: Array, gb: Array) -> Array:

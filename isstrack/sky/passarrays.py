@@ -56,9 +56,19 @@ class Seen:
 
 
 def visible_parts(
-    sky: Sky, who: np.ndarray, rise: Array, culmination: Array, set_: Array, std_magnitude: float
+    sky: Sky,
+    who: np.ndarray,
+    rise: Array,
+    culmination: Array,
+    set_: Array,
+    std_magnitude: float,
+    *,
+    compiled: bool = False,
 ) -> Seen:
-    """Return the visible part, kind and magnitude of every pass (observer `who[p]`, rise..set)."""
+    """Return the visible part, kind and magnitude of every pass (observer `who[p]`, rise..set).
+
+    With `compiled`, the Sun's altitude, its roots and the magnitudes come from `sky.kernel`.
+    """
     h = sky.track.step_s
     n = len(who)
     boundaries, lit_at_origin = shadow_boundaries(sky.track)
@@ -69,7 +79,12 @@ def visible_parts(
     t = (inner_first[owner] + step - 1) * h
     t[offsets] = rise
     t[offsets + counts - 1] = set_
-    sun = _sun_sin_altitude(sky, who[owner], t) - DARK_SIN
+    if compiled:
+        from isstrack.sky import kernel
+
+        sun = kernel.sun_sines(sky, who[owner], t) - DARK_SIN
+    else:
+        sun = _sun_sin_altitude(sky, who[owner], t) - DARK_SIN
     dark = sun <= 0
     any_dark = np.logical_or.reduceat(dark, offsets) if n else np.zeros(0, bool)
     change = np.flatnonzero((owner[:-1] == owner[1:]) & (dark[:-1] != dark[1:]))
@@ -77,7 +92,11 @@ def visible_parts(
     def sun_at(x: Array, which: np.ndarray) -> Array:
         return _sun_sin_altitude(sky, who[owner[change[which]]], x) - DARK_SIN
 
-    dusk = find_roots(sun_at, t[change], t[change + 1], sun[change], sun[change + 1], TIME_TOLERANCE_S)
+    if compiled:
+        ends = (t[change], t[change + 1], sun[change], sun[change + 1])
+        dusk = kernel.sun_crossings(sky, who[owner[change]], *ends, DARK_SIN, TIME_TOLERANCE_S)
+    else:
+        dusk = find_roots(sun_at, t[change], t[change + 1], sun[change], sun[change + 1], TIME_TOLERANCE_S)
     # Not visible: "shadow" if the sky is dark at some moment of the pass, else "daylight".
     kind = np.where(any_dark, SHADOW, DAYLIGHT).astype(np.int8)
     start_s, end_s = np.full(n, np.nan), np.full(n, np.nan)
@@ -113,6 +132,7 @@ def visible_parts(
         np.concatenate(piece_last),
         std_magnitude,
         n,
+        compiled,
     )
     return Seen(kind, start_s, end_s, emerges, fades, magnitude, dusk_start, dawn_end)
 
@@ -187,12 +207,36 @@ def _pieces(events: tuple[Any, Any, Any, Any], lit_at_rise: Any, dark_at_rise: A
 
 
 def _brightest(
-    sky: Sky, who: np.ndarray, piece_pass: Any, first: Array, last: Array, std_magnitude: float, n: int
+    sky: Sky,
+    who: np.ndarray,
+    piece_pass: Any,
+    first: Array,
+    last: Array,
+    std_magnitude: float,
+    n: int,
+    compiled: bool,
 ) -> Array:
     """Return the brightest magnitude over each pass's visible pieces (NaN where it has none)."""
     brightest = np.full(n, np.inf)
     if not len(piece_pass):
         return np.where(np.isinf(brightest), np.nan, brightest)
+    if compiled:
+        from isstrack.sky import kernel
+
+        args = (std_magnitude, MAGNITUDE_SAMPLE_S, MAGNITUDE_TOLERANCE_S)
+        pieces = kernel.brightest_of(sky, who[piece_pass], first, last, *args)
+    else:
+        pieces = _brightest_numpy(sky, who, piece_pass, first, last, std_magnitude)
+    np.minimum.at(brightest, piece_pass, pieces)
+    seen = np.zeros(n, dtype=bool)
+    seen[piece_pass] = True
+    return np.where(seen, brightest, np.nan)
+
+
+def _brightest_numpy(
+    sky: Sky, who: np.ndarray, piece_pass: Any, first: Array, last: Array, std_magnitude: float
+) -> Array:
+    """Return the brightest magnitude over each visible piece: sampled, then refined by the best."""
     counts = np.ceil((last - first) / MAGNITUDE_SAMPLE_S).astype(np.int64) + 1
     owner, t, offsets = _flatten(first, last, counts)
     values = _magnitudes(sky, who[piece_pass[owner]], t, std_magnitude)
@@ -207,10 +251,7 @@ def _brightest(
         return _magnitudes(sky, who[piece_pass[which]], x, std_magnitude)
 
     _, refined = find_minima(magnitude_at, low, high, MAGNITUDE_TOLERANCE_S)
-    np.minimum.at(brightest, piece_pass, np.minimum(best, refined))
-    seen = np.zeros(n, dtype=bool)
-    seen[piece_pass] = True
-    return np.where(seen, brightest, np.nan)
+    return np.asarray(np.minimum(best, refined))
 
 
 def micro_utc(track: Track, t_s: Array) -> Any:
@@ -263,14 +304,23 @@ class PassArrays:
         return replace(self, **picked)
 
 
-def visible_ends(sky: Sky, who: np.ndarray, seen: Seen) -> tuple[Array, Array]:
+def look(sky: Sky, t_s: Array, who: np.ndarray, compiled: bool = False) -> tuple[Array, Array]:
+    """Return the station's azimuth and elevation (degrees) at `t_s` for observers `who`."""
+    if not compiled:
+        return sky.azimuth_elevation(t_s, who)
+    from isstrack.sky import kernel
+
+    return kernel.look_angles(sky, t_s, who)
+
+
+def visible_ends(sky: Sky, who: np.ndarray, seen: Seen, compiled: bool = False) -> tuple[Array, Array]:
     """Return the azimuths and elevations (2, n) where each pass's visible part starts and ends."""
     azimuth = np.full((2, len(who)), np.nan)
     elevation = np.full((2, len(who)), np.nan)
     shown = np.flatnonzero(seen.kind == VISIBLE)
     if len(shown):
         ends = np.concatenate([seen.start_s[shown], seen.end_s[shown]])
-        az, el = sky.azimuth_elevation(ends, np.concatenate([who[shown], who[shown]]))
+        az, el = look(sky, ends, np.concatenate([who[shown], who[shown]]), compiled)
         azimuth[:, shown] = az.reshape(2, -1)
         elevation[:, shown] = el.reshape(2, -1)
     return azimuth, elevation

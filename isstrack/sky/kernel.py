@@ -1,0 +1,436 @@
+"""Compiled loops (numba) for the many-place search: one candidate run or one visible piece at a time.
+
+The numpy engine (`sky.engine`, `sky.passarrays`) gathers every run's grid values and interpolation
+coefficients into temporary arrays and iterates its root finders over all runs at once; for a
+million places that traffic is most of the time. These loops do the same arithmetic on one run at a
+time: the same Hermite cubic (Track.position, Track.state), the same Sun (hourly TEME turned by the
+linear GMST, Track.sun_itrs), the same Illinois root finding and golden-section search (sky.roots)
+with the same tolerances, so the answers agree with the numpy path to rounding (`tests/test_kernel.py`
+holds them to 1 ms and 0.01 mag). The numpy path stays the single-place engine (which loads no
+compiler) and the reference for those tests.
+
+This module is imported only by the many-place search (numba takes about 0.2 s to import). Compiled
+code is cached on disk, in NUMBA_CACHE_DIR or else isstrack's cache directory, so that worker
+processes and later runs load it (about 0.1 s) instead of compiling it again (several seconds).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from typing import TYPE_CHECKING, Any
+
+from isstrack.io.paths import cache_dir
+
+if TYPE_CHECKING:
+    from isstrack.sky.skyview import Sky
+    from isstrack.sky.track import Array, Track
+
+# numba reads its cache location when imported.
+os.environ.setdefault("NUMBA_CACHE_DIR", str(cache_dir() / "numba"))
+
+import numba
+import numpy as np
+
+MAX_ITERATIONS = 80  # as sky.roots
+GOLDEN = (math.sqrt(5.0) - 1) / 2
+SUN_STEP_S = 3600.0  # as sky.track
+ROOT_TOLERANCE_S = 0.01  # s, as sky.engine.TIME_TOLERANCE_S
+ELEVATION, RATE, SUN = 0, 1, 2  # what `_root` solves for
+# Columns of `refine`'s output.
+KEEP, RISE, CULMINATION, SET, TOP = 0, 1, 2, 3, 4
+
+jit = numba.njit(cache=True, nogil=True, error_model="numpy")
+
+
+@jit
+def _state(cubic, h, t, p, v):
+    """Write the station's Hermite-interpolated position and velocity at `t` (as Track.state)."""
+    k = min(max(math.floor(t / h), 0), cubic.shape[0] - 1)
+    tau = (t - k * h) / h
+    for i in range(3):
+        c0, c1, c2, c3 = cubic[k, 0, i], cubic[k, 1, i], cubic[k, 2, i], cubic[k, 3, i]
+        p[i] = c0 + tau * (c1 + tau * (c2 + tau * c3))
+        v[i] = (c1 + tau * (2 * c2 + 3 * tau * c3)) / h
+
+
+@jit
+def _position(cubic, h, t, p):
+    """Write the station's Hermite-interpolated position at `t` (as Track.position)."""
+    k = min(max(math.floor(t / h), 0), cubic.shape[0] - 1)
+    tau = (t - k * h) / h
+    for i in range(3):
+        p[i] = cubic[k, 0, i] + tau * (cubic[k, 1, i] + tau * (cubic[k, 2, i] + tau * cubic[k, 3, i]))
+
+
+@jit
+def _sun(sun_teme, theta0, omega, t, out):
+    """Write the Sun's Earth-fixed position (km) at `t` into `out` (as Track.sun_itrs)."""
+    k = min(max(math.floor(t / SUN_STEP_S), 0), sun_teme.shape[0] - 2)
+    fraction = (t - k * SUN_STEP_S) / SUN_STEP_S
+    x = sun_teme[k, 0] + fraction * (sun_teme[k + 1, 0] - sun_teme[k, 0])
+    y = sun_teme[k, 1] + fraction * (sun_teme[k + 1, 1] - sun_teme[k, 1])
+    z = sun_teme[k, 2] + fraction * (sun_teme[k + 1, 2] - sun_teme[k, 2])
+    theta = theta0 + omega * t
+    c, s = math.cos(theta), math.sin(theta)
+    out[0] = c * x + s * y
+    out[1] = -s * x + c * y
+    out[2] = z
+
+
+@jit
+def _dot(a0, a1, a2, b0, b1, b2):
+    """Return a dot product summed in numpy's einsum order for three terms (bit for bit as sky.track.dot)."""
+    return (a0 * b0 + a2 * b2) + a1 * b1
+
+
+@jit
+def _sin_elevation(place, up, p):
+    """Return the sine of the elevation of point `p` seen from `place` (as Sky.sin_elevation)."""
+    d0, d1, d2 = p[0] - place[0], p[1] - place[1], p[2] - place[2]
+    return _dot(up[0], up[1], up[2], d0, d1, d2) / math.sqrt(_dot(d0, d1, d2, d0, d1, d2))
+
+
+@jit
+def _rate(place, up, p, v):
+    """Return the rate of the sine of the elevation for the state (p, v) (as Sky.elevation_rate)."""
+    d0, d1, d2 = p[0] - place[0], p[1] - place[1], p[2] - place[2]
+    distance = math.sqrt(_dot(d0, d1, d2, d0, d1, d2))
+    height = _dot(up[0], up[1], up[2], d0, d1, d2)
+    along = _dot(up[0], up[1], up[2], v[0], v[1], v[2])
+    return (along - height * _dot(d0, d1, d2, v[0], v[1], v[2]) / distance**2) / distance
+
+
+@jit
+def _value(track, place, up, which, t, offset, p, v):
+    """Return what `_root` solves for at `t`: the station's elevation sine or its rate, or the Sun's."""
+    cubic, h, sun_teme, theta0, omega = track
+    if which == SUN:
+        _sun(sun_teme, theta0, omega, t, p)
+        return _sin_elevation(place, up, p) - offset
+    if which == RATE:
+        _state(cubic, h, t, p, v)
+        return _rate(place, up, p, v)
+    _position(cubic, h, t, p)
+    return _sin_elevation(place, up, p) - offset
+
+
+@jit
+def _root(track, place, up, which, offset, a, b, fa, fb, tolerance_s, p, v):
+    """Return a root in [a, b] as sky.roots.find_roots does for one bracket (Illinois method)."""
+    last_side = 0
+    if abs(b - a) > tolerance_s and fa != 0 and fb != 0:
+        for _ in range(MAX_ITERATIONS):
+            denominator = fb - fa
+            c = (a * fb - b * fa) / denominator if denominator != 0 else 0.5 * (a + b)
+            if not (min(a, b) < c < max(a, b)):
+                c = 0.5 * (a + b)
+            fc = _value(track, place, up, which, c, offset, p, v)
+            # Replace the end with the same sign; halve the other end's value when it is kept twice.
+            if np.sign(fc) == np.sign(fa):
+                if last_side == 1:
+                    fb = fb / 2
+                a, fa = c, fc
+                last_side = 1
+            else:
+                if last_side == -1:
+                    fa = fa / 2
+                b, fb = c, fc
+                last_side = -1
+            if fc == 0:
+                a = c
+                b = c
+                break
+            if abs(b - a) <= tolerance_s:
+                break
+    if fb == 0:
+        return b
+    if fa == 0:
+        return a
+    return 0.5 * (a + b)
+
+
+@jit
+def refine(position_km, velocity_km_s, track, places, ups, who, lo, hi, threshold, out):
+    """Refine each candidate run (observer who[r], grid lo[r]..hi[r]) as sky.engine.pass_arrays does.
+
+    Writes, per run, out[r] = (keep, rise, culmination, set, sine at culmination - threshold): the
+    culmination as the root of the elevation's rate next to the highest grid time, rise and set as
+    roots of the elevation; keep is 0 where the run holds no whole pass above the threshold.
+    """
+    h = track[1]
+    n_times = position_km.shape[0]
+    p, v = np.empty(3), np.empty(3)
+    f = np.empty(64)
+    for r in range(len(who)):
+        place, up = places[who[r]], ups[who[r]]
+        first = lo[r]
+        length = hi[r] - first + 1
+        if length > len(f):
+            f = np.empty(length)
+        best = 0
+        for i in range(length):
+            f[i] = _sin_elevation(place, up, position_km[first + i]) - threshold
+            if f[i] > f[best]:
+                best = i
+        g_best = _rate(place, up, position_km[first + best], velocity_km_s[first + best])
+        rising = g_best > 0
+        other = min(max(best + 1 if rising else best - 1, 0), length - 1)
+        g_other = _rate(place, up, position_km[first + other], velocity_km_s[first + other])
+        if rising:
+            a, b, ga, gb = first + best, first + other, g_best, g_other
+        else:
+            a, b, ga, gb = first + other, first + best, g_other, g_best
+        culmination = _root(track, place, up, RATE, 0.0, a * h, b * h, ga, gb, ROOT_TOLERANCE_S, p, v)
+        top = _value(track, place, up, ELEVATION, culmination, threshold, p, v)
+        grid_c = math.floor(culmination / h)
+        last_below, first_after = -1, n_times
+        for i in range(length):
+            if f[i] < 0:
+                j = first + i
+                if j <= grid_c:
+                    last_below = max(last_below, j)
+                else:
+                    first_after = min(first_after, j)
+        keep = top >= 0 and last_below >= 0 and first_after < n_times
+        out[r, KEEP] = 1.0 if keep else 0.0
+        out[r, CULMINATION] = culmination
+        out[r, TOP] = top
+        if not keep:
+            continue
+        ra, sb = last_below, first_after
+        rise_end = min((ra + 1) * h, culmination)
+        f_rise_end = f[ra + 1 - first] if (ra + 1) * h < culmination else top
+        out[r, RISE] = _root(
+            track,
+            place,
+            up,
+            ELEVATION,
+            threshold,
+            ra * h,
+            rise_end,
+            f[ra - first],
+            f_rise_end,
+            ROOT_TOLERANCE_S,
+            p,
+            v,
+        )
+        set_start = max((sb - 1) * h, culmination)
+        f_set_start = f[sb - 1 - first] if (sb - 1) * h > culmination else top
+        out[r, SET] = _root(
+            track,
+            place,
+            up,
+            ELEVATION,
+            threshold,
+            set_start,
+            sb * h,
+            f_set_start,
+            f[sb - first],
+            ROOT_TOLERANCE_S,
+            p,
+            v,
+        )
+
+
+@jit
+def sun_roots(track, places, ups, who, a, b, fa, fb, offset, tolerance_s, out):
+    """Write the time in each bracket [a[i], b[i]] at which the Sun's altitude sine crosses `offset`."""
+    p, v = np.empty(3), np.empty(3)
+    for i in range(len(who)):
+        place, up = places[who[i]], ups[who[i]]
+        out[i] = _root(track, place, up, SUN, offset, a[i], b[i], fa[i], fb[i], tolerance_s, p, v)
+
+
+@jit
+def sun_sin(track, places, ups, who, t, out):
+    """Write the sine of the Sun's altitude for observer who[i] at t[i] (as Sky.sin_elevation)."""
+    _, _, sun_teme, theta0, omega = track
+    s = np.empty(3)
+    for i in range(len(t)):
+        _sun(sun_teme, theta0, omega, t[i], s)
+        out[i] = _sin_elevation(places[who[i]], ups[who[i]], s)
+
+
+@jit
+def _turn(x):
+    """Return (cos x, sin x) for |x| <= 0.1 rad by their series, to 1e-17: no call to cos and sin."""
+    x2 = x * x
+    c = 1.0 - x2 / 2 * (1.0 - x2 / 12 * (1.0 - x2 / 30 * (1.0 - x2 / 56)))
+    s = x * (1.0 - x2 / 6 * (1.0 - x2 / 20 * (1.0 - x2 / 42 * (1.0 - x2 / 72))))
+    return c, s
+
+
+@jit
+def _magnitude(track, place, std, t, t0, cos0, sin0):
+    """Return the station's Lambertian-sphere magnitude at `t` from `place` (as visibility._magnitudes).
+
+    `cos0` and `sin0` are those of GMST at a nearby time `t0`: the Sun's Earth-fixed position is
+    turned from there (as Track.sun_itrs, to a few ulps).
+    """
+    cubic, h, sun_teme, theta0, omega = track
+    # Products by reciprocals, not divisions (several times faster): the same to a few ulps.
+    step = 1.0 / h
+    k = min(max(math.floor(t * step), 0), cubic.shape[0] - 1)
+    tau = (t - k * h) * step
+    p0 = cubic[k, 0, 0] + tau * (cubic[k, 1, 0] + tau * (cubic[k, 2, 0] + tau * cubic[k, 3, 0]))
+    p1 = cubic[k, 0, 1] + tau * (cubic[k, 1, 1] + tau * (cubic[k, 2, 1] + tau * cubic[k, 3, 1]))
+    p2 = cubic[k, 0, 2] + tau * (cubic[k, 1, 2] + tau * (cubic[k, 2, 2] + tau * cubic[k, 3, 2]))
+    j = min(max(math.floor(t * (1 / SUN_STEP_S)), 0), sun_teme.shape[0] - 2)
+    fraction = (t - j * SUN_STEP_S) * (1 / SUN_STEP_S)
+    x = sun_teme[j, 0] + fraction * (sun_teme[j + 1, 0] - sun_teme[j, 0])
+    y = sun_teme[j, 1] + fraction * (sun_teme[j + 1, 1] - sun_teme[j, 1])
+    z = sun_teme[j, 2] + fraction * (sun_teme[j + 1, 2] - sun_teme[j, 2])
+    turn = omega * (t - t0)
+    if abs(turn) <= 0.1:
+        dc, ds = _turn(turn)
+        c, s = cos0 * dc - sin0 * ds, sin0 * dc + cos0 * ds
+    else:
+        c, s = math.cos(theta0 + omega * t), math.sin(theta0 + omega * t)
+    a0, a1, a2 = c * x + s * y - p0, -s * x + c * y - p1, z - p2
+    b0, b1, b2 = place[0] - p0, place[1] - p1, place[2] - p2
+    range_squared = _dot(b0, b1, b2, b0, b1, b2)
+    cos_phase = _dot(a0, a1, a2, b0, b1, b2) / (math.sqrt(_dot(a0, a1, a2, a0, a1, a2) * range_squared))
+    cos_phase = min(max(cos_phase, -1.0), 1.0)
+    # sin and cos of the phase angle from its cosine, and one logarithm for range and phase: equal to
+    # numpy's sum of two within a few ulps, far below the 0.01 mag the magnitudes are given to.
+    term = math.sqrt(1.0 - cos_phase * cos_phase) + (math.pi - math.acos(cos_phase)) * cos_phase
+    if term <= 0:
+        return math.inf
+    return std + 2.5 * math.log10(range_squared / 1e6 / term)
+
+
+@jit
+def brightest(track, places, who, first, last, std, sample_s, tolerance_s, out):
+    """Write the brightest magnitude over each piece [first[q], last[q]] seen by who[q], as
+    passarrays._brightest does: sampled every `sample_s`, then a golden-section search by the best."""
+    theta0, omega = track[3], track[4]
+    for q in range(len(who)):
+        place = places[who[q]]
+        a, b = first[q], last[q]
+        t0 = 0.5 * (a + b)
+        cos0, sin0 = math.cos(theta0 + omega * t0), math.sin(theta0 + omega * t0)
+        count = math.ceil((b - a) / sample_s) + 1
+        span = max(count - 1, 1)
+        best, k = math.inf, 0
+        for i in range(count):
+            value = _magnitude(track, place, std, a + (b - a) * (i / span), t0, cos0, sin0)
+            if value < best:
+                best, k = value, i
+        low = a + (b - a) * (max(k - 1, 0) / span)
+        high = a + (b - a) * (min(k + 1, count - 1) / span)
+        c = high - GOLDEN * (high - low)
+        d = low + GOLDEN * (high - low)
+        fc = _magnitude(track, place, std, c, t0, cos0, sin0)
+        fd = _magnitude(track, place, std, d, t0, cos0, sin0)
+        width = high - low
+        while width > tolerance_s:
+            # The kept interior point is reused: one new evaluation per step.
+            if fc < fd:
+                high = d
+                d, fd = c, fc
+                c = high - GOLDEN * (high - low)
+                fc = _magnitude(track, place, std, c, t0, cos0, sin0)
+            else:
+                low = c
+                c, fc = d, fd
+                d = low + GOLDEN * (high - low)
+                fd = _magnitude(track, place, std, d, t0, cos0, sin0)
+            width *= GOLDEN
+        out[q] = min(best, _magnitude(track, place, std, 0.5 * (low + high), t0, cos0, sin0))
+
+
+def tables(track: Track) -> tuple[Any, float, Any, float, float]:
+    """Return what the loops need of a track: Hermite coefficients, step, Sun in TEME, GMST, its rate."""
+    cached = track.cache.get("kernel")
+    if cached is None:
+        track.position(np.zeros(1))  # builds the Hermite coefficients
+        cached = track.cache["kernel"] = (
+            np.ascontiguousarray(track.cache["cubic"]),
+            float(track.step_s),
+            np.ascontiguousarray(track._sun_teme_km),
+            float(track._theta_origin),
+            float(track._omega),
+        )
+    return cached
+
+
+@jit
+def look(track, places, ups, easts, norths, who, t, azimuth_out, elevation_out):
+    """Write the station's azimuth and elevation (degrees) at t[i] from observer who[i] (as
+    Sky.azimuth_elevation)."""
+    cubic, h = track[0], track[1]
+    p = np.empty(3)
+    for i in range(len(t)):
+        k = min(max(math.floor(t[i] / h), 0), cubic.shape[0] - 1)
+        tau = (t[i] - k * h) / h
+        for j in range(3):
+            p[j] = cubic[k, 0, j] + tau * (cubic[k, 1, j] + tau * (cubic[k, 2, j] + tau * cubic[k, 3, j]))
+        o = who[i]
+        d0, d1, d2 = p[0] - places[o, 0], p[1] - places[o, 1], p[2] - places[o, 2]
+        east = _dot(easts[o, 0], easts[o, 1], easts[o, 2], d0, d1, d2)
+        north = _dot(norths[o, 0], norths[o, 1], norths[o, 2], d0, d1, d2)
+        up = _dot(ups[o, 0], ups[o, 1], ups[o, 2], d0, d1, d2)
+        azimuth_out[i] = math.degrees(math.atan2(east, north)) % 360.0
+        elevation_out[i] = math.degrees(math.atan2(up, math.hypot(east, north)))
+
+
+# What the numpy engine calls instead of its own arrays, when it runs compiled.
+
+
+def refined(sky: Sky, who: Any, lo: Any, hi: Any, threshold: float) -> tuple[Any, Array, Array, Array]:
+    """Return (observer, rise, culmination, set) of the passes in the candidate runs (engine._refine)."""
+    track = sky.track
+    out = np.empty((len(who), 5))
+    tab = tables(track)
+    refine(
+        track.position_km,
+        track.velocity_km_s,
+        tab,
+        sky.frames.position,
+        sky.frames.up,
+        who,
+        lo,
+        hi,
+        threshold,
+        out,
+    )
+    found = out[out[:, KEEP] > 0]
+    return who[out[:, KEEP] > 0], found[:, RISE], found[:, CULMINATION], found[:, SET]
+
+
+def sun_sines(sky: Sky, who: Any, t_s: Array) -> Array:
+    """Return the sine of the Sun's altitude for observers `who` at `t_s`."""
+    out = np.empty(len(t_s))
+    sun_sin(tables(sky.track), sky.frames.position, sky.frames.up, who, t_s, out)
+    return out
+
+
+def sun_crossings(
+    sky: Sky, who: Any, a: Array, b: Array, fa: Array, fb: Array, sine: float, tolerance_s: float
+) -> Array:
+    """Return when, in each bracket, the sine of the Sun's altitude crosses `sine` (fa, fb: minus it)."""
+    out = np.empty(len(who))
+    sun_roots(
+        tables(sky.track), sky.frames.position, sky.frames.up, who, a, b, fa, fb, sine, tolerance_s, out
+    )
+    return out
+
+
+def brightest_of(
+    sky: Sky, who: Any, first: Array, last: Array, std_magnitude: float, sample_s: float, tolerance_s: float
+) -> Array:
+    """Return the brightest magnitude over each piece [first, last] seen by `who` (passarrays._brightest)."""
+    out = np.empty(len(who))
+    brightest(
+        tables(sky.track), sky.frames.position, who, first, last, std_magnitude, sample_s, tolerance_s, out
+    )
+    return out
+
+
+def look_angles(sky: Sky, t_s: Array, who: Any) -> tuple[Array, Array]:
+    """Return the station's azimuth and elevation (degrees) at `t_s` for observers `who`."""
+    azimuth, elevation = np.empty(len(t_s)), np.empty(len(t_s))
+    f = sky.frames
+    look(tables(sky.track), f.position, f.up, f.east, f.north, who, t_s, azimuth, elevation)
+    return azimuth, elevation

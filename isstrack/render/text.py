@@ -224,6 +224,11 @@ def _visibility_text(snapshot: Any) -> Any:
 
 def next_line(found: Any, fields: dict[str, Any]) -> str:
     """Return the one-line summary of the next pass."""
+    return ", ".join(next_parts(found, fields))
+
+
+def next_parts(found: Any, fields: dict[str, Any]) -> list[str]:
+    """Return the parts of the next pass's summary: when, where it appears, its highest, how bright."""
     start = fields["start_local"]
     if found.in_progress:
         when = f"now (since {start:%H:%M}, until {fields['end_local']:%H:%M} {fields['end_local'].tzname()})"
@@ -241,4 +246,4 @@ def next_line(found: Any, fields: dict[str, Any]) -> str:
         parts.append(f"visible {duration_text(fields['duration_s'], show_seconds=True, compact=True)}")
     else:
         parts.append(f"{item.kind} pass, not visible")
-    return ", ".join(parts)
+    return parts

@@ -99,7 +99,7 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Silence warnings on 
 Verbose = Annotated[
     bool, typer.Option("--verbose", "-v", help="Say each decision on stderr (cache hit, fetch, fallback).")
 ]
-Json = Annotated[bool, typer.Option("--json", help="Print JSON (schema in README).")]
+Json = Annotated[bool, typer.Option("--json", help="Print JSON (schema in docs/json.md).")]
 Lat = Annotated[
     float | None,
     typer.Option(
@@ -199,20 +199,24 @@ class Reporter:
     warn_age: bool | None = None  # None: as config.toml's [defaults] says (true unless set)
     hold_trust: bool = False  # keep the age warning until release_trust(): a refusal may say it instead
     _said: set[str] = field(default_factory=set)
-    _held: list[str] = field(default_factory=list)
+    _held: list[tuple[str, str | None]] = field(default_factory=list)
 
-    def _write(self, text: str) -> None:
+    def _write(self, text: str, detail: str | None = None) -> None:
         if text in self._said:
             return  # one line per distinct problem
         self._said.add(text)
         stream = self.stream or sys.stderr
-        print(wrap_for(stream, f"isstrack: {literal(text)}"), file=stream)
+        shown = None if detail is None else literal(detail)
+        print(wrap_for(stream, f"isstrack: {literal(text)}", shown), file=stream)
 
-    def trust(self, text: str, level: str) -> None:
-        """Write what the elements' age means (`level` as trust.assess says): -q keeps only "unusable"."""
+    def trust(self, text: str, level: str, remedy: str | None = None) -> None:
+        """Write what the elements' age means (`level` as trust.assess says): -q keeps only "unusable".
+
+        `remedy`, what to do about it, follows on a short line of its own.
+        """
         warns = self.warn_age if self.warn_age is not None else config_defaults().warn_age
         if warns and (level == "unusable" or not self.quiet):
-            self._held.append(f"{'note' if level == 'note' else 'warning'}: {text}")
+            self._held.append((f"{'note' if level == 'note' else 'warning'}: {text}", remedy))
         if not self.hold_trust:
             self.release_trust()
 
@@ -221,9 +225,9 @@ class Reporter:
 
         `accepted`: the user took older elements on purpose (--max-age), so -q silences them too.
         """
-        for line in self._held:
+        for line, remedy in self._held:
             if not (accepted and self.quiet):
-                self._write(line)
+                self._write(line, remedy)
         self._held.clear()
 
     def warn(self, text: str) -> None:
@@ -283,7 +287,7 @@ def load_elements(
         require_trusted(used.elements.age_days(at), max_age_days)
     staleness = assess(used.elements.age_days(at))
     if staleness.message:
-        reporter.trust(f"{_SOURCE_WORDS[used.source]} {staleness.message}", staleness.level)
+        reporter.trust(f"{_SOURCE_WORDS[used.source]} {staleness.message}", staleness.level, staleness.remedy)
     return used
 
 

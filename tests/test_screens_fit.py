@@ -1,0 +1,31 @@
+"""Issue 22: the first five minutes in an 80-column terminal, read from the screen goldens
+(tests/golden/screens/, which tests/test_screens.py holds to what the commands draw now).
+
+Each check here failed on the goldens before the fix it names: lines copied whole, one line per row,
+notes short and one per problem.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.golden import regen_screens as screens
+from tests.test_screens import _ESCAPES
+
+
+def _lines(name: str, size: str, mode: str) -> list[str]:
+    """Return the golden's lines as a terminal shows them: escapes removed, trailing spaces kept."""
+    path = screens.golden_path(name, size, mode)
+    return _ESCAPES.sub("", path.read_text(encoding="utf-8")).replace("\r", "").split("\n")[:-1]
+
+
+@pytest.mark.parametrize(("size", "mode"), list(screens.variants()))
+def test_tle_element_lines_copy_whole_from_the_terminal(size: str, mode: str) -> None:
+    # Copying a line from the terminal gives what the row holds: the line must be the 69 characters
+    # alone (no border, no label, no padding), on one row.
+    _, line1, line2 = screens.newest_elements().splitlines()
+    shown = _lines("tle", size, mode)
+    assert len(line1) == len(line2) == 69
+    assert line1 in shown and line2 in shown, shown

@@ -7,7 +7,6 @@ notes short and one per problem.
 
 from __future__ import annotations
 
-import re
 
 import pytest
 

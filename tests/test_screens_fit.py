@@ -7,7 +7,6 @@ notes short and one per problem.
 
 from __future__ import annotations
 
-
 import pytest
 
 from tests.golden import regen_screens as screens

@@ -7,6 +7,8 @@ notes short and one per problem.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.golden import regen_screens as screens
@@ -27,3 +29,18 @@ def test_tle_element_lines_copy_whole_from_the_terminal(size: str, mode: str) ->
     shown = _lines("tle", size, mode)
     assert len(line1) == len(line2) == 69
     assert line1 in shown and line2 in shown, shown
+
+
+@pytest.mark.parametrize(("size", "mode"), list(screens.variants()))
+def test_tonight_gives_each_pass_one_line(size: str, mode: str) -> None:
+    # At 80 columns the satellite cell wrapped to three lines ("ISS (ZARYA)" / "25544" / "(station)"),
+    # the lines under it padded with spaces, and the legend took two lines.
+    shown = _lines("tonight", size, mode)
+    rule = next(i for i, line in enumerate(shown) if line.startswith("───"))
+    legend = next(i for i, line in enumerate(shown) if line.startswith("mag: "))
+    rows = shown[rule + 1 : legend]
+    assert len(rows) == 8, rows  # the eight visible passes of the case's window
+    for row in rows:
+        assert re.match(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b.* \d{2}:\d{2}:\d{2} .* \d+m\d{2}s$", row), row
+    assert sum("ISS (ZARYA) 25544" in row for row in rows) == 2  # the name and number whole
+    assert legend == len(shown) - 1, "the legend is one line, the last"

@@ -44,3 +44,22 @@ def test_tonight_gives_each_pass_one_line(size: str, mode: str) -> None:
         assert re.match(r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun)\b.* \d{2}:\d{2}:\d{2} .* \d+m\d{2}s$", row), row
     assert sum("ISS (ZARYA) 25544" in row for row in rows) == 2  # the name and number whole
     assert legend == len(shown) - 1, "the legend is one line, the last"
+
+
+@pytest.mark.parametrize("mode", list(screens.MODES))
+def test_transits_title_breaks_between_parts_and_its_notes_are_short(mode: str) -> None:
+    # At 80 columns the title broke inside "times in Europe/Amsterdam" and kept a trailing " · ", and
+    # the notes under the four rows took 22 lines (29 in all).
+    shown = _lines("transits", "80x24", mode)
+    assert shown[:2] == [
+        "Sun and Moon transits of the ISS within 100 km of Amsterdam, NL",
+        "times in Europe/Amsterdam · 2026-09-24 14:00 to 2026-10-04 14:00 · body above 0°",
+    ]
+    assert not any(line.rstrip().endswith("·") for line in shown)
+    header = next(i for i, line in enumerate(shown) if line.startswith("date "))
+    notes = shown[header + 5 :]  # after the four rows
+    assert len(notes) <= 9, notes  # the key (3), how to use it, the age and its remedy, the solar warning
+    assert all(line == line.rstrip() for line in notes), "no space-padded lines"
+    assert len(shown) <= 16
+    wide = _lines("transits", "200x50", mode)
+    assert wide[0].endswith("· body above 0°") and not wide[1].startswith("times")

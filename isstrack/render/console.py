@@ -86,9 +86,9 @@ def wrap_for(stream: IO[str], line: str, detail: str | None = None) -> str:
 def fit_parts(parts: list[str], width: int | None, indent: str = INDENT) -> list[str]:
     """Return `parts` joined into lines of at most `width` columns, breaking only between parts.
 
-    Each part carries its own separator (", "); a line's trailing spaces are dropped, and lines after
-    the first start with `indent`. A part too long for a line of its own breaks between words. With no
-    width (not a terminal) the parts make one line, as scripts read it.
+    Each part carries its own separator (", ", " · "); a line's trailing spaces and " ·" are dropped,
+    and lines after the first start with `indent`. A part too long for a line of its own breaks
+    between words. With no width (not a terminal) the parts make one line, as scripts read it.
     """
     import textwrap
 
@@ -99,7 +99,7 @@ def fit_parts(parts: list[str], width: int | None, indent: str = INDENT) -> list
     current = ""
     for part in parts:
         if current.strip() and len((current + part).rstrip()) > width:
-            lines.append(current.rstrip())
+            lines.append(current.rstrip().removesuffix(" ·"))  # the break separates, as in a title
             current = indent
         current += part
     lines.append(current.rstrip())

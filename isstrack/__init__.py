@@ -1,6 +1,6 @@
 """isstrack: where the International Space Station is, and when you can see it.
 
-The library's names (README, "Library") are imported on first use (PEP 562), so `import isstrack`
+The library's names (docs/library.md) are imported on first use (PEP 562), so `import isstrack`
 stays as cheap as before and the command line, which imports this package first, pays nothing for
 them. Their types are in `__init__.pyi`: imports here, even for type checkers only, would make this
 package (which the lowest layers import for its version) import the library above them.

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 
 class ExitStatus(IntEnum):
-    """The exit statuses of every command (README, Exit codes)."""
+    """The exit statuses of every command (docs/exit-statuses.md)."""
 
     OK = 0
     NOTHING_FOUND = 1
@@ -22,7 +22,7 @@ class ExitStatus(IntEnum):
 
     @property
     def meaning(self) -> str:
-        """Return the words the README's exit-status table gives this status."""
+        """Return the words the exit-status table of docs/exit-statuses.md gives this status."""
         return _MEANINGS[self]
 
 

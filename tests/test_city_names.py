@@ -59,8 +59,8 @@ def test_st_petersburg_via_the_cli_says_what_it_chose(cli: Any) -> None:
     assert result.out.startswith("Saint Petersburg, RU: "), "next names the place it used"
     notes = [line for line in result.err.splitlines() if "--city" in line]
     assert len(notes) == 1
-    assert "taken as Saint Petersburg, RU (Russia, 5,351,935 people)" in notes[0]
-    assert "St. Petersburg, US-FL (United States, 257,083 people)" in notes[0]
+    assert "took Saint Petersburg, RU, the largest" in notes[0]
+    assert "also --city 'St. Petersburg, US-FL'" in notes[0]
     quiet = cli("next", "--city", "St. Petersburg", "--all", *AT)
     assert quiet.err == "" and quiet.out.startswith("Saint Petersburg, RU: ")
     document = cli("next", "--city", "St. Petersburg", "--all", *AT, "--json").json()
@@ -76,12 +76,20 @@ def test_leon_finds_leon_mexico_and_lists_the_others(cli: Any) -> None:
     result = cli("passes", "--city", "León", "--offline", "--from", "2026-09-25T00:00Z", "--days", "1")
     assert result.code == 0, result.err
     note = next(line for line in result.err.splitlines() if "--city" in line)
-    assert "León de los Aldama, MX (Mexico, 1,579,803 people)" in note
-    assert "León, NI (Nicaragua, 144,538 people)" in note and "and 1 smaller" in note
-    assert "--city 'León, NI'" in note
+    assert "took León de los Aldama, MX, the largest" in note
+    assert "also --city 'León, NI' and 1 smaller" in note
     assert choose_city("León, ES").city.label == "León, ES"
     assert choose_city("Leon, Spain").city.label == "León, ES"
     assert choose_city("León, NI").city.label == "León, NI"
+
+
+def test_which_amsterdam_is_one_short_line(cli: Any) -> None:
+    """Issue 22: the note that picked Amsterdam, NL wrapped to 3 lines at 80 columns; now one line fits."""
+    result = cli("passes", "--city", "Amsterdam", "--offline", "--from", "2026-09-25T00:00Z", "--days", "1")
+    assert result.code == 0, result.err
+    notes = [line for line in result.err.splitlines() if "Amsterdam" in line]
+    assert notes == ["isstrack: note: took Amsterdam, NL, the largest; also --city 'Amsterdam, US-NY'"]
+    assert len(notes[0]) <= 80
 
 
 def test_paris_is_paris_france(cli: Any) -> None:

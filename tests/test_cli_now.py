@@ -143,7 +143,7 @@ def test_stale_elements_warn_on_stderr_and_quiet_keeps_only_that(cli: Any) -> No
     json.loads(loud.out)
     # Issue 22 item 2: -q keeps the trust warning; --no-warn-age silences it on purpose.
     quiet = cli("now", "--offline", "--at", "2026-11-23T12:00:00Z", "--json", "--quiet")
-    assert quiet.err.count("\n") == 1 and "60.4 days old, too old to trust" in quiet.err
+    assert quiet.err.count("\n") == 2 and "60.4 days old, too old to trust" in quiet.err  # and the remedy
     silent = cli("now", "--offline", "--at", "2026-11-23T12:00:00Z", "--json", "-q", "--no-warn-age")
     assert silent.err == ""
     verbose = cli("now", "--offline", "--at", "2026-11-23T12:00:00Z", "--json", "-v", "-q")

@@ -335,7 +335,7 @@ def test_old_elements_are_flagged_as_not_worth_a_trip(cli: Any, tle_file: str) -
         assert event["accuracy"] == ("good" if abs(age) < 1 else "fair" if abs(age) < 2 else "too_old")
     assert any(e["accuracy"] == "too_old" for e in events)
     assert "past the elements' epoch, too far for a trip" in result.err
-    assert "'isstrack tle --update' online, or 'tle --import FILE'" in result.err
+    assert "online: isstrack tle --update · offline: tle --import FILE or --tle-file FILE" in result.err
     table = cli(
         "transits", *_at(*AMSTERDAM), "--from", "2026-09-23T15:00:00Z", "--days", "4", "--radius", "300",
         "--tle-file", tle_file, "-q",

@@ -88,7 +88,7 @@ def test_now_text_says_untrusted_in_its_panel(cli: Any) -> None:
     old = cli("now", *AMSTERDAM, "--offline", "--quiet", "--at", OLD)
     assert old.code == 0
     assert "too old to trust" in old.out, "the warning is in the output itself, not only on stderr"
-    assert old.err.count("\n") == 1 and "61.6 days old, too old to trust" in old.err
+    assert old.err.count("\n") == 2 and "61.6 days old, too old to trust" in old.err  # and the remedy
     young = cli("now", *AMSTERDAM, "--offline", "--quiet", "--at", YOUNG)
     assert "too old to trust" not in young.out
     no_place = cli("now", "--offline", "--quiet", "--at", OLD)

@@ -90,7 +90,7 @@ def smtp_settings(config_url: str | None = None) -> SmtpSettings:
     env_url = os.environ.get(SMTP_URL_ENV, "").strip()
     if not env_url and not config_url:
         raise BadInputError(
-            f"--email needs an SMTP server: set {SMTP_URL_ENV}, like {SMTP_EXAMPLE} (README: E-mail alerts)"
+            f"--email needs an SMTP server: set {SMTP_URL_ENV}, like {SMTP_EXAMPLE} (docs/alerts.md)"
         )
     what = SMTP_URL_ENV if env_url else "the configuration's smtp_url"
     # A URL in the environment may carry the password; a configuration file may be read by others.

@@ -23,15 +23,18 @@ UNUSABLE_DAYS = 10.0
 
 @dataclass(frozen=True)
 class Staleness:
-    """The trust level of elements at one moment, and the sentence to tell the user."""
+    """The trust level of elements at one moment, the line to tell the user, and what to do about it."""
 
     age_days: float
     level: str  # "fresh", "note", "warning" or "unusable"
     message: str | None
+    remedy: str | None = None  # a line of its own, after the message
 
 
 # What works offline as well as online, named by every message about old elements.
 REMEDY = "run 'isstrack tle --update' online, or 'tle --import FILE' / '--tle-file FILE' offline"
+# The same as a short line of its own, under a warning (fits 80 columns indented).
+REMEDY_LINE = "online: isstrack tle --update · offline: tle --import FILE or --tle-file FILE"
 
 
 def assess(age_days: float) -> Staleness:
@@ -41,12 +44,10 @@ def assess(age_days: float) -> Staleness:
     if age < NOTE_DAYS:
         return Staleness(age_days, "fresh", None)
     if age < WARN_DAYS:
-        return Staleness(age_days, "note", f"{aged}: expect positions within a few km, times within a second")
+        return Staleness(age_days, "note", f"{aged}: positions within a few km")
     if age < UNUSABLE_DAYS:
-        return Staleness(
-            age_days, "warning", f"{aged}: positions may be off by 5-100 km (more after a reboost): {REMEDY}"
-        )
-    return Staleness(age_days, "unusable", f"{aged}, too old to trust: {REMEDY}")
+        return Staleness(age_days, "warning", f"{aged}: positions 5-100 km off", REMEDY_LINE)
+    return Staleness(age_days, "unusable", f"{aged}, too old to trust", REMEDY_LINE)
 
 
 def is_trusted(age_days: float, max_age_days: float | None = None) -> bool:

@@ -90,7 +90,7 @@ def parse_service_url(
     if parts.password is not None and not password_allowed:
         raise BadInputError(
             f"{what} {redact_url(text)} holds a password where others can read it; "
-            f"leave it out and set it in the environment or a file only you can read (README)"
+            f"leave it out and set it in the environment or a file only you can read (docs/alerts.md)"
         )
     return ServiceUrl(
         scheme,

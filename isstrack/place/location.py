@@ -69,7 +69,7 @@ def from_coordinates(
 
 def from_city(query: str, elevation_m: float | None = None) -> Location:
     """Return a Location for a city name resolved in the offline gazetteer."""
-    from isstrack.place.gazetteer import choose_city, describe
+    from isstrack.place.gazetteer import choose_city
 
     choice = choose_city(query)
     city = choice.city
@@ -79,10 +79,8 @@ def from_city(query: str, elevation_m: float | None = None) -> Location:
     if choice.others:
         runner_up = choice.others[0]
         more = f" and {len(choice.others) - 1} smaller" if len(choice.others) > 1 else ""
-        note = (
-            f"--city {query!r} taken as {describe(city)}; also {describe(runner_up)}{more}: "
-            f"add the country, like --city '{runner_up.label}'"
-        )
+        # One short line: the name, the place taken, and how to ask for the next largest instead.
+        note = f"took {city.label}, the largest; also --city '{runner_up.label}'{more}"
     return Location(
         city.label, city.latitude_deg, city.longitude_deg, elevation, city.time_zone or None, "city", note
     )

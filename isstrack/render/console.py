@@ -7,6 +7,7 @@ import sys
 from typing import IO, Any
 
 PIPED_WIDTH = 120
+INDENT = "  "  # how a line broken to fit the terminal goes on
 
 
 class StdoutClosed(Exception):
@@ -51,18 +52,65 @@ def _piped_width() -> int:
     return int(columns) if columns.isdigit() and 40 <= int(columns) <= 1000 else PIPED_WIDTH
 
 
-def wrap_for(stream: IO[str], line: str) -> str:
-    """Return `line` wrapped at word boundaries to the terminal's width when `stream` is one, else as is."""
+def terminal_width(stream: IO[str]) -> int | None:
+    """Return the columns of the terminal `stream` writes to, or None when it is no terminal."""
     try:
         if not stream.isatty():
-            return line
-        width = os.get_terminal_size(stream.fileno()).columns
+            return None
+        return os.get_terminal_size(stream.fileno()).columns
     except (OSError, ValueError, AttributeError):
-        return line
-    if len(line) <= width or width < 20:
-        return line
+        return None
+
+
+def wrap_for(stream: IO[str], line: str, detail: str | None = None) -> str:
+    """Return `line` wrapped at word boundaries to the terminal's width when `stream` is one, else as is.
+
+    `detail` (what to do about it) follows on a line of its own, indented like the wrapped lines.
+    """
+    width = terminal_width(stream)
+    lines = [line] if detail is None else [line, f"{INDENT}{detail}"]
+    if width is None or width < 20:
+        return "\n".join(lines)
     import textwrap
 
-    return textwrap.fill(
-        line, width=width, subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+    return "\n".join(
+        part
+        if len(part) <= width
+        else textwrap.fill(
+            part, width=width, subsequent_indent=INDENT, break_long_words=False, break_on_hyphens=False
+        )
+        for part in lines
     )
+
+
+def fit_parts(parts: list[str], width: int | None, indent: str = INDENT) -> list[str]:
+    """Return `parts` joined into lines of at most `width` columns, breaking only between parts.
+
+    Each part carries its own separator (", ", " · "); a line's trailing spaces and " ·" are dropped,
+    and lines after the first start with `indent`. A part too long for a line of its own breaks
+    between words. With no width (not a terminal) the parts make one line, as scripts read it.
+    """
+    import textwrap
+
+    joined = "".join(parts).rstrip()
+    if width is None or len(joined) <= width:
+        return [joined]
+    lines: list[str] = []
+    current = ""
+    for part in parts:
+        if current.strip() and len((current + part).rstrip()) > width:
+            lines.append(current.rstrip().removesuffix(" ·"))  # the break separates, as in a title
+            current = indent
+        current += part
+    lines.append(current.rstrip())
+    return [
+        wrapped
+        for line in lines
+        for wrapped in (
+            [line]
+            if len(line) <= width
+            else textwrap.wrap(
+                line, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+            )
+        )
+    ]

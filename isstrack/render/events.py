@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from isstrack.io.timetext import iso_z, time_text
+from isstrack.render.console import fit_parts
 from isstrack.render.safe import literal
 from isstrack.sky.upcoming import UpcomingEvent
 
 _KIND = {"burn": "reboost", "docking": "docking", "undocking": "undocking", "launch": "launch"}
 
 
-def _numbers(item: UpcomingEvent) -> str:
+def _numbers(item: UpcomingEvent) -> list[str]:
     e = item.event
     parts = []
     if e.delta_v_m_s is not None:
@@ -20,12 +21,21 @@ def _numbers(item: UpcomingEvent) -> str:
         parts.append(f"then {e.apogee_km:.1f} × {e.perigee_km:.1f} km (apogee × perigee)")
     elif e.delta_a_km is not None and e.is_burn:
         parts.append(f"orbit {e.delta_a_km:+.1f} km")
-    return ", ".join(parts)
+    return parts
 
 
-def event_lines(items: list[UpcomingEvent], zone: Any, zone_label: str, source: str) -> list[str]:
-    """Return one line per event (and its provisional passes), under a title naming the source."""
-    lines = [f"Events in {source} · times in {zone_label} and UTC"]
+def _separated(parts: list[str], separator: str = ", ") -> list[str]:
+    return [f"{part}{separator}" for part in parts[:-1]] + parts[-1:]
+
+
+def event_lines(
+    items: list[UpcomingEvent], zone: Any, zone_label: str, source: str, width: int | None = None
+) -> list[str]:
+    """Return one line per event (and its provisional passes), under a title naming the source.
+
+    With a `width` (a terminal's), a line too long for it breaks between its parts, indented.
+    """
+    lines = fit_parts(_separated([f"Events in {source}", f"times in {zone_label} and UTC"], " · "), width)
     if not items:
         lines.append("No reboosts, dockings or undockings in this window.")
     for item in items:
@@ -33,18 +43,16 @@ def event_lines(items: list[UpcomingEvent], zone: Any, zone_label: str, source: 
         when = f"{time_text(e.time, '%a %d %b %H:%M', zone)} ({time_text(e.time, '%Y-%m-%d %H:%M')} UTC)"
         kind = _KIND.get(e.kind, e.kind)
         origin = "detected in the states" if e.origin == "detected" else "listed"
-        numbers = _numbers(item)
-        lines.append(
-            f"{when}  {kind} {literal(e.name)}"
-            + (f", {numbers}" if numbers else "")
-            + f" · {item.status}, {origin}"
-        )
+        what = _separated([f"{when}  {kind} {literal(e.name)}", *_numbers(item)])
+        what[-1] += " · "
+        lines += fit_parts([*what, f"{item.status}, {origin}"], width, "    ")
         if item.provisional:
-            times = ", ".join(time_text(p.rise.time, "%a %d %b %H:%M", zone) for p in item.provisional[:6])
+            times = [time_text(p.rise.time, "%a %d %b %H:%M", zone) for p in item.provisional[:6]]
             more = f" and {len(item.provisional) - 6} more" if len(item.provisional) > 6 else ""
-            lines.append(
-                f"    provisional until confirmed: {len(item.provisional)} visible passes ({times}{more})"
-            )
+            head = f"    provisional until confirmed: {len(item.provisional)} visible passes ("
+            passes = _separated(times)
+            passes[-1] += f"{more})"
+            lines += fit_parts([head, *passes], width, "      ")
     return lines
 
 

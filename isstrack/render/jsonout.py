@@ -1,4 +1,4 @@
-"""The JSON contract shared by every command (documented in README.md, schema_version 1)."""
+"""The JSON contract shared by every command (documented in docs/json.md, schema_version 1)."""
 
 from __future__ import annotations
 

@@ -72,9 +72,12 @@ def tle_panel(used: ElementsInUse, now: datetime, next_fetch: datetime | None) -
             _row(grid, "next download", "allowed now")
         else:
             _row(grid, "next download", f"not before {utc_text(next_fetch)}")
-    _row(grid, "line 1", elements.line1)
-    _row(grid, "line 2", elements.line2)
-    make_console().print(Panel(grid, title="orbital elements", title_align="left", expand=False))
+    console = make_console()
+    console.print(Panel(grid, title="orbital elements", title_align="left", expand=False))
+    # The element lines below the panel, as a 3LE: a panel's border and padding would take 81 columns
+    # and wrap them at 80, and copying them from the terminal must give the exact 69 characters.
+    for line in (elements.name, elements.line1, elements.line2):
+        console.print(text(line), soft_wrap=True)
 
 
 def local_text(moment: datetime, zone: Any) -> str:
@@ -224,6 +227,11 @@ def _visibility_text(snapshot: Any) -> Any:
 
 def next_line(found: Any, fields: dict[str, Any]) -> str:
     """Return the one-line summary of the next pass."""
+    return ", ".join(next_parts(found, fields))
+
+
+def next_parts(found: Any, fields: dict[str, Any]) -> list[str]:
+    """Return the parts of the next pass's summary: when, where it appears, its highest, how bright."""
     start = fields["start_local"]
     if found.in_progress:
         when = f"now (since {start:%H:%M}, until {fields['end_local']:%H:%M} {fields['end_local'].tzname()})"
@@ -241,4 +249,4 @@ def next_line(found: Any, fields: dict[str, Any]) -> str:
         parts.append(f"visible {duration_text(fields['duration_s'], show_seconds=True, compact=True)}")
     else:
         parts.append(f"{item.kind} pass, not visible")
-    return ", ".join(parts)
+    return parts

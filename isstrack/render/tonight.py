@@ -17,10 +17,11 @@ from isstrack.sky.fleettypes import FleetPass, FleetSearch
 from isstrack.sky.times import iso_z, nearest_second
 
 SOURCE_MARKS = {"observed": "o", "size estimate": "s", "model": "m", "given": "g", "unknown": "?"}
-LEGEND = (
-    "mag: o observed, m model, s size estimate, g given (standard magnitude's source); "
-    "? unknown: give --std-mag-file for it"
-)
+# What the mark after a magnitude says: where the standard magnitude came from (one line at 80 columns).
+LEGEND = "mag: o observed, m model, s size estimate, g given, ? unknown (--std-mag-file)"
+STATION_MARK = " (station)"
+ELLIPSIS = "…"
+MIN_NAME_CHARS = 6  # a name cut shorter than this says too little: the table may be wider then
 
 
 def magnitude_cell(item: FleetPass) -> str:
@@ -30,10 +31,20 @@ def magnitude_cell(item: FleetPass) -> str:
     return "?" if value is None else f"{value:+.1f} {mark}"
 
 
-def satellite_cell(item: FleetPass, stations: frozenset[int]) -> str:
-    """Return the satellite's name and number, stations marked."""
-    mark = " (station)" if item.catalog_number in stations else ""
-    return f"{item.elements.name} {item.catalog_number}{mark}"
+def satellite_cell(item: FleetPass, stations: frozenset[int], width: int | None = None) -> str:
+    """Return the satellite's name and number, stations marked, in `width` characters if given.
+
+    To fit, the station mark goes first (a station's row is bold), then the name is cut with an
+    ellipsis; the catalog number, which --sat takes, is always whole.
+    """
+    name, number = item.elements.name, str(item.catalog_number)
+    full = f"{name} {number}" + (STATION_MARK if item.catalog_number in stations else "")
+    if width is None or len(full) <= width:
+        return full
+    room = max(width - len(number) - 1, MIN_NAME_CHARS)
+    if len(name) > room:
+        name = name[: room - 1].rstrip() + ELLIPSIS
+    return f"{name} {number}"
 
 
 def tonight_table(
@@ -71,31 +82,49 @@ def tonight_table(
     names += ["type"] if all_passes else []
     for name in names:
         right = name in ("mag", "visible")
-        table.add_column(text(name), justify="right" if right else "left", no_wrap=name != "satellite")
-    for item in shown:
-        p = item.passage
-        first = p.visible_start or p.rise
-        top = p.visible_highest or p.culmination
-        last = p.visible_end or p.set
-        seconds = round(p.visible_duration_s)
-        begins = nearest_second(first.time).astimezone(zone)
-        cells = [
-            f"{begins:%a %d %b}" + (" *" if p.in_progress else ""),
-            f"{begins:%H:%M:%S}",
-            satellite_cell(item, STATIONS),
-            magnitude_cell(item) if p.visible else "-",
-            _point(first, zone, with_time=False),
-            _point(top, zone, with_time=False),
-            _point(last, zone, with_time=False),
-            f"{seconds // 60}m{seconds % 60:02d}s" if p.visible else "-",
-        ]
-        cells += [p.kind] if all_passes else []
-        style = "dim" if not p.visible else "bold" if item.catalog_number in STATIONS else ""
+        table.add_column(text(name), justify="right" if right else "left", no_wrap=True)
+    # One line per row: a shorter date, then the satellite cell cut to what the other columns leave
+    # (each column but the last is followed by its padding and the box's blank separator: 2 columns).
+    for date_format in ("%a %d %b", "%a %d", "%a"):  # the window is 48 hours at most: the day says it
+        rows = [_cells(item, zone, all_passes, date_format) for item in shown]
+        others = sum(
+            max([len(names[i]), *(len(row[i]) for row in rows)]) for i in range(len(names)) if i != SATELLITE
+        )
+        room = console.width - others - 2 * (len(names) - 1)
+        if all(len(row[SATELLITE]) <= room for row in rows):
+            break
+    for item, cells in zip(shown, rows, strict=True):
+        cells[SATELLITE] = satellite_cell(item, STATIONS, max(room, len("satellite")))
+        style = "dim" if not item.passage.visible else "bold" if item.catalog_number in STATIONS else ""
         table.add_row(*[text(cell) for cell in cells], style=style)
     console.print(table)
     console.print(text(LEGEND))
     if any(item.passage.in_progress for item in shown):
         console.print(text("* in progress at the start of the window"))
+
+
+SATELLITE = 2  # the column that gives way when the table is too wide
+
+
+def _cells(item: FleetPass, zone: Any, all_passes: bool, date_format: str = "%a %d %b") -> list[str]:
+    """Return one pass's cells, the satellite's in full."""
+    p = item.passage
+    first = p.visible_start or p.rise
+    top = p.visible_highest or p.culmination
+    last = p.visible_end or p.set
+    seconds = round(p.visible_duration_s)
+    begins = nearest_second(first.time).astimezone(zone)
+    cells = [
+        f"{begins:{date_format}}" + (" *" if p.in_progress else ""),
+        f"{begins:%H:%M:%S}",
+        satellite_cell(item, STATIONS),
+        magnitude_cell(item) if p.visible else "-",
+        _point(first, zone, with_time=False),
+        _point(top, zone, with_time=False),
+        _point(last, zone, with_time=False),
+        f"{seconds // 60}m{seconds % 60:02d}s" if p.visible else "-",
+    ]
+    return cells + ([p.kind] if all_passes else [])
 
 
 def tonight_json(

@@ -6,25 +6,27 @@ from datetime import datetime
 from typing import Any
 
 from isstrack.elements.load import ElementsInUse
-from isstrack.elements.trust import REMEDY
+from isstrack.elements.trust import REMEDY_LINE
 from isstrack.io.timetext import ISO_FRACTION, iso_z, time_text
 from isstrack.place.location import Location
-from isstrack.render.console import make_console
+from isstrack.render.console import INDENT, make_console
 from isstrack.render.jsonout import elements_json, location_json
+from isstrack.render.passtable import title_lines
 from isstrack.render.safe import literal as _literal
 from isstrack.sky.earth import compass
 from isstrack.sky.transits import GOOD_AGE_DAYS, TRIP_AGE_DAYS, Transit, TransitSearch
 
-SOLAR_FILTER_WARNING = (
-    "WARNING: never look at the Sun, or point binoculars, a telescope or a camera at it, without a "
-    "certified solar filter (ISO 12312-2 for eyes, a certified front-mounted filter over the optics). "
-    "Sunglasses and smoked glass are not filters; the damage to the eye is instant and painless."
+SOLAR_FILTER_WARNING = (  # two lines at 80 columns
+    "WARNING: never look at the Sun without a certified solar filter (ISO 12312-2 for eyes, "
+    "front-mounted on optics); not sunglasses: the harm is instant, painless."
 )
-USAGE_LINE = (
-    "How to use: go to the centre-line point (latitude, longitude) and watch at the time there; "
-    "anywhere within half the strip width of the centre line sees the station cross the disc, "
-    "for about the duration given. Recheck with fresh elements the day before."
+# The key to the columns, a line per group that fits 80 columns.
+KEY_LINES = (
+    "here: closest approach from the place; miss°: off the disc's centre; IN: crosses",
+    "centre line: its point nearest the place (km, direction, lat, lon), time there",
+    "km: strip that sees a transit; alt: the body's; age: elements' days (! too old)",
 )
+USAGE_LINE = "How to use: go to the centre-line point, or within half the strip, at its time."
 
 
 def iso_tenths(moment: datetime) -> str:
@@ -106,11 +108,14 @@ def transits_table(
     what = f"{names or search.bodies[0].capitalize()} transits of {of}"
     where = "at" if search.radius_km == 0 else f"within {search.radius_km:g} km of"
     start, end = (time_text(t, "%Y-%m-%d %H:%M", zone, truncate=True) for t in (search.start, search.end))
-    title = Text(
-        f"{what} {where} {_literal(place.name)} · times in {_literal(zone_label)} · "
-        f"{start} to {end} · body above {search.min_altitude_deg:g}°"
-    )
-    console.print(title)
+    parts = [
+        f"{what} {where} {_literal(place.name)}",
+        f"times in {_literal(zone_label)}",
+        f"{start} to {end}",
+        f"body above {search.min_altitude_deg:g}°",
+    ]
+    for title in title_lines(parts, console.width):  # broken between parts, as the passes title is
+        console.print(Text(title))
     if not search.events:
         console.print(
             "No transits in this window."
@@ -158,34 +163,27 @@ def transits_table(
                 style = "dim"
             table.add_row(*[Text(c) for c in cells], style=style)
         console.print(table)
-        console.print(
-            Text(
-                "here: the closest approach seen from the place, and how far the station misses the disc's "
-                "centre in degrees (IN: a transit, and how long it lasts); centre line: the nearest point "
-                "where the station crosses the middle of the disc (distance in km and direction from the "
-                "place, latitude, longitude), and the time there; km: the width of the strip that sees a "
-                "transit; alt: of the body; age: of the elements at the event, days (! too old for a "
-                "trip)."
-            )
-        )
+        for key in KEY_LINES:
+            console.print(Text(key))
         console.print(Text(USAGE_LINE))
         too_old = [e for e in search.events if e.accuracy == "too_old"]
         fair = [e for e in search.events if e.accuracy == "fair"]
         if too_old:
+            # One line for the problem (such sets were up to 15 km off; the strip is a few km wide),
+            # one for what to do, online and offline.
             console.print(
                 Text(
                     f"! {len(too_old)} of these events are over {TRIP_AGE_DAYS:g} days past the elements' "
-                    "epoch: not worth a trip (the strip is a few km wide; such sets were up to 15 km off): "
-                    f"{REMEDY}, and ask again a day before.",
+                    "epoch: not worth a trip",
                     style="bold",
                 )
             )
+            console.print(Text(f"{INDENT}{REMEDY_LINE}"))
         elif fair:
             console.print(
                 Text(
-                    f"Elements {GOOD_AGE_DAYS:g}-{TRIP_AGE_DAYS:g} days old at some events: expect the "
-                    "centre line within about 2.5 km and the time within 0.3 s; check again closer to "
-                    "the day."
+                    f"Elements {GOOD_AGE_DAYS:g}-{TRIP_AGE_DAYS:g} days old at some events: centre line "
+                    "within ~2.5 km, time 0.3 s"
                 )
             )
     if "sun" in search.bodies:

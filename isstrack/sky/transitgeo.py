@@ -7,7 +7,7 @@ Everything is computed in the Earth-fixed frame (ITRS) at an array of instants:
   position (parallax: about 1° for the Moon, 8.8" for the Sun);
 - the station: its SGP4 position at the same instant, by vector subtraction. No light time: at 400-2000
   km the light takes 1.3-7 ms, in which the station moves 10-50 m, at most 5" seen from the ground;
-- no refraction (it lifts the station and the body alike; see README, Transits).
+- no refraction (it lifts the station and the body alike; see docs/transits.md).
 
 Diurnal aberration (0.3") shifts the station and the body alike, so it is left out of both.
 """

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from isstrack.sky.track import Array
 
 TIME_TOLERANCE_S = 0.001
-# A visible part shorter than this is not a visible pass (README, "Visible passes"): it is shorter
+# A visible part shorter than this is not a visible pass (docs/passes.md, "Visible passes"): it is shorter
 # than the ~9 s the station takes to cross the penumbra, where it is fading anyway, and than the
 # timing error of elements a few days old.
 MIN_VISIBLE_S = 10.0

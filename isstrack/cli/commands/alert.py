@@ -1,5 +1,6 @@
 """isstrack alert: announce each visible pass once per target, in time, from cron or a timer."""
 
+import sys
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import partial
@@ -44,6 +45,7 @@ from isstrack.elements.trust import check_max_age
 from isstrack.errors import NothingFoundError
 from isstrack.place.location import Location
 from isstrack.render.calendar import calendar_bytes, event_uid
+from isstrack.render.console import fit_parts, terminal_width
 from isstrack.render.jsonout import SCHEMA_VERSION, next_json
 from isstrack.render.safe import literal
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
@@ -108,7 +110,7 @@ Email = Annotated[
     typer.Option(
         "--email",
         metavar="ADDRESS",
-        help="E-mail the pass (text, HTML and .ics) through $ISSTRACK_SMTP_URL (repeatable; README).",
+        help="E-mail the pass (text, HTML and .ics) through $ISSTRACK_SMTP_URL (repeatable; docs/alerts.md).",
     ),
 ]
 Desktop = Annotated[bool, typer.Option("--desktop", help="Show a desktop notification (notify-send).")]
@@ -148,7 +150,7 @@ def alert(
     no_warn_age: NoWarnAge = False,
     verbose: Verbose = False,
 ) -> None:
-    """Announce each visible pass once per target, shortly before it starts (README: Alerts).
+    """Announce each visible pass once per target, shortly before it starts (docs/alerts.md).
 
     Exit 0 sent, 1 nothing to send, 3 elements not trustworthy, 5 a delivery failed.
     """
@@ -243,7 +245,11 @@ def _alert_one(run: AlertRun, follow: Followed, dry_run: bool, reporter: Reporte
     if dry_run:
         todo = preview(notices, run.targets, place, reporter, satellite)
         for notice, target in todo:
-            print(literal(f"would send to {target.label}: {notice.title}: {notice.message}"))
+            # One line each when piped; on a terminal broken between the message's parts to fit it.
+            head = literal(f"would send to {target.label}: {notice.title}: ")
+            *parts, last = literal(notice.message).split(", ")
+            for line in fit_parts([head, *(f"{part}, " for part in parts), last], terminal_width(sys.stdout)):
+                print(line)
         return bool(todo)
     return announce(notices, run.targets, place, now, run.timeout_s, reporter, satellite)
 

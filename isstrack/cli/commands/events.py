@@ -1,5 +1,6 @@
 """isstrack events: reboosts, dockings, undockings in NASA's trajectory; passes a burn makes provisional."""
 
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from isstrack.cli.commands.satellite import cached_ephemeris
 from isstrack.elements.oemstore import OEM_URL_ENV
 from isstrack.errors import BadInputError
 from isstrack.io.timetext import iso_z
+from isstrack.render.console import terminal_width
 from isstrack.render.events import event_lines, events_json
 from isstrack.render.jsonout import write_json
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
@@ -79,10 +81,10 @@ def events(
         }
         write_json(events_json(found, label, about))
         return
-    for line in event_lines(found, zone, label, oem_source_name(oem)):
+    for line in event_lines(found, zone, label, oem_source_name(oem), terminal_width(sys.stdout)):
         print(line)
     if start + span > oem.stop:
-        reporter.note(f"the ephemeris ends {oem.stop:%Y-%m-%d %H:%M} UTC: no events known after it")
+        reporter.note(f"the ephemeris ends {oem.stop:%Y-%m-%d %H:%M} UTC; no events known later")
 
 
 def _cached_trajectory(offline: bool, reporter: Reporter) -> Path:

@@ -73,7 +73,7 @@ def mqtt(
     quiet: Quiet = False,
     verbose: Verbose = False,
 ) -> None:
-    """Publish position, next pass, 'visible now' and elements' age to MQTT until stopped (README: MQTT)."""
+    """Publish position, next pass, 'visible now' and elements' age to MQTT until stopped (docs/alerts.md)."""
     from isstrack.mqtt.homeassistant import device_id, discovery, topics_for
     from isstrack.mqtt.publisher import Publisher, broker_url, client_library
     from isstrack.mqtt.state import SEARCH_AHEAD, Moment, publish_every, state_at

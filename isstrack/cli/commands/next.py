@@ -1,5 +1,6 @@
 """isstrack next: the next pass in one line, with grep-like exit codes for scripts and cron."""
 
+import sys
 from dataclasses import replace
 from datetime import timedelta
 from typing import Annotated
@@ -33,6 +34,7 @@ from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare
 from isstrack.cli.commands.satellite import Sat, StdMagFile, engine_std, label, require_known_brightness
 from isstrack.elements.trust import check_max_age
 from isstrack.errors import NothingFoundError
+from isstrack.render.console import fit_parts, terminal_width
 from isstrack.render.jsonout import next_json, write_json
 from isstrack.render.safe import literal
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
@@ -58,7 +60,7 @@ Format = Annotated[
         "--format",
         metavar="TEMPLATE",
         help="Print a template over the pass fields, e.g. '{start_local:%H:%M} {appears_dir}' "
-        "(README lists them).",
+        "(docs/json.md lists them).",
     ),
 ]
 
@@ -149,11 +151,16 @@ def next_(
         if format_ is not None:
             print(render_template(format_, fields))
         else:
-            from isstrack.render.text import next_line
+            from isstrack.render.text import next_parts
 
             only_iss = all(label(f) == "ISS" for f in followed)
             who = "" if only_iss else f"{label(follow)} ({used.elements.catalog_number}) "
-            print(f"{fields['place']}: {who}{next_line(found, fields)}")  # the place, so a wrong one shows
+            when, *rest = next_parts(found, fields)
+            # The place first, so a wrong one shows; one line for scripts, broken between parts on a terminal.
+            parts = [f"{fields['place']}: {who}{when}", *rest]
+            separated = [f"{part}, " for part in parts[:-1]] + parts[-1:]
+            for line in fit_parts(separated, terminal_width(sys.stdout)):
+                print(line)
             if chart:
                 from isstrack.render.skychart import print_charts
                 from isstrack.sky.skypath import sky_path

@@ -26,7 +26,7 @@ from isstrack.cli.commands.common import (
 from isstrack.cli.commands.passes import Days, From
 from isstrack.cli.commands.preamble import ElementOptions, PlaceOptions, prepare_at_place
 from isstrack.cli.commands.satellite import Sat, label_of
-from isstrack.elements.trust import REMEDY, is_trusted
+from isstrack.elements.trust import REMEDY_LINE, is_trusted
 from isstrack.errors import BadInputError, check_range
 from isstrack.render.jsonout import write_json
 from isstrack.sky.source import burn_distrust
@@ -120,8 +120,9 @@ def transits(
     if too_old and json and is_trusted(used.elements.age_days(start)):
         reporter.trust(
             f"{len(too_old)} transit(s) are over {TRIP_AGE_DAYS:g} days past the elements' epoch, too far "
-            f"for a trip (the strip is a few km wide): {REMEDY}, and ask again the day before",
+            "for a trip",
             "warning",
+            REMEDY_LINE,
         )
     if json:
         from isstrack.render.transits import transits_json

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -229,3 +230,22 @@ def test_tiangong_passes_many_leave_magnitudes_out() -> None:
     )
     assert any(s.passes for s in searches)
     assert all(p.magnitude is None for s in searches for p in s.passes)
+
+
+# -- docs/library.md's examples ---------------------------------------------------------------------------
+
+PAGE = Path(__file__).resolve().parents[1] / "docs" / "library.md"
+
+
+@pytest.mark.parametrize("name", ["ephemeris", "any-satellite"])
+def test_the_docs_examples_print_what_the_page_shows(
+    name: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Run the example as written (its paths are the repository's) and compare with the text after it."""
+    found = re.search(
+        rf"<!-- example: {name} -->\n```python\n(.*?)```\n.*?```text\n(.*?)```", PAGE.read_text(), re.S
+    )
+    assert found, f"docs/library.md has the {name} example and its output"
+    monkeypatch.chdir(PAGE.parents[1])
+    exec(compile(found.group(1), f"docs/library.md ({name})", "exec"), {"__name__": "library_example"})
+    assert capsys.readouterr().out == found.group(2)

@@ -71,7 +71,7 @@ def load_elements(
 def load_elements_file(
     path: str | Path, *, catalog_number: int = ISS_CATALOG_NUMBER, at: datetime | None = None
 ) -> ElementsInUse:
-    """Return the elements for `catalog_number` from a TLE, 3LE or OMM JSON file, the epoch nearest `at`."""
+    """Return the elements for `catalog_number` in a TLE, 3LE or OMM (JSON, CSV) file, epoch nearest `at`."""
     return load_file(Path(path), catalog_number, None if at is None else _aware(at, "at"))
 
 

@@ -85,6 +85,7 @@ def test_ephemeris_many_places_match_one_place() -> None:
     iss = isstrack.load_ephemeris_file(str(OEM_FILE))
     places = [AMSTERDAM, (40.71, -74.01)]
     many = isstrack.find_passes_many(iss, places, start=INSIDE, days=1, all_passes=True)
+    assert isstrack.find_passes_many(iss, places, start=INSIDE, days=1, all_passes=True, workers=2) == many
     for place, search in zip(places, many, strict=True):
         one = isstrack.find_passes(iss, *place, start=INSIDE, days=1, all_passes=True)
         assert [p.rise.time for p in search.passes] == pytest.approx(

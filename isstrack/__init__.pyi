@@ -6,6 +6,7 @@ from isstrack.api import find_passes_many as find_passes_many
 from isstrack.api import load_bundled_elements as load_bundled_elements
 from isstrack.api import load_elements as load_elements
 from isstrack.api import load_elements_file as load_elements_file
+from isstrack.api import load_ephemeris_file as load_ephemeris_file
 from isstrack.api import parse_elements_text as parse_elements_text
 from isstrack.api import pass_schema as pass_schema
 from isstrack.api import passes_for_batches as passes_for_batches

@@ -71,10 +71,14 @@ def stops_held() -> Iterator[None]:
         yield
         return
     caught: list[int] = []
-    # Blocked in this thread (and so in a forked child); the handler catches what another thread gets.
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
-    previous = {number: signal.signal(number, lambda n, frame: caught.append(n)) for number in STOP_SIGNALS}
+    previous: dict[signal.Signals, Any] = {}
+    # Both calls below run pending handlers, which may raise: the mask is read first, changed inside.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])
     try:
+        # Blocked in this thread (and so in a forked child); the handler catches what another thread gets.
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        for number in STOP_SIGNALS:
+            previous[number] = signal.signal(number, lambda n, frame: caught.append(n))
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)

@@ -60,10 +60,8 @@ def alive(pid: int) -> bool:
     return "\nState:\tZ" not in status
 
 
-def start(
-    command: list[str], env: dict[str, str], **kwargs: Any
-) -> tuple[subprocess.Popen[bytes], list[int]]:
-    """Start a run and return it with its two workers, once they have started sending rows."""
+def launch(command: list[str], env: dict[str, str], **kwargs: Any) -> subprocess.Popen[bytes]:
+    """Start a run and return it once it wrote its first line (the places are read by then)."""
     proc = subprocess.Popen(
         command,
         stdout=subprocess.PIPE,
@@ -75,6 +73,14 @@ def start(
     assert proc.stdout is not None
     first = proc.stdout.readline()  # the header
     assert first.startswith((b"place,", b"{")), first  # the CSV header, or a first JSON line
+    return proc
+
+
+def start(
+    command: list[str], env: dict[str, str], **kwargs: Any
+) -> tuple[subprocess.Popen[bytes], list[int]]:
+    """Start a run and return it with its two workers, once they have started sending rows."""
+    proc = launch(command, env, **kwargs)
     deadline = time.monotonic() + 30
     while len(children(proc.pid)) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -164,17 +170,10 @@ TERMINATED = "isstrack: error: terminated (SIGTERM); the output ends at the last
 
 def sigterm_at(command: list[str], env: dict[str, str], moment: str) -> None:
     """Start a run, send it SIGTERM at `moment`, and check it ends as SIGTERM says with whole rows."""
-    proc = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env={**os.environ, **env},
-        bufsize=0,
-        start_new_session=True,  # its workers are then found by session, even those forked late
-    )
+    # In a session of its own: its workers are then found by session, even those forked late.
+    proc = launch(command, env, start_new_session=True)
     try:
         assert proc.stdout is not None
-        assert proc.stdout.readline().startswith(b"place,")  # the header: the places are read
         deadline = time.monotonic() + 30
         if moment == "first worker forked":  # the parent is forking: the window of the old race
             while not children(proc.pid) and time.monotonic() < deadline:

@@ -30,7 +30,7 @@ FROM = "2026-09-24T12:00:00Z"
 
 @pytest.fixture
 def big_run(tmp_path: Path, isolated_env: dict[str, str]) -> list[str]:
-    """Return the command of a --places run long enough (several seconds) to be signalled mid-way."""
+    """Return the command of a --places run long enough (about 20 s here) to be signalled mid-way."""
     tle = tmp_path / "iss.tle"
     tle.write_text("\n".join(newest()) + "\n")
     rng = random.Random(5)
@@ -39,7 +39,8 @@ def big_run(tmp_path: Path, isolated_env: dict[str, str]) -> list[str]:
     places = tmp_path / "big.csv"
     places.write_text("\n".join(lines) + "\n")
     command = [*isstrack_command(), "passes", "--places", str(places), "--tle-file", str(tle)]
-    return [*command, "--from", FROM, "--days", "2", "--all", "--workers", "2"]
+    # Ten days: the compiled loops do two in about a second, too short for a signal to land mid-run.
+    return [*command, "--from", FROM, "--days", "10", "--all", "--workers", "2"]
 
 
 def children(pid: int) -> list[int]:
@@ -59,10 +60,8 @@ def alive(pid: int) -> bool:
     return "\nState:\tZ" not in status
 
 
-def start(
-    command: list[str], env: dict[str, str], **kwargs: Any
-) -> tuple[subprocess.Popen[bytes], list[int]]:
-    """Start a run and return it with its two workers, once they have started sending rows."""
+def launch(command: list[str], env: dict[str, str], **kwargs: Any) -> subprocess.Popen[bytes]:
+    """Start a run and return it once it wrote its first line (the places are read by then)."""
     proc = subprocess.Popen(
         command,
         stdout=subprocess.PIPE,
@@ -74,6 +73,14 @@ def start(
     assert proc.stdout is not None
     first = proc.stdout.readline()  # the header
     assert first.startswith((b"place,", b"{")), first  # the CSV header, or a first JSON line
+    return proc
+
+
+def start(
+    command: list[str], env: dict[str, str], **kwargs: Any
+) -> tuple[subprocess.Popen[bytes], list[int]]:
+    """Start a run and return it with its two workers, once they have started sending rows."""
+    proc = launch(command, env, **kwargs)
     deadline = time.monotonic() + 30
     while len(children(proc.pid)) < 2 and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -143,6 +150,65 @@ def test_sigterm_stops_the_pool_and_exits_by_the_signal_at_a_row_boundary(
     assert code == -signal.SIGTERM
     assert err == ["isstrack: error: terminated (SIGTERM); the output ends at the last complete row"]
     whole_rows(out)
+
+
+def in_session(session: int) -> list[int]:
+    """Return the live processes of a session (a run started with start_new_session has its own)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[3]) == session and fields[0] != "Z":
+            found.append(int(stat.parent.name))
+    return found
+
+
+TERMINATED = "isstrack: error: terminated (SIGTERM); the output ends at the last complete row"
+
+
+def sigterm_at(command: list[str], env: dict[str, str], moment: str) -> None:
+    """Start a run, send it SIGTERM at `moment`, and check it ends as SIGTERM says with whole rows."""
+    # In a session of its own: its workers are then found by session, even those forked late.
+    proc = launch(command, env, start_new_session=True)
+    try:
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 30
+        if moment == "first worker forked":  # the parent is forking: the window of the old race
+            while not children(proc.pid) and time.monotonic() < deadline:
+                pass
+        elif moment == "workers started":
+            while len(children(proc.pid)) < 2 and time.monotonic() < deadline:
+                time.sleep(0.002)
+        head = b""
+        while moment == "mid-run" and len(head) < 200_000:  # rows are coming: chunks are done
+            piece = proc.stdout.read(65536)
+            assert piece, "the run ended before it was signalled"
+            head += piece
+        proc.send_signal(signal.SIGTERM)
+        try:
+            out, err = proc.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"SIGTERM {moment}: the run did not end within 30 s")
+        assert (proc.returncode, err.decode().splitlines()) == (-signal.SIGTERM, [TERMINATED]), moment
+        whole_rows(head + out)
+        assert gone_within(in_session(proc.pid), 5), f"SIGTERM {moment}: workers outlived the run"
+    finally:
+        kill_all(in_session(proc.pid))
+
+
+def test_sigterm_at_any_moment_ends_with_one_line_whole_rows_and_no_worker(
+    big_run: list[str], isolated_env: dict[str, str]
+) -> None:
+    # A SIGTERM while the workers were being forked was dropped in the parent (the run went on to its
+    # end) or hit a worker not yet set up (a multiprocessing traceback): a race, so many tries.
+    moments = ["after the header", "first worker forked", "workers started", "mid-run"]
+    budget = time.monotonic() + 15
+    tries = 0
+    while tries < 8 or (time.monotonic() < budget and tries < 60):
+        sigterm_at(big_run, isolated_env, moments[tries % len(moments)])
+        tries += 1
 
 
 def test_a_worker_killed_by_sigkill_is_named_with_status_6(

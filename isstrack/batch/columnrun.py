@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from typing import Any
 
@@ -19,7 +18,7 @@ from isstrack.batch.cluster import close, connect, submit_watched
 from isstrack.batch.columnar import Places
 from isstrack.batch.passcolumns import Columns, search_columns
 from isstrack.batch.runner import WINDOW_PER_WORKER, PassJob, chunk_size, compiled_for
-from isstrack.batch.workers import seen_processes, start_pool, stop_pool, worker_lost
+from isstrack.batch.workers import worker_pool
 from isstrack.errors import BadInputError
 
 ROW_COLUMN = "place_row"
@@ -90,23 +89,10 @@ def run_local(job: PassJob, places: Places, workers: int) -> Generator[tuple[int
     # Searching one place first leaves the forked workers the propagated track. Not with the compiled
     # loops: numba would add about 120 MB to this process, which never uses them.
     first = (places.latitude_deg[:1], places.longitude_deg[:1], places.elevation_m[:1])
-    pool, seen = start_pool(workers, lambda: search_columns(job, *first, False))
-    compiled = compiled_for(len(places), workers)
-
-    def submit(*arrays: Any) -> Future[Columns]:
-        future = pool.submit(partial(search_columns, compiled=compiled), *arrays)
-        seen_processes(pool, seen)
-        return future
-
-    finished = False
-    try:
-        yield from ordered(submit, job, places, size, workers * WINDOW_PER_WORKER)
-        finished = True
-    except BrokenProcessPool:
-        raise worker_lost(seen) from None
-    finally:
-        # All done: let the idle workers exit; interrupted or failed: drop what is queued, end them.
-        stop_pool(pool, seen, finished)
+    # The pool stops however this ends: all done, interrupted (Ctrl-C, SIGTERM, closed) or failed.
+    with worker_pool(workers, lambda: search_columns(job, *first, False)) as pool:
+        search = partial(search_columns, compiled=compiled_for(len(places), workers))
+        yield from ordered(lambda *a: pool.submit(search, *a), job, places, size, workers * WINDOW_PER_WORKER)
 
 
 def run_on_cluster(

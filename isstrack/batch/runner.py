@@ -6,12 +6,11 @@ import math
 from collections import deque
 from collections.abc import Callable, Generator, Iterator
 from concurrent.futures import Future
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from isstrack.batch.placefile import PlaceChunk, PlaceTable
-from isstrack.batch.workers import seen_processes, start_pool, stop_pool, worker_lost
+from isstrack.batch.workers import worker_pool
 from isstrack.elements.oem import Oem
 from isstrack.elements.plausible import require_propagates
 from isstrack.elements.tle import ElementSet
@@ -168,20 +167,11 @@ def run_local(
         return
     # Searching one place first leaves the forked workers the propagated track. Not with the compiled
     # loops: numba would add about 120 MB to this process, which never uses them.
-    pool, seen = start_pool(workers, lambda: search_chunk(job, table.chunk(0, 1), False))
-    compiled = compiled_for(len(table), workers)
-
-    def submit(chunk: PlaceChunk) -> Future[str]:
-        future = pool.submit(chunk_text, job, chunk, write, compiled)
-        seen_processes(pool, seen)
-        return future
-
-    finished = False
-    try:
-        yield from in_order(submit, chunks(table, size), workers * WINDOW_PER_WORKER)
-        finished = True
-    except BrokenProcessPool:
-        raise worker_lost(seen) from None
-    finally:
-        # All done: let the idle workers exit; interrupted or failed: drop what is queued, end them.
-        stop_pool(pool, seen, finished)
+    # The pool stops however this ends: all done, interrupted (Ctrl-C, SIGTERM, closed) or failed.
+    with worker_pool(workers, lambda: search_chunk(job, table.chunk(0, 1), False)) as pool:
+        compiled = compiled_for(len(table), workers)
+        yield from in_order(
+            lambda chunk: pool.submit(chunk_text, job, chunk, write, compiled),
+            chunks(table, size),
+            workers * WINDOW_PER_WORKER,
+        )

@@ -1,8 +1,10 @@
-"""Worker processes for the many-place runner: they die with their parent, ignore Ctrl-C, and a dead
-one is reported with how it died."""
+"""Worker processes for the many-place runner: they die with their parent, ignore Ctrl-C, start with
+SIGINT and SIGTERM held so that a stop request never meets a half-started one, and a dead one is
+reported with how it died."""
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import ctypes.util
 import multiprocessing
@@ -11,14 +13,78 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Generator, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.process import BaseProcess
+from typing import Any, TypeVar
 
 from isstrack.errors import WorkerLostError
 
 PARENT_POLL_S = 0.5  # the fallback watch: how soon an orphaned worker notices (no prctl)
+STOP_S = 5.0  # how long stopped workers get to end before they are killed
 _PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+T = TypeVar("T")
+
+
+class WorkerPool:
+    """A process pool whose workers are forked with SIGINT and SIGTERM held (see `stops_held`)."""
+
+    def __init__(self, pool: ProcessPoolExecutor, seen: list[BaseProcess]) -> None:
+        self.pool = pool
+        self.seen = seen
+
+    def submit(self, fn: Callable[..., T], *args: Any) -> Future[T]:
+        """Queue `fn(*args)` for a worker (forking the workers on the first call) and return its future."""
+        with stops_held():
+            future = self.pool.submit(fn, *args)
+            seen_processes(self.pool, self.seen)
+        return future
+
+
+@contextlib.contextmanager
+def worker_pool(workers: int, warm: Callable[[], object] | None = None) -> Generator[WorkerPool, None, None]:
+    """Yield a pool of `workers` processes (see `start_pool`), and stop it however the block ends: let
+    the workers exit when it ran to its end, else end them; a dead worker raises WorkerLostError."""
+    pool, seen = start_pool(workers, warm)
+    finished = False
+    try:
+        yield WorkerPool(pool, seen)
+        finished = True
+    except BrokenProcessPool:
+        raise worker_lost(seen) from None
+    finally:
+        stop_pool(pool, seen, finished)
+
+
+@contextlib.contextmanager
+def stops_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM in this process until the block ends, then let the first one caught act.
+
+    Forking runs Python code in the parent (the at-fork hooks of logging and others), and an exception a
+    handler raises there is printed as ignored and dropped: the run would go on as if never stopped. A
+    child forked meanwhile starts with both blocked, so it cannot die half-started with a traceback;
+    `worker_start` unblocks them once its own dispositions are set.
+    """
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous: dict[signal.Signals, Any] = {}
+    # Both calls below run pending handlers, which may raise: the mask is read first, changed inside.
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+    try:
+        # Blocked in this thread (and so in a forked child); the handler catches what another thread gets.
+        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        for number in STOP_SIGNALS:
+            previous[number] = signal.signal(number, lambda n, frame: caught.append(n))
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+        _restore(previous)  # signal.signal runs pending handlers (still the catching one) before it sets
+        if caught:
+            signal.raise_signal(caught[0])  # its own handler acts now: Terminated, KeyboardInterrupt
 
 
 def start_pool(
@@ -64,10 +130,24 @@ def seen_processes(pool: ProcessPoolExecutor, seen: list[BaseProcess]) -> None:
             seen.append(process)
 
 
+def _restore(handlers: dict[signal.Signals, Any]) -> None:
+    """Put the signal handlers back, all of them even when a restored one already acts on a new signal."""
+    try:
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+    finally:
+        for number, handler in handlers.items():
+            if signal.getsignal(number) is not handler:
+                signal.signal(number, handler)
+
+
 def worker_start(parent_pid: int) -> None:
     """Set a worker up: Ctrl-C is the parent's to handle, and the worker ends when the parent does."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the terminal sends it to every process of the group
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # a handler inherited from the parent by fork
+    # Held since the fork (stops_held): a SIGTERM sent meanwhile ends this process now, quietly.
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     _die_with_parent()
     watch_parent(parent_pid, PARENT_POLL_S)
     one_blas_thread()
@@ -106,16 +186,24 @@ def watch_parent(parent_pid: int, interval_s: float) -> None:
 
 
 def stop_pool(pool: ProcessPoolExecutor, seen: list[BaseProcess], finished: bool) -> None:
-    """Shut the pool down: when finished, let the workers exit; else drop queued work and end them now."""
-    if finished:
-        pool.shutdown(wait=True)
-        return
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in seen:
-        if process.exitcode is None:
-            process.terminate()  # a chunk in progress would only be thrown away
-    for process in seen:
-        process.join(timeout=5)
+    """Shut the pool down: when finished, let the workers exit; else drop queued work and end them now.
+
+    Either way within STOP_S, then any worker left is killed: nothing here waits without a deadline,
+    and a stop request arriving meanwhile acts once the workers are gone.
+    """
+    with stops_held():
+        pool.shutdown(wait=False, cancel_futures=not finished)
+        if not finished:
+            for process in seen:
+                if process.exitcode is None:
+                    process.terminate()  # a chunk in progress would only be thrown away
+        deadline = time.monotonic() + STOP_S
+        for process in seen:
+            process.join(timeout=max(0.0, deadline - time.monotonic()))
+        for process in seen:
+            if process.exitcode is None:
+                process.kill()  # stuck (it never reached worker_start, say): it must not outlive the run
+                process.join(timeout=1)
 
 
 def worker_lost(seen: list[BaseProcess]) -> WorkerLostError:

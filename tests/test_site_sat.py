@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from tests.oem_tools import OEM_FILE
 from tests.test_omm import SEPT
 
 FROM = "2026-09-19T00:00:00Z"
@@ -105,3 +106,14 @@ def test_sat_with_ephemeris_or_an_unknown_sat_offline_is_refused(cli: Any, tmp_p
     assert unknown.code == passes.code != 0, unknown.err
     assert unknown.err == passes.err and len(unknown.err.strip().splitlines()) == 1
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_an_ephemeris_site_names_nasas_trajectory(cli: Any, tmp_path: Path) -> None:
+    places = tmp_path / "places.csv"
+    places.write_text("name,latitude_deg,longitude_deg\nAmsterdam,52.37,4.90\n", encoding="utf-8")
+    out = tmp_path / "oem"
+    built = cli("site", str(out), "--places", str(places), "--from", "2026-09-26T00:00Z", "--days", "2",
+                "--ephemeris", str(OEM_FILE), "--workers", "1")  # fmt: skip
+    assert built.code == 0, built.err
+    page = (out / "places" / "amsterdam.html").read_text(encoding="utf-8")
+    assert "source: NASA OEM created 2026-09-21 00:00 UTC." in page

@@ -25,6 +25,7 @@ from isstrack.cli.commands.satellite import Sat, label, load_followed
 from isstrack.elements.sources import check_http_url, timeout_from_env
 from isstrack.errors import BadInputError
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
+from isstrack.sky.source import oem_source_name
 
 SitePlaces = Annotated[
     Path,
@@ -87,9 +88,9 @@ def site(
     used = follow.used
     elements = used.elements
     trajectory = used.ephemeris if used.ephemeris_used else None
-    facts = PageFacts(
-        start, end, elements.name, elements.catalog_number, elements.epoch, used.source, __version__
-    )
+    # Where NASA's trajectory answers, the page names it, as passes' outputs do.
+    source = oem_source_name(trajectory) if trajectory is not None else used.source
+    facts = PageFacts(start, end, elements.name, elements.catalog_number, elements.epoch, source, __version__)
     search = PassJob(elements, start, end, min_elevation, follow.std.value, False, max_magnitude, trajectory)
     job = SiteJob(search, facts, base, label(follow))
     with progress(len(table)) as advance:

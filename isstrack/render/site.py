@@ -56,6 +56,7 @@ class SiteJob:
     passes: PassJob
     facts: PageFacts
     base_url: str | None = None
+    name: str = "ISS"  # the object, as calendars and feeds title it
 
 
 @dataclass(frozen=True)
@@ -140,8 +141,8 @@ def place_files(
         drawn = marks[done : done + len(shown)], starts[done : done + len(shown)]
         done += len(shown)
         page = place_page(name, stem, (lat, lon, height), zone, zone_name, shown, job.facts, said, drawn)
-        calendar = calendar_bytes(shown, place, catalog, stamp=job.facts.epoch, zone=zone)
-        feed = rss_bytes(shown, place, catalog, zone, zone_name, job.facts.epoch, link, said)
+        calendar = calendar_bytes(shown, place, catalog, job.name, stamp=job.facts.epoch, zone=zone)
+        feed = rss_bytes(shown, place, catalog, zone, zone_name, job.facts.epoch, link, said, job.name)
         yield (
             name,
             stem,

@@ -9,21 +9,23 @@ import typer
 
 from isstrack import __version__
 from isstrack.cli.commands.common import (
+    EphemerisFile,
     MaxMagnitude,
     MinElevation,
+    NoWarnAge,
     Offline,
     Quiet,
     Reporter,
     StdMag,
     TleFile,
     Verbose,
-    load_elements,
 )
 from isstrack.cli.commands.places import places_window, progress, worker_count
+from isstrack.cli.commands.satellite import Sat, label, load_followed
 from isstrack.elements.sources import check_http_url, timeout_from_env
 from isstrack.errors import BadInputError
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
-from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE
+from isstrack.sky.source import oem_source_name
 
 SitePlaces = Annotated[
     Path,
@@ -58,12 +60,15 @@ def site(
     days: SiteDays = 10,
     min_elevation: MinElevation = DEFAULT_MIN_ELEVATION_DEG,
     max_magnitude: MaxMagnitude = None,
-    std_mag: StdMag = DEFAULT_STD_MAGNITUDE,
+    std_mag: StdMag = None,
     base_url: BaseUrl = None,
     workers: SiteWorkers = None,
+    sat: Sat = None,
     tle_file: TleFile = None,
+    ephemeris: EphemerisFile = None,
     offline: Offline = False,
     quiet: Quiet = False,
+    no_warn_age: NoWarnAge = False,
     verbose: Verbose = False,
 ) -> None:
     """Write a static sightings site: an index with search, and a page, .ics and RSS per place."""
@@ -76,14 +81,18 @@ def site(
     if len(table) == 0:
         raise BadInputError("--places has no places; give a CSV with at least one row")
     prepare_outdir(outdir)  # before the elements are loaded: a bad folder fails fast
-    reporter = Reporter(quiet, verbose)
-    used = load_elements(reporter, offline, tle_file, start)
+    if sat and ephemeris is not None:
+        raise BadInputError("--ephemeris is NASA's trajectory of the ISS: give it without --sat")
+    reporter = Reporter(quiet, verbose, warn_age=False if no_warn_age else None)
+    (follow,) = load_followed(reporter, offline, tle_file, start, sat, std_mag=std_mag, ephemeris=ephemeris)
+    used = follow.used
     elements = used.elements
-    facts = PageFacts(
-        start, end, elements.name, elements.catalog_number, elements.epoch, used.source, __version__
-    )
-    search = PassJob(elements, start, end, min_elevation, std_mag, False, max_magnitude)
-    job = SiteJob(search, facts, base)
+    trajectory = used.ephemeris if used.ephemeris_used else None
+    # Where NASA's trajectory answers, the page names it, as passes' outputs do.
+    source = oem_source_name(trajectory) if trajectory is not None else used.source
+    facts = PageFacts(start, end, elements.name, elements.catalog_number, elements.epoch, source, __version__)
+    search = PassJob(elements, start, end, min_elevation, follow.std.value, False, max_magnitude, trajectory)
+    job = SiteJob(search, facts, base, label(follow))
     with progress(len(table)) as advance:
         report = build_site(job, table, outdir, worker_count(workers, reporter), advance)
     reporter.note(

@@ -156,3 +156,16 @@ def test_import_excludes_update_and_tle_file(tmp_path: Path, cli: Any) -> None:
         refused = cli("tle", "--import", path, *other)
         assert refused.code == 2 and "cannot be used together" in refused.err, refused.err
     assert not _cache(tmp_path).exists()
+
+
+def test_a_device_is_refused_without_offering_standard_input(tmp_path: Path, cli: Any) -> None:
+    # --import refuses '-' (standard input cannot be dated), so its messages must not suggest it.
+    refused = cli("tle", "--import", "/dev/zero")
+    assert refused.code == 2
+    assert refused.err.strip().splitlines() == [
+        "isstrack: error: --import /dev/zero is not a regular file (a device, FIFO or socket); "
+        "give an element file"
+    ]
+    assert not _cache(tmp_path).exists()
+    # --tle-file takes '-', and still says so.
+    assert "or '-' for standard input" in cli("now", "--tle-file", "/dev/zero").err

@@ -46,22 +46,25 @@ def load_file(path: Path, catalog_number: int, at: datetime | None = None) -> El
     return ElementsInUse(chosen, "file", str(path), log=tuple(log))
 
 
-def read_element_file(path: Path, option: str = "--tle-file") -> str:
-    """Return the text of an element file: a regular file or standard input, at most MAX_FILE_BYTES."""
+def read_element_file(path: Path, option: str = "--tle-file", stdin_ok: bool = True) -> str:
+    """Return the text of an element file: a regular file or standard input, at most MAX_FILE_BYTES.
+
+    `stdin_ok`: whether the option takes '-' (its messages name it only then).
+    """
     try:
         handle = open_stdin(total_s=timeout_from_env()) if is_stdin(path) else open_regular(path)
         with handle:
             raw = handle.read(MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         raise TleFormatError(
-            f"{option} {path}: no such file; give the path of a TLE, 3LE or OMM JSON file"
+            f"{option} {path}: no such file; give the path of a TLE, 3LE, OMM JSON or OMM CSV file"
         ) from None
     except IsADirectoryError:
         raise TleFormatError(f"{option} {path} is a directory; give an element file") from None
     except NotRegularFileError:
         raise TleFormatError(
-            f"{option} {path} is not a regular file (a device, FIFO or socket); "
-            "give an element file, or '-' for standard input"
+            f"{option} {path} is not a regular file (a device, FIFO or socket); give an element file"
+            + (", or '-' for standard input" if stdin_ok else "")
         ) from None
     except StdinTimeoutError:
         raise TleFormatError(

@@ -95,7 +95,7 @@ def _read(path: Path) -> tuple[list[ElementSet], list[OmmRecord] | None]:
             f"{OPTION} - cannot date standard input (a file's modification time says when it was "
             "fetched): save the elements to a file and import that"
         )
-    text = read_element_file(path, OPTION)
+    text = read_element_file(path, OPTION, stdin_ok=False)
     try:
         sets = parse_all(text)  # the sniffing and the messages of --tle-file
         records = parse_omm(text)

@@ -64,7 +64,9 @@ NoWarnAge = Annotated[
 TleFile = Annotated[
     Path | None,
     typer.Option(
-        "--tle-file", metavar="PATH", help="Use elements from a TLE, 3LE or OMM JSON file (no network)."
+        "--tle-file",
+        metavar="PATH",
+        help="Use elements from a TLE, 3LE or OMM (JSON, CSV) file (no network).",
     ),
 ]
 EphemerisFile = Annotated[
@@ -75,7 +77,14 @@ EphemerisFile = Annotated[
         help="Use NASA's ISS trajectory (CCSDS OEM text) inside its span; elements beyond it (no network).",
     ),
 ]
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="Silence warnings on stderr.")]
+Quiet = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help="Silence warnings on stderr, except that the elements are too old (--no-warn-age).",
+    ),
+]
 Verbose = Annotated[
     bool, typer.Option("--verbose", "-v", help="Say each decision on stderr (cache hit, fetch, fallback).")
 ]

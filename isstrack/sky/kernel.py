@@ -253,6 +253,21 @@ def sun_sin(track, places, ups, who, t, out):
 
 
 @jit
+def sun_table(track, out):
+    """Write the Sun's Earth-fixed position (km) at every half step of the grid: out[k] at k * h / 2."""
+    h, sun_teme, theta0, omega = track[1], track[2], track[3], track[4]
+    for k in range(out.shape[0]):
+        _sun(sun_teme, theta0, omega, k * h / 2, out[k])
+
+
+@jit
+def sun_sin_table(places, ups, who, table, index, out):
+    """Write the sine of the Sun's altitude for observer who[i] at half step index[i] of `table`."""
+    for i in range(len(who)):
+        out[i] = _sin_elevation(places[who[i]], ups[who[i]], table[index[i]])
+
+
+@jit
 def _turn(x):
     """Return (cos x, sin x) for |x| <= 0.1 rad by their series, to 1e-17: no call to cos and sin."""
     x2 = x * x
@@ -262,11 +277,13 @@ def _turn(x):
 
 
 @jit
-def _magnitude(track, place, std, t, t0, cos0, sin0):
-    """Return the station's Lambertian-sphere magnitude at `t` from `place` (as visibility._magnitudes).
+def _dimness(track, place, t, t0, cos0, sin0):
+    """Return range squared (km²) over Matson's phase term at `t` from `place`: the station's magnitude
+    is std + 2.5 log10(dimness / 1e6) (as visibility._magnitudes), so the brightest is the least.
 
     `cos0` and `sin0` are those of GMST at a nearby time `t0`: the Sun's Earth-fixed position is
-    turned from there (as Track.sun_itrs, to a few ulps).
+    turned from there (as Track.sun_itrs, to a few ulps). The search compares dimness, which orders
+    as the magnitude does, so the logarithm is taken once per piece instead of once per evaluation.
     """
     cubic, h, sun_teme, theta0, omega = track
     # Products by reciprocals, not divisions (several times faster): the same to a few ulps.
@@ -292,12 +309,12 @@ def _magnitude(track, place, std, t, t0, cos0, sin0):
     range_squared = _dot(b0, b1, b2, b0, b1, b2)
     cos_phase = _dot(a0, a1, a2, b0, b1, b2) / (math.sqrt(_dot(a0, a1, a2, a0, a1, a2) * range_squared))
     cos_phase = min(max(cos_phase, -1.0), 1.0)
-    # sin and cos of the phase angle from its cosine, and one logarithm for range and phase: equal to
-    # numpy's sum of two within a few ulps, far below the 0.01 mag the magnitudes are given to.
+    # sin and cos of the phase angle from its cosine: equal to numpy's within a few ulps, far below
+    # the 0.01 mag the magnitudes are given to.
     term = math.sqrt(1.0 - cos_phase * cos_phase) + (math.pi - math.acos(cos_phase)) * cos_phase
     if term <= 0:
         return math.inf
-    return std + 2.5 * math.log10(range_squared / 1e6 / term)
+    return range_squared / term
 
 
 @jit
@@ -314,15 +331,15 @@ def brightest(track, places, who, first, last, std, sample_s, tolerance_s, out):
         span = max(count - 1, 1)
         best, k = math.inf, 0
         for i in range(count):
-            value = _magnitude(track, place, std, a + (b - a) * (i / span), t0, cos0, sin0)
+            value = _dimness(track, place, a + (b - a) * (i / span), t0, cos0, sin0)
             if value < best:
                 best, k = value, i
         low = a + (b - a) * (max(k - 1, 0) / span)
         high = a + (b - a) * (min(k + 1, count - 1) / span)
         c = high - GOLDEN * (high - low)
         d = low + GOLDEN * (high - low)
-        fc = _magnitude(track, place, std, c, t0, cos0, sin0)
-        fd = _magnitude(track, place, std, d, t0, cos0, sin0)
+        fc = _dimness(track, place, c, t0, cos0, sin0)
+        fd = _dimness(track, place, d, t0, cos0, sin0)
         width = high - low
         while width > tolerance_s:
             # The kept interior point is reused: one new evaluation per step.
@@ -330,14 +347,15 @@ def brightest(track, places, who, first, last, std, sample_s, tolerance_s, out):
                 high = d
                 d, fd = c, fc
                 c = high - GOLDEN * (high - low)
-                fc = _magnitude(track, place, std, c, t0, cos0, sin0)
+                fc = _dimness(track, place, c, t0, cos0, sin0)
             else:
                 low = c
                 c, fc = d, fd
                 d = low + GOLDEN * (high - low)
-                fd = _magnitude(track, place, std, d, t0, cos0, sin0)
+                fd = _dimness(track, place, d, t0, cos0, sin0)
             width *= GOLDEN
-        out[q] = min(best, _magnitude(track, place, std, 0.5 * (low + high), t0, cos0, sin0))
+        least = min(best, _dimness(track, place, 0.5 * (low + high), t0, cos0, sin0))
+        out[q] = std + 2.5 * math.log10(least / 1e6)
 
 
 def tables(track: Track) -> tuple[Any, float, Any, float, float]:
@@ -403,6 +421,20 @@ def sun_sines(sky: Sky, who: Any, t_s: Array) -> Array:
     """Return the sine of the Sun's altitude for observers `who` at `t_s`."""
     out = np.empty(len(t_s))
     sun_sin(tables(sky.track), sky.frames.position, sky.frames.up, who, t_s, out)
+    return out
+
+
+def sun_sines_at_half_steps(sky: Sky, who: Any, half_steps: Any) -> Array:
+    """Return the sine of the Sun's altitude for observers `who` at times `half_steps` * step / 2 (as
+    sun_sines there, from a table of the Sun at every half step: no trigonometry per value)."""
+    track = sky.track
+    table = track.cache.get("sun_half_steps")
+    if table is None:
+        table = track.cache["sun_half_steps"] = np.empty((2 * len(track.times_s) - 1, 3))
+        sun_table(tables(track), table)
+    index = np.clip(half_steps, 0, len(table) - 1)
+    out = np.empty(len(who))
+    sun_sin_table(sky.frames.position, sky.frames.up, who, table, index, out)
     return out
 
 

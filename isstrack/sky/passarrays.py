@@ -82,7 +82,11 @@ def visible_parts(
     if compiled:
         from isstrack.sky import kernel
 
-        sun = kernel.sun_sines(sky, who[owner], t) - DARK_SIN
+        # Grid times from the table of the Sun at half steps; the passes' own rise and set directly.
+        sun = kernel.sun_sines_at_half_steps(sky, who[owner], 2 * (inner_first[owner] + step - 1))
+        rise_set = np.concatenate([offsets, offsets + counts - 1])
+        sun[rise_set] = kernel.sun_sines(sky, who[owner[rise_set]], t[rise_set])
+        sun -= DARK_SIN
     else:
         sun = _sun_sin_altitude(sky, who[owner], t) - DARK_SIN
     dark = sun <= 0

@@ -28,7 +28,10 @@ TIME_TOLERANCE_S = 0.001
 # than the ~9 s the station takes to cross the penumbra, where it is fading anyway, and than the
 # timing error of elements a few days old.
 MIN_VISIBLE_S = 10.0
-MAGNITUDE_SAMPLE_S = 10.0
+# The magnitude changes smoothly over a pass, with one brightest point between the samples either
+# side of the brightest sample: over 503,772 passes (100,000 places, 10 days) 30 s gave the same
+# magnitudes to 0.01 as 10 s in all but 5, each 0.01 apart at a rounding tie.
+MAGNITUDE_SAMPLE_S = 30.0
 MAGNITUDE_TOLERANCE_S = 0.2
 DARK_SIN = math.sin(math.radians(DARK_SKY_SUN_ALTITUDE_DEG))
 

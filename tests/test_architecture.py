@@ -87,6 +87,7 @@ LAZY: dict[tuple[str, str], str] = {
     ("isstrack.sky.orbit", "isstrack.sky.provider"): "the library's types (StationState) load no numpy",
     ("isstrack.sky.engine", "isstrack.sky.kernel"): "only the many-place search loads numba (0.2 s)",
     ("isstrack.sky.passarrays", "isstrack.sky.kernel"): "only the many-place search loads numba (0.2 s)",
+    ("isstrack.sky.seen", "isstrack.sky.kernel"): "only the many-place search loads numba (0.2 s)",
     ("isstrack.cli.commands.common", "isstrack.elements.oemfile"): "only --ephemeris reads an OEM file",
     ("isstrack.elements.oemstore", "isstrack.elements.oem"): "the OEM parser loads for a trajectory",
     ("isstrack.sky.source", "isstrack.sky.oemephemeris"): "interpolation loads for a trajectory",

@@ -24,8 +24,8 @@ from isstrack.elements.sources import ElementsInUse
 from isstrack.elements.tle import ElementSet, parse_elements
 from isstrack.errors import BadInputError
 from isstrack.sky.orbit import DEFAULT_MIN_ELEVATION_DEG
-from isstrack.sky.passarrays import KINDS
 from isstrack.sky.passes import DEFAULT_STD_MAGNITUDE
+from isstrack.sky.seen import KINDS
 
 # Places searched at a time: bounds memory whatever size of batch an engine sends.
 CHUNK_PLACES = 2000

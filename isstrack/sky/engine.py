@@ -23,18 +23,10 @@ from isstrack.sky.arrays import ragged
 from isstrack.sky.earth import WGS84_A_KM, WGS84_E2
 from isstrack.sky.ephemeris import check_in_range
 from isstrack.sky.orbit import Observer, Orbit, revolution_number
-from isstrack.sky.passarrays import (
-    DAYLIGHT,
-    VISIBLE,
-    PassArrays,
-    look,
-    to_columns,
-    to_passes,
-    visible_ends,
-    visible_parts,
-)
+from isstrack.sky.passarrays import PassArrays, look, to_columns, to_passes, visible_ends
 from isstrack.sky.passtypes import DEFAULT_STD_MAGNITUDE, PassSearch
 from isstrack.sky.roots import find_roots
+from isstrack.sky.seen import DAYLIGHT, VISIBLE, visible_parts
 from isstrack.sky.skyview import Sky
 from isstrack.sky.track import Track, norm
 from isstrack.sky.visibility import DARK_SIN, shadow_boundaries, sky_gets_dark

@@ -1,7 +1,7 @@
 """Compiled loops (numba) for the many-place search: one candidate run or one visible piece at a time.
 
-The numpy engine (`sky.engine`, `sky.passarrays`) gathers every run's grid values and interpolation
-coefficients into temporary arrays and iterates its root finders over all runs at once; for a
+The numpy engine (`sky.engine`, `sky.seen`, `sky.passarrays`) gathers every run's grid values and
+interpolation coefficients into temporary arrays and iterates its root finders over all runs at once; for a
 million places that traffic is most of the time. These loops do the same arithmetic on one run at a
 time: the same Hermite cubic (Track.position, Track.state), the same Sun (hourly TEME turned by the
 linear GMST, Track.sun_itrs), the same Illinois root finding and golden-section search (sky.roots)
@@ -9,96 +9,40 @@ with the same tolerances, so the answers agree with the numpy path to rounding (
 holds them to 1 ms and 0.01 mag). The numpy path stays the single-place engine (which loads no
 compiler) and the reference for those tests.
 
-This module is imported only by the many-place search (numba takes about 0.2 s to import). Compiled
-code is cached on disk, in NUMBA_CACHE_DIR or else isstrack's cache directory, so that worker
-processes and later runs load it (about 0.1 s) instead of compiling it again (several seconds).
+This module is imported only by the many-place search (numba takes about 0.2 s to import); its
+building blocks are in `sky.kernelbase`, the magnitude search in `sky.kernelmag`.
 """
 
 from __future__ import annotations
 
 import math
-import os
 from typing import TYPE_CHECKING, Any
 
-from isstrack.io.paths import cache_dir
+import numpy as np
+
+from isstrack.sky.kernelbase import (
+    _dot,
+    _position,
+    _rate,
+    _sin_elevation,
+    _state,
+    _sun,
+    jit,
+    tables,
+)
+from isstrack.sky.kernelmag import brightest_of
 
 if TYPE_CHECKING:
     from isstrack.sky.skyview import Sky
-    from isstrack.sky.track import Array, Track
+    from isstrack.sky.track import Array
 
-# numba reads its cache location when imported.
-os.environ.setdefault("NUMBA_CACHE_DIR", str(cache_dir() / "numba"))
-
-import numba
-import numpy as np
+__all__ = ["brightest_of", "look_angles", "refined", "sun_crossings", "sun_sines", "sun_sines_at_half_steps"]
 
 MAX_ITERATIONS = 80  # as sky.roots
-GOLDEN = (math.sqrt(5.0) - 1) / 2
-SUN_STEP_S = 3600.0  # as sky.track
 ROOT_TOLERANCE_S = 0.01  # s, as sky.engine.TIME_TOLERANCE_S
 ELEVATION, RATE, SUN = 0, 1, 2  # what `_root` solves for
 # Columns of `refine`'s output.
 KEEP, RISE, CULMINATION, SET, TOP = 0, 1, 2, 3, 4
-
-jit = numba.njit(cache=True, nogil=True, error_model="numpy")
-
-
-@jit
-def _state(cubic, h, t, p, v):
-    """Write the station's Hermite-interpolated position and velocity at `t` (as Track.state)."""
-    k = min(max(math.floor(t / h), 0), cubic.shape[0] - 1)
-    tau = (t - k * h) / h
-    for i in range(3):
-        c0, c1, c2, c3 = cubic[k, 0, i], cubic[k, 1, i], cubic[k, 2, i], cubic[k, 3, i]
-        p[i] = c0 + tau * (c1 + tau * (c2 + tau * c3))
-        v[i] = (c1 + tau * (2 * c2 + 3 * tau * c3)) / h
-
-
-@jit
-def _position(cubic, h, t, p):
-    """Write the station's Hermite-interpolated position at `t` (as Track.position)."""
-    k = min(max(math.floor(t / h), 0), cubic.shape[0] - 1)
-    tau = (t - k * h) / h
-    for i in range(3):
-        p[i] = cubic[k, 0, i] + tau * (cubic[k, 1, i] + tau * (cubic[k, 2, i] + tau * cubic[k, 3, i]))
-
-
-@jit
-def _sun(sun_teme, theta0, omega, t, out):
-    """Write the Sun's Earth-fixed position (km) at `t` into `out` (as Track.sun_itrs)."""
-    k = min(max(math.floor(t / SUN_STEP_S), 0), sun_teme.shape[0] - 2)
-    fraction = (t - k * SUN_STEP_S) / SUN_STEP_S
-    x = sun_teme[k, 0] + fraction * (sun_teme[k + 1, 0] - sun_teme[k, 0])
-    y = sun_teme[k, 1] + fraction * (sun_teme[k + 1, 1] - sun_teme[k, 1])
-    z = sun_teme[k, 2] + fraction * (sun_teme[k + 1, 2] - sun_teme[k, 2])
-    theta = theta0 + omega * t
-    c, s = math.cos(theta), math.sin(theta)
-    out[0] = c * x + s * y
-    out[1] = -s * x + c * y
-    out[2] = z
-
-
-@jit
-def _dot(a0, a1, a2, b0, b1, b2):
-    """Return a dot product summed in numpy's einsum order for three terms (bit for bit as sky.track.dot)."""
-    return (a0 * b0 + a2 * b2) + a1 * b1
-
-
-@jit
-def _sin_elevation(place, up, p):
-    """Return the sine of the elevation of point `p` seen from `place` (as Sky.sin_elevation)."""
-    d0, d1, d2 = p[0] - place[0], p[1] - place[1], p[2] - place[2]
-    return _dot(up[0], up[1], up[2], d0, d1, d2) / math.sqrt(_dot(d0, d1, d2, d0, d1, d2))
-
-
-@jit
-def _rate(place, up, p, v):
-    """Return the rate of the sine of the elevation for the state (p, v) (as Sky.elevation_rate)."""
-    d0, d1, d2 = p[0] - place[0], p[1] - place[1], p[2] - place[2]
-    distance = math.sqrt(_dot(d0, d1, d2, d0, d1, d2))
-    height = _dot(up[0], up[1], up[2], d0, d1, d2)
-    along = _dot(up[0], up[1], up[2], v[0], v[1], v[2])
-    return (along - height * _dot(d0, d1, d2, v[0], v[1], v[2]) / distance**2) / distance
 
 
 @jit
@@ -268,112 +212,6 @@ def sun_sin_table(places, ups, who, table, index, out):
 
 
 @jit
-def _turn(x):
-    """Return (cos x, sin x) for |x| <= 0.1 rad by their series, to 1e-17: no call to cos and sin."""
-    x2 = x * x
-    c = 1.0 - x2 / 2 * (1.0 - x2 / 12 * (1.0 - x2 / 30 * (1.0 - x2 / 56)))
-    s = x * (1.0 - x2 / 6 * (1.0 - x2 / 20 * (1.0 - x2 / 42 * (1.0 - x2 / 72))))
-    return c, s
-
-
-@jit
-def _dimness(track, place, t, t0, cos0, sin0):
-    """Return range squared (km²) over Matson's phase term at `t` from `place`: the station's magnitude
-    is std + 2.5 log10(dimness / 1e6) (as visibility._magnitudes), so the brightest is the least.
-
-    `cos0` and `sin0` are those of GMST at a nearby time `t0`: the Sun's Earth-fixed position is
-    turned from there (as Track.sun_itrs, to a few ulps). The search compares dimness, which orders
-    as the magnitude does, so the logarithm is taken once per piece instead of once per evaluation.
-    """
-    cubic, h, sun_teme, theta0, omega = track
-    # Products by reciprocals, not divisions (several times faster): the same to a few ulps.
-    step = 1.0 / h
-    k = min(max(math.floor(t * step), 0), cubic.shape[0] - 1)
-    tau = (t - k * h) * step
-    p0 = cubic[k, 0, 0] + tau * (cubic[k, 1, 0] + tau * (cubic[k, 2, 0] + tau * cubic[k, 3, 0]))
-    p1 = cubic[k, 0, 1] + tau * (cubic[k, 1, 1] + tau * (cubic[k, 2, 1] + tau * cubic[k, 3, 1]))
-    p2 = cubic[k, 0, 2] + tau * (cubic[k, 1, 2] + tau * (cubic[k, 2, 2] + tau * cubic[k, 3, 2]))
-    j = min(max(math.floor(t * (1 / SUN_STEP_S)), 0), sun_teme.shape[0] - 2)
-    fraction = (t - j * SUN_STEP_S) * (1 / SUN_STEP_S)
-    x = sun_teme[j, 0] + fraction * (sun_teme[j + 1, 0] - sun_teme[j, 0])
-    y = sun_teme[j, 1] + fraction * (sun_teme[j + 1, 1] - sun_teme[j, 1])
-    z = sun_teme[j, 2] + fraction * (sun_teme[j + 1, 2] - sun_teme[j, 2])
-    turn = omega * (t - t0)
-    if abs(turn) <= 0.1:
-        dc, ds = _turn(turn)
-        c, s = cos0 * dc - sin0 * ds, sin0 * dc + cos0 * ds
-    else:
-        c, s = math.cos(theta0 + omega * t), math.sin(theta0 + omega * t)
-    a0, a1, a2 = c * x + s * y - p0, -s * x + c * y - p1, z - p2
-    b0, b1, b2 = place[0] - p0, place[1] - p1, place[2] - p2
-    range_squared = _dot(b0, b1, b2, b0, b1, b2)
-    cos_phase = _dot(a0, a1, a2, b0, b1, b2) / (math.sqrt(_dot(a0, a1, a2, a0, a1, a2) * range_squared))
-    cos_phase = min(max(cos_phase, -1.0), 1.0)
-    # sin and cos of the phase angle from its cosine: equal to numpy's within a few ulps, far below
-    # the 0.01 mag the magnitudes are given to.
-    term = math.sqrt(1.0 - cos_phase * cos_phase) + (math.pi - math.acos(cos_phase)) * cos_phase
-    if term <= 0:
-        return math.inf
-    return range_squared / term
-
-
-@jit
-def brightest(track, places, who, first, last, std, sample_s, tolerance_s, out):
-    """Write the brightest magnitude over each piece [first[q], last[q]] seen by who[q], as
-    passarrays._brightest does: sampled every `sample_s`, then a golden-section search by the best."""
-    theta0, omega = track[3], track[4]
-    for q in range(len(who)):
-        place = places[who[q]]
-        a, b = first[q], last[q]
-        t0 = 0.5 * (a + b)
-        cos0, sin0 = math.cos(theta0 + omega * t0), math.sin(theta0 + omega * t0)
-        count = math.ceil((b - a) / sample_s) + 1
-        span = max(count - 1, 1)
-        best, k = math.inf, 0
-        for i in range(count):
-            value = _dimness(track, place, a + (b - a) * (i / span), t0, cos0, sin0)
-            if value < best:
-                best, k = value, i
-        low = a + (b - a) * (max(k - 1, 0) / span)
-        high = a + (b - a) * (min(k + 1, count - 1) / span)
-        c = high - GOLDEN * (high - low)
-        d = low + GOLDEN * (high - low)
-        fc = _dimness(track, place, c, t0, cos0, sin0)
-        fd = _dimness(track, place, d, t0, cos0, sin0)
-        width = high - low
-        while width > tolerance_s:
-            # The kept interior point is reused: one new evaluation per step.
-            if fc < fd:
-                high = d
-                d, fd = c, fc
-                c = high - GOLDEN * (high - low)
-                fc = _dimness(track, place, c, t0, cos0, sin0)
-            else:
-                low = c
-                c, fc = d, fd
-                d = low + GOLDEN * (high - low)
-                fd = _dimness(track, place, d, t0, cos0, sin0)
-            width *= GOLDEN
-        least = min(best, _dimness(track, place, 0.5 * (low + high), t0, cos0, sin0))
-        out[q] = std + 2.5 * math.log10(least / 1e6)
-
-
-def tables(track: Track) -> tuple[Any, float, Any, float, float]:
-    """Return what the loops need of a track: Hermite coefficients, step, Sun in TEME, GMST, its rate."""
-    cached = track.cache.get("kernel")
-    if cached is None:
-        track.position(np.zeros(1))  # builds the Hermite coefficients
-        cached = track.cache["kernel"] = (
-            np.ascontiguousarray(track.cache["cubic"]),
-            float(track.step_s),
-            np.ascontiguousarray(track._sun_teme_km),
-            float(track._theta_origin),
-            float(track._omega),
-        )
-    return cached
-
-
-@jit
 def look(track, places, ups, easts, norths, who, t, azimuth_out, elevation_out):
     """Write the station's azimuth and elevation (degrees) at t[i] from observer who[i] (as
     Sky.azimuth_elevation)."""
@@ -445,17 +283,6 @@ def sun_crossings(
     out = np.empty(len(who))
     sun_roots(
         tables(sky.track), sky.frames.position, sky.frames.up, who, a, b, fa, fb, sine, tolerance_s, out
-    )
-    return out
-
-
-def brightest_of(
-    sky: Sky, who: Any, first: Array, last: Array, std_magnitude: float, sample_s: float, tolerance_s: float
-) -> Array:
-    """Return the brightest magnitude over each piece [first, last] seen by `who` (passarrays._brightest)."""
-    out = np.empty(len(who))
-    brightest(
-        tables(sky.track), sky.frames.position, who, first, last, std_magnitude, sample_s, tolerance_s, out
     )
     return out
 

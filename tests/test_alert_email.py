@@ -116,13 +116,13 @@ def test_email_needs_a_server_and_a_good_address(tmp_path: Path) -> None:
     assert bad.code == 2 and "not an e-mail address" in bad.err
 
 
-def test_the_server_may_come_from_smtp_toml(tmp_path: Path, isolated_env: dict[str, str]) -> None:
+def test_the_server_may_come_from_config_toml(tmp_path: Path, isolated_env: dict[str, str]) -> None:
     tle = reference_file(tmp_path, 18)
     item = visible_passes(tle, START, 3)[0]
     config = Path(isolated_env["ISSTRACK_CONFIG_DIR"])
     config.mkdir(parents=True, exist_ok=True)
     with smtp_server() as (port, box):
-        (config / "smtp.toml").write_text(f'url = "smtp://127.0.0.1:{port}?from=iss@example.org"\n')
+        (config / "config.toml").write_text(f'[smtp]\nurl = "smtp://127.0.0.1:{port}?from=iss@example.org"\n')
         result = alert(parse_iso(item["visible_start"]["time"]) - timedelta(minutes=10), tle, "")
     assert result.code == 0, result.err
     assert len(box.messages) == len(READERS)

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from isstrack.alerts.email import parse_address, pass_message, send_message, smtp_settings
+from isstrack.alerts.email import config_smtp, parse_address, pass_message, send_message, smtp_settings
 from isstrack.alerts.wording import sighting_fields, sighting_line
 from isstrack.errors import BadInputError
 from isstrack.place.location import Location
@@ -114,10 +114,11 @@ def test_no_server_says_how_to_set_one(smtp_env: pytest.MonkeyPatch) -> None:
 
 
 def test_a_password_in_a_configuration_file_url_is_refused_and_not_echoed(
-    smtp_env: pytest.MonkeyPatch,
+    smtp_env: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    (tmp_path / "config.toml").write_text('[smtp]\nurl = "smtp://bob:Hunter2-secret@mail.example.org"\n')
     with pytest.raises(BadInputError) as caught:
-        smtp_settings("smtp://bob:Hunter2-secret@mail.example.org")
+        smtp_settings(config_smtp(tmp_path))
     assert "Hunter2-secret" not in str(caught.value)
     assert "environment" in str(caught.value)
 

@@ -15,10 +15,9 @@ import os
 import smtplib
 import socket
 import ssl
-import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from email.errors import HeaderParseError
 from email.headerregistry import Address
@@ -29,14 +28,10 @@ from html import escape
 from pathlib import Path
 from typing import Any, Literal
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - Python 3.10
-    import tomli as tomllib
-
 from isstrack.alerts.wording import clean_text, sighting_fields
 from isstrack.errors import BadInputError
-from isstrack.io.credentials import ServiceUrl, parse_service_url, with_credentials
+from isstrack.io.credentials import ServiceUrl, parse_service_url, read_secret_file, with_credentials
+from isstrack.place.location import config_table
 from isstrack.sky.passes import Pass
 
 SMTP_URL_ENV = "ISSTRACK_SMTP_URL"
@@ -64,40 +59,58 @@ class SmtpSettings:
         return self.server.label
 
 
-SMTP_CONFIG_FILE = "smtp.toml"
-MAX_CONFIG_BYTES = 64 * 1024
+SMTP_KEYS = ("url", "password_file")
 
 
-def config_smtp_url(config_dir: Path) -> str | None:
-    """Return `url` from smtp.toml in the configuration directory, None without one; raise if unreadable."""
-    path = config_dir / SMTP_CONFIG_FILE
-    try:
-        if path.stat().st_size > MAX_CONFIG_BYTES:
-            raise BadInputError(f'{path} is over {MAX_CONFIG_BYTES} bytes; it should hold url = "smtp://..."')
-        data = tomllib.loads(path.read_text("utf-8"))
-    except FileNotFoundError:
+@dataclass(frozen=True)
+class SmtpConfig:
+    """What config.toml's [smtp] table sets: the server's URL (no password) and the password's file."""
+
+    url: str
+    password_file: str | None
+    where: str  # "config.toml [smtp]" with the file's path, for messages
+
+
+def config_smtp(config_dir: Path) -> SmtpConfig | None:
+    """Return config.toml's [smtp] settings, None without the table; raise naming the key if one is bad."""
+    path, table = config_table(config_dir, "smtp")
+    if table is None:
         return None
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise BadInputError(f"{path} cannot be read ({type(exc).__name__}); fix it or remove it") from None
-    url = data.get("url")
-    if not isinstance(url, str):
-        raise BadInputError(f'{path} has no url = "smtp://HOST" line; add one, or set {SMTP_URL_ENV}')
-    return url
-
-
-def smtp_settings(config_url: str | None = None) -> SmtpSettings:
-    """Return the SMTP settings from $ISSTRACK_SMTP_URL, else the configuration's URL; raise if neither."""
-    env_url = os.environ.get(SMTP_URL_ENV, "").strip()
-    if not env_url and not config_url:
+    where = f"{path} [smtp]"
+    if "password" in table:
         raise BadInputError(
-            f"--email needs an SMTP server: set {SMTP_URL_ENV}, like {SMTP_EXAMPLE} (docs/alerts.md)"
+            f"{where}: no password here (the file may be read by others); put it in a file of yours "
+            '(chmod 600) and name it with password_file = "PATH"'
         )
-    what = SMTP_URL_ENV if env_url else "the configuration's smtp_url"
-    # A URL in the environment may carry the password; a configuration file may be read by others.
-    server = parse_service_url(
-        env_url or str(config_url), what, SMTP_PORTS, SMTP_EXAMPLE, password_allowed=bool(env_url)
+    for key, value in table.items():
+        if key not in SMTP_KEYS:
+            raise BadInputError(f"{where} has no key {_shown(key)}; the keys are url and password_file")
+        if not isinstance(value, str) or not value.strip():
+            raise BadInputError(f'{where} {key} is not text; write {key} = "..."')
+    if "url" not in table:
+        raise BadInputError(f'{where} has no url; add url = "smtp://HOST", or set {SMTP_URL_ENV}')
+    password_file = table.get("password_file")
+    return SmtpConfig(
+        table["url"].strip(), os.path.expanduser(password_file) if password_file else None, where
     )
+
+
+def smtp_settings(config: SmtpConfig | None = None) -> SmtpSettings:
+    """Return the SMTP settings from $ISSTRACK_SMTP_URL, else config.toml's [smtp]; raise if neither."""
+    env_url = os.environ.get(SMTP_URL_ENV, "").strip()
+    if not env_url and config is None:
+        raise BadInputError(
+            f"--email needs an SMTP server: set {SMTP_URL_ENV}, like {SMTP_EXAMPLE}, or url in "
+            "config.toml's [smtp] (docs/alerts.md)"
+        )
+    what = SMTP_URL_ENV if env_url else f"{config.where if config else ''} url"
+    url = env_url or (config.url if config else "")
+    # A URL in the environment may carry the password; a configuration file may be read by others.
+    server = parse_service_url(url, what, SMTP_PORTS, SMTP_EXAMPLE, password_allowed=bool(env_url))
     server = with_credentials(server, SMTP_ENV_PREFIX)
+    if server.password is None and config is not None and config.password_file:
+        password = read_secret_file(Path(config.password_file), f"{config.where} password_file")
+        server = with_credentials(replace(server, password=password), SMTP_ENV_PREFIX)
     starttls = server.option("starttls", "auto").lower()
     if starttls not in ("auto", "always", "never"):
         raise BadInputError(f"{what}: starttls={starttls[:20]!r} is not auto, always or never")

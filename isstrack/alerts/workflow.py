@@ -8,7 +8,7 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any, Protocol
 
 from isstrack.alerts.delivery import Notice, Target, deliver, parse_target
-from isstrack.alerts.email import config_smtp_url, parse_address, smtp_settings
+from isstrack.alerts.email import config_smtp, parse_address, smtp_settings
 from isstrack.alerts.record import SentEntry, SentRecord, termination_held
 from isstrack.alerts.rules import (
     Announcement,
@@ -55,7 +55,7 @@ def choose_targets(
     targets = [parse_target("ntfy", url) for url in ntfy]
     targets += [parse_target("webhook", url) for url in webhook]
     if email:
-        smtp = smtp_settings(config_smtp_url(config_dir()))
+        smtp = smtp_settings(config_smtp(config_dir()))
         targets += [Target("email", parse_address(address), smtp) for address in email]
     targets += [Target("desktop")] if desktop else []
     if print_ or not targets:

@@ -124,8 +124,8 @@ def load_saved(config_dir: Path) -> Location | None:
     except ValueError as exc:
         raise ConfigError(f"{path} is damaged ({_short(str(exc))}); {fix}") from None
     home = data.get("home")
-    if home is None and isinstance(data.get("defaults"), dict):
-        return None  # a file with only [defaults]: no place saved
+    if home is None and any(isinstance(data.get(name), dict) for name in ("defaults", "smtp")):
+        return None  # a file with only [defaults] or [smtp]: no place saved
     if not isinstance(home, dict):
         raise ConfigError(f"{path} has no [home] table; {fix}")
     try:
@@ -190,6 +190,22 @@ def load_defaults(config_dir: Path) -> Defaults:
                 f"write {key} = true or {key} = false"
             )
     return Defaults(**table)
+
+
+def config_table(config_dir: Path, name: str) -> tuple[Path, dict[str, Any] | None]:
+    """Return config.toml's path and its table `name` (None if absent); ConfigError if it is unusable."""
+    path = config_dir / CONFIG_FILE
+    raw = _read_config(path)
+    if raw is None:
+        return path, None
+    try:
+        data = load_toml(raw, MAX_CONFIG_BYTES)
+    except ValueError as exc:
+        raise ConfigError(f"{path}: {_short(str(exc))}; fix the file") from None
+    table = data.get(name)
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{path}: {name} must be a table, like '[{name}]' on a line of its own")
+    return path, table
 
 
 def _other_tables(path: Path) -> dict[str, Any]:

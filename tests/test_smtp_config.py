@@ -26,6 +26,14 @@ def no_smtp_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
     return monkeypatch
 
 
+@pytest.fixture
+def config(isolated_env: dict[str, str]) -> Path:
+    """Return the test's configuration directory, made."""
+    folder = Path(isolated_env["ISSTRACK_CONFIG_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def secret(folder: Path, text: str, mode: int = 0o600) -> Path:
     path = folder / "smtp-password"
     path.write_text(text + "\n")
@@ -42,12 +50,8 @@ def mail_run(config: Path, tle: Path, *, env_url: str = "") -> object:
     return run_in_process([*args, "--max-magnitude", "-1.5", "-q"], env)
 
 
-def test_a_login_server_from_config_toml_with_the_password_in_a_file(
-    tmp_path: Path, isolated_env: dict[str, str]
-) -> None:
+def test_a_login_server_from_config_toml_with_the_password_in_a_file(tmp_path: Path, config: Path) -> None:
     tle = reference_file(tmp_path, 18)
-    config = Path(isolated_env["ISSTRACK_CONFIG_DIR"])
-    config.mkdir(parents=True, exist_ok=True)
     password = secret(tmp_path, "s3cret-Qv7")
     with smtp_server("alice", "s3cret-Qv7") as (port, box):
         (config / "config.toml").write_text(
@@ -62,10 +66,8 @@ def test_a_login_server_from_config_toml_with_the_password_in_a_file(
     assert "s3cret" not in result.out + result.err  # type: ignore[attr-defined]
 
 
-def test_the_environment_comes_before_config_toml(tmp_path: Path, isolated_env: dict[str, str]) -> None:
+def test_the_environment_comes_before_config_toml(tmp_path: Path, config: Path) -> None:
     tle = reference_file(tmp_path, 18)
-    config = Path(isolated_env["ISSTRACK_CONFIG_DIR"])
-    config.mkdir(parents=True, exist_ok=True)
     # config.toml names a port nothing listens on: only the environment's server can take the mail.
     (config / "config.toml").write_text('[smtp]\nurl = "smtp://127.0.0.1:9"\n')
     with smtp_server() as (port, box):
@@ -123,12 +125,8 @@ def test_the_password_file_must_be_the_users_alone(no_smtp_env: pytest.MonkeyPat
     assert smtp_settings(config_smtp(tmp_path)).server.password == "pw"
 
 
-def test_the_cli_says_one_line_and_exits_2_for_a_bad_table(
-    tmp_path: Path, isolated_env: dict[str, str]
-) -> None:
+def test_the_cli_says_one_line_and_exits_2_for_a_bad_table(tmp_path: Path, config: Path) -> None:
     tle = reference_file(tmp_path, 18)
-    config = Path(isolated_env["ISSTRACK_CONFIG_DIR"])
-    config.mkdir(parents=True, exist_ok=True)
     (config / "config.toml").write_text('[smtp]\nurl = "smtp://mail.example.org"\npassword = "Hunter2"\n')
     result = mail_run(config, tle)
     assert result.code == 2  # type: ignore[attr-defined]
@@ -137,9 +135,7 @@ def test_the_cli_says_one_line_and_exits_2_for_a_bad_table(
     assert "Traceback" not in result.err  # type: ignore[attr-defined]
 
 
-def test_saving_a_place_keeps_the_smtp_table(tmp_path: Path, isolated_env: dict[str, str]) -> None:
-    config = Path(isolated_env["ISSTRACK_CONFIG_DIR"])
-    config.mkdir(parents=True, exist_ok=True)
+def test_saving_a_place_keeps_the_smtp_table(config: Path) -> None:
     (config / "config.toml").write_text('[smtp]\nurl = "smtp://mail.example.org"\n')
     saved = run_in_process(["location", "set", "--lat", "52.37", "--lon", "4.89"])
     assert saved.code == 0, saved.err
@@ -147,9 +143,7 @@ def test_saving_a_place_keeps_the_smtp_table(tmp_path: Path, isolated_env: dict[
     assert found is not None and found.url == "smtp://mail.example.org"
 
 
-def test_a_file_with_only_smtp_saves_no_place(tmp_path: Path, isolated_env: dict[str, str]) -> None:
-    config = Path(isolated_env["ISSTRACK_CONFIG_DIR"])
-    config.mkdir(parents=True, exist_ok=True)
+def test_a_file_with_only_smtp_saves_no_place(config: Path) -> None:
     (config / "config.toml").write_text('[smtp]\nurl = "smtp://mail.example.org"\n')
     shown = run_in_process(["location", "show"])
     assert shown.code == 0 and shown.out.startswith("no home location saved"), (shown.out, shown.err)

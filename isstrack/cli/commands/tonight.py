@@ -138,18 +138,29 @@ def _satellites(
     if tle_file is not None:
         return file_sets(tle_file, start)
     found: list[ElementSet] = []
-    failures: list[str] = []
+    failures: dict[str, str] = {}
     for group in GROUPS:
         try:
             sets, warnings = load_group(group, cache_dir(), offline=offline)
         except NoElementsError as exc:
-            failures.append(str(exc))
+            failures[group] = str(exc)
             continue
         for line in warnings:
             reporter.warn(line)
         found.extend(sets)
     if not found:
-        raise NoElementsError("; ".join(failures))
-    for failure in failures:
+        raise NoElementsError(_one_problem(failures))
+    for failure in failures.values():
         reporter.warn(failure)
     return newest_per_object(found, start)
+
+
+def _one_problem(failures: dict[str, str]) -> str:
+    """Return the groups' failures as one problem when they differ only by the group's name."""
+    groups = list(failures)
+    first = failures[groups[0]]
+    if len(groups) > 1 and all(
+        text.replace(f"group '{group}'", f"group '{groups[0]}'") == first for group, text in failures.items()
+    ):
+        return first.replace(f"group '{groups[0]}'", "groups " + " and ".join(f"'{g}'" for g in groups))
+    return "; ".join(failures.values())

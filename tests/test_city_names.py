@@ -77,7 +77,7 @@ def test_leon_finds_leon_mexico_and_lists_the_others(cli: Any) -> None:
     assert result.code == 0, result.err
     note = next(line for line in result.err.splitlines() if "--city" in line)
     assert "took León de los Aldama, MX, the largest" in note
-    assert "also --city 'León, NI' and 1 smaller" in note
+    assert "also --city 'León, NI', 1 more" in note
     assert choose_city("León, ES").city.label == "León, ES"
     assert choose_city("Leon, Spain").city.label == "León, ES"
     assert choose_city("León, NI").city.label == "León, NI"

@@ -78,8 +78,8 @@ def from_city(query: str, elevation_m: float | None = None) -> Location:
     note = None
     if choice.others:
         runner_up = choice.others[0]
-        more = f" and {len(choice.others) - 1} smaller" if len(choice.others) > 1 else ""
-        # One short line: the name, the place taken, and how to ask for the next largest instead.
+        more = f", {len(choice.others) - 1} more" if len(choice.others) > 1 else ""
+        # One short line (80 columns for most names): the place taken, and how to ask for the next.
         note = f"took {city.label}, the largest; also --city '{runner_up.label}'{more}"
     return Location(
         city.label, city.latitude_deg, city.longitude_deg, elevation, city.time_zone or None, "city", note

@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 sys.path.insert(0, str(Path(__file__).parent))
 from harness import REFERENCE_TLE, ROOT, isstrack_command, quiet_env
@@ -46,8 +47,13 @@ def write_places(path: Path, count: int, seed: int = 11) -> None:
             writer.writerow([f"p{i}", f"{lats[i]:.4f}", f"{lons[i]:.4f}", f"{heights[i]:.0f}"])
 
 
-def _tree_rss_kib(root: int) -> int:
-    """Return the summed VmRSS of `root` and all its descendants, from /proc."""
+def _tree_kib(root: int) -> tuple[int, int]:
+    """Return the summed VmRSS and PSS (KiB) of `root` and all its descendants, from /proc.
+
+    RSS counts a page shared by several processes (what workers inherit from their parent by fork,
+    the libraries) once in each of them; PSS shares it out among them, so the sum of PSS is the
+    memory the tree really holds. The targets are checked against the larger, RSS.
+    """
     children: dict[int, list[int]] = {}
     rss: dict[int, int] = {}
     for entry in os.listdir("/proc"):
@@ -61,16 +67,38 @@ def _tree_rss_kib(root: int) -> int:
         pid, ppid = int(entry), int(fields.get("PPid", "0").strip() or 0)
         children.setdefault(ppid, []).append(pid)
         rss[pid] = int(fields.get("VmRSS", "0 kB").split()[0]) if "VmRSS" in fields else 0
-    total, todo = 0, [root]
+    total_rss = total_pss = 0
+    todo = [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        total_rss += rss.get(pid, 0)
+        total_pss += _pss_kib(pid)
         todo.extend(children.get(pid, []))
-    return total
+    return total_rss, total_pss
 
 
-def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float, float]:
-    """Run `cmd` (stdout discarded) in a wrapper; return (wall s, tree peak MiB, largest process MiB)."""
+def _pss_kib(pid: int) -> int:
+    """Return a process's proportional set size (KiB), 0 if it is gone."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+class Measured(NamedTuple):
+    """One measured run: wall time, peak summed RSS and PSS of its process tree, largest process."""
+
+    wall_s: float
+    tree_rss_mib: float
+    largest_mib: float
+    tree_pss_mib: float
+
+
+def run_measured(cmd: list[str], env: dict[str, str]) -> Measured:
+    """Run `cmd` (stdout discarded) in a wrapper; return its wall time and peak memory."""
     wrapper = (
         "import json, resource, subprocess, sys, time\n"
         "t = time.perf_counter()\n"
@@ -81,13 +109,14 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float, flo
     proc = subprocess.Popen(
         [sys.executable, "-c", wrapper, json.dumps(cmd)], env=env, stdout=subprocess.PIPE, text=True
     )
-    peak = 0
+    peak_rss = peak_pss = 0
     done = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak_rss, peak_pss
         while not done.is_set():
-            peak = max(peak, _tree_rss_kib(proc.pid))
+            rss, pss = _tree_kib(proc.pid)
+            peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
             time.sleep(0.02)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -98,7 +127,7 @@ def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float, flo
     if proc.returncode:
         raise SystemExit(f"failed: {' '.join(cmd)}")
     wall, largest_kib = json.loads(out)
-    return wall, peak / 1024, largest_kib / 1024
+    return Measured(wall, peak_rss / 1024, largest_kib / 1024, peak_pss / 1024)
 
 
 def isstrack_places(path: Path, extra: list[str]) -> list[str]:
@@ -143,8 +172,8 @@ def main() -> None:
     floor = [sys.executable, str(HERE / "floor_places.py"), str(REFERENCE_TLE), str(ephemeris)]
     floor += [str(reference_file), START, str(DAYS)]
     subprocess.run([*isstrack_command(), "--version"], env=env, check=True, stdout=subprocess.DEVNULL)
-    ours_wall, _, _ = run_measured(isstrack_places(files[args.places], extra), env)
-    floor_wall, _, _ = run_measured(floor, env)
+    ours_wall = run_measured(isstrack_places(files[args.places], extra), env).wall_s
+    floor_wall = run_measured(floor, env).wall_s
     ratio = ours_wall / floor_wall
     speedup = (floor_wall / args.reference) / (ours_wall / args.places)
     print(
@@ -154,10 +183,10 @@ def main() -> None:
     )
     ok = ratio <= 1.0
     for size in sizes:
-        wall, tree_mib, largest_mib = run_measured(isstrack_places(files[size], extra), env)
+        wall, tree_mib, largest_mib, pss_mib = run_measured(isstrack_places(files[size], extra), env)
         print(
             f"scaling: {size:>9,} places: {wall:7.2f} s, {wall / size * 1e3:.3f} ms/place, "
-            f"peak tree RSS {tree_mib:.0f} MiB, largest process {largest_mib:.0f} MiB"
+            f"peak tree RSS {tree_mib:.0f} MiB (PSS {pss_mib:.0f}), largest process {largest_mib:.0f} MiB"
         )
         if size >= 100_000 and tree_mib > MEMORY_LIMIT_MIB:
             ok = False

@@ -243,7 +243,7 @@ def test_100000_places_to_parquet_in_bounded_memory(
     sys.path.insert(0, str(Path(__file__).parents[1] / "benchmarks"))
     from bench_places import run_measured
 
-    _, peak_mib, _ = run_measured(command, {**os.environ, **isolated_env})
+    peak_mib = run_measured(command, {**os.environ, **isolated_env}).tree_rss_mib
     rows = pq.ParquetFile(out).metadata.num_rows
     assert rows > count / 2
     # The whole tree (parent and its workers, shared pages counted in each) stays well under 1 GiB.

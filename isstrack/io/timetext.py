@@ -41,10 +41,10 @@ def time_text(
     """
     if truncate:
         shifted = moment
+    elif not digits:  # the common case, called thousands of times a site: no timedelta to make
+        shifted = (moment + _HALF_SECOND).replace(microsecond=0)
     else:
         shifted = moment + timedelta(microseconds=_HALF_SECOND.microseconds // 10**digits)
-        if not digits:
-            shifted = shifted.replace(microsecond=0)
     shifted = shifted.astimezone(zone)
     if digits:
         pattern = pattern.replace("%f", f"{shifted.microsecond // 10 ** (6 - digits):0{digits}d}")

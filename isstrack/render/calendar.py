@@ -62,7 +62,8 @@ def write_calendar(
 
 def ics_text(text: str) -> str:
     """Return `text` as an iCalendar TEXT value: controls dropped, backslash, ; , and newline escaped."""
-    cleaned = _CONTROLS.sub(" ", text)
+    # Printable ASCII holds no control: most texts skip the search.
+    cleaned = text if text.isascii() and text.isprintable() else _CONTROLS.sub(" ", text)
     return cleaned.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
@@ -137,29 +138,30 @@ def calendar_bytes(
         f"PRODID:-//isstrack//isstrack {ics_text(__version__)}//EN",
         f"X-WR-CALNAME:{ics_text(f'{name} passes over {place.name}')}",
     ]
-    stamp_text = _utc(stamp)
-    minutes = int(REMINDER / timedelta(minutes=1))
+    out = [fold(line) for line in lines]
+    # The lines every event shares are folded once per calendar; the times' lines are short ASCII
+    # (fold leaves them whole), and the rest are folded as they come.
+    stamp_line = f"DTSTAMP:{_utc(stamp)}\r\n"
+    location = fold(f"LOCATION:{ics_text(place.name)}")
+    alarm_end = f"TRIGGER:-PT{int(REMINDER / timedelta(minutes=1))}M\r\nEND:VALARM\r\nEND:VEVENT\r\n"
     for item in passes:
         if item.visible and item.visible_start is not None and item.visible_end is not None:
             first, last = item.visible_start, item.visible_end
         else:
             first, last = item.rise, item.set
         title = ics_text(summary(item, name))
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{ics_text(event_uid(item, place, catalog_number))}",
-            f"DTSTAMP:{stamp_text}",
-            f"DTSTART:{_utc(first.time)}",
-            f"DTEND:{_utc(nearest_second(last.time) + timedelta(seconds=1))}",
-            f"SUMMARY:{title}",
-            f"DESCRIPTION:{ics_text(event_description(item, zone))}",
-            f"LOCATION:{ics_text(place.name)}",
-            "BEGIN:VALARM",
-            "ACTION:DISPLAY",
-            f"DESCRIPTION:{title}",
-            f"TRIGGER:-PT{minutes}M",
-            "END:VALARM",
-            "END:VEVENT",
+        out += [
+            "BEGIN:VEVENT\r\n",
+            fold(f"UID:{ics_text(event_uid(item, place, catalog_number))}"),
+            stamp_line,
+            f"DTSTART:{_utc(first.time)}\r\n",
+            f"DTEND:{_utc(nearest_second(last.time) + timedelta(seconds=1))}\r\n",
+            fold(f"SUMMARY:{title}"),
+            fold(f"DESCRIPTION:{ics_text(event_description(item, zone))}"),
+            location,
+            "BEGIN:VALARM\r\nACTION:DISPLAY\r\n",
+            fold(f"DESCRIPTION:{title}"),
+            alarm_end,
         ]
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) for line in lines).encode("utf-8")
+    out.append("END:VCALENDAR\r\n")
+    return "".join(out).encode("utf-8")

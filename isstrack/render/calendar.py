@@ -14,13 +14,14 @@ from pathlib import Path
 from isstrack import __version__
 from isstrack.io.magnitudes import magnitude_text
 from isstrack.io.outfile import write_output
-from isstrack.io.timetext import nearest_second, time_text
+from isstrack.io.timetext import iso_z_many, time_text
 from isstrack.place.location import Location
 from isstrack.sky.earth import compass
 from isstrack.sky.passes import Pass
 
 CLOCK = "%H:%M:%S %Z"  # 19:18:20 CEST: in the place's zone, as the table writes it
 REMINDER = timedelta(minutes=10)
+_SECOND = timedelta(seconds=1)
 MAX_LINE_OCTETS = 75
 _CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -85,6 +86,26 @@ def fold(line: str) -> str:
     return "\r\n ".join(pieces) + "\r\n"
 
 
+def event_spans(passes: list[Pass]) -> tuple[list[str], list[str]]:
+    """Return each pass's event start (its visible part's when it has one) and end plus a second (the
+    end is exclusive), as iso_z texts, for many passes at once."""
+    firsts: list[datetime] = []
+    lasts: list[datetime] = []
+    for item in passes:
+        if item.visible and item.visible_start is not None and item.visible_end is not None:
+            first, last = item.visible_start, item.visible_end
+        else:
+            first, last = item.rise, item.set
+        firsts.append(first.time)
+        lasts.append(last.time + _SECOND)  # rounded after adding: the same whole second
+    return iso_z_many(firsts), iso_z_many(lasts)
+
+
+def _compact(iso: str) -> str:
+    """Return an iso_z text (2026-09-24T21:30:05Z) as an iCalendar UTC time (20260924T213005Z)."""
+    return iso.replace("-", "").replace(":", "")
+
+
 def _utc(moment: datetime) -> str:
     return time_text(moment, "%Y%m%dT%H%M%SZ")
 
@@ -126,10 +147,13 @@ def calendar_bytes(
     *,
     stamp: datetime | None = None,
     zone: tzinfo = timezone.utc,
+    spans: tuple[list[str], list[str]] | None = None,
 ) -> bytes:
     """Return the calendar: one event per pass (its visible part when it has one), stamped `stamp` (now).
 
     A fixed `stamp` makes the same passes give the same bytes (the site rewrites only what changed).
+    `spans` is each event's start and its end plus a second as iso_z texts (`event_spans`), when the
+    caller made them for many passes at once.
     """
     stamp = stamp or datetime.now(timezone.utc)
     lines = [
@@ -143,19 +167,16 @@ def calendar_bytes(
     # (fold leaves them whole), and the rest are folded as they come.
     stamp_line = f"DTSTAMP:{_utc(stamp)}\r\n"
     location = fold(f"LOCATION:{ics_text(place.name)}")
+    starts, ends = spans or event_spans(passes)
     alarm_end = f"TRIGGER:-PT{int(REMINDER / timedelta(minutes=1))}M\r\nEND:VALARM\r\nEND:VEVENT\r\n"
-    for item in passes:
-        if item.visible and item.visible_start is not None and item.visible_end is not None:
-            first, last = item.visible_start, item.visible_end
-        else:
-            first, last = item.rise, item.set
+    for item, start, end in zip(passes, starts, ends, strict=True):
         title = ics_text(summary(item, name))
         out += [
             "BEGIN:VEVENT\r\n",
             fold(f"UID:{ics_text(event_uid(item, place, catalog_number))}"),
             stamp_line,
-            f"DTSTART:{_utc(first.time)}\r\n",
-            f"DTEND:{_utc(nearest_second(last.time) + timedelta(seconds=1))}\r\n",
+            f"DTSTART:{_compact(start)}\r\n",
+            f"DTEND:{_compact(end)}\r\n",
             fold(f"SUMMARY:{title}"),
             fold(f"DESCRIPTION:{ics_text(event_description(item, zone))}"),
             location,

@@ -70,8 +70,14 @@ def ics_text(text: str) -> str:
 
 def fold(line: str) -> str:
     """Return a content line folded at 75 octets (never inside a UTF-8 sequence), CRLF-terminated."""
-    if len(line) <= MAX_LINE_OCTETS and line.isascii():
-        return line + "\r\n"
+    if line.isascii():  # an octet a character: cut the text itself
+        if len(line) <= MAX_LINE_OCTETS:
+            return line + "\r\n"
+        rest = range(MAX_LINE_OCTETS, len(line), MAX_LINE_OCTETS - 1)
+        return (
+            "\r\n ".join([line[:MAX_LINE_OCTETS], *(line[i : i + MAX_LINE_OCTETS - 1] for i in rest)])
+            + "\r\n"
+        )
     data = line.encode("utf-8")
     if len(data) <= MAX_LINE_OCTETS:
         return line + "\r\n"

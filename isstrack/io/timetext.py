@@ -53,6 +53,8 @@ def time_text(
         pattern = pattern.replace("%f", f"{shifted.microsecond // 10 ** (6 - digits):0{digits}d}")
     elif shifted.year >= 1000:  # strftime writes years below 1000 as the platform does
         if pattern not in _COMPILED:
+            if len(_COMPILED) >= _MAX_COMPILED:  # patterns are the code's own; a bound all the same
+                _COMPILED.clear()
             _COMPILED[pattern] = _compile(pattern)
         compiled = _COMPILED[pattern]
         if compiled:
@@ -70,6 +72,7 @@ def time_text(
 _FIELDS = {"Y": ("year", "%04d"), "m": ("month", "%02d"), "d": ("day", "%02d")}
 _FIELDS |= {"H": ("hour", "%02d"), "M": ("minute", "%02d"), "S": ("second", "%02d")}
 _Compiled = tuple[str, Callable[[datetime], Any] | None, bool]
+_MAX_COMPILED = 64
 _COMPILED: dict[str, _Compiled | None] = {}  # pattern: how to write it, or None for strftime
 
 

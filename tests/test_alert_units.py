@@ -12,6 +12,7 @@ import pytest
 from isstrack.alerts.delivery import _header_text, parse_target, redact
 from isstrack.alerts.record import SentEntry
 from isstrack.alerts.rules import Hours, compose, parse_hours
+from isstrack.alerts.wording import clock_12h
 from isstrack.elements.tle import parse_elements
 from isstrack.errors import BadInputError, TimeInputError
 from isstrack.sky.orbit import Observer, Orbit
@@ -134,3 +135,15 @@ def test_message_fits_a_lock_screen_and_says_when_where_how_high_bright_and_long
             assert during.message.startswith("Now, until ") and len(during.message) <= 120
             assert "appeared " in during.message
     assert checked >= 30, "enough passes over the four places to mean something"
+
+
+def test_clock_12h_names_days_and_months_as_strftime_does_in_the_c_locale() -> None:
+    moment = datetime(2026, 1, 1, 0, 0, 59, tzinfo=timezone.utc)
+    for _ in range(800):  # every weekday, month and hour, midnight and noon included
+        hour = moment.hour % 12 or 12
+        expected = f"{moment.strftime('%a %b %d')} {hour}:{moment.strftime('%M')} {moment.strftime('%p')}"
+        assert clock_12h(moment) == expected
+        moment += timedelta(hours=11, minutes=7)
+    assert clock_12h(datetime(2024, 10, 23, 19, 16)) == "Wed Oct 23 7:16 PM"
+    assert clock_12h(datetime(2024, 10, 23, 0, 5)) == "Wed Oct 23 12:05 AM"
+    assert clock_12h(datetime(2024, 10, 23, 12, 0)) == "Wed Oct 23 12:00 PM"

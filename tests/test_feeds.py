@@ -165,6 +165,23 @@ def test_the_fast_calendar_escapes_and_folds_a_hostile_name() -> None:
     assert all(str(e["LOCATION"]) == expected for e in parsed.walk("VEVENT"))
 
 
+def test_fold_cuts_long_lines_at_75_octets_ascii_or_not() -> None:
+    from icalendar import Calendar
+
+    from isstrack.render.calendar import fold
+
+    assert fold("X" * 75) == "X" * 75 + "\r\n"
+    assert fold("X" * 160) == "X" * 75 + "\r\n " + "X" * 74 + "\r\n " + "X" * 11 + "\r\n"
+    assert fold("X" * 149) == "X" * 75 + "\r\n " + "X" * 74 + "\r\n"
+    # Two-octet characters: 37 fit in the first line's 75 octets, 37 in each next line's 74.
+    assert fold("\u00e9" * 80) == "\u00e9" * 37 + "\r\n " + "\u00e9" * 37 + "\r\n " + "\u00e9" * 6 + "\r\n"
+    name = "Llanfair pwllgwyngyll gogerychwyrndrobwll llantysilio gogogoch, Anglesey, Wales"
+    place = Location(name * 2, 53.22, -4.2, 0.0, "Europe/London", "coordinates")
+    data = calendar_bytes(list(passes_with(-1, place)), place, 25544, stamp=START)
+    assert all(len(line) <= 75 for line in data.split(b"\r\n"))
+    assert all(str(e["LOCATION"]) == name * 2 for e in Calendar.from_ical(data).walk("VEVENT"))
+
+
 def run(*args: str) -> Any:
     from typer.testing import CliRunner
 

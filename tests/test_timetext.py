@@ -92,3 +92,77 @@ def test_iso_z_in_bulk_matches_one_at_a_time() -> None:
 )
 def test_durations_keep_each_wording(seconds: float, options: dict[str, bool], expected: str) -> None:
     assert duration_text(seconds, **options) == expected
+
+
+_ZONES_WITH_CHANGES = [
+    "UTC",
+    "Europe/Berlin",
+    "America/New_York",
+    "Australia/Lord_Howe",  # half-hour daylight saving
+    "Asia/Kathmandu",  # +05:45
+    "America/St_Johns",
+    "Pacific/Chatham",
+    "America/Santiago",  # southern daylight saving
+    "Africa/Casablanca",
+    "Asia/Kolkata",
+]
+_PATTERNS = [
+    "%H:%M:%S %Z",
+    "%Y%m%dT%H%M%SZ",
+    "%Y-%m-%dT%H:%M:%SZ",
+    "%Y-%m-%d %H:%M:%S %Z",
+    "%Y-%m-%d %H:%M UTC",
+    "%Y-%m-%d %H:%M",
+    "100%% at %H:%M %Z",
+    "{braces} %d.%m.%Y",
+    "%Z %H:%M",  # the zone first: strftime writes it
+    "%a %d %b %H:%M",  # names of days and months: strftime writes them
+    "%H:%M:%S.%f",
+    "",
+]
+
+
+def _moments_across_changes(zone: ZoneInfo) -> list[datetime]:
+    """Return moments through 2025-2026 every 3 h 7 min 13.6 s, plus each second around every change
+    of the zone's offset (found hour by hour, then to the second)."""
+    start, end = datetime(2025, 1, 1, tzinfo=timezone.utc), datetime(2027, 1, 1, tzinfo=timezone.utc)
+    step = timedelta(hours=3, minutes=7, seconds=13, microseconds=600_000)
+    moments = [start + step * k for k in range(int((end - start) / step))]
+    hour = start
+    while hour < end:
+        later = hour + timedelta(hours=1)
+        if hour.astimezone(zone).utcoffset() != later.astimezone(zone).utcoffset():
+            low, high = hour, later  # the change lies in (low, high]: halve to the second
+            while high - low > timedelta(seconds=1):
+                middle = low + (high - low) / 2
+                same = middle.astimezone(zone).utcoffset() == low.astimezone(zone).utcoffset()
+                low, high = (middle, high) if same else (low, middle)
+            for offset_ms in (-2500, -1000, -501, -500, -499, 0, 499, 500, 1000, 2500):
+                moments.append(high + timedelta(milliseconds=offset_ms))
+        hour = later
+    return moments
+
+
+@pytest.mark.parametrize("zone_name", _ZONES_WITH_CHANGES)
+def test_time_text_writes_what_strftime_writes_across_daylight_saving_changes(zone_name: str) -> None:
+    # time_text writes common patterns without strftime; the text must be strftime's of the moment
+    # rounded to the second (half up), through two years and around every change of offset.
+    zone = ZoneInfo(zone_name)
+    moments = _moments_across_changes(zone)
+    for moment in moments:
+        local = (moment + timedelta(microseconds=500_000)).replace(microsecond=0).astimezone(zone)
+        for pattern in _PATTERNS:
+            assert time_text(moment, pattern, zone) == local.strftime(pattern), (zone_name, moment, pattern)
+        assert time_text(moment, "%H:%M", zone, truncate=True) == moment.astimezone(zone).strftime("%H:%M")
+    changes = {m.astimezone(zone).utcoffset() for m in moments}
+    assert len(moments) > 5_000
+    assert len(changes) >= (1 if zone_name in ("UTC", "Asia/Kathmandu", "Asia/Kolkata") else 2)
+
+
+def test_time_text_writes_a_fixed_offset_zone_and_a_nameless_one_as_strftime_does() -> None:
+    moment = datetime(2026, 9, 24, 21, 30, 5, 499_999, tzinfo=timezone.utc)
+    named = timezone(timedelta(hours=-3, minutes=-30), "NDT")
+    nameless = timezone(timedelta(hours=5, minutes=45))
+    assert time_text(moment, "%H:%M:%S %Z", named) == "18:00:05 NDT"
+    assert time_text(moment, "%H:%M:%S %Z", nameless) == "03:15:05 UTC+05:45"
+    assert time_text(moment, "%Y-%m-%d %H:%M:%S %Z") == "2026-09-24 21:30:05 UTC"

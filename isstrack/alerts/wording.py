@@ -11,11 +11,18 @@ from datetime import datetime, tzinfo
 from isstrack.sky.earth import compass
 from isstrack.sky.passes import Pass
 
+# English names, as Spot the Station wrote them (strftime's %a and %b in the C locale, without its cost).
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
 
 def clock_12h(moment: datetime) -> str:
     """Return a local time the way Spot the Station wrote it: Wed Oct 23 7:16 PM."""
-    hour = moment.hour % 12 or 12
-    return f"{moment:%a %b %d} {hour}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'}"
+    hour = moment.hour
+    return (
+        f"{_DAYS[moment.weekday()]} {_MONTHS[moment.month - 1]} {moment.day:02d} "
+        f"{hour % 12 or 12}:{moment.minute:02d} {'AM' if hour < 12 else 'PM'}"
+    )
 
 
 def sighting_fields(item: Pass, zone: tzinfo) -> list[tuple[str, str]]:

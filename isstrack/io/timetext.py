@@ -8,7 +8,10 @@ apart. It sits in `io`, at the bottom of the imports, so the element layer can u
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone, tzinfo
+from operator import attrgetter
+from typing import Any
 
 ISO = "%Y-%m-%dT%H:%M:%SZ"  # the JSON contract's times: 2026-09-24T21:30:05Z
 ISO_MINUTES = "%Y-%m-%dT%H:%MZ"
@@ -41,14 +44,64 @@ def time_text(
     """
     if truncate:
         shifted = moment
+    elif not digits:  # the common case, called thousands of times a site: no timedelta to make
+        shifted = (moment + _HALF_SECOND).replace(microsecond=0)
     else:
         shifted = moment + timedelta(microseconds=_HALF_SECOND.microseconds // 10**digits)
-        if not digits:
-            shifted = shifted.replace(microsecond=0)
     shifted = shifted.astimezone(zone)
     if digits:
         pattern = pattern.replace("%f", f"{shifted.microsecond // 10 ** (6 - digits):0{digits}d}")
+    elif shifted.year >= 1000:  # strftime writes years below 1000 as the platform does
+        if pattern not in _COMPILED:
+            if len(_COMPILED) >= _MAX_COMPILED:  # patterns are the code's own; a bound all the same
+                _COMPILED.clear()
+            _COMPILED[pattern] = _compile(pattern)
+        compiled = _COMPILED[pattern]
+        if compiled:
+            form, fields, zone_named = compiled
+            values = fields(shifted) if fields else ()
+            if not isinstance(values, tuple):
+                values = (values,)
+            return form % ((*values, shifted.tzname() or "") if zone_named else values)
     return shifted.strftime(pattern)
+
+
+# The numeric fields and the zone's abbreviation written with %-formatting: the same text as
+# strftime writes, in a fifth of its time (a site writes about 100,000 times). Other directives
+# (names of days and months, which follow the locale, and the rest) leave the pattern to strftime.
+_FIELDS = {"Y": ("year", "%04d"), "m": ("month", "%02d"), "d": ("day", "%02d")}
+_FIELDS |= {"H": ("hour", "%02d"), "M": ("minute", "%02d"), "S": ("second", "%02d")}
+_Compiled = tuple[str, Callable[[datetime], Any] | None, bool]
+_MAX_COMPILED = 64
+_COMPILED: dict[str, _Compiled | None] = {}  # pattern: how to write it, or None for strftime
+
+
+def _compile(pattern: str) -> _Compiled | None:
+    """Return `pattern` as a %-format, its fields' getter and whether the zone's name ends it; None
+    if strftime must write it."""
+    form: list[str] = []
+    names: list[str] = []
+    zone_named = False
+    rest = iter(pattern)
+    for char in rest:
+        if char != "%":
+            form.append(char)
+            continue
+        directive = next(rest, "")
+        if directive == "%":
+            form.append("%%")
+        elif directive == "Z" and not zone_named:
+            form.append("%s")
+            zone_named = True
+        elif directive in _FIELDS and not zone_named:  # the zone's name comes last among the values
+            name, spec = _FIELDS[directive]
+            names.append(name)
+            form.append(spec)
+        else:
+            return None
+    if not form:
+        return None
+    return "".join(form), attrgetter(*names) if names else None, zone_named
 
 
 def iso_z(moment: datetime) -> str:

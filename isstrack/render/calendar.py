@@ -14,13 +14,14 @@ from pathlib import Path
 from isstrack import __version__
 from isstrack.io.magnitudes import magnitude_text
 from isstrack.io.outfile import write_output
-from isstrack.io.timetext import nearest_second, time_text
+from isstrack.io.timetext import iso_z_many, time_text
 from isstrack.place.location import Location
 from isstrack.sky.earth import compass
 from isstrack.sky.passes import Pass
 
 CLOCK = "%H:%M:%S %Z"  # 19:18:20 CEST: in the place's zone, as the table writes it
 REMINDER = timedelta(minutes=10)
+_SECOND = timedelta(seconds=1)
 MAX_LINE_OCTETS = 75
 _CONTROLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -62,14 +63,21 @@ def write_calendar(
 
 def ics_text(text: str) -> str:
     """Return `text` as an iCalendar TEXT value: controls dropped, backslash, ; , and newline escaped."""
-    cleaned = _CONTROLS.sub(" ", text)
+    # Printable ASCII holds no control: most texts skip the search.
+    cleaned = text if text.isascii() and text.isprintable() else _CONTROLS.sub(" ", text)
     return cleaned.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def fold(line: str) -> str:
     """Return a content line folded at 75 octets (never inside a UTF-8 sequence), CRLF-terminated."""
-    if len(line) <= MAX_LINE_OCTETS and line.isascii():
-        return line + "\r\n"
+    if line.isascii():  # an octet a character: cut the text itself
+        if len(line) <= MAX_LINE_OCTETS:
+            return line + "\r\n"
+        rest = range(MAX_LINE_OCTETS, len(line), MAX_LINE_OCTETS - 1)
+        return (
+            "\r\n ".join([line[:MAX_LINE_OCTETS], *(line[i : i + MAX_LINE_OCTETS - 1] for i in rest)])
+            + "\r\n"
+        )
     data = line.encode("utf-8")
     if len(data) <= MAX_LINE_OCTETS:
         return line + "\r\n"
@@ -82,6 +90,26 @@ def fold(line: str) -> str:
         pieces.append(data[start:end].decode("utf-8"))
         start, limit = end, MAX_LINE_OCTETS - 1  # continuation lines begin with a space
     return "\r\n ".join(pieces) + "\r\n"
+
+
+def event_spans(passes: list[Pass]) -> tuple[list[str], list[str]]:
+    """Return each pass's event start (its visible part's when it has one) and end plus a second (the
+    end is exclusive), as iso_z texts, for many passes at once."""
+    firsts: list[datetime] = []
+    lasts: list[datetime] = []
+    for item in passes:
+        if item.visible and item.visible_start is not None and item.visible_end is not None:
+            first, last = item.visible_start, item.visible_end
+        else:
+            first, last = item.rise, item.set
+        firsts.append(first.time)
+        lasts.append(last.time + _SECOND)  # rounded after adding: the same whole second
+    return iso_z_many(firsts), iso_z_many(lasts)
+
+
+def _compact(iso: str) -> str:
+    """Return an iso_z text (2026-09-24T21:30:05Z) as an iCalendar UTC time (20260924T213005Z)."""
+    return iso.replace("-", "").replace(":", "")
 
 
 def _utc(moment: datetime) -> str:
@@ -125,10 +153,13 @@ def calendar_bytes(
     *,
     stamp: datetime | None = None,
     zone: tzinfo = timezone.utc,
+    spans: tuple[list[str], list[str]] | None = None,
 ) -> bytes:
     """Return the calendar: one event per pass (its visible part when it has one), stamped `stamp` (now).
 
     A fixed `stamp` makes the same passes give the same bytes (the site rewrites only what changed).
+    `spans` is each event's start and its end plus a second as iso_z texts (`event_spans`), when the
+    caller made them for many passes at once.
     """
     stamp = stamp or datetime.now(timezone.utc)
     lines = [
@@ -137,29 +168,27 @@ def calendar_bytes(
         f"PRODID:-//isstrack//isstrack {ics_text(__version__)}//EN",
         f"X-WR-CALNAME:{ics_text(f'{name} passes over {place.name}')}",
     ]
-    stamp_text = _utc(stamp)
-    minutes = int(REMINDER / timedelta(minutes=1))
-    for item in passes:
-        if item.visible and item.visible_start is not None and item.visible_end is not None:
-            first, last = item.visible_start, item.visible_end
-        else:
-            first, last = item.rise, item.set
+    out = [fold(line) for line in lines]
+    # The lines every event shares are folded once per calendar; the times' lines are short ASCII
+    # (fold leaves them whole), and the rest are folded as they come.
+    stamp_line = f"DTSTAMP:{_utc(stamp)}\r\n"
+    location = fold(f"LOCATION:{ics_text(place.name)}")
+    starts, ends = spans or event_spans(passes)
+    alarm_end = f"TRIGGER:-PT{int(REMINDER / timedelta(minutes=1))}M\r\nEND:VALARM\r\nEND:VEVENT\r\n"
+    for item, start, end in zip(passes, starts, ends, strict=True):
         title = ics_text(summary(item, name))
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{ics_text(event_uid(item, place, catalog_number))}",
-            f"DTSTAMP:{stamp_text}",
-            f"DTSTART:{_utc(first.time)}",
-            f"DTEND:{_utc(nearest_second(last.time) + timedelta(seconds=1))}",
-            f"SUMMARY:{title}",
-            f"DESCRIPTION:{ics_text(event_description(item, zone))}",
-            f"LOCATION:{ics_text(place.name)}",
-            "BEGIN:VALARM",
-            "ACTION:DISPLAY",
-            f"DESCRIPTION:{title}",
-            f"TRIGGER:-PT{minutes}M",
-            "END:VALARM",
-            "END:VEVENT",
+        out += [
+            "BEGIN:VEVENT\r\n",
+            fold(f"UID:{ics_text(event_uid(item, place, catalog_number))}"),
+            stamp_line,
+            f"DTSTART:{_compact(start)}\r\n",
+            f"DTEND:{_compact(end)}\r\n",
+            fold(f"SUMMARY:{title}"),
+            fold(f"DESCRIPTION:{ics_text(event_description(item, zone))}"),
+            location,
+            "BEGIN:VALARM\r\nACTION:DISPLAY\r\n",
+            fold(f"DESCRIPTION:{title}"),
+            alarm_end,
         ]
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) for line in lines).encode("utf-8")
+    out.append("END:VCALENDAR\r\n")
+    return "".join(out).encode("utf-8")

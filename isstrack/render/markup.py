@@ -12,6 +12,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\u
 
 def clean(text: str) -> str:
     """Return `text` with every character XML cannot carry replaced by U+FFFD, on one line."""
+    if text.isascii() and text.isprintable():  # most names: nothing to replace, no search to make
+        return text
     return _NOT_XML.sub("\ufffd", text).replace("\r", " ").replace("\n", " ").replace("\t", " ")
 
 

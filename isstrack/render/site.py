@@ -15,17 +15,16 @@ import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import tzinfo
 from functools import partial
 from pathlib import Path
 
 from isstrack.alerts.wording import sighting_fields
 from isstrack.batch.placefile import PlaceChunk, PlaceTable
 from isstrack.batch.runner import PassJob, run_local
-from isstrack.io.timetext import iso_z_many
 from isstrack.place.location import Location
 from isstrack.place.timezones import zone_name_at
-from isstrack.render.calendar import calendar_bytes
+from isstrack.render.calendar import calendar_bytes, event_spans
 from isstrack.render.feeds import rss_bytes
 from isstrack.render.sitefiles import SiteFolder, check_outdir, discard, open_site, publish
 from isstrack.render.sitepages import (
@@ -127,7 +126,8 @@ def place_files(
     # The charts' arithmetic and the start times, for the whole chunk at once (numpy).
     every = [item for shown in kept for item in shown]
     marks = chart_marks_many(every)
-    starts = iso_z_many([_start(item) for item in every])
+    spans = event_spans(every)  # the calendars' starts (the visible parts', as the pages show) and ends
+    starts = spans[0]
     done = 0
     for index, shown in enumerate(kept):
         lat, lon = chunk.latitude_deg[index], chunk.longitude_deg[index]
@@ -138,10 +138,14 @@ def place_files(
         place = Location(name, lat, lon, height, zone_name, "coordinates")
         link = f"{job.base_url}{PLACES_DIR}/{stem}.html" if job.base_url else f"{stem}.html"
         said = [sighting_fields(item, zone) for item in shown]
-        drawn = marks[done : done + len(shown)], starts[done : done + len(shown)]
-        done += len(shown)
+        end = done + len(shown)
+        drawn = marks[done:end], starts[done:end]
+        span = spans[0][done:end], spans[1][done:end]
+        done = end
         page = place_page(name, stem, (lat, lon, height), zone, zone_name, shown, job.facts, said, drawn)
-        calendar = calendar_bytes(shown, place, catalog, job.name, stamp=job.facts.epoch, zone=zone)
+        calendar = calendar_bytes(
+            shown, place, catalog, job.name, stamp=job.facts.epoch, zone=zone, spans=span
+        )
         feed = rss_bytes(shown, place, catalog, zone, zone_name, job.facts.epoch, link, said, job.name)
         yield (
             name,
@@ -149,11 +153,6 @@ def place_files(
             len(shown),
             ((f"{stem}.html", page), (f"{stem}.ics", calendar), (f"{stem}.rss", feed)),
         )
-
-
-def _start(item: Pass) -> datetime:
-    assert item.visible_start is not None, "the site shows visible passes"
-    return item.visible_start.time
 
 
 _ZONES: dict[str, tzinfo] = {}

@@ -7,6 +7,7 @@ keep WCAG AA contrast in light and dark schemes, and every outside string is esc
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -161,18 +162,12 @@ def place_page(
         f'<p class="m">{lat:.4f}, {lon:.4f}, {height:.0f} m. Times are local: {esc(zone_name)}.</p>\n',
         f'<p>Subscribe: <a href="{stem}.ics">calendar (.ics)</a> · <a href="{stem}.rss">RSS feed</a></p>\n',
     ]
+    window, note = _facts_texts(facts)
     count = len(passes)
-    caption = f"{count} visible pass{'' if count == 1 else 'es'}, {facts.window()}"
+    caption = f"{count} visible pass{'' if count == 1 else 'es'}, {window}"
     if passes:
         parts.append(SKY_SYMBOL)
-        parts.append(
-            f"<table>\n<caption>{caption}</caption>\n<thead><tr>"
-            + "".join(
-                f'<th scope="col">{h}</th>'
-                for h in ("Time", "Visible", "Max height", "Appears", "Disappears", "Magnitude", "Sky path")
-            )
-            + "</tr></thead>\n<tbody>\n"
-        )
+        parts.append(f"<table>\n<caption>{caption}</caption>\n{_TABLE_HEAD}")
         rows = zip(passes, said, *drawn, strict=True)
         parts.extend(pass_row(item, fields, marks, start) for item, fields, marks, start in rows)
         parts.append("</tbody>\n</table>\n")
@@ -181,10 +176,26 @@ def place_page(
             "the dot marks where the station appears.</p>\n"
         )
     else:
-        parts.append(f"<p>No visible passes, {facts.window()}.</p>\n")
-    parts.append(f'<p class="m">{esc(facts.elements_note())}</p>\n</main>\n')
+        parts.append(f"<p>No visible passes, {window}.</p>\n")
+    parts.append(note)
     parts.append(_footer(facts))
     return "".join(parts).encode("utf-8")
+
+
+_TABLE_HEAD = (
+    "<thead><tr>"
+    + "".join(
+        f'<th scope="col">{h}</th>'
+        for h in ("Time", "Visible", "Max height", "Appears", "Disappears", "Magnitude", "Sky path")
+    )
+    + "</tr></thead>\n<tbody>\n"
+)
+
+
+@functools.lru_cache(maxsize=4)
+def _facts_texts(facts: PageFacts) -> tuple[str, str]:
+    """Return the window and the elements' paragraph, the same on every page of a build (made once)."""
+    return facts.window(), f'<p class="m">{esc(facts.elements_note())}</p>\n</main>\n'
 
 
 def _start(item: Pass) -> datetime:

@@ -147,3 +147,17 @@ def test_a_file_with_only_smtp_saves_no_place(config: Path) -> None:
     (config / "config.toml").write_text('[smtp]\nurl = "smtp://mail.example.org"\n')
     shown = run_in_process(["location", "show"])
     assert shown.code == 0 and shown.out.startswith("no home location saved"), (shown.out, shown.err)
+
+
+def test_the_config_password_goes_only_to_the_config_server(
+    no_smtp_env: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    password = secret(tmp_path, "for-config-server-only")
+    (tmp_path / "config.toml").write_text(
+        f'[smtp]\nurl = "smtp://bob@mail.example.org"\npassword_file = "{password}"\n'
+    )
+    no_smtp_env.setenv("ISSTRACK_SMTP_URL", "smtp://bob@other.example.net")
+    chosen = smtp_settings(config_smtp(tmp_path))
+    assert chosen.server.host == "other.example.net" and chosen.server.password is None
+    no_smtp_env.delenv("ISSTRACK_SMTP_URL")
+    assert smtp_settings(config_smtp(tmp_path)).server.password == "for-config-server-only"

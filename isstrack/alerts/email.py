@@ -17,7 +17,7 @@ import socket
 import ssl
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from email.errors import HeaderParseError
 from email.headerregistry import Address
@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from isstrack.alerts.wording import clean_text, sighting_fields
 from isstrack.errors import BadInputError
-from isstrack.io.credentials import ServiceUrl, parse_service_url, read_secret_file, with_credentials
+from isstrack.io.credentials import ServiceUrl, parse_service_url, with_credentials
 from isstrack.place.location import config_table
 from isstrack.sky.passes import Pass
 
@@ -98,19 +98,22 @@ def config_smtp(config_dir: Path) -> SmtpConfig | None:
 def smtp_settings(config: SmtpConfig | None = None) -> SmtpSettings:
     """Return the SMTP settings from $ISSTRACK_SMTP_URL, else config.toml's [smtp]; raise if neither."""
     env_url = os.environ.get(SMTP_URL_ENV, "").strip()
-    if not env_url and config is None:
+    # A URL in the environment may carry the password; a configuration file may be read by others, so
+    # its password comes from the file it names, and only for its own server.
+    password_file: tuple[Path, str] | None = None
+    if env_url:
+        what, url = SMTP_URL_ENV, env_url
+    elif config is not None:
+        what, url = f"{config.where} url", config.url
+        if config.password_file:
+            password_file = (Path(config.password_file), f"{config.where} password_file")
+    else:
         raise BadInputError(
             f"--email needs an SMTP server: set {SMTP_URL_ENV}, like {SMTP_EXAMPLE}, or url in "
             "config.toml's [smtp] (docs/alerts.md)"
         )
-    what = SMTP_URL_ENV if env_url else f"{config.where if config else ''} url"
-    url = env_url or (config.url if config else "")
-    # A URL in the environment may carry the password; a configuration file may be read by others.
     server = parse_service_url(url, what, SMTP_PORTS, SMTP_EXAMPLE, password_allowed=bool(env_url))
-    server = with_credentials(server, SMTP_ENV_PREFIX)
-    if server.password is None and config is not None and config.password_file:
-        password = read_secret_file(Path(config.password_file), f"{config.where} password_file")
-        server = with_credentials(replace(server, password=password), SMTP_ENV_PREFIX)
+    server = with_credentials(server, SMTP_ENV_PREFIX, password_file)
     starttls = server.option("starttls", "auto").lower()
     if starttls not in ("auto", "always", "never"):
         raise BadInputError(f"{what}: starttls={starttls[:20]!r} is not auto, always or never")

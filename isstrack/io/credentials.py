@@ -102,14 +102,19 @@ def parse_service_url(
     )
 
 
-def with_credentials(service: ServiceUrl, prefix: str) -> ServiceUrl:
-    """Return `service` with user and password from `<prefix>_USER`, `_PASSWORD` or `_PASSWORD_FILE`."""
+def with_credentials(
+    service: ServiceUrl, prefix: str, password_file: tuple[Path, str] | None = None
+) -> ServiceUrl:
+    """Return `service` with user and password from `<prefix>_USER`, `_PASSWORD` or `_PASSWORD_FILE`,
+    else from `password_file` (its path, and what to call it in messages)."""
     username = service.username or os.environ.get(f"{prefix}_USER") or None
     password = service.password
     if password is None:
         password = os.environ.get(f"{prefix}_PASSWORD") or None
     if password is None and os.environ.get(f"{prefix}_PASSWORD_FILE"):
         password = read_secret_file(Path(os.environ[f"{prefix}_PASSWORD_FILE"]), f"{prefix}_PASSWORD_FILE")
+    if password is None and password_file is not None:
+        password = read_secret_file(*password_file)
     if password is not None and username is None:
         raise BadInputError(
             f"a password is set for {service.label} but no user; put it in the URL (scheme://USER@host) "

@@ -14,7 +14,7 @@ from pathlib import Path
 from isstrack import __version__
 from isstrack.io.magnitudes import magnitude_text
 from isstrack.io.outfile import write_output
-from isstrack.io.timetext import iso_z_many, time_text
+from isstrack.io.timetext import iso_z, iso_z_many, time_text
 from isstrack.place.location import Location
 from isstrack.sky.earth import compass
 from isstrack.sky.passes import Pass
@@ -112,10 +112,6 @@ def _compact(iso: str) -> str:
     return iso.replace("-", "").replace(":", "")
 
 
-def _utc(moment: datetime) -> str:
-    return time_text(moment, "%Y%m%dT%H%M%SZ")
-
-
 def event_description(item: Pass, zone: tzinfo = timezone.utc) -> str:
     """Return an event's description (times in `zone`, the place's, as the table gives them): the visible
     part's details, or rise, highest and set."""
@@ -171,7 +167,7 @@ def calendar_bytes(
     out = [fold(line) for line in lines]
     # The lines every event shares are folded once per calendar; the times' lines are short ASCII
     # (fold leaves them whole), and the rest are folded as they come.
-    stamp_line = f"DTSTAMP:{_utc(stamp)}\r\n"
+    stamp_line = f"DTSTAMP:{_compact(iso_z(stamp))}\r\n"
     location = fold(f"LOCATION:{ics_text(place.name)}")
     starts, ends = spans or event_spans(passes)
     alarm_end = f"TRIGGER:-PT{int(REMINDER / timedelta(minutes=1))}M\r\nEND:VALARM\r\nEND:VEVENT\r\n"
